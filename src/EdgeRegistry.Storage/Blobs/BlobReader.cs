@@ -1,0 +1,47 @@
+using EdgeRegistry.Storage.Digests;
+using Microsoft.Win32.SafeHandles;
+
+namespace EdgeRegistry.Storage.Blobs;
+
+/// <summary>
+/// An open committed blob for positional reads. Committed blob files are never modified in place (a new
+/// commit of the same digest replaces the directory entry atomically with identical bytes), so an open
+/// reader stays valid for its whole response even if the blob is deleted meanwhile.
+/// </summary>
+public sealed class BlobReader : IDisposable
+{
+    private readonly Stream _stream;
+    private readonly SafeFileHandle? _handle;
+
+    internal BlobReader(Digest digest, Stream stream)
+    {
+        Digest = digest;
+        _stream = stream;
+        // The real file system hands out FileStreams: read them with pread straight into the caller's
+        // buffer. Any other stream (a test's fault-injecting wrapper) goes through Stream's API.
+        _handle = stream is FileStream fs ? fs.SafeFileHandle : null;
+        Length = stream.Length;
+    }
+
+    public Digest Digest { get; }
+
+    public long Length { get; }
+
+    /// <summary>Reads at <paramref name="offset"/> into <paramref name="buffer"/>; 0 only at end of file.</summary>
+    public async ValueTask<int> ReadAsync(Memory<byte> buffer, long offset, CancellationToken cancellationToken)
+    {
+        if (_handle is not null) return await RandomAccess.ReadAsync(_handle, buffer, offset, cancellationToken).ConfigureAwait(false);
+        _stream.Position = offset;
+        return await _stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Synchronous positional read for callers on a thread that may block (small reads, tests).</summary>
+    public int Read(Span<byte> buffer, long offset)
+    {
+        if (_handle is not null) return RandomAccess.Read(_handle, buffer, offset);
+        _stream.Position = offset;
+        return _stream.Read(buffer);
+    }
+
+    public void Dispose() => _stream.Dispose();
+}

@@ -1,0 +1,52 @@
+using System.Runtime.InteropServices;
+
+namespace EdgeRegistry.Storage.Durability;
+
+/// <summary>
+/// fsync for files (FileStream.Flush(true)) and directories (open O_RDONLY|O_DIRECTORY + fsync through libc,
+/// because .NET cannot open a directory as a file). On non-Unix systems directory sync is a no-op.
+/// </summary>
+public sealed partial class PosixFileSync : IFileSync
+{
+    public static readonly PosixFileSync Instance = new();
+
+    private const int ORdOnly = 0;
+    private const int ODirectory = 0x10000; // Linux x86-64/arm64 value
+    private const int OCloexec = 0x80000;
+
+    public void FlushFile(Stream stream)
+    {
+        if (stream is FileStream fs) fs.Flush(flushToDisk: true);
+        else stream.Flush();
+    }
+
+    public void FlushDirectory(string path)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        int fd = Open(path, ORdOnly | ODirectory | OCloexec);
+        if (fd < 0) throw ErrnoException("open", path);
+        try
+        {
+            if (Fsync(fd) != 0) throw ErrnoException("fsync", path);
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    private static IOException ErrnoException(string call, string path)
+    {
+        int errno = Marshal.GetLastPInvokeError();
+        return new IOException($"{call}({path}) failed: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int Close(int fd);
+}

@@ -1,0 +1,85 @@
+using System.IO.Pipelines;
+using EdgeRegistry.Storage.Blobs;
+using EdgeRegistry.Storage.Digests;
+using EdgeRegistry.Storage.Manifests;
+using EdgeRegistry.Storage.Naming;
+using EdgeRegistry.Storage.Referrers;
+using EdgeRegistry.Storage.Uploads;
+
+namespace EdgeRegistry.Storage;
+
+/// <summary>
+/// The registry's store: everything the distribution API needs, in storage terms. Reads that find nothing
+/// return null/false; writes that cannot complete throw <see cref="StoreException"/>. Every write is
+/// all-or-nothing: an object becomes visible only once it is complete, digest-verified and durable.
+/// </summary>
+public interface IRegistryStore
+{
+    /// <summary>The store's root directory (the directory that holds <c>docker/registry/v2</c>).</summary>
+    string Root { get; }
+
+    // ---- blobs -------------------------------------------------------------------------------------
+
+    /// <summary>The blob if it is committed and linked into <paramref name="repository"/>.</summary>
+    BlobInfo? StatBlob(RepositoryName repository, Digest digest);
+
+    /// <summary>Opens a blob linked into <paramref name="repository"/> for reading; null when absent.</summary>
+    BlobReader? OpenBlob(RepositoryName repository, Digest digest);
+
+    /// <summary>Unlinks a blob from <paramref name="repository"/> (the data stays for other repositories). False when it was not linked.</summary>
+    bool DeleteBlob(RepositoryName repository, Digest digest);
+
+    /// <summary>Links a blob that <paramref name="from"/> holds into <paramref name="repository"/>; null when <paramref name="from"/> does not hold it.</summary>
+    BlobInfo? MountBlob(RepositoryName repository, Digest digest, RepositoryName from);
+
+    // ---- uploads -----------------------------------------------------------------------------------
+
+    UploadStatus StartUpload(RepositoryName repository);
+
+    UploadStatus? GetUpload(RepositoryName repository, string uploadId);
+
+    /// <summary>
+    /// Appends <paramref name="body"/> to an upload. When <paramref name="expectedOffset"/> is given it must
+    /// equal the upload's current length (<see cref="StoreError.UploadOutOfOrder"/> otherwise); when
+    /// <paramref name="expectedLength"/> is given the body must hold exactly that many bytes.
+    /// </summary>
+    Task<UploadStatus> AppendUploadAsync(RepositoryName repository, string uploadId, PipeReader body,
+        long? expectedOffset, long? expectedLength, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends an optional final chunk, verifies the whole upload against <paramref name="expected"/>,
+    /// commits the blob durably, links it into the repository and removes the upload session.
+    /// </summary>
+    Task<BlobInfo> CompleteUploadAsync(RepositoryName repository, string uploadId, Digest expected,
+        PipeReader? finalChunk, long? expectedOffset, long? expectedLength, CancellationToken cancellationToken);
+
+    /// <summary>Stores a whole blob in one request (monolithic upload).</summary>
+    Task<BlobInfo> PutBlobAsync(RepositoryName repository, Digest expected, PipeReader body, long? expectedLength,
+        CancellationToken cancellationToken);
+
+    bool CancelUpload(RepositoryName repository, string uploadId);
+
+    // ---- manifests and tags -----------------------------------------------------------------------
+
+    /// <summary>
+    /// Validates and stores a manifest under <paramref name="reference"/> (a tag or the manifest's own digest).
+    /// <paramref name="contentType"/> is the request's Content-Type.
+    /// </summary>
+    Task<ManifestPutResult> PutManifestAsync(RepositoryName repository, string reference, string? contentType,
+        ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
+
+    /// <summary>The manifest a tag or digest names in <paramref name="repository"/>; null when unknown.</summary>
+    StoredManifest? GetManifest(RepositoryName repository, string reference);
+
+    /// <summary>Deletes a manifest by digest (its revision and every tag that points at it) or just a tag. False when unknown.</summary>
+    bool DeleteManifest(RepositoryName repository, string reference);
+
+    /// <summary>The repository's tags in lexical order; null when the repository does not exist.</summary>
+    IReadOnlyList<string>? ListTags(RepositoryName repository);
+
+    /// <summary>Every repository that holds at least one manifest, in lexical order.</summary>
+    IReadOnlyList<string> ListRepositories();
+
+    /// <summary>The manifests in <paramref name="repository"/> whose subject is <paramref name="subject"/>.</summary>
+    IReadOnlyList<ReferrerDescriptor> GetReferrers(RepositoryName repository, Digest subject, string? artifactType);
+}

@@ -1,0 +1,9 @@
+using EdgeRegistry.Storage.Digests;
+
+namespace EdgeRegistry.Storage.Manifests;
+
+/// <summary>A manifest as stored: its exact bytes (never re-serialized), digest and media type.</summary>
+public sealed record StoredManifest(Digest Digest, string MediaType, ReadOnlyMemory<byte> Content)
+{
+    public long Size => Content.Length;
+}
