@@ -1,0 +1,84 @@
+using System.IO.Abstractions;
+using EdgeRegistry.Storage.Digests;
+using EdgeRegistry.Storage.Durability;
+using EdgeRegistry.Storage.Layout;
+using EdgeRegistry.Storage.Naming;
+
+namespace EdgeRegistry.Storage.Blobs;
+
+/// <summary>
+/// Content-addressed blob data shared by all repositories, and the per-repository links that say which
+/// repository holds which blob. A blob file is only ever created by renaming a complete, verified, fsynced file
+/// into place, so the existence of <c>data</c> means the blob is whole.
+/// </summary>
+internal sealed class BlobStore
+{
+    private readonly IFileSystem _fs;
+    private readonly StorePaths _paths;
+    private readonly DurableFiles _files;
+
+    public BlobStore(IFileSystem fs, StorePaths paths, DurableFiles files)
+    {
+        _fs = fs;
+        _paths = paths;
+        _files = files;
+    }
+
+    /// <summary>The committed blob's length, or null when the store does not hold it.</summary>
+    public long? Length(Digest digest)
+    {
+        var info = _fs.FileInfo.FromFileName(_paths.BlobData(digest));
+        return info.Exists ? info.Length : null;
+    }
+
+    public bool Exists(Digest digest) => _fs.File.Exists(_paths.BlobData(digest));
+
+    /// <summary>True when the blob is linked into <paramref name="repository"/> as a layer or as a manifest revision.</summary>
+    public bool IsLinked(RepositoryName repository, Digest digest) =>
+        _fs.File.Exists(_paths.LayerLink(repository, digest)) || _fs.File.Exists(_paths.RevisionLink(repository, digest));
+
+    public BlobInfo? Stat(RepositoryName repository, Digest digest)
+    {
+        if (!IsLinked(repository, digest)) return null;
+        long? length = Length(digest);
+        return length is null ? null : new BlobInfo(digest, length.Value);
+    }
+
+    public BlobReader? Open(RepositoryName repository, Digest digest)
+    {
+        if (!IsLinked(repository, digest)) return null;
+        try
+        {
+            // bufferSize 1 disables FileStream's own buffer: reads go straight into the caller's memory.
+            var stream = _fs.FileStream.Create(_paths.BlobData(digest), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.Asynchronous);
+            return new BlobReader(digest, stream);
+        }
+        catch (FileNotFoundException) { return null; }
+        catch (DirectoryNotFoundException) { return null; }
+    }
+
+    /// <summary>
+    /// Makes a fully written, verified and fsynced file the blob for <paramref name="digest"/>. When the blob
+    /// already exists the file is discarded: content addressing means the bytes are the same.
+    /// </summary>
+    public void Commit(string verifiedFile, Digest digest)
+    {
+        if (Exists(digest))
+        {
+            _files.TryDelete(verifiedFile);
+            return;
+        }
+        _files.PublishFile(verifiedFile, _paths.BlobData(digest));
+    }
+
+    /// <summary>Records that <paramref name="repository"/> holds the blob (a layer link), durably.</summary>
+    public void LinkLayer(RepositoryName repository, Digest digest)
+    {
+        string link = _paths.LayerLink(repository, digest);
+        if (LinkFiles.Read(_fs, link) == digest) return;
+        _files.WriteLink(link, digest.ToString());
+    }
+
+    public bool UnlinkLayer(RepositoryName repository, Digest digest) =>
+        _files.RemoveDirectoryAtomically(Path.GetDirectoryName(_paths.LayerLink(repository, digest))!);
+}

@@ -1,0 +1,219 @@
+using System.IO.Abstractions;
+using EdgeRegistry.Storage.Blobs;
+using EdgeRegistry.Storage.Digests;
+using EdgeRegistry.Storage.Durability;
+using EdgeRegistry.Storage.Layout;
+using EdgeRegistry.Storage.Naming;
+using EdgeRegistry.Storage.Referrers;
+using EdgeRegistry.Storage.Tags;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRegistry.Storage.Manifests;
+
+/// <summary>
+/// Manifests: validated on push, stored as blobs, linked as repository revisions, and (for manifests with a
+/// subject) indexed for the referrers API. A push publishes in dependency order — blob, revision, referrer
+/// link, tag — each step durable before the next, so a crash between steps never exposes a dangling reference.
+/// </summary>
+internal sealed partial class ManifestStore
+{
+    /// <summary>The OCI empty descriptor's content; artifacts reference it as config and some clients never upload it.</summary>
+    private static readonly byte[] EmptyJson = "{}"u8.ToArray();
+    private static readonly Digest EmptyJsonDigest = ContentHasher.Compute(DigestAlgorithm.Sha256, EmptyJson);
+
+    private readonly IFileSystem _fs;
+    private readonly StorePaths _paths;
+    private readonly DurableFiles _files;
+    private readonly BlobStore _blobs;
+    private readonly TagStore _tags;
+    private readonly ManifestCache _cache;
+    private readonly long _maxBytes;
+    private readonly ILogger _logger;
+
+    public ManifestStore(IFileSystem fs, StorePaths paths, DurableFiles files, BlobStore blobs, TagStore tags,
+        StoreOptions options, ILogger logger)
+    {
+        _fs = fs;
+        _paths = paths;
+        _files = files;
+        _blobs = blobs;
+        _tags = tags;
+        _cache = new ManifestCache(options.ManifestCacheBytes);
+        _maxBytes = options.MaxManifestBytes;
+        _logger = logger;
+    }
+
+    public ManifestPutResult Put(RepositoryName repository, string reference, string? contentType, ReadOnlyMemory<byte> content)
+    {
+        if (content.Length > _maxBytes)
+        {
+            throw new StoreException(StoreError.TooLarge, $"the manifest is {content.Length} bytes; the limit is {_maxBytes}");
+        }
+        bool byDigest = Digest.TryParse(reference, out var referenceDigest);
+        if (!byDigest && !Tag.IsValid(reference))
+        {
+            throw new StoreException(StoreError.ManifestInvalid, $"'{reference}' is neither a valid tag nor a digest") { Detail = reference };
+        }
+        var parsed = ManifestParser.Parse(content, contentType);
+        var digest = ContentHasher.Compute(byDigest ? referenceDigest.Algorithm : DigestAlgorithm.Sha256, content.Span);
+        if (byDigest && digest != referenceDigest)
+        {
+            throw new StoreException(StoreError.DigestMismatch, $"the manifest's digest is {digest}, not {referenceDigest}") { Detail = reference };
+        }
+        EnsureReferencesPresent(repository, parsed);
+
+        if (!_blobs.Exists(digest)) _files.WriteAtomically(_paths.BlobData(digest), content.Span);
+        string revision = _paths.RevisionLink(repository, digest);
+        if (LinkFiles.Read(_fs, revision) != digest) _files.WriteLink(revision, digest.ToString());
+        if (parsed.Subject is { } subject)
+        {
+            string referrer = _paths.ReferrerLink(repository, subject.Digest, digest);
+            if (LinkFiles.Read(_fs, referrer) != digest) _files.WriteLink(referrer, digest.ToString());
+        }
+        if (!byDigest) _tags.Set(repository, reference, digest);
+
+        _cache.Add(new CachedManifest(new StoredManifest(digest, parsed.MediaType, content.ToArray()), parsed));
+        return new ManifestPutResult(digest, parsed.Subject?.Digest);
+    }
+
+    public CachedManifest? Get(RepositoryName repository, string reference)
+    {
+        Digest digest;
+        if (Digest.TryParse(reference, out var parsedDigest))
+        {
+            if (!_fs.File.Exists(_paths.RevisionLink(repository, parsedDigest))) return null;
+            digest = parsedDigest;
+        }
+        else if (!Tag.IsValid(reference) || _tags.Resolve(repository, reference) is not Digest tagged)
+        {
+            return null;
+        }
+        else
+        {
+            digest = tagged;
+        }
+        return Load(digest);
+    }
+
+    public bool Delete(RepositoryName repository, string reference)
+    {
+        if (!Digest.TryParse(reference, out var digest))
+        {
+            return Tag.IsValid(reference) && _tags.Delete(repository, reference);
+        }
+        string revision = _paths.RevisionLink(repository, digest);
+        if (!_fs.File.Exists(revision)) return false;
+        var manifest = Load(digest);
+        foreach (var (tag, target) in _tags.List(repository))
+        {
+            if (target == digest) _tags.Delete(repository, tag);
+        }
+        if (manifest?.Parsed.Subject is { } subject)
+        {
+            _files.RemoveDirectoryAtomically(Path.GetDirectoryName(_paths.ReferrerLink(repository, subject.Digest, digest))!);
+        }
+        return _files.RemoveDirectoryAtomically(Path.GetDirectoryName(revision)!);
+    }
+
+    public IReadOnlyList<ReferrerDescriptor> Referrers(RepositoryName repository, Digest subject, string? artifactType)
+    {
+        string directory = _paths.ReferrersDirectory(repository, subject);
+        var result = new List<ReferrerDescriptor>();
+        if (!_fs.Directory.Exists(directory)) return result;
+        foreach (string algorithmDirectory in _fs.Directory.EnumerateDirectories(directory))
+        {
+            foreach (string linkDirectory in _fs.Directory.EnumerateDirectories(algorithmDirectory))
+            {
+                if (LinkFiles.Read(_fs, Path.Combine(linkDirectory, "link")) is not Digest digest) continue;
+                if (!_fs.File.Exists(_paths.RevisionLink(repository, digest))) continue;
+                if (Load(digest) is not { } manifest) continue;
+                string? type = manifest.Parsed.EffectiveArtifactType;
+                if (artifactType is not null && type != artifactType) continue;
+                result.Add(new ReferrerDescriptor(manifest.Stored.MediaType, digest, manifest.Stored.Size, type, manifest.Parsed.Annotations));
+            }
+        }
+        result.Sort(static (a, b) => string.CompareOrdinal(a.Digest.ToString(), b.Digest.ToString()));
+        return result;
+    }
+
+    /// <summary>Reads, verifies and parses a manifest blob; a corrupt or unreadable one is reported and treated as absent.</summary>
+    private CachedManifest? Load(Digest digest)
+    {
+        if (_cache.TryGet(digest, out var cached)) return cached;
+        byte[] content;
+        try
+        {
+            long? length = _blobs.Length(digest);
+            if (length is null) return null;
+            if (length > _maxBytes)
+            {
+                LogCorrupt(_logger, digest, $"{length} bytes exceeds the manifest limit");
+                return null;
+            }
+            content = _fs.File.ReadAllBytes(_paths.BlobData(digest));
+        }
+        catch (FileNotFoundException) { return null; }
+        catch (DirectoryNotFoundException) { return null; }
+
+        if (ContentHasher.Compute(digest.Algorithm, content) != digest)
+        {
+            LogCorrupt(_logger, digest, "content does not match its digest");
+            return null;
+        }
+        ParsedManifest parsed;
+        try
+        {
+            parsed = ManifestParser.Parse(content, contentType: null);
+        }
+        catch (StoreException e)
+        {
+            LogCorrupt(_logger, digest, e.Message);
+            return null;
+        }
+        var manifest = new CachedManifest(new StoredManifest(digest, parsed.MediaType, content), parsed);
+        _cache.Add(manifest);
+        return manifest;
+    }
+
+    private void EnsureReferencesPresent(RepositoryName repository, ParsedManifest parsed)
+    {
+        if (parsed.Config is { } config) EnsureBlobPresent(repository, config);
+        foreach (var layer in parsed.Layers)
+        {
+            // Non-distributable layers (with urls) live elsewhere by design.
+            if (!layer.HasUrls) EnsureBlobPresent(repository, layer);
+        }
+        foreach (var child in parsed.Children)
+        {
+            if (!_fs.File.Exists(_paths.RevisionLink(repository, child.Digest)))
+            {
+                throw new StoreException(StoreError.ManifestBlobUnknown,
+                    $"the index references manifest {child.Digest}, which repository '{repository}' does not hold") { Detail = child.Digest.ToString() };
+            }
+        }
+    }
+
+    private void EnsureBlobPresent(RepositoryName repository, Descriptor descriptor)
+    {
+        if (_blobs.Stat(repository, descriptor.Digest) is BlobInfo info)
+        {
+            if (info.Length != descriptor.Size)
+            {
+                throw new StoreException(StoreError.ManifestInvalid,
+                    $"descriptor {descriptor.Digest} declares size {descriptor.Size} but the blob is {info.Length} bytes") { Detail = descriptor.Digest.ToString() };
+            }
+            return;
+        }
+        if (descriptor.Digest == EmptyJsonDigest && descriptor.Size == EmptyJson.Length)
+        {
+            if (!_blobs.Exists(EmptyJsonDigest)) _files.WriteAtomically(_paths.BlobData(EmptyJsonDigest), EmptyJson);
+            _blobs.LinkLayer(repository, EmptyJsonDigest);
+            return;
+        }
+        throw new StoreException(StoreError.ManifestBlobUnknown,
+            $"the manifest references blob {descriptor.Digest}, which repository '{repository}' does not hold") { Detail = descriptor.Digest.ToString() };
+    }
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Error, Message = "Stored manifest {Digest} is unusable ({Reason}); treating it as absent")]
+    private static partial void LogCorrupt(ILogger logger, Digest digest, string reason);
+}

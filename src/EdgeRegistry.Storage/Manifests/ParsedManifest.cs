@@ -1,0 +1,17 @@
+namespace EdgeRegistry.Storage.Manifests;
+
+/// <summary>What the store needs to know about a manifest, read once from its JSON.</summary>
+internal sealed record ParsedManifest(
+    string MediaType,
+    Descriptor? Config,
+    IReadOnlyList<Descriptor> Layers,
+    IReadOnlyList<Descriptor> Children,
+    Descriptor? Subject,
+    string? ArtifactType,
+    IReadOnlyDictionary<string, string>? Annotations)
+{
+    public bool IsIndex => ManifestMediaTypes.IsIndex(MediaType);
+
+    /// <summary>The type a referrers response reports: artifactType, else (for image manifests) the config media type.</summary>
+    public string? EffectiveArtifactType => ArtifactType ?? (IsIndex ? null : Config?.MediaType);
+}

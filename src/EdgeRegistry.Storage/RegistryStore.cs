@@ -1,0 +1,174 @@
+using System.IO.Abstractions;
+using System.IO.Pipelines;
+using EdgeRegistry.Storage.Blobs;
+using EdgeRegistry.Storage.Digests;
+using EdgeRegistry.Storage.Durability;
+using EdgeRegistry.Storage.Layout;
+using EdgeRegistry.Storage.Manifests;
+using EdgeRegistry.Storage.Naming;
+using EdgeRegistry.Storage.Referrers;
+using EdgeRegistry.Storage.Tags;
+using EdgeRegistry.Storage.Uploads;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeRegistry.Storage;
+
+/// <summary>
+/// The registry store on a local file system in CNCF Distribution's layout (see <see cref="StorePaths"/>).
+/// It composes the blob, upload, manifest and tag stores and turns file-system failures into
+/// <see cref="StoreException"/>s; crash recovery runs once, in <see cref="Open(string, ILoggerFactory?)"/>.
+/// </summary>
+public sealed partial class RegistryStore : IRegistryStore
+{
+    private readonly IFileSystem _fs;
+    private readonly StorePaths _paths;
+    private readonly DurableFiles _files;
+    private readonly BlobStore _blobs;
+    private readonly UploadStore _uploads;
+    private readonly ManifestStore _manifests;
+    private readonly TagStore _tags;
+    private readonly StoreOptions _options;
+    private readonly ILogger _logger;
+
+    public RegistryStore(StoreOptions options, IFileSystem fileSystem, IFileSync sync, ILoggerFactory? loggerFactory,
+        TimeProvider? timeProvider = null)
+    {
+        _options = options with { Root = Path.GetFullPath(options.Root) };
+        _fs = fileSystem;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("EdgeRegistry.Storage");
+        _paths = new StorePaths(_options.Root);
+        _files = new DurableFiles(fileSystem, sync, _paths);
+        _blobs = new BlobStore(fileSystem, _paths, _files);
+        _uploads = new UploadStore(fileSystem, sync, _paths, _files, _blobs, timeProvider ?? TimeProvider.System);
+        _tags = new TagStore(fileSystem, _paths, _files);
+        _manifests = new ManifestStore(fileSystem, _paths, _files, _blobs, _tags, _options, _logger);
+    }
+
+    /// <summary>Opens (creating if needed) a store on the real file system and recovers it after any crash.</summary>
+    public static RegistryStore Open(string root, ILoggerFactory? loggerFactory = null) =>
+        Open(new StoreOptions { Root = root }, loggerFactory);
+
+    public static RegistryStore Open(StoreOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        var store = new RegistryStore(options, new FileSystem(), PosixFileSync.Instance, loggerFactory);
+        store.Recover();
+        return store;
+    }
+
+    public string Root => _options.Root;
+
+    /// <summary>
+    /// Brings the store to a clean state after an unclean stop: creates the layout, drops temporary files
+    /// (never visible content: objects only become visible by rename) and removes stale uploads. Uploads
+    /// younger than <see cref="StoreOptions.StaleUploadAge"/> stay resumable; their hash is rebuilt on demand.
+    /// </summary>
+    public void Recover()
+    {
+        try
+        {
+            _files.EnsureDirectory(_paths.Blobs);
+            _files.EnsureDirectory(_paths.Repositories);
+            if (_fs.Directory.Exists(_paths.Temp))
+            {
+                int removed = 0;
+                foreach (string entry in _fs.Directory.EnumerateFileSystemEntries(_paths.Temp))
+                {
+                    if (_fs.Directory.Exists(entry)) _files.TryDeleteTree(entry);
+                    else _files.TryDelete(entry);
+                    removed++;
+                }
+                if (removed > 0) LogTempCleared(_logger, removed);
+            }
+            _files.EnsureDirectory(_paths.Temp);
+            int purged = PurgeStaleUploads();
+            if (purged > 0) LogStaleUploadsPurged(_logger, purged);
+        }
+        catch (IOException e)
+        {
+            throw IoFailures.Translate(e, $"opening the store at {Root}");
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new StoreException(StoreError.IoFailure, $"opening the store at {Root} failed: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Removes uploads untouched for longer than <see cref="StoreOptions.StaleUploadAge"/>.</summary>
+    public int PurgeStaleUploads() => _uploads.PurgeStale(_options.StaleUploadAge);
+
+    public BlobInfo? StatBlob(RepositoryName repository, Digest digest) => _blobs.Stat(repository, digest);
+
+    public BlobReader? OpenBlob(RepositoryName repository, Digest digest) => _blobs.Open(repository, digest);
+
+    public bool DeleteBlob(RepositoryName repository, Digest digest) =>
+        IoFailures.Guard($"deleting blob {digest}", () => _blobs.UnlinkLayer(repository, digest));
+
+    public BlobInfo? MountBlob(RepositoryName repository, Digest digest, RepositoryName from) =>
+        IoFailures.Guard($"mounting blob {digest}", () =>
+        {
+            if (_blobs.Stat(from, digest) is not BlobInfo info) return (BlobInfo?)null;
+            _blobs.LinkLayer(repository, digest);
+            return info;
+        });
+
+    public UploadStatus StartUpload(RepositoryName repository) =>
+        IoFailures.Guard("starting an upload", () => _uploads.Start(repository));
+
+    public UploadStatus? GetUpload(RepositoryName repository, string uploadId) => _uploads.Get(repository, uploadId);
+
+    public Task<UploadStatus> AppendUploadAsync(RepositoryName repository, string uploadId, PipeReader body,
+        long? expectedOffset, long? expectedLength, CancellationToken cancellationToken) =>
+        IoFailures.GuardAsync($"writing to upload {uploadId}",
+            () => _uploads.AppendAsync(repository, uploadId, body, expectedOffset, expectedLength, cancellationToken));
+
+    public Task<BlobInfo> CompleteUploadAsync(RepositoryName repository, string uploadId, Digest expected,
+        PipeReader? finalChunk, long? expectedOffset, long? expectedLength, CancellationToken cancellationToken) =>
+        IoFailures.GuardAsync($"storing blob {expected}",
+            () => _uploads.CompleteAsync(repository, uploadId, expected, finalChunk, expectedOffset, expectedLength, cancellationToken));
+
+    public Task<BlobInfo> PutBlobAsync(RepositoryName repository, Digest expected, PipeReader body, long? expectedLength,
+        CancellationToken cancellationToken) =>
+        IoFailures.GuardAsync($"storing blob {expected}", async () =>
+        {
+            var upload = _uploads.Start(repository);
+            try
+            {
+                return await _uploads.CompleteAsync(repository, upload.Id, expected, body, 0, expectedLength, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                _uploads.Cancel(repository, upload.Id);
+                throw;
+            }
+        });
+
+    public bool CancelUpload(RepositoryName repository, string uploadId) =>
+        IoFailures.Guard($"cancelling upload {uploadId}", () => _uploads.Cancel(repository, uploadId));
+
+    public Task<ManifestPutResult> PutManifestAsync(RepositoryName repository, string reference, string? contentType,
+        ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        Task.FromResult(IoFailures.Guard($"storing manifest {reference}", () => _manifests.Put(repository, reference, contentType, content)));
+
+    public StoredManifest? GetManifest(RepositoryName repository, string reference) => _manifests.Get(repository, reference)?.Stored;
+
+    public bool DeleteManifest(RepositoryName repository, string reference) =>
+        IoFailures.Guard($"deleting manifest {reference}", () => _manifests.Delete(repository, reference));
+
+    public IReadOnlyList<string>? ListTags(RepositoryName repository)
+    {
+        if (!_fs.Directory.Exists(_paths.ManifestsDirectory(repository))) return null;
+        return _tags.List(repository).Select(static t => t.Tag).ToList();
+    }
+
+    public IReadOnlyList<string> ListRepositories() => RepositoryCatalog.List(_fs, _paths);
+
+    public IReadOnlyList<ReferrerDescriptor> GetReferrers(RepositoryName repository, Digest subject, string? artifactType) =>
+        _manifests.Referrers(repository, subject, artifactType);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Recovery removed {Count} temporary files left by an unclean stop")]
+    private static partial void LogTempCleared(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Removed {Count} stale uploads")]
+    private static partial void LogStaleUploadsPurged(ILogger logger, int count);
+}

@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using System.IO.Abstractions;
+using EdgeRegistry.Storage.Digests;
+using EdgeRegistry.Storage.Durability;
+using EdgeRegistry.Storage.Layout;
+using EdgeRegistry.Storage.Naming;
+
+namespace EdgeRegistry.Storage.Tags;
+
+/// <summary>
+/// Tags in Distribution's layout. A tag moves by atomically replacing its <c>current/link</c>, so a reader
+/// always sees the old or the new digest. Resolutions are cached in memory (tag lookups are on the hot path of
+/// every pull); the cache is updated by every change made through this store.
+/// </summary>
+internal sealed class TagStore
+{
+    private readonly IFileSystem _fs;
+    private readonly StorePaths _paths;
+    private readonly DurableFiles _files;
+    private readonly ConcurrentDictionary<(string Repository, string Tag), Digest> _resolved = new();
+
+    public TagStore(IFileSystem fs, StorePaths paths, DurableFiles files)
+    {
+        _fs = fs;
+        _paths = paths;
+        _files = files;
+    }
+
+    public Digest? Resolve(RepositoryName repository, string tag)
+    {
+        if (_resolved.TryGetValue((repository.Value, tag), out var cached)) return cached;
+        var digest = LinkFiles.Read(_fs, _paths.TagCurrentLink(repository, tag));
+        if (digest is Digest found) _resolved[(repository.Value, tag)] = found;
+        return digest;
+    }
+
+    /// <summary>Points <paramref name="tag"/> at <paramref name="digest"/>: index entry first, then the atomic current-link swap.</summary>
+    public void Set(RepositoryName repository, string tag, Digest digest)
+    {
+        _files.WriteLink(_paths.TagIndexLink(repository, tag, digest), digest.ToString());
+        _files.WriteLink(_paths.TagCurrentLink(repository, tag), digest.ToString());
+        _resolved[(repository.Value, tag)] = digest;
+    }
+
+    public bool Delete(RepositoryName repository, string tag)
+    {
+        _resolved.TryRemove((repository.Value, tag), out _);
+        return _files.RemoveDirectoryAtomically(_paths.TagDirectory(repository, tag));
+    }
+
+    /// <summary>Tags of the repository in ordinal order, with the digest each points at.</summary>
+    public IReadOnlyList<(string Tag, Digest Digest)> List(RepositoryName repository)
+    {
+        string directory = _paths.TagsDirectory(repository);
+        if (!_fs.Directory.Exists(directory)) return [];
+        var tags = new List<(string, Digest)>();
+        foreach (string tagDirectory in _fs.Directory.EnumerateDirectories(directory))
+        {
+            string tag = Path.GetFileName(tagDirectory);
+            if (!Tag.IsValid(tag)) continue;
+            if (Resolve(repository, tag) is Digest digest) tags.Add((tag, digest));
+        }
+        tags.Sort(static (a, b) => string.CompareOrdinal(a.Item1, b.Item1));
+        return tags;
+    }
+}

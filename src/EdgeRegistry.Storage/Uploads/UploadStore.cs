@@ -1,0 +1,320 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.IO.Abstractions;
+using System.IO.Pipelines;
+using System.Text;
+using EdgeRegistry.Storage.Blobs;
+using EdgeRegistry.Storage.Digests;
+using EdgeRegistry.Storage.Durability;
+using EdgeRegistry.Storage.Layout;
+using EdgeRegistry.Storage.Naming;
+
+namespace EdgeRegistry.Storage.Uploads;
+
+/// <summary>
+/// Blob uploads in Distribution's layout (<c>_uploads/&lt;uuid&gt;/data</c> + <c>startedat</c>). Data is appended
+/// straight to the upload's file while a sha256 runs over it; completion verifies the digest, fsyncs and renames
+/// the file into the blob store, so a blob is never copied a second time and never visible before it is whole.
+/// </summary>
+internal sealed class UploadStore
+{
+    /// <summary>
+    /// Bytes gathered from the request pipe before each write: large enough that a 2 GiB upload costs a few
+    /// thousand write(2) calls, small enough that many concurrent uploads stay within tens of MB.
+    /// </summary>
+    private const int WriteChunkBytes = 1024 * 1024;
+
+    private readonly IFileSystem _fs;
+    private readonly IFileSync _sync;
+    private readonly StorePaths _paths;
+    private readonly DurableFiles _files;
+    private readonly BlobStore _blobs;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, UploadSession> _sessions = new(StringComparer.Ordinal);
+
+    public UploadStore(IFileSystem fs, IFileSync sync, StorePaths paths, DurableFiles files, BlobStore blobs, TimeProvider time)
+    {
+        _fs = fs;
+        _sync = sync;
+        _paths = paths;
+        _files = files;
+        _blobs = blobs;
+        _time = time;
+    }
+
+    public UploadStatus Start(RepositoryName repository)
+    {
+        string id = Guid.NewGuid().ToString("D");
+        var startedAt = _time.GetUtcNow();
+        string directory = _paths.UploadDirectory(repository, id);
+        _files.EnsureDirectory(directory);
+        using (_fs.FileStream.Create(_paths.UploadData(repository, id), FileMode.CreateNew, FileAccess.Write)) { }
+        _fs.File.WriteAllText(_paths.UploadStartedAt(repository, id), startedAt.ToString("O", CultureInfo.InvariantCulture), Encoding.ASCII);
+        return new UploadStatus(id, 0, startedAt);
+    }
+
+    public UploadStatus? Get(RepositoryName repository, string uploadId)
+    {
+        if (!IsWellFormedId(uploadId)) return null;
+        var data = _fs.FileInfo.FromFileName(_paths.UploadData(repository, uploadId));
+        if (!data.Exists) return null;
+        return new UploadStatus(uploadId, data.Length, ReadStartedAt(repository, uploadId) ?? data.CreationTimeUtc);
+    }
+
+    public async Task<UploadStatus> AppendAsync(RepositoryName repository, string uploadId, PipeReader body,
+        long? expectedOffset, long? expectedLength, CancellationToken cancellationToken)
+    {
+        var session = await EnterAsync(repository, uploadId, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            long length = await AppendLockedAsync(repository, uploadId, session, body, expectedOffset, expectedLength, cancellationToken).ConfigureAwait(false);
+            return new UploadStatus(uploadId, length, ReadStartedAt(repository, uploadId) ?? _time.GetUtcNow());
+        }
+        finally
+        {
+            session.Lock.Release();
+        }
+    }
+
+    public async Task<BlobInfo> CompleteAsync(RepositoryName repository, string uploadId, Digest expected,
+        PipeReader? finalChunk, long? expectedOffset, long? expectedLength, CancellationToken cancellationToken)
+    {
+        var session = await EnterAsync(repository, uploadId, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (finalChunk is not null)
+            {
+                await AppendLockedAsync(repository, uploadId, session, finalChunk, expectedOffset, expectedLength, cancellationToken).ConfigureAwait(false);
+            }
+            return Commit(repository, uploadId, session, expected);
+        }
+        finally
+        {
+            session.Lock.Release();
+        }
+    }
+
+    public bool Cancel(RepositoryName repository, string uploadId)
+    {
+        if (!IsWellFormedId(uploadId)) return false;
+        bool removed = _files.RemoveDirectoryAtomically(_paths.UploadDirectory(repository, uploadId));
+        Forget(uploadId);
+        return removed;
+    }
+
+    /// <summary>Removes uploads that have not been touched for <paramref name="maxAge"/>; returns how many.</summary>
+    public int PurgeStale(TimeSpan maxAge)
+    {
+        if (!_fs.Directory.Exists(_paths.Repositories)) return 0;
+        var cutoff = _time.GetUtcNow() - maxAge;
+        int purged = 0;
+        foreach (string uploads in _fs.Directory.EnumerateDirectories(_paths.Repositories, "_uploads", SearchOption.AllDirectories))
+        {
+            foreach (string upload in _fs.Directory.EnumerateDirectories(uploads))
+            {
+                string data = Path.Combine(upload, "data");
+                var lastTouched = _fs.File.Exists(data) ? _fs.File.GetLastWriteTimeUtc(data) : _fs.Directory.GetLastWriteTimeUtc(upload);
+                if (lastTouched >= cutoff.UtcDateTime || _sessions.ContainsKey(Path.GetFileName(upload))) continue;
+                if (_files.RemoveDirectoryAtomically(upload)) purged++;
+            }
+        }
+        return purged;
+    }
+
+    private BlobInfo Commit(RepositoryName repository, string uploadId, UploadSession session, Digest expected)
+    {
+        string data = _paths.UploadData(repository, uploadId);
+        Digest actual;
+        long length;
+        using (var stream = _fs.FileStream.Create(data, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, bufferSize: 1))
+        {
+            length = stream.Length;
+            if (expected.Algorithm == DigestAlgorithm.Sha256 && session.Hasher is not null && session.HashedLength == length)
+            {
+                actual = session.Hasher.Current();
+            }
+            else
+            {
+                // No running hash (restart, failed write) or another algorithm was asked for: hash the file.
+                actual = HashFile(stream, expected.Algorithm, length);
+            }
+            if (actual != expected)
+            {
+                throw new StoreException(StoreError.DigestMismatch,
+                    $"the uploaded content has digest {actual}, not {expected}") { Detail = expected.ToString() };
+            }
+            // Durable before visible: the rename below publishes these bytes.
+            _sync.FlushFile(stream);
+        }
+        _blobs.Commit(data, expected);
+        _blobs.LinkLayer(repository, expected);
+        Cancel(repository, uploadId);
+        return new BlobInfo(expected, length);
+    }
+
+    private async Task<long> AppendLockedAsync(RepositoryName repository, string uploadId, UploadSession session,
+        PipeReader body, long? expectedOffset, long? expectedLength, CancellationToken cancellationToken)
+    {
+        string data = _paths.UploadData(repository, uploadId);
+        await using var stream = _fs.FileStream.Create(data, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, bufferSize: 1);
+        long start = stream.Length;
+        if (expectedOffset is long offset && offset != start)
+        {
+            throw new StoreException(StoreError.UploadOutOfOrder,
+                $"the chunk starts at byte {offset} but the upload holds {start} bytes") { Detail = start.ToString(CultureInfo.InvariantCulture) };
+        }
+        EnsureHasher(session, stream, start);
+        stream.Position = start;
+
+        long written = 0;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(WriteChunkBytes);
+        try
+        {
+            int filled = 0;
+            while (true)
+            {
+                var result = await body.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var sequence = result.Buffer;
+                foreach (var segment in sequence)
+                {
+                    var remaining = segment;
+                    while (!remaining.IsEmpty)
+                    {
+                        int take = Math.Min(remaining.Length, WriteChunkBytes - filled);
+                        remaining.Span[..take].CopyTo(buffer.AsSpan(filled));
+                        filled += take;
+                        remaining = remaining[take..];
+                        if (filled == WriteChunkBytes)
+                        {
+                            written += await FlushChunkAsync(session, stream, buffer, filled, written, expectedLength, cancellationToken).ConfigureAwait(false);
+                            filled = 0;
+                        }
+                    }
+                }
+                body.AdvanceTo(sequence.End);
+                if (result.IsCompleted || result.IsCanceled) break;
+            }
+            if (filled > 0)
+            {
+                written += await FlushChunkAsync(session, stream, buffer, filled, written, expectedLength, cancellationToken).ConfigureAwait(false);
+            }
+            if (expectedLength is long declared && declared != written)
+            {
+                throw new StoreException(StoreError.UploadInvalid,
+                    $"the request declared {declared} bytes but its body held {written}");
+            }
+            return start + written;
+        }
+        catch
+        {
+            // Leave the upload exactly as it was before this request: a failed or partial chunk must not
+            // shift where the next chunk starts, and the running hash no longer matches the file.
+            session.Invalidate();
+            TryTruncate(stream, start);
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async ValueTask<int> FlushChunkAsync(UploadSession session, Stream stream, byte[] buffer, int count,
+        long writtenSoFar, long? expectedLength, CancellationToken cancellationToken)
+    {
+        if (expectedLength is long declared && writtenSoFar + count > declared)
+        {
+            throw new StoreException(StoreError.UploadInvalid, $"the request body is longer than its declared {declared} bytes");
+        }
+        session.Hasher!.Append(buffer.AsSpan(0, count));
+        await stream.WriteAsync(buffer.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+        session.HashedLength += count;
+        return count;
+    }
+
+    private static void EnsureHasher(UploadSession session, Stream stream, long length)
+    {
+        if (session.Hasher is not null && session.HashedLength == length) return;
+        session.Invalidate();
+        var hasher = new ContentHasher(DigestAlgorithm.Sha256);
+        HashInto(hasher, stream, length);
+        session.Hasher = hasher;
+        session.HashedLength = length;
+    }
+
+    private static Digest HashFile(Stream stream, DigestAlgorithm algorithm, long length)
+    {
+        using var hasher = new ContentHasher(algorithm);
+        HashInto(hasher, stream, length);
+        return hasher.Current();
+    }
+
+    private static void HashInto(ContentHasher hasher, Stream stream, long length)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(WriteChunkBytes);
+        try
+        {
+            stream.Position = 0;
+            long remaining = length;
+            while (remaining > 0)
+            {
+                int read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, remaining));
+                if (read == 0) break;
+                hasher.Append(buffer.AsSpan(0, read));
+                remaining -= read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static void TryTruncate(Stream stream, long length)
+    {
+        try { stream.SetLength(length); }
+        catch (IOException) { }
+        catch (ObjectDisposedException) { }
+    }
+
+    private async Task<UploadSession> EnterAsync(RepositoryName repository, string uploadId, CancellationToken cancellationToken)
+    {
+        if (!IsWellFormedId(uploadId) || !_fs.File.Exists(_paths.UploadData(repository, uploadId)))
+        {
+            throw UnknownUpload(uploadId);
+        }
+        var session = _sessions.GetOrAdd(uploadId, static _ => new UploadSession());
+        await session.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // The upload may have been completed or cancelled while we waited for the lock.
+        if (!_fs.File.Exists(_paths.UploadData(repository, uploadId)))
+        {
+            session.Lock.Release();
+            throw UnknownUpload(uploadId);
+        }
+        return session;
+    }
+
+    private void Forget(string uploadId)
+    {
+        // The session object stays usable by a request still holding it; it only leaves the table.
+        _sessions.TryRemove(uploadId, out _);
+    }
+
+    private DateTimeOffset? ReadStartedAt(RepositoryName repository, string uploadId)
+    {
+        try
+        {
+            string text = _fs.File.ReadAllText(_paths.UploadStartedAt(repository, uploadId)).Trim();
+            return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value) ? value : null;
+        }
+        catch (IOException) { return null; }
+    }
+
+    private static StoreException UnknownUpload(string uploadId) =>
+        new(StoreError.UploadUnknown, $"upload '{uploadId}' is unknown, completed or cancelled") { Detail = uploadId };
+
+    /// <summary>Upload ids are lower-case UUIDs we minted; anything else never touches the file system.</summary>
+    internal static bool IsWellFormedId(string? id) =>
+        id is { Length: 36 } && Guid.TryParseExact(id, "D", out _) && !id.Any(char.IsAsciiLetterUpper);
+}
