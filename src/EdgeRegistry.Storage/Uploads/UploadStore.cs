@@ -115,8 +115,12 @@ internal sealed class UploadStore
             {
                 string data = Path.Combine(upload, "data");
                 var lastTouched = _fs.File.Exists(data) ? _fs.File.GetLastWriteTimeUtc(data) : _fs.Directory.GetLastWriteTimeUtc(upload);
-                if (lastTouched >= cutoff.UtcDateTime || _sessions.ContainsKey(Path.GetFileName(upload))) continue;
+                string id = Path.GetFileName(upload);
+                if (lastTouched >= cutoff.UtcDateTime) continue;
+                // A request holding the upload's lock is writing to it right now: not stale, whatever the clock says.
+                if (_sessions.TryGetValue(id, out var session) && session.Lock.CurrentCount == 0) continue;
                 if (_files.RemoveDirectoryAtomically(upload)) purged++;
+                Forget(id);
             }
         }
         return purged;
