@@ -1,0 +1,70 @@
+using EdgeRegistry.Distribution.Errors;
+using EdgeRegistry.Distribution.Http;
+using EdgeRegistry.Distribution.Logging;
+using EdgeRegistry.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRegistry.Distribution.Handlers;
+
+/// <summary><c>GET</c>/<c>HEAD</c>/<c>PUT</c>/<c>DELETE /v2/&lt;name&gt;/manifests/&lt;reference&gt;</c>.</summary>
+internal sealed class ManifestHandler(IRegistryStore store, DistributionOptions options, ILogger logger)
+{
+    /// <summary>The hot path of every pull: no allocations beyond the digest string, body written from the stored bytes.</summary>
+    public Task GetAsync(RegistryRequest request)
+    {
+        if (!References.IsValidManifestReference(request.Reference, out var error))
+            return ErrorWriter.WriteAsync(request.Context, error);
+        var manifest = store.GetManifest(request.Repository, request.Reference);
+        if (manifest is null || !AcceptNegotiation.Accepts(request.Request.Headers.Accept, manifest.MediaType))
+            return ErrorWriter.WriteAsync(request.Context, ApiErrors.ManifestUnknown(request.Reference));
+
+        var response = request.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = manifest.MediaType;
+        response.ContentLength = manifest.Content.Length;
+        response.Headers[RegistryHeaders.ContentDigest] = manifest.Digest.ToString();
+        if (request.IsHead) return Task.CompletedTask;
+        return response.BodyWriter.WriteAsync(manifest.Content, request.Aborted).AsTask();
+    }
+
+    public async Task PutAsync(RegistryRequest request)
+    {
+        if (!References.IsValidManifestReference(request.Reference, out var error))
+        {
+            await ErrorWriter.WriteAsync(request.Context, error);
+            return;
+        }
+        long limit = options.MaxManifestBytes;
+        RequestBody.SetLimit(request.Context, limit);
+        byte[]? content = await RequestBody.ReadBoundedAsync(request.Request, limit, request.Aborted);
+        if (content is null)
+        {
+            await ErrorWriter.WriteAsync(request.Context, ApiErrors.ManifestTooLarge(limit));
+            return;
+        }
+        var result = await store.PutManifestAsync(request.Repository, request.Reference, request.Request.ContentType,
+            content, request.Aborted);
+        string digest = result.Digest.ToString();
+        DistributionLog.ManifestStored(logger, request.Repository.Value, request.Reference, digest);
+
+        var response = request.Response;
+        response.StatusCode = StatusCodes.Status201Created;
+        response.Headers.Location = $"/v2/{request.Repository.Value}/manifests/{digest}";
+        response.Headers[RegistryHeaders.ContentDigest] = digest;
+        if (result.Subject is { } subject) response.Headers[RegistryHeaders.OciSubject] = subject.ToString();
+        response.ContentLength = 0;
+    }
+
+    public Task DeleteAsync(RegistryRequest request)
+    {
+        if (!References.IsValidManifestReference(request.Reference, out var error))
+            return ErrorWriter.WriteAsync(request.Context, error);
+        if (!store.DeleteManifest(request.Repository, request.Reference))
+            return ErrorWriter.WriteAsync(request.Context, ApiErrors.ManifestUnknown(request.Reference));
+        DistributionLog.ManifestDeleted(logger, request.Repository.Value, request.Reference);
+        request.Response.StatusCode = StatusCodes.Status202Accepted;
+        request.Response.ContentLength = 0;
+        return Task.CompletedTask;
+    }
+}
