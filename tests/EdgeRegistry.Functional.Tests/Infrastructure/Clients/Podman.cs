@@ -1,0 +1,48 @@
+using EdgeRegistry.Functional.Tests.Infrastructure.Processes;
+
+namespace EdgeRegistry.Functional.Tests.Infrastructure.Clients;
+
+/// <summary>
+/// podman as root with its own vfs store: it unpacks layers the way CRI-O's containers/storage does, the
+/// closest stand-in for CRI-O on this machine.
+/// </summary>
+internal sealed class Podman
+{
+    public const string BinaryPath = "/usr/bin/podman";
+    private readonly string _storeDirectory;
+
+    public Podman(string storeDirectory)
+    {
+        _storeDirectory = storeDirectory;
+        Directory.CreateDirectory(_storeDirectory);
+    }
+
+    public Task<ProcessResult> PullAsync(string reference) =>
+        RunAsync(["pull", "--tls-verify=false", reference]);
+
+    /// <summary>`podman image inspect --format {{.Digest}}`: the manifest digest podman recorded.</summary>
+    public Task<ProcessResult> ImageDigestAsync(string reference) =>
+        RunAsync(["image", "inspect", "--format", "{{.Digest}}", reference]);
+
+    /// <summary>`podman image mount`: prints where the image's unpacked root file system is.</summary>
+    public Task<ProcessResult> MountAsync(string reference) =>
+        RunAsync(["image", "mount", reference]);
+
+    private Task<ProcessResult> RunAsync(IEnumerable<string> arguments) =>
+        ProcessRunner.RunAsync(
+            BinaryPath,
+            [
+                "--root", Path.Combine(_storeDirectory, "root"),
+                "--runroot", Path.Combine(_storeDirectory, "run"),
+                "--storage-driver", "vfs",
+                "--cgroup-manager", "cgroupfs",
+                "--events-backend", "none",
+                .. arguments,
+            ],
+            TestTimeouts.ClientCommand,
+            new Dictionary<string, string>
+            {
+                ["HOME"] = _storeDirectory,
+                ["XDG_RUNTIME_DIR"] = Path.Combine(_storeDirectory, "run"),
+            });
+}

@@ -1,0 +1,76 @@
+using System.Net;
+using System.Text.Json;
+using EdgeRegistry.Functional.Tests.Infrastructure.Clients;
+using EdgeRegistry.Functional.Tests.Infrastructure.OciLayout;
+
+namespace EdgeRegistry.Functional.Tests.Infrastructure.Store;
+
+/// <summary>
+/// The "nothing lost, nothing corrupt" checks: every blob file hashes to the digest its directory names,
+/// and every tag resolves, through the running server, to a manifest whose referenced blobs and child
+/// manifests are all present and complete.
+/// </summary>
+internal static class StoreIntegrity
+{
+    public static void AssertEveryBlobMatchesItsDigest(DistributionLayout layout)
+    {
+        foreach (var (digest, dataPath) in layout.Blobs())
+        {
+            var actual = Sha256Digest.OfFile(dataPath);
+            Assert.True(digest == actual, $"{dataPath} holds {actual}, not {digest}: a partial or corrupt blob is visible");
+        }
+    }
+
+    /// <returns>How many tags were checked.</returns>
+    public static async Task<int> AssertEveryTagResolvesCompletelyAsync(DistributionLayout layout, RegistryHttp http)
+    {
+        var checkedTags = 0;
+        foreach (var (repository, tag, digest) in layout.Tags())
+        {
+            var manifestDigest = await AssertManifestCompleteAsync(http, layout, repository, tag);
+            Assert.True(manifestDigest == digest, $"{repository}:{tag} served {manifestDigest} but its link names {digest}");
+            checkedTags++;
+        }
+
+        return checkedTags;
+    }
+
+    private static async Task<string> AssertManifestCompleteAsync(RegistryHttp http, DistributionLayout layout, string repository, string reference)
+    {
+        using var response = await http.GetManifestAsync(repository, reference);
+        await RegistryHttp.ExpectAsync(response, HttpStatusCode.OK, $"GET manifest {repository}:{reference}");
+        var body = await response.Content.ReadAsByteArrayAsync();
+        var digest = Sha256Digest.Of(body);
+        Assert.Equal(digest, response.Headers.GetValues("Docker-Content-Digest").Single());
+
+        using var manifest = JsonDocument.Parse(body);
+        var root = manifest.RootElement;
+        if (root.TryGetProperty("manifests", out var children))
+        {
+            foreach (var child in children.EnumerateArray())
+            {
+                await AssertManifestCompleteAsync(http, layout, repository, child.GetProperty("digest").GetString()!);
+            }
+        }
+
+        var blobs = root.TryGetProperty("layers", out var layers) ? layers.EnumerateArray().ToList() : [];
+        if (root.TryGetProperty("config", out var config))
+        {
+            blobs.Add(config);
+        }
+
+        foreach (var descriptor in blobs)
+        {
+            var blobDigest = descriptor.GetProperty("digest").GetString()!;
+            var size = descriptor.GetProperty("size").GetInt64();
+            using var head = await http.HeadBlobAsync(repository, blobDigest);
+            await RegistryHttp.ExpectAsync(head, HttpStatusCode.OK, $"HEAD blob {blobDigest} of {repository}:{reference}");
+            Assert.Equal(size, head.Content.Headers.ContentLength);
+            var data = layout.BlobData(blobDigest);
+            Assert.True(File.Exists(data), $"{repository}:{reference} references {blobDigest} but {data} is missing");
+            Assert.Equal(size, new FileInfo(data).Length);
+        }
+
+        return digest;
+    }
+}
