@@ -1,1 +1,8 @@
-namespace EdgeRegistry; internal static class Program { private static int Main() => 0; }
+using EdgeRegistry.Cli;
+
+namespace EdgeRegistry;
+
+internal static class Program
+{
+    private static Task<int> Main(string[] args) => EdgeregCli.InvokeAsync(args, ProcessContext.FromConsole());
+}

@@ -1,0 +1,75 @@
+using System.CommandLine;
+using EdgeRegistry.Configuration;
+using EdgeRegistry.Hosting;
+
+namespace EdgeRegistry.Cli;
+
+/// <summary><c>edgereg serve</c>: its flags, mapped onto <see cref="CommandLineSettings"/>.</summary>
+internal static class ServeCommand
+{
+    public static Command Create(ProcessContext process)
+    {
+        // Every value flag is read as text and parsed by the settings resolver, so a bad value gets the
+        // same message whether it came from a flag, an EDGEREG_* variable or the config file.
+        var listen = new Option<string[]>(SettingKey.Listen.Flag)
+        {
+            Description = "Address to listen on, HOST:PORT or [IPv6]:PORT; repeatable [default: 0.0.0.0:5000]",
+            HelpName = "HOST:PORT",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var root = TextOption(SettingKey.Root, "DIR", $"Store root directory [default: {ServeSettings.DefaultRoot}]");
+        var config = TextOption(SettingKey.Config, "FILE", $"JSON config file [default: {ServeSettings.DefaultConfigFile}, if it exists]");
+        var tlsCert = TextOption(SettingKey.TlsCert, "PEM", "Serve HTTPS with this PEM certificate (chain); needs --tls-key");
+        var tlsKey = TextOption(SettingKey.TlsKey, "PEM", "PEM private key for --tls-cert");
+        var credentials = TextOption(SettingKey.CredentialsFile, "PATH", $"Push/delete credentials [default: {ServeSettings.DefaultCredentialsFile}]");
+        var anonymousWrites = new Option<bool>(SettingKey.AnonymousWrites.Flag)
+        {
+            Description = "Allow pushes and deletes without credentials from loopback clients (trials and tests)",
+        };
+        var logLevel = TextOption(SettingKey.LogLevel, "LEVEL", $"One of {LogLevelParser.Names} [default: information]");
+        var shutdownTimeout = TextOption(SettingKey.ShutdownTimeout, "SECONDS", "Time in-flight requests get to finish on shutdown [default: 10]");
+        var maxManifestBytes = TextOption(SettingKey.MaxManifestBytes, "BYTES", $"Largest manifest accepted [default: {ServeSettings.DefaultMaxManifestBytes}]");
+
+        var command = new Command("serve", "Run the registry")
+        {
+            listen, root, config, tlsCert, tlsKey, credentials, anonymousWrites, logLevel, shutdownTimeout, maxManifestBytes,
+        };
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            var commandLine = new CommandLineSettings
+            {
+                Listen = parseResult.GetValue(listen) ?? [],
+                Root = parseResult.GetValue(root),
+                Config = parseResult.GetValue(config),
+                TlsCert = parseResult.GetValue(tlsCert),
+                TlsKey = parseResult.GetValue(tlsKey),
+                CredentialsFile = parseResult.GetValue(credentials),
+                AnonymousWrites = parseResult.GetValue(anonymousWrites),
+                LogLevel = parseResult.GetValue(logLevel),
+                ShutdownTimeout = parseResult.GetValue(shutdownTimeout),
+                MaxManifestBytes = parseResult.GetValue(maxManifestBytes),
+            };
+            return RunAsync(commandLine, process, cancellationToken);
+        });
+        return command;
+    }
+
+    private static Option<string> TextOption(SettingKey key, string helpName, string description) =>
+        new(key.Flag) { Description = description, HelpName = helpName };
+
+    private static async Task<int> RunAsync(CommandLineSettings commandLine, ProcessContext process, CancellationToken cancellationToken)
+    {
+        var resolved = ServeSettingsResolver.Resolve(commandLine, process.Environment);
+        if (!resolved.IsValid)
+        {
+            foreach (var error in resolved.Errors)
+            {
+                process.Fail(error);
+            }
+
+            return ExitCodes.InvalidInput;
+        }
+
+        return await ServeRunner.RunAsync(resolved.Settings!, process, cancellationToken);
+    }
+}

@@ -1,0 +1,115 @@
+using System.Text.Json;
+
+namespace EdgeRegistry.Configuration;
+
+/// <summary>
+/// Reads the JSON config file into a settings layer. The file is walked with <see cref="JsonDocument"/>
+/// rather than bound to a type: that needs no reflection, and it lets every problem (an unknown key, an
+/// object where a string belongs) be reported by its key name.
+/// </summary>
+internal static class ConfigFileSettings
+{
+    private static readonly JsonDocumentOptions Options = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    public static SettingLayer Read(string path, List<string> errors)
+    {
+        var layer = new SettingLayer();
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            errors.Add($"{path}: cannot read config file: {e.Message}");
+            return layer;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(bytes, Options);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add($"{path}: expected a JSON object at the top level");
+                return layer;
+            }
+
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                ReadProperty(path, property, layer, errors);
+            }
+        }
+        catch (JsonException e)
+        {
+            errors.Add($"{path}: invalid JSON: {e.Message}");
+        }
+
+        return layer;
+    }
+
+    private static void ReadProperty(string path, JsonProperty property, SettingLayer layer, List<string> errors)
+    {
+        var key = SettingKey.FileSettings.FirstOrDefault(
+            k => string.Equals(k.FileKey, property.Name, StringComparison.OrdinalIgnoreCase));
+        if (key is null)
+        {
+            errors.Add($"{path}: unknown key \"{property.Name}\"");
+            return;
+        }
+
+        var origin = $"{path}: {key.FileKey}";
+        var value = property.Value;
+        if (key.IsList && value.ValueKind == JsonValueKind.Array)
+        {
+            var items = new List<string>();
+            foreach (var item in value.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.String)
+                {
+                    errors.Add($"{origin}: expected an array of strings");
+                    return;
+                }
+
+                items.Add(item.GetString()!);
+            }
+
+            if (items.Count == 0)
+            {
+                errors.Add($"{origin}: expected at least one address");
+                return;
+            }
+
+            layer.Set(key, new RawSetting(items, origin));
+            return;
+        }
+
+        // Scalars keep their JSON text (true, 10, "a string"); the typed parsers check them like any other source.
+        string? text = value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
+            _ => null,
+        };
+        if (text is null)
+        {
+            errors.Add(key.IsList
+                ? $"{origin}: expected an array of strings"
+                : $"{origin}: expected a string, number or boolean, not {Describe(value.ValueKind)}");
+            return;
+        }
+
+        layer.Set(key, new RawSetting([text], origin));
+    }
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Null => "null",
+        _ => kind.ToString(),
+    };
+}

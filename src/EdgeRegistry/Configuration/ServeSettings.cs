@@ -1,0 +1,35 @@
+using Serilog.Events;
+
+namespace EdgeRegistry.Configuration;
+
+/// <summary>Everything `edgereg serve` runs with, resolved from flags, environment, config file and defaults and fully validated.</summary>
+internal sealed record ServeSettings
+{
+    public const string DefaultRoot = "/var/local-registry";
+    public const string DefaultConfigFile = "/etc/edgereg/config.json";
+    public const string DefaultCredentialsFile = "/etc/edgereg/credentials";
+
+    /// <summary>Peers and workstations reach the registry at the node's address, so all IPv4 interfaces by default.</summary>
+    public static readonly IReadOnlyList<ListenEndpoint> DefaultListen = [new(System.Net.IPAddress.Any, 5000)];
+
+    /// <summary>Long enough for an in-flight blob chunk to finish on a busy node; short enough not to stall a reboot.</summary>
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Distribution's own limit for manifests; larger ones are refused with 413.</summary>
+    public const long DefaultMaxManifestBytes = 4 * 1024 * 1024;
+
+    public IReadOnlyList<ListenEndpoint> Listen { get; init; } = DefaultListen;
+    public string Root { get; init; } = DefaultRoot;
+    public string? TlsCertificateFile { get; init; }
+    public string? TlsKeyFile { get; init; }
+    public string CredentialsFile { get; init; } = DefaultCredentialsFile;
+    public bool AnonymousWrites { get; init; }
+    public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;
+    public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
+    public long MaxManifestBytes { get; init; } = DefaultMaxManifestBytes;
+
+    /// <summary>The config file that was read, if any (for the start-up log line).</summary>
+    public string? ConfigFile { get; init; }
+
+    public bool UsesTls => TlsCertificateFile is not null;
+}

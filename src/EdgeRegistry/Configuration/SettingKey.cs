@@ -1,0 +1,25 @@
+namespace EdgeRegistry.Configuration;
+
+/// <summary>
+/// One `serve` setting and the three names it goes by: a command-line flag, an environment variable and a
+/// config-file key. Error messages name whichever of these supplied the bad value.
+/// </summary>
+internal sealed record SettingKey(string Flag, string EnvironmentVariable, string FileKey, bool IsList = false)
+{
+    public static readonly SettingKey Listen = new("--listen", "EDGEREG_LISTEN", "listen", IsList: true);
+    public static readonly SettingKey Root = new("--root", "EDGEREG_ROOT", "root");
+    public static readonly SettingKey TlsCert = new("--tls-cert", "EDGEREG_TLS_CERT", "tlsCert");
+    public static readonly SettingKey TlsKey = new("--tls-key", "EDGEREG_TLS_KEY", "tlsKey");
+    public static readonly SettingKey CredentialsFile = new("--credentials-file", "EDGEREG_CREDENTIALS_FILE", "credentialsFile");
+    public static readonly SettingKey AnonymousWrites = new("--anonymous-writes", "EDGEREG_ANONYMOUS_WRITES", "anonymousWrites");
+    public static readonly SettingKey LogLevel = new("--log-level", "EDGEREG_LOG_LEVEL", "logLevel");
+    public static readonly SettingKey ShutdownTimeout = new("--shutdown-timeout", "EDGEREG_SHUTDOWN_TIMEOUT", "shutdownTimeoutSeconds");
+    public static readonly SettingKey MaxManifestBytes = new("--max-manifest-bytes", "EDGEREG_MAX_MANIFEST_BYTES", "maxManifestBytes");
+
+    /// <summary>The config file is found before the other settings are read, so it has no file key of its own.</summary>
+    public static readonly SettingKey Config = new("--config", "EDGEREG_CONFIG", FileKey: "");
+
+    /// <summary>Every key a config file may hold; anything else in the file is a mistake worth stopping for.</summary>
+    public static readonly IReadOnlyList<SettingKey> FileSettings =
+        [Listen, Root, TlsCert, TlsKey, CredentialsFile, AnonymousWrites, LogLevel, ShutdownTimeout, MaxManifestBytes];
+}

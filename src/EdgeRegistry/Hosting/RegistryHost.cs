@@ -1,0 +1,49 @@
+using EdgeRegistry.Configuration;
+using EdgeRegistry.Distribution;
+using EdgeRegistry.Logging;
+using EdgeRegistry.Storage;
+using Serilog.Core;
+
+namespace EdgeRegistry.Hosting;
+
+/// <summary>The one place the registry is wired: Kestrel, logging, the store and the distribution API.</summary>
+internal static class RegistryHost
+{
+    public static WebApplication Build(ServeSettings settings, Logger logger)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ApplicationName = "edgereg",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        // edgereg has its own flags, EDGEREG_* variables and config file. Drop the ASP.NET defaults
+        // (appsettings.json in the working directory, ASPNETCORE_URLS, ...) so nothing else changes behaviour.
+        builder.Configuration.Sources.Clear();
+        builder.Logging.UseSerilog(logger);
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = settings.ShutdownTimeout);
+        // edgereg logs its own start-up line with the bound addresses; the generic host's banner adds nothing.
+        builder.Services.Configure<ConsoleLifetimeOptions>(options => options.SuppressStatusMessages = true);
+        builder.WebHost.ConfigureKestrel(options =>
+            KestrelSetup.Configure(options, settings, options.ApplicationServices.GetRequiredService<ILoggerFactory>()));
+
+        builder.Services.AddSingleton<IRegistryStore>(services =>
+            RegistryStore.Open(settings.Root, services.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddDistributionApi(new DistributionOptions
+        {
+            AnonymousWritesFromLoopback = settings.AnonymousWrites,
+            CredentialsFile = settings.CredentialsFile,
+            MaxManifestBytes = settings.MaxManifestBytes,
+        });
+
+        var app = builder.Build();
+        app.UseDistributionApi();
+        return app;
+    }
+
+    /// <summary>
+    /// Opens the store (layout creation and crash recovery) before any listener exists, so clients never
+    /// reach a registry whose store is still recovering or failed to open.
+    /// </summary>
+    public static IRegistryStore OpenStore(WebApplication app) => app.Services.GetRequiredService<IRegistryStore>();
+}

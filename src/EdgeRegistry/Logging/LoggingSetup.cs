@@ -1,0 +1,45 @@
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Extensions.Logging;
+using Serilog.Sinks.SystemConsole.Themes;
+
+namespace EdgeRegistry.Logging;
+
+/// <summary>
+/// The one place logging is configured: Serilog behind Microsoft.Extensions.Logging. Only message
+/// templates with scalar properties are used (no destructuring, no ReadFrom.Configuration), which keeps
+/// Serilog 3.1.1 trim-safe in the AOT binary.
+/// </summary>
+internal static class LoggingSetup
+{
+    /// <summary>On a terminal: short time, coloured level, for a person watching.</summary>
+    private const string TerminalTemplate = "{Timestamp:HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}";
+
+    /// <summary>Redirected (files, journald, CI logs): full timestamp, no escape codes, one event per line.</summary>
+    private const string PlainTemplate = "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffzzz} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}";
+
+    public static Logger CreateLogger(LogEventLevel level)
+    {
+        var terminal = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
+        var configuration = new LoggerConfiguration()
+            .MinimumLevel.Is(level)
+            // Kestrel and routing log every request at Information/Debug; at registry request rates that
+            // buries everything else. Trace level still shows them for troubleshooting.
+            .MinimumLevel.Override("Microsoft.AspNetCore", level == LogEventLevel.Verbose ? level : LogEventLevel.Warning)
+            .Enrich.FromLogContext();
+        return configuration.WriteTo.Console(
+                outputTemplate: terminal ? TerminalTemplate : PlainTemplate,
+                theme: terminal ? AnsiConsoleTheme.Code : ConsoleTheme.None,
+                formatProvider: System.Globalization.CultureInfo.InvariantCulture)
+            .CreateLogger();
+    }
+
+    /// <summary>Makes Serilog the only Microsoft.Extensions.Logging provider; Serilog's levels decide what is written.</summary>
+    public static void UseSerilog(this ILoggingBuilder logging, Logger logger)
+    {
+        logging.ClearProviders();
+        logging.SetMinimumLevel(LogLevel.Trace);
+        logging.AddProvider(new SerilogLoggerProvider(logger, dispose: true));
+    }
+}
