@@ -9,18 +9,23 @@ using Xunit.Abstractions;
 namespace EdgeRegistry.Functional.Tests.Durability;
 
 /// <summary>
-/// kill -9 at random moments during concurrent pushes (skopeo and raw chunked uploads, some racing on
-/// the same blobs and tag), restart on the same root, repeat; then nothing partial or corrupt may be
-/// visible, every push that was acknowledged before a kill must still be there, and the registry must
-/// still take a push and serve a pull.
+/// kill -9 at random moments during concurrent pushes (skopeo and raw chunked uploads, two of them racing
+/// on the same blobs and tags), restart on the same root, repeat; then nothing partial or corrupt may be
+/// visible, every push acknowledged before a kill must still be there, and the registry must still take a
+/// push and serve a pull. Each pusher keeps pushing new images until the server dies, so every kill lands
+/// in the middle of transfers.
 /// </summary>
 public sealed class CrashRecoveryTests(ITestOutputHelper output)
 {
     private const int KillCycles = 6;
-    private const int SkopeoPushersPerCycle = 2;
-    private const int LayerBytes = 2 * 1024 * 1024;
-    private const int ChunkBytes = 256 * 1024;
+    private const int SkopeoPushers = 2;
+    private const int MaxPushesPerPusherPerCycle = 25;
+    private const int LayerBytes = 1024 * 1024;
+    private const int ChunkBytes = 128 * 1024;
     private static readonly TimeSpan PusherDrain = TimeSpan.FromSeconds(60);
+
+    private readonly ConcurrentBag<(string Repository, string Tag, string Digest)> _acknowledged = [];
+    private int _interrupted;
 
     [Fact(Timeout = TestTimeouts.CrashTestMs)]
     public async Task ConcurrentPushes_SigkillAtRandomMomentsAndRestart_StoreStaysConsistent()
@@ -31,31 +36,27 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         using var temp = new TempDirectory("crash");
         var root = temp.Sub("root");
         var options = new EdgeregOptions(root);
-        var acknowledged = new ConcurrentBag<(string Repository, string Tag, string Digest)>();
 
         for (var cycle = 0; cycle < KillCycles; cycle++)
         {
-            var sources = PrepareSkopeoSources(temp, cycle);
-            var shared = TestImages.Image($"crash-shared-{cycle}", layerCount: 2, layerBytes: LayerBytes);
             await using var server = await EdgeregServer.StartAsync(options);
-            using var stop = new CancellationTokenSource();
             using var http = new RegistryHttp(server.BaseAddress);
+            using var killed = new CancellationTokenSource();
             var pushers = new List<Task>();
-            foreach (var (directory, image, repository) in sources)
+            for (var pusher = 0; pusher < SkopeoPushers; pusher++)
             {
-                var skopeo = new Skopeo(temp.Sub($"skopeo-{cycle}-{repository.Replace('/', '-')}"));
-                pushers.Add(PushWithSkopeoAsync(skopeo, directory, server.Host, repository, image, acknowledged));
+                var skopeo = new Skopeo(temp.Sub($"skopeo-{cycle}-{pusher}"));
+                pushers.Add(PushWithSkopeoUntilKilledAsync(skopeo, temp, server.Host, $"crash/skopeo{pusher}", $"c{cycle}-p{pusher}", killed.Token));
             }
 
-            // Two raw pushers race on the same blobs and the same tag.
-            pushers.Add(PushChunkedAsync(http, "crash/raw", $"c{cycle}", shared, acknowledged, stop.Token));
-            pushers.Add(PushChunkedAsync(http, "crash/raw", $"c{cycle}", shared, acknowledged, stop.Token));
+            // Two raw pushers push the same image sequence to the same tags: same-blob and same-tag races.
+            pushers.Add(PushChunkedUntilKilledAsync(http, "crash/raw", $"c{cycle}", killed.Token));
+            pushers.Add(PushChunkedUntilKilledAsync(http, "crash/raw", $"c{cycle}", killed.Token));
 
-            var killAfter = TimeSpan.FromMilliseconds(random.Next(150, 2500));
-            output.WriteLine($"cycle {cycle}: SIGKILL after {killAfter.TotalMilliseconds} ms");
+            var killAfter = TimeSpan.FromMilliseconds(random.Next(300, 3000));
             await Task.Delay(killAfter);
             await server.KillAsync();
-            await stop.CancelAsync();
+            await killed.CancelAsync();
             try
             {
                 await Task.WhenAll(pushers).WaitAsync(PusherDrain);
@@ -64,15 +65,19 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             {
                 Assert.Fail($"cycle {cycle}: pushers still running {PusherDrain} after the server was killed");
             }
+
+            output.WriteLine($"cycle {cycle}: SIGKILL after {killAfter.TotalMilliseconds} ms; acknowledged so far {_acknowledged.Count}, interrupted {_interrupted}");
         }
+
+        Assert.True(_interrupted > 0, "no push was ever interrupted: the kills did not land during transfers");
 
         await using var final = await EdgeregServer.StartAsync(options);
         var layout = new DistributionLayout(root);
         using var finalHttp = new RegistryHttp(final.BaseAddress);
         StoreIntegrity.AssertEveryBlobMatchesItsDigest(layout);
         var tags = await StoreIntegrity.AssertEveryTagResolvesCompletelyAsync(layout, finalHttp);
-        output.WriteLine($"{tags} tags resolved completely; {acknowledged.Count} pushes were acknowledged before a kill");
-        foreach (var (repository, tag, digest) in acknowledged)
+        output.WriteLine($"{tags} tags resolved completely");
+        foreach (var (repository, tag, digest) in _acknowledged)
         {
             using var response = await finalHttp.GetManifestAsync(repository, tag);
             await RegistryHttp.ExpectAsync(response, System.Net.HttpStatusCode.OK, $"acknowledged push {repository}:{tag} after restart");
@@ -85,50 +90,49 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         await roundTrip.AssertPullsBackAsync(final.Host, "crash/after", "v1", after);
     }
 
-    private static List<(string Directory, GeneratedImage Image, string Repository)> PrepareSkopeoSources(TempDirectory temp, int cycle)
+    private async Task PushWithSkopeoUntilKilledAsync(
+        Skopeo skopeo, TempDirectory temp, string host, string repository, string name, CancellationToken killed)
     {
-        var sources = new List<(string, GeneratedImage, string)>();
-        for (var pusher = 0; pusher < SkopeoPushersPerCycle; pusher++)
+        for (var push = 0; push < MaxPushesPerPusherPerCycle && !killed.IsCancellationRequested; push++)
         {
-            var image = TestImages.Image($"crash-skopeo-{cycle}-{pusher}", layerCount: 3, layerBytes: LayerBytes);
-            var directory = temp.Sub($"source-{cycle}-{pusher}");
-            OciLayoutWriter.Write(directory, "v1", image);
-            sources.Add((directory, image, $"crash/skopeo{pusher}"));
-        }
-
-        return sources;
-    }
-
-    private static async Task PushWithSkopeoAsync(
-        Skopeo skopeo, string directory, string host, string repository, GeneratedImage image,
-        ConcurrentBag<(string, string, string)> acknowledged)
-    {
-        var tag = Path.GetFileName(directory);
-        var result = await skopeo.CopyAsync($"oci:{directory}:v1", $"docker://{host}/{repository}:{tag}");
-        if (result.Succeeded)
-        {
-            acknowledged.Add((repository, tag, image.Manifest.Digest));
-        }
-    }
-
-    private static async Task PushChunkedAsync(
-        RegistryHttp http, string repository, string tag, GeneratedImage image,
-        ConcurrentBag<(string, string, string)> acknowledged, CancellationToken cancellation)
-    {
-        try
-        {
-            foreach (var blob in image.ReferencedBlobs)
+            var tag = $"{name}-{push}";
+            var image = TestImages.Image($"crash-{repository}-{tag}", layerCount: 3, layerBytes: LayerBytes);
+            var source = temp.Sub($"source-{repository.Replace('/', '-')}-{tag}");
+            OciLayoutWriter.Write(source, tag, image);
+            var result = await skopeo.CopyAsync($"oci:{source}:{tag}", $"docker://{host}/{repository}:{tag}");
+            if (!result.Succeeded)
             {
-                await http.PushBlobChunkedAsync(repository, blob.Content, ChunkBytes, cancellation);
+                Interlocked.Increment(ref _interrupted);
+                return;
             }
 
-            await http.PutManifestAsync(repository, tag, image.Manifest, cancellation);
-            acknowledged.Add((repository, tag, image.Manifest.Digest));
+            _acknowledged.Add((repository, tag, image.Manifest.Digest));
         }
-        catch (Exception interrupted) when (interrupted is HttpRequestException or OperationCanceledException or IOException)
+    }
+
+    private async Task PushChunkedUntilKilledAsync(RegistryHttp http, string repository, string name, CancellationToken killed)
+    {
+        for (var push = 0; push < MaxPushesPerPusherPerCycle && !killed.IsCancellationRequested; push++)
         {
-            // The server was killed mid-push; only acknowledged pushes count. Wrong answers from a live server
-            // (XunitException from status checks) are not caught: they fail the test.
+            var tag = $"{name}-{push}";
+            var image = TestImages.Image($"crash-raw-{tag}", layerCount: 2, layerBytes: LayerBytes);
+            try
+            {
+                foreach (var blob in image.ReferencedBlobs)
+                {
+                    await http.PushBlobChunkedAsync(repository, blob.Content, ChunkBytes, killed);
+                }
+
+                await http.PutManifestAsync(repository, tag, image.Manifest, killed);
+                _acknowledged.Add((repository, tag, image.Manifest.Digest));
+            }
+            catch (Exception interrupted) when (interrupted is HttpRequestException or OperationCanceledException or IOException)
+            {
+                // The server was killed mid-push; only acknowledged pushes count. Wrong answers from a live
+                // server (XunitException from status checks) are not caught: they fail the test.
+                Interlocked.Increment(ref _interrupted);
+                return;
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ using EdgeRegistry.Functional.Tests.Infrastructure;
 using EdgeRegistry.Functional.Tests.Infrastructure.Clients;
 using EdgeRegistry.Functional.Tests.Infrastructure.OciLayout;
 using EdgeRegistry.Functional.Tests.Infrastructure.Servers;
+using Xunit.Abstractions;
 
 namespace EdgeRegistry.Functional.Tests.Streaming;
 
@@ -10,7 +11,7 @@ namespace EdgeRegistry.Functional.Tests.Streaming;
 /// Uploads and downloads stream: a 64 MiB blob must not lift the server's peak RSS near its size. (The
 /// 2 GiB-class check lives in the benchmark; this tier keeps to what runs in seconds.)
 /// </summary>
-public sealed class BlobMemoryTests
+public sealed class BlobMemoryTests(ITestOutputHelper output)
 {
     private const long BlobBytes = 64L * 1024 * 1024;
     private const long PeakRssLimitBytes = 100L * 1024 * 1024;
@@ -39,6 +40,7 @@ public sealed class BlobMemoryTests
         }
 
         var peak = server.PeakResidentBytes();
+        output.WriteLine($"edgereg peak RSS after a 64 MiB push and pull: {peak / (1024 * 1024)} MiB");
         Assert.True(peak < PeakRssLimitBytes, $"edgereg peak RSS (VmHWM) was {peak / (1024 * 1024)} MiB after a 64 MiB push and pull");
         Assert.Equal(digest, Sha256Digest.OfFile(new Infrastructure.Store.DistributionLayout(server.Options.Root).BlobData(digest)));
     }
