@@ -10,7 +10,9 @@ namespace EdgeRegistry.Storage;
 
 /// <summary>
 /// The registry's store: everything the distribution API needs, in storage terms. Reads that find nothing
-/// return null/false; writes that cannot complete throw <see cref="StoreException"/>. Every write is
+/// return null/false; operations that cannot complete — writes, and reads that hit an I/O error — throw
+/// <see cref="StoreException"/> (never a raw IOException). The one exception is <see cref="BlobReader"/>:
+/// a read error mid-stream surfaces as IOException, because by then the response is under way. Every write is
 /// all-or-nothing: an object becomes visible only once it is complete, digest-verified and durable.
 /// </summary>
 public interface IRegistryStore

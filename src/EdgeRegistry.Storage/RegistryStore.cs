@@ -97,9 +97,11 @@ public sealed partial class RegistryStore : IRegistryStore
     /// <summary>Removes uploads untouched for longer than <see cref="StoreOptions.StaleUploadAge"/>.</summary>
     public int PurgeStaleUploads() => _uploads.PurgeStale(_options.StaleUploadAge);
 
-    public BlobInfo? StatBlob(RepositoryName repository, Digest digest) => _blobs.Stat(repository, digest);
+    public BlobInfo? StatBlob(RepositoryName repository, Digest digest) =>
+        IoFailures.Guard($"reading blob {digest}", () => _blobs.Stat(repository, digest));
 
-    public BlobReader? OpenBlob(RepositoryName repository, Digest digest) => _blobs.Open(repository, digest);
+    public BlobReader? OpenBlob(RepositoryName repository, Digest digest) =>
+        IoFailures.Guard($"opening blob {digest}", () => _blobs.Open(repository, digest));
 
     public bool DeleteBlob(RepositoryName repository, Digest digest) =>
         IoFailures.Guard($"deleting blob {digest}", () => _blobs.UnlinkLayer(repository, digest));
@@ -115,7 +117,8 @@ public sealed partial class RegistryStore : IRegistryStore
     public UploadStatus StartUpload(RepositoryName repository) =>
         IoFailures.Guard("starting an upload", () => _uploads.Start(repository));
 
-    public UploadStatus? GetUpload(RepositoryName repository, string uploadId) => _uploads.Get(repository, uploadId);
+    public UploadStatus? GetUpload(RepositoryName repository, string uploadId) =>
+        IoFailures.Guard($"reading upload {uploadId}", () => _uploads.Get(repository, uploadId));
 
     public Task<UploadStatus> AppendUploadAsync(RepositoryName repository, string uploadId, PipeReader body,
         long? expectedOffset, long? expectedLength, CancellationToken cancellationToken) =>
@@ -150,21 +153,23 @@ public sealed partial class RegistryStore : IRegistryStore
         ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
         Task.FromResult(IoFailures.Guard($"storing manifest {reference}", () => _manifests.Put(repository, reference, contentType, content)));
 
-    public StoredManifest? GetManifest(RepositoryName repository, string reference) => _manifests.Get(repository, reference)?.Stored;
+    public StoredManifest? GetManifest(RepositoryName repository, string reference) =>
+        IoFailures.Guard($"reading manifest {reference}", () => _manifests.Get(repository, reference)?.Stored);
 
     public bool DeleteManifest(RepositoryName repository, string reference) =>
         IoFailures.Guard($"deleting manifest {reference}", () => _manifests.Delete(repository, reference));
 
-    public IReadOnlyList<string>? ListTags(RepositoryName repository)
-    {
-        if (!_fs.Directory.Exists(_paths.ManifestsDirectory(repository))) return null;
-        return _tags.List(repository).Select(static t => t.Tag).ToList();
-    }
+    public IReadOnlyList<string>? ListTags(RepositoryName repository) =>
+        IoFailures.Guard($"listing tags of {repository}", () =>
+            _fs.Directory.Exists(_paths.ManifestsDirectory(repository))
+                ? _tags.List(repository).Select(static t => t.Tag).ToList()
+                : null);
 
-    public IReadOnlyList<string> ListRepositories() => RepositoryCatalog.List(_fs, _paths);
+    public IReadOnlyList<string> ListRepositories() =>
+        IoFailures.Guard("listing repositories", () => (IReadOnlyList<string>)RepositoryCatalog.List(_fs, _paths));
 
     public IReadOnlyList<ReferrerDescriptor> GetReferrers(RepositoryName repository, Digest subject, string? artifactType) =>
-        _manifests.Referrers(repository, subject, artifactType);
+        IoFailures.Guard($"listing referrers of {subject}", () => _manifests.Referrers(repository, subject, artifactType));
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Recovery removed {Count} temporary files left by an unclean stop")]
     private static partial void LogTempCleared(ILogger logger, int count);

@@ -53,10 +53,27 @@ internal sealed class DurableFiles
     public void PublishFile(string source, string destination)
     {
         string directory = Path.GetDirectoryName(destination)!;
-        EnsureDirectory(directory);
-        _fs.File.Move(source, destination, overwrite: true);
-        _sync.FlushDirectory(directory);
+        // A concurrent removal (an unlink of the same link, a manifest delete) may take the parent directory
+        // away between creating it and renaming into it: re-create and try again a bounded number of times.
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                EnsureDirectory(directory);
+                _fs.File.Move(source, destination, overwrite: true);
+                _sync.FlushDirectory(directory);
+                return;
+            }
+            catch (IOException e) when (attempt < 3 && IsVanishedDirectory(e))
+            {
+            }
+        }
     }
+
+    private static bool IsVanishedDirectory(IOException e) =>
+        e is DirectoryNotFoundException || (e.HResult & 0xFFFF) == Enoent;
+
+    private const int Enoent = 2;
 
     /// <summary>Creates a directory and any missing parents, and makes each new entry durable in its parent.</summary>
     public void EnsureDirectory(string directory)

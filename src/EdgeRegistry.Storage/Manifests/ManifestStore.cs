@@ -106,7 +106,7 @@ internal sealed partial class ManifestStore
         var manifest = Load(digest);
         foreach (var (tag, target) in _tags.List(repository))
         {
-            if (target == digest) _tags.Delete(repository, tag);
+            if (target == digest) _tags.DeleteIf(repository, tag, digest);
         }
         if (manifest?.Parsed.Subject is { } subject)
         {
@@ -154,6 +154,7 @@ internal sealed partial class ManifestStore
         }
         catch (FileNotFoundException) { return null; }
         catch (DirectoryNotFoundException) { return null; }
+        catch (IOException e) { throw IoFailures.Translate(e, $"reading manifest {digest}"); }
 
         if (ContentHasher.Compute(digest.Algorithm, content) != digest)
         {

@@ -19,6 +19,12 @@ internal sealed class TagStore
     private readonly DurableFiles _files;
     private readonly ConcurrentDictionary<(string Repository, string Tag), Digest> _resolved = new();
 
+    /// <summary>
+    /// Changes to one tag are serialized (striped by name) so that disk and cache always agree and a delete
+    /// never moves a tag directory away under a concurrent update. Reads take no lock.
+    /// </summary>
+    private readonly Lock[] _stripes = Enumerable.Range(0, 64).Select(_ => new Lock()).ToArray();
+
     public TagStore(IFileSystem fs, StorePaths paths, DurableFiles files)
     {
         _fs = fs;
@@ -37,16 +43,38 @@ internal sealed class TagStore
     /// <summary>Points <paramref name="tag"/> at <paramref name="digest"/>: index entry first, then the atomic current-link swap.</summary>
     public void Set(RepositoryName repository, string tag, Digest digest)
     {
-        _files.WriteLink(_paths.TagIndexLink(repository, tag, digest), digest.ToString());
-        _files.WriteLink(_paths.TagCurrentLink(repository, tag), digest.ToString());
-        _resolved[(repository.Value, tag)] = digest;
+        lock (StripeFor(repository, tag))
+        {
+            try
+            {
+                _files.WriteLink(_paths.TagIndexLink(repository, tag, digest), digest.ToString());
+                _files.WriteLink(_paths.TagCurrentLink(repository, tag), digest.ToString());
+                _resolved[(repository.Value, tag)] = digest;
+            }
+            catch
+            {
+                // The disk may or may not hold the new value: let the next read go to the disk.
+                _resolved.TryRemove((repository.Value, tag), out _);
+                throw;
+            }
+        }
     }
 
-    public bool Delete(RepositoryName repository, string tag)
+    public bool Delete(RepositoryName repository, string tag) => DeleteIf(repository, tag, expected: null);
+
+    /// <summary>Deletes the tag only if it still points at <paramref name="expected"/> (any digest when null).</summary>
+    public bool DeleteIf(RepositoryName repository, string tag, Digest? expected)
     {
-        _resolved.TryRemove((repository.Value, tag), out _);
-        return _files.RemoveDirectoryAtomically(_paths.TagDirectory(repository, tag));
+        lock (StripeFor(repository, tag))
+        {
+            if (expected is not null && LinkFiles.Read(_fs, _paths.TagCurrentLink(repository, tag)) != expected) return false;
+            _resolved.TryRemove((repository.Value, tag), out _);
+            return _files.RemoveDirectoryAtomically(_paths.TagDirectory(repository, tag));
+        }
     }
+
+    private Lock StripeFor(RepositoryName repository, string tag) =>
+        _stripes[(int)((uint)HashCode.Combine(repository.Value, tag) % (uint)_stripes.Length)];
 
     /// <summary>Tags of the repository in ordinal order, with the digest each points at.</summary>
     public IReadOnlyList<(string Tag, Digest Digest)> List(RepositoryName repository)
