@@ -3,6 +3,7 @@ using EdgeRegistry.Functional.Tests.Infrastructure;
 using EdgeRegistry.Functional.Tests.Infrastructure.Clients;
 using EdgeRegistry.Functional.Tests.Infrastructure.OciLayout;
 using EdgeRegistry.Functional.Tests.Infrastructure.Servers;
+using Xunit.Abstractions;
 
 namespace EdgeRegistry.Functional.Tests.Access;
 
@@ -10,7 +11,7 @@ namespace EdgeRegistry.Functional.Tests.Access;
 /// Any host-network pod can reach a node's registry, so writes need credentials from the credentials
 /// file unless anonymous writes were asked for; pulls stay anonymous because CRI-O pulls that way.
 /// </summary>
-public sealed class WriteAccessTests
+public sealed class WriteAccessTests(ITestOutputHelper output)
 {
     private const string User = "pusher";
     private const string Password = "correct horse battery staple";
@@ -22,7 +23,7 @@ public sealed class WriteAccessTests
         var credentials = temp.Combine("credentials");
         await CredentialsFile.AddUserAsync(credentials, User, Password);
         await using var server = await EdgeregServer.StartAsync(
-            new EdgeregOptions(temp.Sub("root")) { AnonymousWrites = false, CredentialsFile = credentials });
+            new EdgeregOptions(temp.Sub("root")) { AnonymousWrites = false, CredentialsFile = credentials }, output);
         var skopeo = new Skopeo(temp.Sub("skopeo"));
         var roundTrip = new RoundTrip(skopeo, temp);
         var image = TestImages.Image("access-image");

@@ -3,6 +3,7 @@ using EdgeRegistry.Functional.Tests.Infrastructure;
 using EdgeRegistry.Functional.Tests.Infrastructure.Clients;
 using EdgeRegistry.Functional.Tests.Infrastructure.OciLayout;
 using EdgeRegistry.Functional.Tests.Infrastructure.Servers;
+using Xunit.Abstractions;
 
 namespace EdgeRegistry.Functional.Tests.Compatibility;
 
@@ -10,7 +11,7 @@ namespace EdgeRegistry.Functional.Tests.Compatibility;
 /// The seeds' nodes already hold registry:2 stores: edgereg must serve a store CNCF Distribution wrote,
 /// and Distribution must serve what edgereg wrote. Both directions use Debian's docker-registry 2.8.2.
 /// </summary>
-public sealed class DistributionCompatibilityTests
+public sealed class DistributionCompatibilityTests(ITestOutputHelper output)
 {
     private static readonly GeneratedImage Image = TestImages.Image("compat-image", layerCount: 3);
     private static readonly GeneratedIndex Index = TestImages.Index("compat-index");
@@ -21,13 +22,13 @@ public sealed class DistributionCompatibilityTests
         using var temp = new TempDirectory("compat-from-distribution");
         var root = temp.Sub("root");
         var roundTrip = new RoundTrip(new Skopeo(temp.Sub("skopeo")), temp);
-        await using (var distribution = await DistributionServer.StartAsync(root, temp.Path))
+        await using (var distribution = await DistributionServer.StartAsync(root, temp.Path, output))
         {
             await PushAllAsync(roundTrip, distribution.Host);
             await distribution.StopAsync();
         }
 
-        await using var edgereg = await EdgeregServer.StartAsync(new EdgeregOptions(root));
+        await using var edgereg = await EdgeregServer.StartAsync(new EdgeregOptions(root), output);
         await AssertAllPullBackAsync(roundTrip, new Skopeo(temp.Sub("skopeo-check")), edgereg.Host);
     }
 
@@ -37,13 +38,13 @@ public sealed class DistributionCompatibilityTests
         using var temp = new TempDirectory("compat-to-distribution");
         var root = temp.Sub("root");
         var roundTrip = new RoundTrip(new Skopeo(temp.Sub("skopeo")), temp);
-        await using (var edgereg = await EdgeregServer.StartAsync(new EdgeregOptions(root)))
+        await using (var edgereg = await EdgeregServer.StartAsync(new EdgeregOptions(root), output))
         {
             await PushAllAsync(roundTrip, edgereg.Host);
             await edgereg.StopAsync();
         }
 
-        await using var distribution = await DistributionServer.StartAsync(root, temp.Path);
+        await using var distribution = await DistributionServer.StartAsync(root, temp.Path, output);
         await AssertAllPullBackAsync(roundTrip, new Skopeo(temp.Sub("skopeo-check")), distribution.Host);
     }
 

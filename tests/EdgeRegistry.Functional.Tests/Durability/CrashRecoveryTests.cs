@@ -39,7 +39,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
 
         for (var cycle = 0; cycle < KillCycles; cycle++)
         {
-            await using var server = await EdgeregServer.StartAsync(options);
+            await using var server = await EdgeregServer.StartAsync(options, output);
             using var http = new RegistryHttp(server.BaseAddress);
             using var killed = new CancellationTokenSource();
             var pushers = new List<Task>();
@@ -71,7 +71,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
 
         Assert.True(_interrupted > 0, "no push was ever interrupted: the kills did not land during transfers");
 
-        await using var final = await EdgeregServer.StartAsync(options);
+        await using var final = await EdgeregServer.StartAsync(options, output);
         var layout = new DistributionLayout(root);
         using var finalHttp = new RegistryHttp(final.BaseAddress);
         StoreIntegrity.AssertEveryBlobMatchesItsDigest(layout);

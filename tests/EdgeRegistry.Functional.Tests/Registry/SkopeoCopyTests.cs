@@ -3,16 +3,17 @@ using EdgeRegistry.Functional.Tests.Infrastructure;
 using EdgeRegistry.Functional.Tests.Infrastructure.Clients;
 using EdgeRegistry.Functional.Tests.Infrastructure.OciLayout;
 using EdgeRegistry.Functional.Tests.Infrastructure.Servers;
+using Xunit.Abstractions;
 
 namespace EdgeRegistry.Functional.Tests.Registry;
 
-public sealed class SkopeoCopyTests
+public sealed class SkopeoCopyTests(ITestOutputHelper output)
 {
     [Fact(Timeout = TestTimeouts.TestMs)]
     public async Task Copy_MultiLayerImageInAndOut_DigestsIdentical()
     {
         using var temp = new TempDirectory("copy-image");
-        await using var server = await EdgeregServer.StartAsync(new EdgeregOptions(temp.Sub("root")));
+        await using var server = await EdgeregServer.StartAsync(new EdgeregOptions(temp.Sub("root")), output);
         var roundTrip = new RoundTrip(new Skopeo(temp.Sub("skopeo")), temp);
         var image = TestImages.Image("copy-image", layerCount: 4);
 
@@ -30,7 +31,7 @@ public sealed class SkopeoCopyTests
     public async Task CopyAll_MultiArchIndexInAndOut_DigestsIdentical()
     {
         using var temp = new TempDirectory("copy-index");
-        await using var server = await EdgeregServer.StartAsync(new EdgeregOptions(temp.Sub("root")));
+        await using var server = await EdgeregServer.StartAsync(new EdgeregOptions(temp.Sub("root")), output);
         var roundTrip = new RoundTrip(new Skopeo(temp.Sub("skopeo")), temp);
         var index = TestImages.Index("copy-index");
 

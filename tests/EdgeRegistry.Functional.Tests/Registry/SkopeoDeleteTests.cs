@@ -3,16 +3,17 @@ using EdgeRegistry.Functional.Tests.Infrastructure;
 using EdgeRegistry.Functional.Tests.Infrastructure.Clients;
 using EdgeRegistry.Functional.Tests.Infrastructure.OciLayout;
 using EdgeRegistry.Functional.Tests.Infrastructure.Servers;
+using Xunit.Abstractions;
 
 namespace EdgeRegistry.Functional.Tests.Registry;
 
-public sealed class SkopeoDeleteTests
+public sealed class SkopeoDeleteTests(ITestOutputHelper output)
 {
     [Fact(Timeout = TestTimeouts.TestMs)]
     public async Task Delete_ManifestByDigest_ThenManifestUnknown()
     {
         using var temp = new TempDirectory("delete");
-        await using var server = await EdgeregServer.StartAsync(new EdgeregOptions(temp.Sub("root")));
+        await using var server = await EdgeregServer.StartAsync(new EdgeregOptions(temp.Sub("root")), output);
         var skopeo = new Skopeo(temp.Sub("skopeo"));
         var kept = TestImages.Image("delete-kept");
         var doomed = TestImages.Image("delete-doomed");

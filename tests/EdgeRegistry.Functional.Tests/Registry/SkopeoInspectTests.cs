@@ -3,16 +3,17 @@ using EdgeRegistry.Functional.Tests.Infrastructure;
 using EdgeRegistry.Functional.Tests.Infrastructure.Clients;
 using EdgeRegistry.Functional.Tests.Infrastructure.OciLayout;
 using EdgeRegistry.Functional.Tests.Infrastructure.Servers;
+using Xunit.Abstractions;
 
 namespace EdgeRegistry.Functional.Tests.Registry;
 
-public sealed class SkopeoInspectTests
+public sealed class SkopeoInspectTests(ITestOutputHelper output)
 {
     [Fact(Timeout = TestTimeouts.TestMs)]
     public async Task InspectRaw_ByTagAndByDigest_ReturnsPushedManifestBytes()
     {
         using var temp = new TempDirectory("inspect");
-        await using var server = await EdgeregServer.StartAsync(new EdgeregOptions(temp.Sub("root")));
+        await using var server = await EdgeregServer.StartAsync(new EdgeregOptions(temp.Sub("root")), output);
         var skopeo = new Skopeo(temp.Sub("skopeo"));
         var roundTrip = new RoundTrip(skopeo, temp);
         var image = TestImages.Image("inspect-image");

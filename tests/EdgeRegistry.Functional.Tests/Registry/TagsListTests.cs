@@ -3,10 +3,11 @@ using EdgeRegistry.Functional.Tests.Infrastructure;
 using EdgeRegistry.Functional.Tests.Infrastructure.Clients;
 using EdgeRegistry.Functional.Tests.Infrastructure.OciLayout;
 using EdgeRegistry.Functional.Tests.Infrastructure.Servers;
+using Xunit.Abstractions;
 
 namespace EdgeRegistry.Functional.Tests.Registry;
 
-public sealed class TagsListTests
+public sealed class TagsListTests(ITestOutputHelper output)
 {
     private static readonly string[] Tags = ["t1", "t2", "t3", "t4", "t5", "t6", "t7"];
 
@@ -14,7 +15,7 @@ public sealed class TagsListTests
     public async Task ListTags_SevenTags_SkopeoSeesAllAndHttpPagesFollowLink()
     {
         using var temp = new TempDirectory("tags");
-        await using var server = await EdgeregServer.StartAsync(new EdgeregOptions(temp.Sub("root")));
+        await using var server = await EdgeregServer.StartAsync(new EdgeregOptions(temp.Sub("root")), output);
         var skopeo = new Skopeo(temp.Sub("skopeo"));
         var image = TestImages.Image("tags-image", layerCount: 1);
         await new RoundTrip(skopeo, temp).PushAsync(server.Host, "tags/repo", Tags[0], image);

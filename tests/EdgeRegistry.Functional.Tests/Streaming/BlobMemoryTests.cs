@@ -21,7 +21,7 @@ public sealed class BlobMemoryTests(ITestOutputHelper output)
     public async Task PushAndPull_64MiBBlob_PeakRssStaysUnder100MB()
     {
         using var temp = new TempDirectory("memory");
-        await using var server = await EdgeregServer.StartAsync(new EdgeregOptions(temp.Sub("root")));
+        await using var server = await EdgeregServer.StartAsync(new EdgeregOptions(temp.Sub("root")), output);
         string digest;
         using (var once = new PseudoRandomStream(Seed, BlobBytes))
         {

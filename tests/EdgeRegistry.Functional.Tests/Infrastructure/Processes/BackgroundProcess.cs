@@ -26,7 +26,8 @@ internal sealed class BackgroundProcess : IAsyncDisposable
 
     public string Output => _output.ToString();
 
-    public static BackgroundProcess Start(string fileName, IEnumerable<string> arguments)
+    /// <param name="removeVariables">Environment variables the child must not inherit.</param>
+    public static BackgroundProcess Start(string fileName, IEnumerable<string> arguments, IEnumerable<string>? removeVariables = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -37,6 +38,11 @@ internal sealed class BackgroundProcess : IAsyncDisposable
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var name in removeVariables ?? [])
+        {
+            startInfo.Environment.Remove(name);
         }
 
         var command = fileName + " " + string.Join(' ', startInfo.ArgumentList);

@@ -1,4 +1,5 @@
 using EdgeRegistry.Functional.Tests.Infrastructure.Processes;
+using Xunit.Abstractions;
 
 namespace EdgeRegistry.Functional.Tests.Infrastructure.Servers;
 
@@ -10,11 +11,13 @@ internal sealed class DistributionServer : IAsyncDisposable
 {
     public const string BinaryPath = "/usr/bin/docker-registry";
     private readonly BackgroundProcess _process;
+    private readonly ITestOutputHelper? _testOutput;
 
-    private DistributionServer(int port, BackgroundProcess process)
+    private DistributionServer(int port, BackgroundProcess process, ITestOutputHelper? testOutput)
     {
         Port = port;
         _process = process;
+        _testOutput = testOutput;
     }
 
     public int Port { get; }
@@ -23,7 +26,7 @@ internal sealed class DistributionServer : IAsyncDisposable
 
     public Uri BaseAddress => new($"http://{Host}/");
 
-    public static async Task<DistributionServer> StartAsync(string root, string configDirectory)
+    public static async Task<DistributionServer> StartAsync(string root, string configDirectory, ITestOutputHelper? testOutput = null)
     {
         if (!File.Exists(BinaryPath))
         {
@@ -34,7 +37,7 @@ internal sealed class DistributionServer : IAsyncDisposable
         var configPath = Path.Combine(configDirectory, $"distribution-{port}.yml");
         await File.WriteAllTextAsync(configPath, Config(root, port));
         var process = BackgroundProcess.Start(BinaryPath, ["serve", configPath]);
-        var server = new DistributionServer(port, process);
+        var server = new DistributionServer(port, process, testOutput);
         try
         {
             await HttpReadiness.WaitAsync(server.BaseAddress, process, TestTimeouts.ServerStart);
@@ -65,5 +68,9 @@ internal sealed class DistributionServer : IAsyncDisposable
 
     public Task StopAsync() => _process.StopAsync();
 
-    public ValueTask DisposeAsync() => _process.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _process.DisposeAsync();
+        _testOutput?.WriteLine($"--- `{_process.Command}` output ---\n{_process.Output}");
+    }
 }

@@ -1,20 +1,24 @@
 using EdgeRegistry.Functional.Tests.Infrastructure.Processes;
+using Xunit.Abstractions;
 
 namespace EdgeRegistry.Functional.Tests.Infrastructure.Servers;
 
 /// <summary>
 /// One running `edgereg serve` on a free loopback port. Dispose kills it; <see cref="KillAsync"/> is the
-/// SIGKILL the crash test needs and <see cref="StopAsync"/> the graceful SIGTERM stop.
+/// SIGKILL the crash test needs and <see cref="StopAsync"/> the graceful SIGTERM stop. The server's own
+/// log goes to the test's output on dispose, so a failing test shows what the server saw.
 /// </summary>
 internal sealed class EdgeregServer : IAsyncDisposable
 {
     private readonly BackgroundProcess _process;
+    private readonly ITestOutputHelper? _testOutput;
 
-    private EdgeregServer(EdgeregOptions options, int port, BackgroundProcess process)
+    private EdgeregServer(EdgeregOptions options, int port, BackgroundProcess process, ITestOutputHelper? testOutput)
     {
         Options = options;
         Port = port;
         _process = process;
+        _testOutput = testOutput;
     }
 
     public EdgeregOptions Options { get; }
@@ -30,10 +34,14 @@ internal sealed class EdgeregServer : IAsyncDisposable
 
     public string Output => _process.Output;
 
-    public static async Task<EdgeregServer> StartAsync(EdgeregOptions options)
+    public static async Task<EdgeregServer> StartAsync(EdgeregOptions options, ITestOutputHelper? testOutput = null)
     {
         var port = FreePort.Next();
-        List<string> arguments = ["serve", "--listen", $"127.0.0.1:{port}", "--root", options.Root];
+        // Isolated from the machine it runs on: an empty config file instead of /etc/edgereg/config.json and
+        // no inherited EDGEREG_* variables, so only the flags below decide how the server runs.
+        var emptyConfig = options.Root.TrimEnd('/') + ".config.json";
+        await File.WriteAllTextAsync(emptyConfig, "{}");
+        List<string> arguments = ["serve", "--listen", $"127.0.0.1:{port}", "--root", options.Root, "--config", emptyConfig];
         if (options.AnonymousWrites)
         {
             arguments.Add("--anonymous-writes");
@@ -44,8 +52,10 @@ internal sealed class EdgeregServer : IAsyncDisposable
             arguments.AddRange(["--credentials-file", options.CredentialsFile]);
         }
 
-        var process = BackgroundProcess.Start(EdgeregBinary.Path, arguments);
-        var server = new EdgeregServer(options, port, process);
+        var inherited = Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Where(name => name.StartsWith("EDGEREG_", StringComparison.Ordinal));
+        var process = BackgroundProcess.Start(EdgeregBinary.Path, arguments, inherited);
+        var server = new EdgeregServer(options, port, process, testOutput);
         try
         {
             await HttpReadiness.WaitAsync(server.BaseAddress, process, TestTimeouts.ServerStart);
@@ -59,14 +69,15 @@ internal sealed class EdgeregServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Starts a new server on the same root and options (a fresh port), as after a node reboot.</summary>
-    public Task<EdgeregServer> StartAnotherOnSameRootAsync() => StartAsync(Options);
-
     public Task KillAsync() => _process.KillAsync();
 
     public Task StopAsync() => _process.StopAsync();
 
     public long PeakResidentBytes() => ProcessMemory.PeakResidentBytes(_process.Pid);
 
-    public ValueTask DisposeAsync() => _process.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _process.DisposeAsync();
+        _testOutput?.WriteLine($"--- `{_process.Command}` output ---\n{_process.Output}");
+    }
 }
