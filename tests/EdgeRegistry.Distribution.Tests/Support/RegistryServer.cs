@@ -79,7 +79,10 @@ internal sealed class RegistryServer : IAsyncDisposable
             context.Request.Method = method;
             int query = rawTarget.IndexOf('?');
             string path = query < 0 ? rawTarget : rawTarget[..query];
-            context.Request.Path = PathString.FromUriComponent(path);
+            // The dispatcher routes by the raw target; Path only needs to be something Kestrel could produce.
+            context.Request.Path = path.StartsWith('/') && !path.Contains("%00", StringComparison.Ordinal)
+                ? PathString.FromUriComponent(path)
+                : new PathString("/v2/");
             if (query >= 0) context.Request.QueryString = new QueryString(rawTarget[query..]);
             context.Features.Get<IHttpRequestFeature>()!.RawTarget = rawTarget;
         });
