@@ -52,9 +52,11 @@ install_missing_packages() {
 }
 
 build_binary() {
-  if [[ -x packaging/build-binary.sh ]]; then
+  # A binary left over from an earlier run must never be what gets tested.
+  rm -f out/edgereg
+  if [[ -f packaging/build-binary.sh ]]; then
     log "building the native-AOT binary with packaging/build-binary.sh"
-    packaging/build-binary.sh
+    bash packaging/build-binary.sh
   else
     log "building the native-AOT binary with dotnet publish"
     dotnet publish src/EdgeRegistry -c Release -r linux-x64 -p:EdgeTfm=net9.0 -o out
