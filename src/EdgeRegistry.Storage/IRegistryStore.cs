@@ -31,8 +31,12 @@ public interface IRegistryStore
     /// <summary>Unlinks a blob from <paramref name="repository"/> (the data stays for other repositories). False when it was not linked.</summary>
     bool DeleteBlob(RepositoryName repository, Digest digest);
 
-    /// <summary>Links a blob that <paramref name="from"/> holds into <paramref name="repository"/>; null when <paramref name="from"/> does not hold it.</summary>
-    BlobInfo? MountBlob(RepositoryName repository, Digest digest, RepositoryName from);
+    /// <summary>
+    /// Links a blob that <paramref name="from"/> holds into <paramref name="repository"/>; null when <paramref name="from"/>
+    /// does not hold it. With no <paramref name="from"/> (the spec's "mount without from"), any committed blob with
+    /// this digest is linked: pulls are anonymous, so naming a digest reveals nothing the pusher could not read.
+    /// </summary>
+    BlobInfo? MountBlob(RepositoryName repository, Digest digest, RepositoryName? from);
 
     // ---- uploads -----------------------------------------------------------------------------------
 

@@ -106,10 +106,13 @@ public sealed partial class RegistryStore : IRegistryStore
     public bool DeleteBlob(RepositoryName repository, Digest digest) =>
         IoFailures.Guard($"deleting blob {digest}", () => _blobs.UnlinkLayer(repository, digest));
 
-    public BlobInfo? MountBlob(RepositoryName repository, Digest digest, RepositoryName from) =>
+    public BlobInfo? MountBlob(RepositoryName repository, Digest digest, RepositoryName? from) =>
         IoFailures.Guard($"mounting blob {digest}", () =>
         {
-            if (_blobs.Stat(from, digest) is not BlobInfo info) return (BlobInfo?)null;
+            BlobInfo? source = from is null
+                ? _blobs.Length(digest) is long length ? new BlobInfo(digest, length) : null
+                : _blobs.Stat(from, digest);
+            if (source is not BlobInfo info) return (BlobInfo?)null;
             _blobs.LinkLayer(repository, digest);
             return info;
         });

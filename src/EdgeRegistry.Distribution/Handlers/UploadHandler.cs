@@ -136,11 +136,8 @@ internal sealed class UploadHandler(IRegistryStore store, ILogger logger)
 
     private BlobInfo? TryMount(RegistryRequest request, Digest digest, string? from)
     {
-        if (string.IsNullOrEmpty(from))
-        {
-            // No source named: the blob may already be here (a retried mount).
-            return store.StatBlob(request.Repository, digest);
-        }
+        // No source named (the spec's anonymous mount): any committed blob with this digest will do.
+        if (string.IsNullOrEmpty(from)) return store.MountBlob(request.Repository, digest, from: null);
         if (!RepositoryName.TryParse(from, out var source)) return null;
         return store.MountBlob(request.Repository, digest, source);
     }

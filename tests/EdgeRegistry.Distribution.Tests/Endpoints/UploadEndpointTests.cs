@@ -256,6 +256,17 @@ public class UploadEndpointTests
         Assert.Equal(content, await server.Client.GetByteArrayAsync($"/v2/target/blobs/{digest}"));
     }
 
+    [Fact]
+    public async Task PostMount_NoFromAndBlobStoredElsewhere_201Linked()
+    {
+        await using var server = await RegistryServer.StartAsync();
+        byte[] content = RegistryServer.RandomBytes(64);
+        string digest = await server.PushBlobAsync("source", content);
+        using var mount = await server.Client.PostAsync($"/v2/target/blobs/uploads/?mount={digest}", new ByteArrayContent([]));
+        Assert.Equal(HttpStatusCode.Created, mount.StatusCode);
+        Assert.Equal(content, await server.Client.GetByteArrayAsync($"/v2/target/blobs/{digest}"));
+    }
+
     [Theory]
     [InlineData("&from=elsewhere")]
     [InlineData("")]
