@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using EdgeRegistry.Host.Tests.Support;
 
@@ -27,6 +28,99 @@ public sealed class GracefulShutdownTests : IDisposable
         Assert.Same(serving, finished);
         Assert.Equal(0, await serving);
         await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync("/v2/"));
+    }
+
+    [Fact]
+    public async Task Serve_StopDuringUpload_RefusesNewConnectionsButFinishesTheUpload()
+    {
+        var port = FreePort.Next();
+        var process = new CapturedProcess();
+        using var stop = new CancellationTokenSource();
+        var serving = process.RunAsync(
+            ["serve", "--listen", $"127.0.0.1:{port}", "--root", _temp.File("root"), "--log-level", "warning", "--shutdown-timeout", "10", "--anonymous-writes"],
+            stop.Token);
+        var baseAddress = new Uri($"http://127.0.0.1:{port}");
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(20) };
+        Assert.Equal(HttpStatusCode.OK, await WaitForApiAsync(http, serving));
+        using var started = await http.PostAsync("/v2/host-tests/shutdown/blobs/uploads/", null);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var content = new GatedContent(new byte[64 * 1024], new byte[64 * 1024]);
+        using var patch = new HttpRequestMessage(HttpMethod.Patch, started.Headers.Location) { Content = content };
+
+        var uploading = http.SendAsync(patch);
+        await content.FirstPartSent.WaitAsync(TimeSpan.FromSeconds(10));
+        stop.Cancel();
+        var refusedNewConnection = await RefusesNewConnectionAsync(baseAddress);
+        content.Release();
+        using var uploaded = await uploading;
+        var exitCode = await serving.WaitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.True(refusedNewConnection, "a new connection was accepted after shutdown began");
+        Assert.Equal(HttpStatusCode.Accepted, uploaded.StatusCode);
+        Assert.Equal("0-131071", uploaded.Headers.GetValues("Range").Single());
+        Assert.Equal(0, exitCode);
+    }
+
+    [Fact]
+    public async Task ServeProcess_Sigterm_ExitsZero()
+    {
+        var port = FreePort.Next();
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var start = new ProcessStartInfo(dotnet)
+        {
+            ArgumentList =
+            {
+                Path.Combine(AppContext.BaseDirectory, "edgereg.dll"), "serve", "--listen", $"127.0.0.1:{port}",
+                "--root", _temp.File("root"), "--anonymous-writes",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var server = Process.Start(start)!;
+        var output = server.StandardOutput.ReadToEndAsync();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
+            Assert.Equal(HttpStatusCode.OK, await WaitForApiAsync(http, server.WaitForExitAsync().ContinueWith(_ => server.ExitCode)));
+
+            using (var kill = Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await server.WaitForExitAsync(deadline.Token);
+            Assert.Equal(0, server.ExitCode);
+            Assert.Contains("Stopped", await output);
+        }
+        finally
+        {
+            if (!server.HasExited)
+            {
+                server.Kill();
+            }
+        }
+    }
+
+    /// <summary>True once a fresh connection is refused; bounded to 25 tries over about 5 seconds.</summary>
+    private static async Task<bool> RefusesNewConnectionAsync(Uri baseAddress)
+    {
+        for (var attempt = 0; attempt < 25; attempt++)
+        {
+            using var fresh = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(2) };
+            try
+            {
+                using var response = await fresh.GetAsync("/v2/");
+            }
+            catch (HttpRequestException)
+            {
+                return true;
+            }
+
+            await Task.Delay(200);
+        }
+
+        return false;
     }
 
     /// <summary>Polls <c>/v2/</c> until the server answers; bounded to 50 tries over about 10 seconds.</summary>
