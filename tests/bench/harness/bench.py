@@ -1,0 +1,243 @@
+#!/usr/bin/env python3
+"""edgereg vs CNCF Distribution 2.8.2 vs nginx (sendfile) on loopback: see ../README.md.
+usage: bench.py --edgereg BINARY [--seconds N] [--work DIR] [--results FILE] [--keep]"""
+import argparse
+import datetime
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import clients
+import image
+import measure
+import procstats
+import report
+import servers
+import uploads
+
+REPO, TAG = "bench/app", "v1"
+TARGETS = report.TARGETS
+CONCURRENCIES = (1, 16, 64)
+STARTS = 5
+UPLOADS = 3
+
+
+def log(msg):
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def machine_line():
+    cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")), "?")
+    mem = next(int(ln.split()[1]) for ln in open("/proc/meminfo") if ln.startswith("MemTotal")) / 1048576
+    dist = subprocess.run(["/usr/bin/docker-registry", "--version"], capture_output=True, text=True).stdout.split()
+    ngx = subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip().split("/")[-1]
+    return (f"{datetime.datetime.now().astimezone().isoformat(timespec='seconds')} · {os.cpu_count()} cores "
+            f"({cpu}) · {mem:.0f} GiB · kernel {platform.release()} · docker-registry "
+            f"{dist[2] if len(dist) > 2 else '?'} · nginx {ngx} · clients on the same cores")
+
+
+class Bench:
+    def __init__(self, args, work):
+        self.args, self.work, self.seconds = args, work, args.seconds
+        self.table = report.Table()
+        self.notes = []
+        self.other_cores = []
+
+    def load(self, server, label, client):
+        r = measure.run(server.pid, client)
+        self.other_cores.append(r["other_cores"])
+        if r["errors"]:
+            self.notes.append(f"{label} on {server.name}: {r['errors']} errors")
+        log(f"  {label:<28} {server.name:<12} {r['requests'] / r['seconds']:>10.0f} req/s "
+            f"{r['bytes'] / r['seconds'] / 1e6:>8.0f} MB/s  cpu {r['server_cpu_s']:.2f}s  other {r['other_cores']:.2f} cores")
+        return r
+
+    def run(self):
+        img = image.build(os.path.join(self.work, "image"))
+        log(f"image: manifest {img['manifest_digest']}, layers 1 MiB, 64 MiB, 256 MiB")
+        roots = {n: os.path.join(self.work, f"{n}-root") for n in ("edgereg", "distribution")}
+        for r in roots.values():
+            os.makedirs(r)
+        srv = {"edgereg": servers.edgereg(self.args.edgereg, roots["edgereg"], self.work),
+               "distribution": servers.distribution(roots["distribution"], self.work)}
+        for s in srv.values():
+            s.start()
+        time.sleep(1)
+        mem = {n: {"idle": procstats.rss_mib(s.pid)} for n, s in srv.items()}
+        for n, s in srv.items():
+            procstats.reset_peak(s.pid)
+            t0 = time.perf_counter()
+            image.push(s.base, REPO, TAG, img)
+            log(f"pushed into {n} in {time.perf_counter() - t0:.2f}s (raw POST+PUT uploads)")
+            mem[n]["push_peak"] = procstats.peak_rss_mib(s.pid)
+            mem[n]["after_push"] = procstats.rss_mib(s.pid)
+
+        manifests = os.path.join(self.work, "nginx-manifests")
+        os.makedirs(manifests)
+        for ref in (TAG, img["manifest_digest"]):
+            with open(os.path.join(manifests, ref), "wb") as f:
+                f.write(img["manifest"])
+        srv["nginx"] = servers.nginx(roots["distribution"], manifests, self.work, image.MANIFEST_TYPE)
+        srv["nginx"].start()
+        for n, s in srv.items():
+            problems = image.verify(s.base, REPO, TAG, img)
+            if problems:
+                raise RuntimeError(f"{n} does not serve the image intact: {problems}")
+        log("all three serve identical manifest and blobs")
+        mem["nginx"] = {"idle": procstats.rss_mib(srv["nginx"].pid)}
+        for s in srv.values():
+            procstats.reset_peak(s.pid)
+
+        self.manifest_rows(srv, img)
+        self.head_row(srv, img)
+        self.blob_rows(srv, img)
+        for n, s in srv.items():
+            mem[n]["load_peak"] = procstats.peak_rss_mib(s.pid)
+        self.upload_rows(srv, mem, roots)
+        self.memory_rows(mem)
+        for s in srv.values():
+            s.stop()
+        self.startup_row(roots)
+
+    def manifest_rows(self, srv, img):
+        log(f"manifest GET, wrk, {self.seconds}s each")
+        for ref_name, ref in (("tag", TAG), ("digest", img["manifest_digest"])):
+            for c in CONCURRENCIES:
+                rate, detail, cpu = {}, {}, {}
+                for n, s in srv.items():
+                    url = f"{s.base}/v2/{REPO}/manifests/{ref}"
+                    r = self.load(s, f"manifest {ref_name} c={c}", lambda: clients.wrk(
+                        url, c, self.seconds, image.MANIFEST_TYPE, self.work, f"manifest-{ref_name}-c{c}-{n}"))
+                    rate[n] = r["requests"] / r["seconds"]
+                    detail[n] = f"p50 {r['p50_ms']:.2f} / p99 {r['p99_ms']:.2f} ms"
+                    cpu[n] = r["server_cpu_s"] / r["requests"] * 1e6 if r["requests"] else None
+                self.table.add(f"manifest GET by {ref_name} c={c}, req/s", rate, detail=detail)
+                self.table.add(f"manifest GET by {ref_name} c={c}, server CPU µs/req", cpu)
+
+    def head_row(self, srv, img):
+        log("HEAD blob c=16, hey")
+        digest = img["layers"]["64m"]["digest"]
+        rate, detail = {}, {}
+        for n, s in srv.items():
+            url = f"{s.base}/v2/{REPO}/blobs/{digest}"
+            r = self.load(s, "HEAD blob c=16", lambda: clients.hey_head(
+                url, 16, self.seconds, image.MANIFEST_TYPE, self.work, f"head-{n}"))
+            rate[n] = r["requests"] / r["seconds"]
+            detail[n] = f"p50 {r['p50_ms']:.2f} / p99 {r['p99_ms']:.2f} ms"
+        self.table.add("HEAD blob (64 MiB) c=16, req/s", rate, detail=detail)
+
+    def blob_rows(self, srv, img):
+        log("blob GET: wrk for 1 MiB, bigload.py (4 MiB reads) for 64/256 MiB")
+        cases = [("1m", 16, "wrk"), ("64m", 1, "big"), ("64m", 4, "big"), ("256m", 1, "big"), ("256m", 4, "big")]
+        for size, c, tool in cases:
+            digest = img["layers"][size]["digest"]
+            rate, cpu, detail = {}, {}, {}
+            for n, s in srv.items():
+                url = f"{s.base}/v2/{REPO}/blobs/{digest}"
+                label = f"blob-{size}-c{c}-{n}"
+                if tool == "wrk":
+                    client = lambda: clients.wrk(url, c, self.seconds, "*/*", self.work, label)
+                else:
+                    client = lambda: clients.big_get(url, c, self.seconds, self.work, label)
+                r = self.load(s, f"blob {size} c={c}", client)
+                rate[n] = r["bytes"] / r["seconds"] / 1e6
+                cpu[n] = r["server_cpu_s"] / (r["bytes"] / 1e9) if r["bytes"] else None
+                detail[n] = f"p50 {r['p50_ms']:.1f} ms"
+            name = {"1m": "1 MiB", "64m": "64 MiB", "256m": "256 MiB"}[size]
+            self.table.add(f"blob GET {name} c={c}, MB/s", rate, detail=detail)
+            self.table.add(f"blob GET {name} c={c}, server CPU s/GB", cpu, digits=2)
+
+    def upload_rows(self, srv, mem, roots):
+        log(f"raw upload of a fresh random 256 MiB blob, {UPLOADS}x per registry")
+        blobs = [image.random_blob(self.work, f"upload-{i}", 256 << 20) for i in range(UPLOADS)]
+        size = 256 << 20
+        times = {"edgereg": [], "distribution": []}
+        for n in times:
+            procstats.reset_peak(srv[n].pid)
+        for i, (digest, path) in enumerate(blobs):
+            # alternate who goes first so page-cache and writeback state favour neither
+            order = ("edgereg", "distribution") if i % 2 == 0 else ("distribution", "edgereg")
+            for n in order:
+                upload = uploads.monolithic_post if n == "edgereg" else uploads.post_then_put
+                times[n].append(upload(srv[n].base, f"bench/up{i}", digest, path, size))
+        for n in times:
+            mem[n]["upload_peak"] = procstats.peak_rss_mib(srv[n].pid)
+        dd = [uploads.durable_write_seconds(blobs[0][1], roots["edgereg"]) for _ in range(2)]
+        best = {n: size / min(ts) / 1e6 for n, ts in times.items()}
+        med = {n: size / report.median(ts) / 1e6 for n, ts in times.items()}
+        self.table.add("raw upload 256 MiB, one request (edgereg: POST ?digest=; Distribution: POST+PUT), "
+                       "MB/s best", best, detail={n: f"median {med[n]:.0f}" for n in med})
+        disk = size / min(dd) / 1e6
+        self.table.add("disk durable write (dd conv=fsync, same file system), MB/s", {"edgereg": disk},
+                       ratios=False)
+        self.notes.append(f"raw upload ÷ disk durable write: edgereg {best['edgereg'] / disk:.2f}, "
+                          f"Distribution {best['distribution'] / disk:.2f}")
+        for _, path in blobs:
+            os.remove(path)
+
+    def memory_rows(self, mem):
+        for key, label in (("idle", "RSS idle (empty store), MB"), ("after_push", "RSS after push, MB"),
+                           ("push_peak", "peak RSS during push (VmHWM), MB"),
+                           ("load_peak", "peak RSS under all GET/HEAD loads (VmHWM), MB"),
+                           ("upload_peak", "peak RSS during the 256 MiB uploads (VmHWM), MB")):
+            self.table.add(label, {n: m.get(key) for n, m in mem.items()}, digits=1)
+
+    def startup_row(self, roots):
+        log(f"exec -> /v2/ 200, {STARTS}x each on the populated stores")
+        times = {"edgereg": [], "distribution": []}
+        for _ in range(STARTS):
+            for n in times:
+                s = (servers.edgereg(self.args.edgereg, roots[n], self.work) if n == "edgereg"
+                     else servers.distribution(roots[n], self.work))
+                times[n].append(s.start() * 1000)
+                s.stop()
+        self.table.add("exec → /v2/ 200, ms (median of 5)", {n: report.median(t) for n, t in times.items()},
+                       digits=1, detail={n: "min " + f"{min(t):.1f}" for n, t in times.items()})
+
+    def render(self):
+        lines = [f"Machine: {machine_line()}", "",
+                 f"Load runs: {self.seconds}s each; other processes used {report.median(self.other_cores):.2f} "
+                 f"cores (median over runs, max {max(self.other_cores):.2f}) while the benchmark ran.", "",
+                 self.table.render()]
+        if self.notes:
+            lines += [""] + [f"- {n}" for n in self.notes]
+        return "\n".join(lines) + "\n"
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--edgereg", required=True)
+    p.add_argument("--seconds", type=int, default=5)
+    p.add_argument("--work")
+    p.add_argument("--results")
+    p.add_argument("--keep", action="store_true")
+    args = p.parse_args()
+    if not 1 <= args.seconds <= 60:
+        sys.exit("--seconds must be between 1 and 60")
+    work = args.work or tempfile.mkdtemp(prefix="edgereg-bench.")
+    os.makedirs(work, exist_ok=True)
+    # SIGTERM/SIGINT unwind through finally so every started server is stopped
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    bench = Bench(args, work)
+    try:
+        bench.run()
+        text = bench.render()
+        print(text)
+        if args.results:
+            with open(args.results, "w") as f:
+                f.write(text)
+    finally:
+        servers.stop_all()
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            log(f"kept {work}")
+
+
+if __name__ == "__main__":
+    main()

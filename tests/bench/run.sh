@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The benchmark of issue 6: edgereg vs CNCF Distribution 2.8.2 vs nginx (sendfile), on loopback, one run.
+#
+#   tests/bench/run.sh [--edgereg BINARY] [--seconds N] [--results FILE] [--keep]
+#
+#   --edgereg BINARY  the published AOT edgereg to measure (default: build one into a private directory
+#                     with packaging/build-binary.sh)
+#   --seconds N       length of every load run (default 5, at most 60)
+#   --results FILE    also write the markdown results there (e.g. tests/bench/RESULTS.md)
+#   --keep            keep the scratch directory (configs, stores, raw client outputs)
+# Installs wrk, hey, nginx and docker-registry with apt-get when missing. Binds 127.0.0.1 only; every
+# server it starts is stopped on exit, error or signal.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+edgereg=""
+pass=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --edgereg) edgereg="$2"; shift 2 ;;
+    --seconds|--results) pass+=("$1" "$2"); shift 2 ;;
+    --keep) pass+=("$1"); shift ;;
+    -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v hey >/dev/null || missing+=(hey)
+command -v nginx >/dev/null || missing+=(nginx-light)
+[ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
+command -v python3 >/dev/null || missing+=(python3)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "run.sh: installing ${missing[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  # Debian starts these services where systemd runs; the benchmark runs its own instances only
+  if [ -d /run/systemd/system ]; then systemctl disable --now docker-registry.service nginx.service 2>/dev/null || true; fi
+fi
+
+if [ -z "$edgereg" ]; then
+  bindir="$(mktemp -d /tmp/edgereg-bench-bin.XXXXXX)"
+  bash "$repo/packaging/build-binary.sh" -o "$bindir" >&2
+  edgereg="$bindir/edgereg"
+fi
+[ -x "$edgereg" ] || { echo "run.sh: '$edgereg' is not an executable edgereg binary" >&2; exit 2; }
+
+# The harness stops its servers itself (SIGTERM unwinds its finally); this trap covers run.sh being
+# interrupted while the harness runs.
+harness=""
+stop_harness() { if [ -n "$harness" ] && kill -0 "$harness" 2>/dev/null; then kill -TERM "$harness"; wait "$harness" || true; fi; }
+trap stop_harness EXIT
+trap 'exit 143' INT TERM
+PYTHONDONTWRITEBYTECODE=1 python3 "$here/harness/bench.py" --edgereg "$(readlink -f "$edgereg")" "${pass[@]}" &
+harness=$!
+wait "$harness"
