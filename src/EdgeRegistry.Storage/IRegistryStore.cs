@@ -20,6 +20,13 @@ public interface IRegistryStore
     /// <summary>The store's root directory (the directory that holds <c>docker/registry/v2</c>).</summary>
     string Root { get; }
 
+    /// <summary>
+    /// A cheap liveness probe of the store's file system: creates, fsyncs and removes a small file in the temp
+    /// area. Null when healthy, otherwise what is wrong (read-only remount, full disk, I/O errors, hung mount
+    /// detected by the caller's timeout).
+    /// </summary>
+    string? CheckHealth();
+
     // ---- blobs -------------------------------------------------------------------------------------
 
     /// <summary>The blob if it is committed and linked into <paramref name="repository"/>.</summary>

@@ -94,6 +94,22 @@ public sealed partial class RegistryStore : IRegistryStore
         }
     }
 
+    public string? CheckHealth()
+    {
+        string probe = _paths.NewTempFile() + ".probe";
+        try
+        {
+            _files.WriteAtomically(probe, "ok"u8);
+            _fs.File.Delete(probe);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _files.TryDelete(probe);
+            return $"the store at {Root} is not writable: {e.Message}";
+        }
+    }
+
     /// <summary>Removes uploads untouched for longer than <see cref="StoreOptions.StaleUploadAge"/>.</summary>
     public int PurgeStaleUploads() => _uploads.PurgeStale(_options.StaleUploadAge);
 

@@ -20,9 +20,12 @@ internal static partial class ServeRunner
         await using var app = RegistryHost.Build(settings, logger);
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeRegistry.Serve");
 
+        using var notifications = ServiceNotifications.FromEnvironment(log);
+        notifications.Recovering(settings.Root);
+        IRegistryStore store;
         try
         {
-            RegistryHost.OpenStore(app);
+            store = RegistryHost.OpenStore(app);
         }
         catch (Exception e) when (e is StoreException or IOException or UnauthorizedAccessException)
         {
@@ -43,7 +46,17 @@ internal static partial class ServeRunner
         }
 
         LogStarted(log, app, settings);
+        notifications.Ready(store, BoundAddresses(app));
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        lifetime.ApplicationStopping.Register(notifications.Stopping);
+        // Background loops end when the process has finished stopping, so the watchdog is fed during a graceful drain too.
+        using var background = new CancellationTokenSource();
+        var watchdog = notifications.RunWatchdogAsync(store, background.Token);
+        var maintenance = store is RegistryStore local ? StoreMaintenance.RunAsync(local, log, background.Token) : Task.CompletedTask;
+
         await app.WaitForShutdownAsync(cancellationToken);
+        await background.CancelAsync();
+        await Task.WhenAll(watchdog, maintenance);
         Log.Stopped(log);
         return ExitCodes.Success;
     }

@@ -27,7 +27,9 @@ internal sealed class BackgroundProcess : IAsyncDisposable
     public string Output => _output.ToString();
 
     /// <param name="removeVariables">Environment variables the child must not inherit.</param>
-    public static BackgroundProcess Start(string fileName, IEnumerable<string> arguments, IEnumerable<string>? removeVariables = null)
+    /// <param name="setVariables">Environment variables to set for the child.</param>
+    public static BackgroundProcess Start(string fileName, IEnumerable<string> arguments, IEnumerable<string>? removeVariables = null,
+        IReadOnlyDictionary<string, string>? setVariables = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -43,6 +45,11 @@ internal sealed class BackgroundProcess : IAsyncDisposable
         foreach (var name in removeVariables ?? [])
         {
             startInfo.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in setVariables ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
         }
 
         var command = fileName + " " + string.Join(' ', startInfo.ArgumentList);

@@ -8,4 +8,7 @@ internal sealed record EdgeregOptions(string Root)
 
     /// <summary>Passes --credentials-file when set.</summary>
     public string? CredentialsFile { get; init; }
+
+    /// <summary>Extra environment variables for the server process (e.g. NOTIFY_SOCKET, WATCHDOG_USEC).</summary>
+    public IReadOnlyDictionary<string, string>? Environment { get; init; }
 }

@@ -54,7 +54,7 @@ internal sealed class EdgeregServer : IAsyncDisposable
 
         var inherited = Environment.GetEnvironmentVariables().Keys.Cast<string>()
             .Where(name => name.StartsWith("EDGEREG_", StringComparison.Ordinal));
-        var process = BackgroundProcess.Start(EdgeregBinary.Path, arguments, inherited);
+        var process = BackgroundProcess.Start(EdgeregBinary.Path, arguments, inherited, options.Environment);
         var server = new EdgeregServer(options, port, process, testOutput);
         try
         {

@@ -1,0 +1,74 @@
+using EdgeRegistry.Functional.Tests.Infrastructure;
+using EdgeRegistry.Functional.Tests.Infrastructure.Servers;
+using Xunit.Abstractions;
+
+namespace EdgeRegistry.Functional.Tests.Systemd;
+
+/// <summary>
+/// The published binary under a stand-in for systemd's Type=notify protocol: READY only after recovery and
+/// binding, watchdog pings only while the store is healthy, STOPPING on SIGTERM.
+/// </summary>
+public sealed class ServiceNotificationTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+
+    [Fact(Timeout = TestTimeouts.TestMs)]
+    public async Task Serve_UnderNotifySocket_RecoveringThenReadyThenWatchdogThenStopping()
+    {
+        using var temp = new TempDirectory("notify");
+        using var socket = new NotifySocket(temp.Combine("notify.sock"));
+        var seen = new List<string>();
+        var server = await EdgeregServer.StartAsync(new EdgeregOptions(temp.Sub("root"))
+        {
+            Environment = new Dictionary<string, string>
+            {
+                ["NOTIFY_SOCKET"] = socket.Path,
+                ["WATCHDOG_USEC"] = "400000",
+            },
+        }, output);
+        await using (server)
+        {
+            socket.WaitFor(m => m.StartsWith("STATUS=recovering store", StringComparison.Ordinal), Wait, seen);
+            var ready = socket.WaitFor(m => m.StartsWith("READY=1", StringComparison.Ordinal), Wait, seen);
+            Assert.Contains($"STATUS=serving 0 repositories on http://{server.Host}", ready.Message, StringComparison.Ordinal);
+
+            // Pinged at half of WATCHDOG_USEC (200 ms): two pings arrive well within a few seconds.
+            socket.WaitFor(m => m == "WATCHDOG=1", Wait, seen);
+            socket.WaitFor(m => m == "WATCHDOG=1", Wait, seen);
+
+            await server.StopAsync();
+            socket.WaitFor(m => m.StartsWith("STOPPING=1", StringComparison.Ordinal), Wait, seen);
+        }
+        Assert.True(seen.IndexOf(seen.First(m => m.StartsWith("READY=1", StringComparison.Ordinal)))
+            > seen.IndexOf(seen.First(m => m.StartsWith("STATUS=recovering", StringComparison.Ordinal))));
+    }
+
+    [Fact(Timeout = TestTimeouts.TestMs)]
+    public async Task Serve_StoreBecomesUnwritable_WatchdogPingsStopAndStatusSaysWhy()
+    {
+        using var temp = new TempDirectory("watchdog");
+        using var socket = new NotifySocket(temp.Combine("notify.sock"));
+        var root = temp.Sub("root");
+        var seen = new List<string>();
+        await using var server = await EdgeregServer.StartAsync(new EdgeregOptions(root)
+        {
+            Environment = new Dictionary<string, string>
+            {
+                ["NOTIFY_SOCKET"] = socket.Path,
+                ["WATCHDOG_USEC"] = "400000",
+            },
+        }, output);
+        socket.WaitFor(m => m == "WATCHDOG=1", Wait, seen);
+
+        // The store's temp area vanishing breaks every write; replacing it with a file keeps it broken.
+        var tempArea = Path.Combine(root, ".edgereg", "tmp");
+        Directory.Delete(tempArea, recursive: true);
+        await File.WriteAllTextAsync(tempArea, "not a directory");
+
+        socket.WaitFor(m => m.StartsWith("STATUS=unhealthy: ", StringComparison.Ordinal), Wait, seen);
+        var afterUnhealthy = new List<string>();
+        var quiet = Assert.Throws<TimeoutException>(() => socket.WaitFor(m => m == "WATCHDOG=1", TimeSpan.FromSeconds(2), afterUnhealthy));
+        Assert.DoesNotContain("WATCHDOG=1", afterUnhealthy);
+        Assert.NotNull(quiet);
+    }
+}
