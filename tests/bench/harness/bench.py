@@ -18,6 +18,7 @@ import measure
 import procstats
 import report
 import servers
+import skopeo
 import uploads
 
 REPO, TAG = "bench/app", "v1"
@@ -25,6 +26,8 @@ TARGETS = report.TARGETS
 CONCURRENCIES = (1, 16, 64)
 STARTS = 5
 UPLOADS = 3
+SKOPEO_RUNS = 3
+BIG_UPLOAD = 2 << 30
 
 
 def log(msg):
@@ -98,7 +101,9 @@ class Bench:
         self.blob_rows(srv, img)
         for n, s in srv.items():
             mem[n]["load_peak"] = procstats.peak_rss_mib(s.pid)
+        self.skopeo_rows(srv, img)
         self.upload_rows(srv, mem, roots)
+        self.big_upload_row(srv, mem)
         self.memory_rows(mem)
         for s in srv.values():
             s.stop()
@@ -180,6 +185,44 @@ class Bench:
         for _, path in blobs:
             os.remove(path)
 
+    def skopeo_rows(self, srv, img):
+        log(f"skopeo push (--preserve-digests, fresh repository) and pull to dir:, {SKOPEO_RUNS}x per registry")
+        layout = os.path.join(self.work, "oci-layout")
+        skopeo.write_layout(img, layout, TAG)
+        tool = skopeo.Skopeo(self.work)
+        push, pull = {"edgereg": [], "distribution": []}, {"edgereg": [], "distribution": []}
+        for i in range(SKOPEO_RUNS):
+            for n in push:
+                host = f"127.0.0.1:{srv[n].port}"
+                push[n].append(tool.copy_seconds("--preserve-digests", "--dest-tls-verify=false",
+                                                 f"oci:{layout}:{TAG}", f"docker://{host}/bench/push{i}:{TAG}"))
+                target = os.path.join(self.work, f"pulled-{n}")
+                pull[n].append(tool.copy_seconds("--src-tls-verify=false", f"docker://{host}/{REPO}:{TAG}",
+                                                 f"dir:{target}"))
+                shutil.rmtree(target)
+        mib = (sum(b["size"] for b in img["layers"].values()) + img["config"]["size"]) / 1048576
+        for label, times in (("push", push), ("pull → dir:", pull)):
+            self.table.add(f"skopeo {label} of the image ({mib:.0f} MiB), s (median of {SKOPEO_RUNS})",
+                           {n: report.median(t) for n, t in times.items()}, digits=2,
+                           detail={n: f"min {min(t):.2f}" for n, t in times.items()})
+        shutil.rmtree(layout)
+
+    def big_upload_row(self, srv, mem):
+        log("RSS during a 2 GiB upload (one per registry)")
+        digest, path = image.random_blob(self.work, "upload-2g", BIG_UPLOAD)
+        rate = {}
+        for i, n in enumerate(("edgereg", "distribution")):
+            s = srv[n]
+            mem[n]["before_2g"] = procstats.rss_mib(s.pid)
+            procstats.reset_peak(s.pid)
+            upload = uploads.monolithic_post if n == "edgereg" else uploads.post_then_put
+            rate[n] = BIG_UPLOAD / upload(s.base, f"bench/big{i}", digest, path, BIG_UPLOAD) / 1e6
+            mem[n]["peak_2g"] = procstats.peak_rss_mib(s.pid)
+        os.remove(path)
+        self.table.add("raw upload 2 GiB, MB/s", rate)
+        self.table.add("peak RSS during the 2 GiB upload (VmHWM), MB", {n: mem[n]["peak_2g"] for n in rate},
+                       digits=1, detail={n: f"before {mem[n]['before_2g']:.1f}" for n in rate})
+
     def memory_rows(self, mem):
         for key, label in (("idle", "RSS idle (empty store), MB"), ("after_push", "RSS after push, MB"),
                            ("push_peak", "peak RSS during push (VmHWM), MB"),
@@ -202,7 +245,9 @@ class Bench:
     def render(self):
         lines = [f"Machine: {machine_line()}", "",
                  f"Load runs: {self.seconds}s each; other processes used {report.median(self.other_cores):.2f} "
-                 f"cores (median over runs, max {max(self.other_cores):.2f}) while the benchmark ran.", "",
+                 f"cores (median over runs, max {max(self.other_cores):.2f}) while the benchmark ran.",
+                 "Ratios are edgereg's figure divided by the other's: above 1 is better for rates (req/s, MB/s), "
+                 "below 1 is better for times, CPU and memory.", "",
                  self.table.render()]
         if self.notes:
             lines += [""] + [f"- {n}" for n in self.notes]
