@@ -30,6 +30,9 @@ internal sealed class CredentialStore
         _logger = logger;
     }
 
+    /// <summary>True when the file currently defines at least one user (it is re-read when it changes).</summary>
+    public bool HasUsers => Current().Count > 0;
+
     public bool Verify(string user, string password)
     {
         var users = Current();

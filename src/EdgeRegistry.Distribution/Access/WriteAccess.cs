@@ -48,8 +48,12 @@ internal sealed class WriteAccess
     public bool IsAnonymousAllowed(HttpContext context) =>
         _anonymousFromLoopback && context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address);
 
-    /// <summary>Whether anyone can authenticate at all (a credentials file is configured).</summary>
-    public bool HasCredentials => _credentials is not null;
+    /// <summary>
+    /// Whether anyone can authenticate at all: a credentials file is configured and defines a user. The
+    /// default file path is always configured, so without this check a node with no users yet would answer
+    /// every anonymous <c>/v2/</c> probe (health checks, CRI-O's ping) with 401 for nothing.
+    /// </summary>
+    public bool HasCredentials => _credentials is { HasUsers: true };
 
     private static bool TryParseBasic(string header, [NotNullWhen(true)] out string? user, [NotNullWhen(true)] out string? password)
     {

@@ -61,16 +61,7 @@ internal sealed class UploadHandler(IRegistryStore store, ILogger logger)
     public async Task PatchAsync(RegistryRequest request)
     {
         RequestBody.AllowUnbounded(request.Context);
-        if (FindUpload(request) is not { } upload)
-        {
-            await ErrorWriter.WriteAsync(request.Context, ApiErrors.UploadUnknown(request.Reference));
-            return;
-        }
-        if (!TryChunk(request, upload, out long? offset, out long? length, out var error))
-        {
-            await WriteChunkErrorAsync(request, upload, error);
-            return;
-        }
+        if (await OpenChunkAsync(request) is not var (upload, offset, length)) return;
         try
         {
             var status = await store.AppendUploadAsync(request.Repository, upload.Id, request.Request.BodyReader,
@@ -93,16 +84,7 @@ internal sealed class UploadHandler(IRegistryStore store, ILogger logger)
                 string.IsNullOrEmpty(digestText) ? "the digest query parameter is required to complete an upload" : "invalid or unsupported digest"));
             return;
         }
-        if (FindUpload(request) is not { } upload)
-        {
-            await ErrorWriter.WriteAsync(request.Context, ApiErrors.UploadUnknown(request.Reference));
-            return;
-        }
-        if (!TryChunk(request, upload, out long? offset, out long? length, out var error))
-        {
-            await WriteChunkErrorAsync(request, upload, error);
-            return;
-        }
+        if (await OpenChunkAsync(request) is not var (upload, offset, length)) return;
         PipeReader? finalChunk = RequestBody.HasBody(request.Request) ? request.Request.BodyReader : null;
         try
         {
@@ -144,6 +126,25 @@ internal sealed class UploadHandler(IRegistryStore store, ILogger logger)
 
     private UploadStatus? FindUpload(RegistryRequest request) =>
         References.IsWellFormedUploadId(request.Reference) ? store.GetUpload(request.Repository, request.Reference) : null;
+
+    /// <summary>
+    /// Finds the upload a PATCH or PUT addresses and checks its Content-Range; on failure the error (with
+    /// the upload's current state) is already written and the result is null.
+    /// </summary>
+    private async Task<(UploadStatus Upload, long? Offset, long? Length)?> OpenChunkAsync(RegistryRequest request)
+    {
+        if (FindUpload(request) is not { } upload)
+        {
+            await ErrorWriter.WriteAsync(request.Context, ApiErrors.UploadUnknown(request.Reference));
+            return null;
+        }
+        if (!TryChunk(request, upload, out long? offset, out long? length, out var error))
+        {
+            await WriteChunkErrorAsync(request, upload, error);
+            return null;
+        }
+        return (upload, offset, length);
+    }
 
     /// <summary>
     /// Reads Content-Range/Content-Length of a chunk. A chunk must start where the upload ends (416 otherwise,

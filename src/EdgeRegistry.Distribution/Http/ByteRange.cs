@@ -31,16 +31,16 @@ internal readonly record struct ByteRange(long Start, long Length)
         if (first.IsEmpty)
         {
             // Suffix range "-N": the last N bytes.
-            if (!TryParseNumber(last, out long suffix)) return Outcome.Whole;
+            if (!HeaderNumbers.TryParsePosition(last, out long suffix)) return Outcome.Whole;
             if (suffix == 0 || blobLength == 0) return Outcome.Unsatisfiable;
             long take = Math.Min(suffix, blobLength);
             range = new ByteRange(blobLength - take, take);
             return Outcome.Partial;
         }
-        if (!TryParseNumber(first, out long start)) return Outcome.Whole;
+        if (!HeaderNumbers.TryParsePosition(first, out long start)) return Outcome.Whole;
         long end;
         if (last.IsEmpty) end = blobLength - 1;
-        else if (!TryParseNumber(last, out end)) return Outcome.Whole;
+        else if (!HeaderNumbers.TryParsePosition(last, out end)) return Outcome.Whole;
         if (end < start || start >= blobLength) return Outcome.Unsatisfiable;
         end = Math.Min(end, blobLength - 1);
         range = new ByteRange(start, end - start + 1);
@@ -52,15 +52,4 @@ internal readonly record struct ByteRange(long Start, long Length)
 
     public static string UnsatisfiedContentRange(long blobLength) =>
         string.Create(CultureInfo.InvariantCulture, $"bytes */{blobLength}");
-
-    private static bool TryParseNumber(ReadOnlySpan<char> text, out long value)
-    {
-        value = 0;
-        if (text.IsEmpty || text.Length > 18) return false;
-        foreach (char c in text)
-        {
-            if (!char.IsAsciiDigit(c)) return false;
-        }
-        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
-    }
 }

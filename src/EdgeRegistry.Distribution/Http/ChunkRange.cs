@@ -20,20 +20,9 @@ internal readonly record struct ChunkRange(long Start, long End)
         if (slash >= 0) text = text[..slash];
         int dash = text.IndexOf('-');
         if (dash <= 0) return false;
-        if (!TryParseNumber(text[..dash], out long start) || !TryParseNumber(text[(dash + 1)..], out long end)) return false;
+        if (!HeaderNumbers.TryParsePosition(text[..dash], out long start) || !HeaderNumbers.TryParsePosition(text[(dash + 1)..], out long end)) return false;
         if (end < start) return false;
         range = new ChunkRange(start, end);
         return true;
-    }
-
-    private static bool TryParseNumber(ReadOnlySpan<char> text, out long value)
-    {
-        value = 0;
-        if (text.IsEmpty || text.Length > 18) return false;
-        foreach (char c in text)
-        {
-            if (!char.IsAsciiDigit(c)) return false;
-        }
-        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
     }
 }

@@ -114,6 +114,26 @@ public sealed class WriteAccessTests : IDisposable
     }
 
     [Fact]
+    public async Task Ping_CredentialsFileMissingOrEmpty_200WithoutChallenge()
+    {
+        string missing = Path.Combine(Path.GetDirectoryName(_file)!, "no-such-credentials");
+        await using (var server = await RegistryServer.StartAsync(new DistributionOptions { CredentialsFile = missing }))
+        {
+            using var ping = await server.Client.GetAsync("/v2/");
+            Assert.Equal(HttpStatusCode.OK, ping.StatusCode);
+            using var upload = await server.Client.SendAsync(StartUpload(null));
+            await OciAssert.ErrorAsync(upload, HttpStatusCode.Unauthorized, "UNAUTHORIZED");
+        }
+        string empty = Path.Combine(Path.GetDirectoryName(_file)!, "empty-credentials");
+        File.WriteAllText(empty, "# no users yet\n");
+        await using (var server = await RegistryServer.StartAsync(new DistributionOptions { CredentialsFile = empty }))
+        {
+            using var ping = await server.Client.GetAsync("/v2/");
+            Assert.Equal(HttpStatusCode.OK, ping.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task Write_FileChangedToNewPassword_OldRefusedNewAccepted()
     {
         await using var server = await StartAsync();
