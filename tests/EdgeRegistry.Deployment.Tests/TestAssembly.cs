@@ -1,0 +1,3 @@
+// The binary test starts a real server; keep the tier serial like the functional tier so it never competes
+// for the build machine's two cores with the other tests in this assembly.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
