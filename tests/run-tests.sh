@@ -27,6 +27,8 @@ declare -A package_files=(
   [nginx]=/usr/sbin/nginx
   [wrk]=/usr/bin/wrk
   [hey]=/usr/bin/hey
+  [systemd]=/usr/bin/systemd-analyze
+  [python3-yaml]=/usr/lib/python3/dist-packages/yaml/__init__.py
 )
 
 install_missing_packages() {
