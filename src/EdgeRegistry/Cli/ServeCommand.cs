@@ -29,10 +29,21 @@ internal static class ServeCommand
         var logLevel = TextOption(SettingKey.LogLevel, "LEVEL", $"One of {LogLevelParser.Names} [default: information]");
         var shutdownTimeout = TextOption(SettingKey.ShutdownTimeout, "SECONDS", "Time in-flight requests get to finish on shutdown [default: 10]");
         var maxManifestBytes = TextOption(SettingKey.MaxManifestBytes, "BYTES", $"Largest manifest accepted [default: {ServeSettings.DefaultMaxManifestBytes}]");
+        var members = new Option<string[]>(SettingKey.Members.Flag)
+        {
+            Description = "A cluster member, HOST:PORT, this node included; repeatable [default: none, stand-alone]",
+            HelpName = "HOST:PORT",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var nodeName = TextOption(SettingKey.NodeName, "HOST:PORT", "Which --member is this node [default: the member matching a --listen or host address]");
+        var clusterSecret = TextOption(SettingKey.ClusterSecretFile, "PATH", $"Shared secret peers authenticate with [default: {ServeSettings.DefaultClusterSecretFile}]");
+        var bandwidth = TextOption(SettingKey.ReplicationBandwidth, "BYTES/S", "Cap on background replication traffic [default: 0, no cap]");
+        var statusSocket = TextOption(SettingKey.StatusSocket, "PATH", $"Unix socket `edgereg status` reads [default: {ServeSettings.DefaultStatusSocket}]");
 
         var command = new Command("serve", "Run the registry")
         {
             listen, root, config, tlsCert, tlsKey, credentials, anonymousWrites, logLevel, shutdownTimeout, maxManifestBytes,
+            members, nodeName, clusterSecret, bandwidth, statusSocket,
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -48,6 +59,11 @@ internal static class ServeCommand
                 LogLevel = parseResult.GetValue(logLevel),
                 ShutdownTimeout = parseResult.GetValue(shutdownTimeout),
                 MaxManifestBytes = parseResult.GetValue(maxManifestBytes),
+                Members = parseResult.GetValue(members) ?? [],
+                NodeName = parseResult.GetValue(nodeName),
+                ClusterSecretFile = parseResult.GetValue(clusterSecret),
+                ReplicationBandwidth = parseResult.GetValue(bandwidth),
+                StatusSocket = parseResult.GetValue(statusSocket),
             };
             return RunAsync(commandLine, process, cancellationToken);
         });

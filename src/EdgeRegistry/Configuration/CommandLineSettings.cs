@@ -13,6 +13,11 @@ internal sealed record CommandLineSettings
     public string? LogLevel { get; init; }
     public string? ShutdownTimeout { get; init; }
     public string? MaxManifestBytes { get; init; }
+    public IReadOnlyList<string> Members { get; init; } = [];
+    public string? NodeName { get; init; }
+    public string? ClusterSecretFile { get; init; }
+    public string? ReplicationBandwidth { get; init; }
+    public string? StatusSocket { get; init; }
 
     public SettingLayer ToLayer()
     {
@@ -31,6 +36,15 @@ internal sealed record CommandLineSettings
         SetScalar(layer, SettingKey.LogLevel, LogLevel);
         SetScalar(layer, SettingKey.ShutdownTimeout, ShutdownTimeout);
         SetScalar(layer, SettingKey.MaxManifestBytes, MaxManifestBytes);
+        if (Members.Count > 0)
+        {
+            layer.Set(SettingKey.Members, new RawSetting(Members, SettingKey.Members.Flag));
+        }
+
+        SetScalar(layer, SettingKey.NodeName, NodeName);
+        SetScalar(layer, SettingKey.ClusterSecretFile, ClusterSecretFile);
+        SetScalar(layer, SettingKey.ReplicationBandwidth, ReplicationBandwidth);
+        SetScalar(layer, SettingKey.StatusSocket, StatusSocket);
         return layer;
     }
 

@@ -8,6 +8,10 @@ internal sealed record ServeSettings
     public const string DefaultRoot = "/var/local-registry";
     public const string DefaultConfigFile = "/etc/edgereg/config.json";
     public const string DefaultCredentialsFile = "/etc/edgereg/credentials";
+    public const string DefaultClusterSecretFile = "/etc/edgereg/cluster-secret";
+
+    /// <summary>The agent answers `edgereg status` here: a root-only unix socket, never the network.</summary>
+    public const string DefaultStatusSocket = "/run/edgereg/status.sock";
 
     /// <summary>Peers and workstations reach the registry at the node's address, so all IPv4 interfaces by default.</summary>
     public static readonly IReadOnlyList<ListenEndpoint> DefaultListen = [new(System.Net.IPAddress.Any, 5000)];
@@ -27,6 +31,21 @@ internal sealed record ServeSettings
     public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;
     public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
     public long MaxManifestBytes { get; init; } = DefaultMaxManifestBytes;
+
+    /// <summary>Every cluster member (this node included), as peers reach them; empty for a stand-alone registry.</summary>
+    public IReadOnlyList<MemberEndpoint> Members { get; init; } = [];
+
+    /// <summary>Which member is this node, when neither the listen addresses nor the host's addresses tell.</summary>
+    public string? NodeName { get; init; }
+
+    public string ClusterSecretFile { get; init; } = DefaultClusterSecretFile;
+
+    /// <summary>Cap on background replication traffic in bytes per second; 0 means no cap.</summary>
+    public long ReplicationBytesPerSecond { get; init; }
+
+    public string StatusSocket { get; init; } = DefaultStatusSocket;
+
+    public bool IsClustered => Members.Count > 0;
 
     /// <summary>The config file that was read, if any (for the start-up log line).</summary>
     public string? ConfigFile { get; init; }

@@ -76,6 +76,32 @@ internal static class ServeSettingsResolver
             settings = settings with { MaxManifestBytes = bytes };
         }
 
+        if (Winner(SettingKey.Members) is { } members)
+        {
+            settings = settings with { Members = ParseMembers(members, errors) };
+        }
+
+        if (Winner(SettingKey.NodeName) is { } nodeName)
+        {
+            settings = settings with { NodeName = nodeName.Value.Trim() };
+        }
+
+        if (Winner(SettingKey.ClusterSecretFile) is { } secret && ParsePath(secret, errors) is { } secretPath)
+        {
+            settings = settings with { ClusterSecretFile = secretPath };
+        }
+
+        if (Winner(SettingKey.ReplicationBandwidth) is { } bandwidth
+            && ParseInteger(bandwidth, 0, long.MaxValue / 2, "bytes per second", errors) is { } bytesPerSecond)
+        {
+            settings = settings with { ReplicationBytesPerSecond = bytesPerSecond };
+        }
+
+        if (Winner(SettingKey.StatusSocket) is { } statusSocket && ParsePath(statusSocket, errors) is { } statusSocketPath)
+        {
+            settings = settings with { StatusSocket = statusSocketPath };
+        }
+
         settings = ResolveTls(settings, Winner(SettingKey.TlsCert), Winner(SettingKey.TlsKey), errors);
         return new SettingsResult(errors.Count == 0 ? settings : null, errors);
     }
@@ -162,6 +188,28 @@ internal static class ServeSettingsResolver
         }
 
         return endpoints;
+    }
+
+    private static IReadOnlyList<MemberEndpoint> ParseMembers(RawSetting members, List<string> errors)
+    {
+        var parsed = new List<MemberEndpoint>();
+        foreach (var text in members.Values)
+        {
+            if (!MemberEndpoint.TryParse(text, out var member, out var problem))
+            {
+                errors.Add(members.Problem(text, problem));
+            }
+            else if (parsed.Contains(member))
+            {
+                errors.Add(members.Problem(text, "listed twice"));
+            }
+            else
+            {
+                parsed.Add(member);
+            }
+        }
+
+        return parsed;
     }
 
     private static string? ParsePath(RawSetting setting, List<string> errors)

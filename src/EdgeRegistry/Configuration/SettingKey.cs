@@ -15,11 +15,17 @@ internal sealed record SettingKey(string Flag, string EnvironmentVariable, strin
     public static readonly SettingKey LogLevel = new("--log-level", "EDGEREG_LOG_LEVEL", "logLevel");
     public static readonly SettingKey ShutdownTimeout = new("--shutdown-timeout", "EDGEREG_SHUTDOWN_TIMEOUT", "shutdownTimeoutSeconds");
     public static readonly SettingKey MaxManifestBytes = new("--max-manifest-bytes", "EDGEREG_MAX_MANIFEST_BYTES", "maxManifestBytes");
+    public static readonly SettingKey Members = new("--member", "EDGEREG_MEMBERS", "members", IsList: true);
+    public static readonly SettingKey NodeName = new("--node-name", "EDGEREG_NODE_NAME", "nodeName");
+    public static readonly SettingKey ClusterSecretFile = new("--cluster-secret-file", "EDGEREG_CLUSTER_SECRET_FILE", "clusterSecretFile");
+    public static readonly SettingKey ReplicationBandwidth = new("--replication-bandwidth", "EDGEREG_REPLICATION_BANDWIDTH", "replicationBytesPerSecond");
+    public static readonly SettingKey StatusSocket = new("--status-socket", "EDGEREG_STATUS_SOCKET", "statusSocket");
 
     /// <summary>The config file is found before the other settings are read, so it has no file key of its own.</summary>
     public static readonly SettingKey Config = new("--config", "EDGEREG_CONFIG", FileKey: "");
 
     /// <summary>Every key a config file may hold; anything else in the file is a mistake worth stopping for.</summary>
     public static readonly IReadOnlyList<SettingKey> FileSettings =
-        [Listen, Root, TlsCert, TlsKey, CredentialsFile, AnonymousWrites, LogLevel, ShutdownTimeout, MaxManifestBytes];
+        [Listen, Root, TlsCert, TlsKey, CredentialsFile, AnonymousWrites, LogLevel, ShutdownTimeout, MaxManifestBytes,
+         Members, NodeName, ClusterSecretFile, ReplicationBandwidth, StatusSocket];
 }
