@@ -20,6 +20,9 @@ public interface IRegistryStore
     /// <summary>The store's root directory (the directory that holds <c>docker/registry/v2</c>).</summary>
     string Root { get; }
 
+    /// <summary>Every durable change, raised after it is visible (see <see cref="StoreChange"/>).</summary>
+    event Action<StoreChange>? Changed;
+
     /// <summary>
     /// A cheap liveness probe of the store's file system: creates, fsyncs and removes a small file in the temp
     /// area. Null when healthy, otherwise what is wrong (read-only remount, full disk, I/O errors, hung mount
@@ -92,6 +95,35 @@ public interface IRegistryStore
 
     /// <summary>Every repository that holds at least one manifest, in lexical order.</summary>
     IReadOnlyList<string> ListRepositories();
+
+    // ---- for replication: trusted imports and whole-store enumeration ------------------------------
+
+    /// <summary>Opens a committed blob whatever repository holds it; null when the store lacks it.</summary>
+    BlobReader? OpenBlob(Digest digest);
+
+    /// <summary>The committed blob's length whatever repository holds it; null when the store lacks it.</summary>
+    long? BlobLength(Digest digest);
+
+    /// <summary>
+    /// Stores a manifest another registry of the cluster accepted: digest verified, JSON parsed, referenced blobs
+    /// linked into the repository even when their data has not arrived yet.
+    /// </summary>
+    StoredManifest ImportManifest(RepositoryName repository, Digest digest, ReadOnlyMemory<byte> content);
+
+    /// <summary>Points a tag at a manifest the repository holds (<see cref="StoreError.ManifestUnknown"/> otherwise).</summary>
+    void SetTag(RepositoryName repository, string tag, Digest digest);
+
+    /// <summary>The references of a manifest the repository holds; null when it does not hold it.</summary>
+    ManifestReferences? GetReferences(RepositoryName repository, Digest digest);
+
+    /// <summary>Every committed blob with its length.</summary>
+    IEnumerable<BlobInfo> EnumerateBlobs();
+
+    /// <summary>Every manifest revision of every repository.</summary>
+    IEnumerable<(RepositoryName Repository, Digest Digest)> EnumerateManifests();
+
+    /// <summary>The repository's tags with the digest each points at, in lexical order (empty when none).</summary>
+    IReadOnlyList<(string Tag, Digest Digest)> ListTagTargets(RepositoryName repository);
 
     /// <summary>The manifests in <paramref name="repository"/> whose subject is <paramref name="subject"/>.</summary>
     IReadOnlyList<ReferrerDescriptor> GetReferrers(RepositoryName repository, Digest subject, string? artifactType);

@@ -144,14 +144,19 @@ public sealed partial class RegistryStore : IRegistryStore
         IoFailures.GuardAsync($"writing to upload {uploadId}",
             () => _uploads.AppendAsync(repository, uploadId, body, expectedOffset, expectedLength, cancellationToken));
 
-    public Task<BlobInfo> CompleteUploadAsync(RepositoryName repository, string uploadId, Digest expected,
-        PipeReader? finalChunk, long? expectedOffset, long? expectedLength, CancellationToken cancellationToken) =>
-        IoFailures.GuardAsync($"storing blob {expected}",
-            () => _uploads.CompleteAsync(repository, uploadId, expected, finalChunk, expectedOffset, expectedLength, cancellationToken));
+    public async Task<BlobInfo> CompleteUploadAsync(RepositoryName repository, string uploadId, Digest expected,
+        PipeReader? finalChunk, long? expectedOffset, long? expectedLength, CancellationToken cancellationToken)
+    {
+        var blob = await IoFailures.GuardAsync($"storing blob {expected}",
+            () => _uploads.CompleteAsync(repository, uploadId, expected, finalChunk, expectedOffset, expectedLength, cancellationToken)).ConfigureAwait(false);
+        Raise(new StoreChange(StoreChangeKind.BlobCommitted, repository, blob.Digest, Size: blob.Length));
+        return blob;
+    }
 
-    public Task<BlobInfo> PutBlobAsync(RepositoryName repository, Digest expected, PipeReader body, long? expectedLength,
-        CancellationToken cancellationToken) =>
-        IoFailures.GuardAsync($"storing blob {expected}", async () =>
+    public async Task<BlobInfo> PutBlobAsync(RepositoryName repository, Digest expected, PipeReader body, long? expectedLength,
+        CancellationToken cancellationToken)
+    {
+        var blob = await IoFailures.GuardAsync($"storing blob {expected}", async () =>
         {
             var upload = _uploads.Start(repository);
             try
@@ -163,20 +168,79 @@ public sealed partial class RegistryStore : IRegistryStore
                 _uploads.Cancel(repository, upload.Id);
                 throw;
             }
-        });
+        }).ConfigureAwait(false);
+        Raise(new StoreChange(StoreChangeKind.BlobCommitted, repository, blob.Digest, Size: blob.Length));
+        return blob;
+    }
 
     public bool CancelUpload(RepositoryName repository, string uploadId) =>
         IoFailures.Guard($"cancelling upload {uploadId}", () => _uploads.Cancel(repository, uploadId));
 
     public Task<ManifestPutResult> PutManifestAsync(RepositoryName repository, string reference, string? contentType,
-        ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
-        Task.FromResult(IoFailures.Guard($"storing manifest {reference}", () => _manifests.Put(repository, reference, contentType, content)));
+        ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var result = IoFailures.Guard($"storing manifest {reference}", () => _manifests.Put(repository, reference, contentType, content));
+        Raise(new StoreChange(StoreChangeKind.ManifestStored, repository, result.Digest, Size: content.Length));
+        if (!Digest.TryParse(reference, out _)) Raise(new StoreChange(StoreChangeKind.TagSet, repository, result.Digest, reference));
+        return Task.FromResult(result);
+    }
 
     public StoredManifest? GetManifest(RepositoryName repository, string reference) =>
         IoFailures.Guard($"reading manifest {reference}", () => _manifests.Get(repository, reference)?.Stored);
 
-    public bool DeleteManifest(RepositoryName repository, string reference) =>
-        IoFailures.Guard($"deleting manifest {reference}", () => _manifests.Delete(repository, reference));
+    public bool DeleteManifest(RepositoryName repository, string reference)
+    {
+        var removedTags = IoFailures.Guard($"deleting manifest {reference}", () => _manifests.Delete(repository, reference));
+        if (removedTags is null) return false;
+        foreach (string tag in removedTags) Raise(new StoreChange(StoreChangeKind.TagDeleted, repository, null, tag));
+        if (Digest.TryParse(reference, out var digest)) Raise(new StoreChange(StoreChangeKind.ManifestDeleted, repository, digest));
+        return true;
+    }
+
+    public event Action<StoreChange>? Changed;
+
+    public BlobReader? OpenBlob(Digest digest) =>
+        IoFailures.Guard($"opening blob {digest}", () => _blobs.OpenCommitted(digest));
+
+    public long? BlobLength(Digest digest) => IoFailures.Guard($"reading blob {digest}", () => _blobs.Length(digest));
+
+    public StoredManifest ImportManifest(RepositoryName repository, Digest digest, ReadOnlyMemory<byte> content)
+    {
+        var manifest = IoFailures.Guard($"importing manifest {digest}", () => _manifests.Import(repository, digest, content));
+        Raise(new StoreChange(StoreChangeKind.ManifestStored, repository, digest, Size: content.Length));
+        return manifest.Stored;
+    }
+
+    public void SetTag(RepositoryName repository, string tag, Digest digest)
+    {
+        IoFailures.Guard($"tagging {digest} as {tag}", () => { _manifests.SetTag(repository, tag, digest); return true; });
+        Raise(new StoreChange(StoreChangeKind.TagSet, repository, digest, tag));
+    }
+
+    public ManifestReferences? GetReferences(RepositoryName repository, Digest digest) =>
+        IoFailures.Guard($"reading manifest {digest}", () => _manifests.GetParsed(repository, digest)?.Parsed.References());
+
+    public IEnumerable<BlobInfo> EnumerateBlobs() => StoreEnumeration.Blobs(_fs, _paths);
+
+    public IEnumerable<(RepositoryName Repository, Digest Digest)> EnumerateManifests() => StoreEnumeration.Manifests(_fs, _paths);
+
+    public IReadOnlyList<(string Tag, Digest Digest)> ListTagTargets(RepositoryName repository) =>
+        IoFailures.Guard($"listing tags of {repository}", () => _tags.List(repository));
+
+    /// <summary>Observers must not throw into the write path: the change is already durable.</summary>
+    private void Raise(StoreChange change)
+    {
+        var handlers = Changed;
+        if (handlers is null) return;
+        try
+        {
+            handlers(change);
+        }
+        catch (Exception e)
+        {
+            LogObserverFailed(_logger, change.Kind.ToString(), e);
+        }
+    }
 
     public IReadOnlyList<string>? ListTags(RepositoryName repository) =>
         IoFailures.Guard($"listing tags of {repository}", () =>
@@ -189,6 +253,9 @@ public sealed partial class RegistryStore : IRegistryStore
 
     public IReadOnlyList<ReferrerDescriptor> GetReferrers(RepositoryName repository, Digest subject, string? artifactType) =>
         IoFailures.Guard($"listing referrers of {subject}", () => _manifests.Referrers(repository, subject, artifactType));
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "A store change observer failed on {Kind}")]
+    private static partial void LogObserverFailed(ILogger logger, string kind, Exception exception);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Recovery removed {Count} temporary files left by an unclean stop")]
     private static partial void LogTempCleared(ILogger logger, int count);

@@ -44,9 +44,12 @@ internal sealed class BlobStore
         return length is null ? null : new BlobInfo(digest, length.Value);
     }
 
-    public BlobReader? Open(RepositoryName repository, Digest digest)
+    public BlobReader? Open(RepositoryName repository, Digest digest) =>
+        IsLinked(repository, digest) ? OpenCommitted(digest) : null;
+
+    /// <summary>Opens the committed blob whatever repository links it.</summary>
+    public BlobReader? OpenCommitted(Digest digest)
     {
-        if (!IsLinked(repository, digest)) return null;
         try
         {
             // bufferSize 1 disables FileStream's own buffer: reads go straight into the caller's memory.

@@ -95,25 +95,77 @@ internal sealed partial class ManifestStore
         return Load(digest);
     }
 
-    public bool Delete(RepositoryName repository, string reference)
+    /// <summary>Deletes a tag, or a manifest revision with every tag pointing at it; null when nothing matched, else the tags removed.</summary>
+    public IReadOnlyList<string>? Delete(RepositoryName repository, string reference)
     {
         if (!Digest.TryParse(reference, out var digest))
         {
-            return Tag.IsValid(reference) && _tags.Delete(repository, reference);
+            return Tag.IsValid(reference) && _tags.Delete(repository, reference) ? [reference] : null;
         }
         string revision = _paths.RevisionLink(repository, digest);
-        if (!_fs.File.Exists(revision)) return false;
+        if (!_fs.File.Exists(revision)) return null;
         var manifest = Load(digest);
+        var removedTags = new List<string>();
         foreach (var (tag, target) in _tags.List(repository))
         {
-            if (target == digest) _tags.DeleteIf(repository, tag, digest);
+            if (target == digest && _tags.DeleteIf(repository, tag, digest)) removedTags.Add(tag);
         }
         if (manifest?.Parsed.Subject is { } subject)
         {
             _files.RemoveDirectoryAtomically(Path.GetDirectoryName(_paths.ReferrerLink(repository, subject.Digest, digest))!);
         }
-        return _files.RemoveDirectoryAtomically(Path.GetDirectoryName(revision)!);
+        return _files.RemoveDirectoryAtomically(Path.GetDirectoryName(revision)!) ? removedTags : null;
     }
+
+    /// <summary>
+    /// Stores a manifest that another registry of the cluster already accepted: the digest is verified and the
+    /// JSON parsed, but the referenced blobs need not be here yet — they are linked into the repository now and
+    /// their data arrives by read-through or replication. Serving stays safe because the API answers such a
+    /// manifest only when it is complete (every referenced object servable).
+    /// </summary>
+    public CachedManifest Import(RepositoryName repository, Digest digest, ReadOnlyMemory<byte> content)
+    {
+        if (content.Length > _maxBytes)
+        {
+            throw new StoreException(StoreError.TooLarge, $"the manifest is {content.Length} bytes; the limit is {_maxBytes}");
+        }
+        if (ContentHasher.Compute(digest.Algorithm, content.Span) != digest)
+        {
+            throw new StoreException(StoreError.DigestMismatch, $"the manifest's content does not match {digest}") { Detail = digest.ToString() };
+        }
+        var parsed = ManifestParser.Parse(content, contentType: null);
+        if (parsed.Config is { } config) _blobs.LinkLayer(repository, config.Digest);
+        foreach (var layer in parsed.Layers)
+        {
+            if (!layer.HasUrls) _blobs.LinkLayer(repository, layer.Digest);
+        }
+        if (!_blobs.Exists(digest)) _files.WriteAtomically(_paths.BlobData(digest), content.Span);
+        string revision = _paths.RevisionLink(repository, digest);
+        if (LinkFiles.Read(_fs, revision) != digest) _files.WriteLink(revision, digest.ToString());
+        if (parsed.Subject is { } subject)
+        {
+            string referrer = _paths.ReferrerLink(repository, subject.Digest, digest);
+            if (LinkFiles.Read(_fs, referrer) != digest) _files.WriteLink(referrer, digest.ToString());
+        }
+        var manifest = new CachedManifest(new StoredManifest(digest, parsed.MediaType, content.ToArray()), parsed);
+        _cache.Add(manifest);
+        return manifest;
+    }
+
+    /// <summary>Points a tag at a manifest the repository already holds.</summary>
+    public void SetTag(RepositoryName repository, string tag, Digest digest)
+    {
+        if (!Tag.IsValid(tag)) throw new StoreException(StoreError.ManifestInvalid, $"'{tag}' is not a valid tag") { Detail = tag };
+        if (!_fs.File.Exists(_paths.RevisionLink(repository, digest)))
+        {
+            throw new StoreException(StoreError.ManifestUnknown, $"repository '{repository}' holds no manifest {digest}") { Detail = digest.ToString() };
+        }
+        _tags.Set(repository, tag, digest);
+    }
+
+    /// <summary>The parsed form of a manifest the repository holds (for completeness checks); null when absent.</summary>
+    public CachedManifest? GetParsed(RepositoryName repository, Digest digest) =>
+        _fs.File.Exists(_paths.RevisionLink(repository, digest)) ? Load(digest) : null;
 
     public IReadOnlyList<ReferrerDescriptor> Referrers(RepositoryName repository, Digest subject, string? artifactType)
     {

@@ -12,6 +12,17 @@ internal sealed record ParsedManifest(
 {
     public bool IsIndex => ManifestMediaTypes.IsIndex(MediaType);
 
+    public ManifestReferences References()
+    {
+        var blobs = new List<BlobReference>();
+        if (Config is { } config) blobs.Add(new BlobReference(config.Digest, config.Size));
+        foreach (var layer in Layers)
+        {
+            if (!layer.HasUrls) blobs.Add(new BlobReference(layer.Digest, layer.Size));
+        }
+        return new ManifestReferences(blobs, Children.Select(static c => c.Digest).ToList(), Subject?.Digest);
+    }
+
     /// <summary>The type a referrers response reports: artifactType, else (for image manifests) the config media type.</summary>
     public string? EffectiveArtifactType => ArtifactType ?? (IsIndex ? null : Config?.MediaType);
 }

@@ -1,0 +1,23 @@
+using EdgeRegistry.Storage.Digests;
+using EdgeRegistry.Storage.Naming;
+
+namespace EdgeRegistry.Storage;
+
+/// <summary>What kind of durable change a <see cref="StoreChange"/> reports.</summary>
+public enum StoreChangeKind
+{
+    /// <summary>A blob's bytes were committed (and linked into <see cref="StoreChange.Repository"/>).</summary>
+    BlobCommitted,
+    /// <summary>A manifest revision became visible in a repository (pushed or imported).</summary>
+    ManifestStored,
+    ManifestDeleted,
+    /// <summary>A tag now points at <see cref="StoreChange.Digest"/>.</summary>
+    TagSet,
+    TagDeleted,
+}
+
+/// <summary>
+/// A change that is already durable and visible. Raised synchronously on the thread that made it, after the
+/// change, so observers (replication's inventory) see every change exactly once and in order per object.
+/// </summary>
+public sealed record StoreChange(StoreChangeKind Kind, RepositoryName Repository, Digest? Digest, string? Tag = null, long Size = 0);
