@@ -1,3 +1,4 @@
+using System.Globalization;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
@@ -16,23 +17,29 @@ internal static class LoggingSetup
     /// <summary>On a terminal: short time, coloured level, for a person watching.</summary>
     private const string TerminalTemplate = "{Timestamp:HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}";
 
-    /// <summary>Redirected (files, journald, CI logs): full timestamp, no escape codes, one event per line.</summary>
+    /// <summary>Redirected (files, CI logs): full timestamp, no escape codes, one event per line.</summary>
     private const string PlainTemplate = "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffzzz} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}";
 
-    public static Logger CreateLogger(LogEventLevel level)
+    /// <summary>A logger writing to standard output in the style that suits where standard output goes.</summary>
+    public static Logger CreateLogger(LogEventLevel level) => CreateLogger(level, ConsoleStyleDetector.FromEnvironment());
+
+    public static Logger CreateLogger(LogEventLevel level, ConsoleStyle style)
     {
-        var terminal = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Is(level)
             // Kestrel and routing log every request at Information/Debug; at registry request rates that
             // buries everything else. Trace level still shows them for troubleshooting.
             .MinimumLevel.Override("Microsoft.AspNetCore", level == LogEventLevel.Verbose ? level : LogEventLevel.Warning)
             .Enrich.FromLogContext();
-        return configuration.WriteTo.Console(
-                outputTemplate: terminal ? TerminalTemplate : PlainTemplate,
-                theme: terminal ? AnsiConsoleTheme.Code : ConsoleTheme.None,
-                formatProvider: System.Globalization.CultureInfo.InvariantCulture)
-            .CreateLogger();
+        var sink = style switch
+        {
+            ConsoleStyle.Journal => configuration.WriteTo.Console(new JournalFormatter()),
+            ConsoleStyle.Terminal => configuration.WriteTo.Console(
+                outputTemplate: TerminalTemplate, theme: AnsiConsoleTheme.Code, formatProvider: CultureInfo.InvariantCulture),
+            _ => configuration.WriteTo.Console(
+                outputTemplate: PlainTemplate, theme: ConsoleTheme.None, formatProvider: CultureInfo.InvariantCulture),
+        };
+        return sink.CreateLogger();
     }
 
     /// <summary>Makes Serilog the only Microsoft.Extensions.Logging provider; Serilog's levels decide what is written.</summary>
