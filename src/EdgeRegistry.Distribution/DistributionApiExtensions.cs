@@ -25,9 +25,9 @@ public static class DistributionApiExtensions
                 ? new CredentialStore(file, sp.GetRequiredService<TimeProvider>(), Logger(sp, "EdgeRegistry.Distribution.Access"))
                 : null,
             Logger(sp, "EdgeRegistry.Distribution.Access")));
-        services.AddSingleton(sp => new BlobHandler(sp.GetRequiredService<IRegistryStore>(), Logger(sp, "EdgeRegistry.Distribution.Blobs")));
+        services.AddSingleton(sp => new BlobHandler(sp.GetRequiredService<IRegistryStore>(), sp.GetService<IRemoteContent>(), Logger(sp, "EdgeRegistry.Distribution.Blobs")));
         services.AddSingleton(sp => new UploadHandler(sp.GetRequiredService<IRegistryStore>(), Logger(sp, "EdgeRegistry.Distribution.Uploads")));
-        services.AddSingleton(sp => new ManifestHandler(sp.GetRequiredService<IRegistryStore>(), options, Logger(sp, "EdgeRegistry.Distribution.Manifests")));
+        services.AddSingleton(sp => new ManifestHandler(sp.GetRequiredService<IRegistryStore>(), sp.GetService<IRemoteContent>(), options, Logger(sp, "EdgeRegistry.Distribution.Manifests")));
         services.AddSingleton(sp => new ListingHandler(sp.GetRequiredService<IRegistryStore>()));
         services.AddSingleton<RegistryDispatcher>();
         return services;

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace EdgeRegistry.Distribution.Handlers;
 
 /// <summary><c>GET</c>/<c>HEAD</c>/<c>DELETE /v2/&lt;name&gt;/blobs/&lt;digest&gt;</c>.</summary>
-internal sealed class BlobHandler(IRegistryStore store, ILogger logger)
+internal sealed class BlobHandler(IRegistryStore store, IRemoteContent? remote, ILogger logger)
 {
     private static readonly ApiError RangeNotSatisfiable =
         new(StatusCodes.Status416RangeNotSatisfiable, OciErrorCodes.SizeInvalid, "the requested range is not satisfiable");
@@ -19,7 +19,7 @@ internal sealed class BlobHandler(IRegistryStore store, ILogger logger)
         if (!Digest.TryParse(request.Reference, out var digest))
             return ErrorWriter.WriteAsync(request.Context, ApiErrors.DigestInvalid(request.Reference));
         var info = store.StatBlob(request.Repository, digest);
-        if (info is not { } blob) return ErrorWriter.WriteAsync(request.Context, ApiErrors.BlobUnknown(request.Reference));
+        if (info is not { } blob) return ServeMissingAsync(request, digest);
         var response = request.Response;
         response.StatusCode = StatusCodes.Status200OK;
         SetBlobHeaders(response, request.Reference);
@@ -37,7 +37,7 @@ internal sealed class BlobHandler(IRegistryStore store, ILogger logger)
         using var reader = store.OpenBlob(request.Repository, digest);
         if (reader is null)
         {
-            await ErrorWriter.WriteAsync(request.Context, ApiErrors.BlobUnknown(request.Reference));
+            await ServeMissingAsync(request, digest);
             return;
         }
         var response = request.Response;
@@ -73,6 +73,17 @@ internal sealed class BlobHandler(IRegistryStore store, ILogger logger)
         request.Response.StatusCode = StatusCodes.Status202Accepted;
         request.Response.ContentLength = 0;
         return Task.CompletedTask;
+    }
+
+    /// <summary>A blob the store lacks: the remote source (peers) may serve it; otherwise 404 so the client moves on.</summary>
+    private async Task ServeMissingAsync(RegistryRequest request, Digest digest)
+    {
+        if (remote is not null && !remote.IsLocalOnly(request.Context)
+            && await remote.TryServeBlobAsync(request.Context, request.Repository, digest))
+        {
+            return;
+        }
+        await ErrorWriter.WriteAsync(request.Context, ApiErrors.BlobUnknown(request.Reference));
     }
 
     private static void SetBlobHeaders(HttpResponse response, string digest)

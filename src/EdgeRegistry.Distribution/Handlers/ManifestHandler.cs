@@ -2,13 +2,14 @@ using EdgeRegistry.Distribution.Errors;
 using EdgeRegistry.Distribution.Http;
 using EdgeRegistry.Distribution.Logging;
 using EdgeRegistry.Storage;
+using EdgeRegistry.Storage.Manifests;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeRegistry.Distribution.Handlers;
 
 /// <summary><c>GET</c>/<c>HEAD</c>/<c>PUT</c>/<c>DELETE /v2/&lt;name&gt;/manifests/&lt;reference&gt;</c>.</summary>
-internal sealed class ManifestHandler(IRegistryStore store, DistributionOptions options, ILogger logger)
+internal sealed class ManifestHandler(IRegistryStore store, IRemoteContent? remote, DistributionOptions options, ILogger logger)
 {
     /// <summary>The hot path of every pull: no allocations beyond the digest string, body written from the stored bytes.</summary>
     public Task GetAsync(RegistryRequest request)
@@ -16,6 +17,27 @@ internal sealed class ManifestHandler(IRegistryStore store, DistributionOptions 
         if (!References.IsValidManifestReference(request.Reference, out var error))
             return ErrorWriter.WriteAsync(request.Context, error);
         var manifest = store.GetManifest(request.Repository, request.Reference);
+        if (remote is not null && !remote.IsLocalOnly(request.Context)) return GetThroughRemoteAsync(request, manifest);
+        return WriteManifestAsync(request, manifest);
+    }
+
+    /// <summary>
+    /// With peers: a manifest the store lacks is fetched from them, and any manifest is answered only when it is
+    /// complete (every referenced object servable), because the client will take all its blobs from us.
+    /// </summary>
+    private async Task GetThroughRemoteAsync(RegistryRequest request, StoredManifest? manifest)
+    {
+        manifest ??= await remote!.TryFetchManifestAsync(request.Repository, request.Reference, request.Aborted);
+        if (manifest is not null && !await remote!.IsCompleteAsync(request.Repository, manifest, request.Aborted))
+        {
+            DistributionLog.ManifestIncomplete(logger, request.Repository.Value, manifest.Digest.ToString());
+            manifest = null;
+        }
+        await WriteManifestAsync(request, manifest);
+    }
+
+    private static Task WriteManifestAsync(RegistryRequest request, StoredManifest? manifest)
+    {
         if (manifest is null || !AcceptNegotiation.Accepts(request.Request.Headers.Accept, manifest.MediaType))
             return ErrorWriter.WriteAsync(request.Context, ApiErrors.ManifestUnknown(request.Reference));
 

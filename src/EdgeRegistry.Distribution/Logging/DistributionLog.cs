@@ -51,4 +51,7 @@ internal static partial class DistributionLog
 
     [LoggerMessage(EventId = 2024, Level = LogLevel.Error, Message = "Credentials file {Path} cannot be read: {Reason}")]
     public static partial void CredentialsFileUnreadable(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 2030, Level = LogLevel.Information, Message = "Manifest {Digest} in {Repository} is not complete here or on any reachable peer; answering 404")]
+    public static partial void ManifestIncomplete(ILogger logger, string repository, string digest);
 }
