@@ -11,6 +11,7 @@ internal static class EdgeregCli
         {
             ServeCommand.Create(process),
             UserCommand.Create(process),
+            RenderCommand.Create(process),
             VersionCommand.Create(process),
         };
         root.SetAction(parseResult => HelpPrinter.Print(parseResult));

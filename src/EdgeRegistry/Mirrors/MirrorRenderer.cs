@@ -1,0 +1,26 @@
+namespace EdgeRegistry.Mirrors;
+
+/// <summary>Everything render-mirrors writes for a plan, in a fixed order.</summary>
+internal static class MirrorRenderer
+{
+    public static IReadOnlyList<RenderedFile> Render(MirrorPlan plan, bool legacyContentSourcePolicy)
+    {
+        var files = new List<RenderedFile>
+        {
+            new("imagedigestmirrorset.yaml", MirrorManifests.DigestMirrorSet(plan), IsClusterObject: true),
+            new("imagetagmirrorset.yaml", MirrorManifests.TagMirrorSet(plan), IsClusterObject: true),
+        };
+        if (legacyContentSourcePolicy)
+        {
+            files.Add(new("imagecontentsourcepolicy.yaml", MirrorManifests.ContentSourcePolicy(plan), IsClusterObject: true));
+        }
+
+        if (plan.Insecure)
+        {
+            files.Add(new("image-config-insecure-registries.yaml", MirrorManifests.InsecureRegistries(plan), IsClusterObject: true));
+        }
+
+        files.Add(new(RegistriesConf.FileName, RegistriesConf.Render(plan), IsClusterObject: false));
+        return files;
+    }
+}
