@@ -67,6 +67,10 @@ internal static class YamlLineSplitter
             {
                 i++;
             }
+            else if (quote == '\'' && c == '\'' && i + 1 < content.Length && content[i + 1] == '\'')
+            {
+                i++;
+            }
             else if (quote != '\0')
             {
                 if (c == quote)

@@ -54,7 +54,7 @@ internal sealed class YamlSubsetParser
 
         _next++;
         var scalar = ScalarReader.Read(line.Text, line.Number);
-        if (Current is { } following && following.Indent > indent)
+        if (Current is { } following && following.Indent >= indent)
         {
             throw new YamlSubsetException(following.Number, "multi-line plain scalars are not supported; quote the value on one line");
         }
