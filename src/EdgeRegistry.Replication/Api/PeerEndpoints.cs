@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text.Json;
+using EdgeRegistry.Replication.Inventory;
+using EdgeRegistry.Replication.Peers;
+using EdgeRegistry.Replication.Security;
+using EdgeRegistry.Storage;
+using EdgeRegistry.Storage.Digests;
+using EdgeRegistry.Storage.Naming;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRegistry.Replication.Api;
+
+/// <summary>
+/// The peer-only API under <c>/_edgereg/peer/v1/</c>: summary, change feed, and the local store's blobs and
+/// manifests. Every request must carry valid cluster credentials (401 otherwise, and the refusal is logged), and
+/// is answered from this node's own store only — never by asking another peer, so peers cannot recurse.
+/// </summary>
+internal sealed partial class PeerEndpoints(
+    IRegistryStore store,
+    LocalInventory local,
+    PeerAuthenticator authenticator,
+    ILogger<PeerEndpoints> logger)
+{
+    public const string Prefix = "/_edgereg/peer/v1/";
+    private const int DefaultPageSize = 1000;
+    private const int MaxPageSize = 5000;
+    private const int CopyChunk = 1 << 20;
+
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        string path = context.Request.Path.Value ?? "";
+        if (!path.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            await next(context);
+            return;
+        }
+        var (member, problem) = authenticator.Verify(context.Request.Headers[PeerAuthenticator.HeaderName],
+            context.Request.Method, context.Request.Path + context.Request.QueryString);
+        if (member is null)
+        {
+            LogRefused(logger, context.Connection.RemoteIpAddress?.ToString() ?? "?", path, problem!);
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return;
+        }
+        string rest = path[Prefix.Length..];
+        if (rest == "summary") await SummaryAsync(context);
+        else if (rest == "feed") await FeedAsync(context);
+        else if (rest.StartsWith("blobs/", StringComparison.Ordinal)) await BlobAsync(context, rest["blobs/".Length..]);
+        else if (rest.StartsWith("manifests/", StringComparison.Ordinal)) await ManifestAsync(context, rest["manifests/".Length..]);
+        else context.Response.StatusCode = StatusCodes.Status404NotFound;
+    }
+
+    private Task SummaryAsync(HttpContext context)
+    {
+        var inventory = local.Inventory;
+        var (count, hash) = inventory.Summary();
+        var summary = new InventorySummary(local.Self, inventory.Epoch, inventory.Sequence, count, hash.ToString("x16", CultureInfo.InvariantCulture));
+        return WriteJsonAsync(context, summary, ReplicationJsonContext.Default.InventorySummary);
+    }
+
+    private Task FeedAsync(HttpContext context)
+    {
+        var query = context.Request.Query;
+        var inventory = local.Inventory;
+        long since = long.TryParse(query["since"], NumberStyles.None, CultureInfo.InvariantCulture, out long s) ? s : 0;
+        int limit = int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out int l) ? Math.Clamp(l, 1, MaxPageSize) : DefaultPageSize;
+        // Another epoch (we restarted) or a cursor from the future: the peer must start over from the beginning.
+        bool reset = query["epoch"] != inventory.Epoch || since > inventory.Sequence;
+        if (reset) since = 0;
+        var changes = inventory.ChangesSince(since, limit + 1);
+        bool more = changes.Count > limit;
+        if (more) changes.RemoveAt(changes.Count - 1);
+        var page = new FeedPage(local.Self, inventory.Epoch, inventory.Sequence, reset, more,
+            changes.Select(static c => FeedEntries.ToWire(c.Entry, c.Sequence)).ToList());
+        return WriteJsonAsync(context, page, ReplicationJsonContext.Default.FeedPage);
+    }
+
+    private async Task BlobAsync(HttpContext context, string digestText)
+    {
+        if (!Digest.TryParse(digestText, out var digest))
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+        using var reader = store.OpenBlob(digest);
+        if (reader is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/octet-stream";
+        context.Response.ContentLength = reader.Length;
+        context.Response.Headers["Docker-Content-Digest"] = digest.ToString();
+        if (HttpMethods.IsHead(context.Request.Method)) return;
+        var writer = context.Response.BodyWriter;
+        long position = 0;
+        while (position < reader.Length)
+        {
+            var memory = writer.GetMemory((int)Math.Min(CopyChunk, reader.Length - position));
+            int read = await reader.ReadAsync(memory, position, context.RequestAborted);
+            if (read == 0) throw new IOException($"blob {digest} ended early at {position}");
+            writer.Advance(read);
+            position += read;
+            var flushed = await writer.FlushAsync(context.RequestAborted);
+            if (flushed.IsCanceled || flushed.IsCompleted) return;
+        }
+    }
+
+    private async Task ManifestAsync(HttpContext context, string rest)
+    {
+        int slash = rest.LastIndexOf('/');
+        if (slash <= 0 || !RepositoryName.TryParse(rest[..slash], out var repository))
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+        string reference = rest[(slash + 1)..];
+        var manifest = store.GetManifest(repository, reference);
+        if (manifest is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        var headers = context.Response.Headers;
+        headers["Docker-Content-Digest"] = manifest.Digest.ToString();
+        if (local.Inventory.Get(new InventoryKey(EntryKind.Manifest, repository.Value, manifest.Digest.ToString())) is { } manifestEntry)
+            headers[PeerHeaders.ManifestVersion] = Version(manifestEntry);
+        if (!Digest.TryParse(reference, out _)
+            && local.Inventory.Get(new InventoryKey(EntryKind.Tag, repository.Value, reference)) is { Deleted: false } tagEntry)
+        {
+            headers[PeerHeaders.TagVersion] = Version(tagEntry);
+        }
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = manifest.MediaType;
+        context.Response.ContentLength = manifest.Content.Length;
+        await context.Response.BodyWriter.WriteAsync(manifest.Content, context.RequestAborted);
+    }
+
+    private static string Version(InventoryEntry entry) => entry.Version.ToString(CultureInfo.InvariantCulture) + " " + entry.Node;
+
+    private static async Task WriteJsonAsync<T>(HttpContext context, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json";
+        await JsonSerializer.SerializeAsync(context.Response.Body, value, type, context.RequestAborted);
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Refused peer request from {Client} for {Path}: {Problem}")]
+    private static partial void LogRefused(ILogger logger, string client, string path, string problem);
+}

@@ -1,0 +1,158 @@
+using EdgeRegistry.Replication.Inventory;
+using EdgeRegistry.Replication.Peers;
+using EdgeRegistry.Storage;
+using EdgeRegistry.Storage.Digests;
+using EdgeRegistry.Storage.Naming;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRegistry.Replication.Convergence;
+
+/// <summary>
+/// Makes the local store agree with one entry of a peer's inventory. The rule is the same on every node — the
+/// entry with the greater (version, node, digest) wins — so all nodes converge to the same tags whatever order
+/// they learn of updates in. Applying is idempotent: reconciliation re-applies entries freely.
+/// </summary>
+public sealed partial class EntryApplier
+{
+    private readonly IRegistryStore _store;
+    private readonly LocalInventory _local;
+    private readonly FetchQueue _fetches;
+    private readonly ILogger _logger;
+
+    public EntryApplier(IRegistryStore store, LocalInventory local, FetchQueue fetches, ILogger logger)
+    {
+        _store = store;
+        _local = local;
+        _fetches = fetches;
+        _logger = logger;
+    }
+
+    /// <summary>Applies the entry; false when it still needs something that could not be had now (retried later).</summary>
+    public async Task<bool> ApplyAsync(Peer peer, InventoryEntry entry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return entry.Kind switch
+            {
+                EntryKind.Blob => ApplyBlob(entry),
+                EntryKind.Manifest => await ApplyManifestAsync(peer, entry, cancellationToken).ConfigureAwait(false),
+                _ => await ApplyTagAsync(peer, entry, cancellationToken).ConfigureAwait(false),
+            };
+        }
+        catch (StoreException e)
+        {
+            LogApplyFailed(_logger, entry.Kind.ToString(), entry.Repository?.Value ?? "", entry.Tag ?? entry.Digest?.ToString() ?? "", e.Message);
+            return false;
+        }
+    }
+
+    /// <summary>True when the local store is missing nothing this entry calls for.</summary>
+    public bool IsSatisfied(InventoryEntry entry)
+    {
+        var local = _local.Inventory.Get(entry.Key);
+        return entry.Kind switch
+        {
+            EntryKind.Blob => _store.BlobLength(entry.Digest!.Value) is not null,
+            _ => local is not null && !entry.Supersedes(local),
+        };
+    }
+
+    private bool ApplyBlob(InventoryEntry entry)
+    {
+        if (_store.BlobLength(entry.Digest!.Value) is not null) return true;
+        _fetches.Enqueue(entry.Digest.Value, entry.Repository ?? RepositoryName.Parse("edgereg/orphans"));
+        return false;
+    }
+
+    private async Task<bool> ApplyManifestAsync(Peer peer, InventoryEntry entry, CancellationToken cancellationToken)
+    {
+        var repository = entry.Repository!;
+        var digest = entry.Digest!.Value;
+        var local = _local.Inventory.Get(entry.Key);
+        if (local is not null && !entry.Supersedes(local)) return true;
+        bool present = _store.GetReferences(repository, digest) is not null;
+        if (entry.Deleted)
+        {
+            using (LocalInventory.Applying(entry))
+            {
+                if (!present || !_store.DeleteManifest(repository, digest.ToString())) _local.RecordApplied(entry);
+            }
+            return true;
+        }
+        if (present)
+        {
+            _local.RecordApplied(entry);
+            EnqueueReferences(repository, digest);
+            return true;
+        }
+        var manifest = await peer.Client.GetManifestAsync(repository, digest.ToString(), cancellationToken).ConfigureAwait(false);
+        if (manifest is null) return false;
+        using (LocalInventory.Applying(entry))
+        {
+            _store.ImportManifest(repository, digest, manifest.Content);
+        }
+        EnqueueReferences(repository, digest);
+        return true;
+    }
+
+    private async Task<bool> ApplyTagAsync(Peer peer, InventoryEntry entry, CancellationToken cancellationToken)
+    {
+        var repository = entry.Repository!;
+        string tag = entry.Tag!;
+        var local = _local.Inventory.Get(entry.Key);
+        if (local is not null && !entry.Supersedes(local)) return true;
+        if (entry.Deleted)
+        {
+            using (LocalInventory.Applying(entry))
+            {
+                if (!_store.DeleteManifest(repository, tag)) _local.RecordApplied(entry);
+            }
+            LogTagConverged(_logger, repository.Value, tag, "deleted", peer.Member);
+            return true;
+        }
+        var digest = entry.Digest!.Value;
+        if (_store.GetReferences(repository, digest) is null)
+        {
+            var manifestEntry = peer.View.Inventory.Get(new InventoryKey(EntryKind.Manifest, repository.Value, digest.ToString()));
+            if (manifestEntry is { Deleted: false }) await ApplyManifestAsync(peer, manifestEntry, cancellationToken).ConfigureAwait(false);
+            if (_store.GetReferences(repository, digest) is null && !await ImportUnversionedAsync(peer, repository, digest, cancellationToken).ConfigureAwait(false))
+                return false;
+        }
+        using (LocalInventory.Applying(entry))
+        {
+            _store.SetTag(repository, tag, digest);
+        }
+        LogTagConverged(_logger, repository.Value, tag, digest.ToString(), peer.Member);
+        return true;
+    }
+
+    /// <summary>A manifest the peer's feed has not listed (yet): import it at version 0 so it never outranks a real update.</summary>
+    private async Task<bool> ImportUnversionedAsync(Peer peer, RepositoryName repository, Digest digest, CancellationToken cancellationToken)
+    {
+        var manifest = await peer.Client.GetManifestAsync(repository, digest.ToString(), cancellationToken).ConfigureAwait(false);
+        if (manifest is null) return false;
+        var entry = manifest.ManifestEntry ?? new InventoryEntry(EntryKind.Manifest, repository, null, digest, manifest.Content.Length, 0, "", false);
+        using (LocalInventory.Applying(entry))
+        {
+            _store.ImportManifest(repository, digest, manifest.Content);
+        }
+        EnqueueReferences(repository, digest);
+        return true;
+    }
+
+    public void EnqueueReferences(RepositoryName repository, Digest digest)
+    {
+        if (_store.GetReferences(repository, digest) is not { } references) return;
+        foreach (var blob in references.Blobs)
+        {
+            if (_store.BlobLength(blob.Digest) is null) _fetches.Enqueue(blob.Digest, repository);
+            else _store.MountBlob(repository, blob.Digest, from: null);
+        }
+    }
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Tag {Repository}:{Tag} converged to {Target} (learned from {Peer})")]
+    private static partial void LogTagConverged(ILogger logger, string repository, string tag, string target, string peer);
+
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "Could not apply {Kind} {Repository} {Name} from a peer: {Reason}")]
+    private static partial void LogApplyFailed(ILogger logger, string kind, string repository, string name, string reason);
+}

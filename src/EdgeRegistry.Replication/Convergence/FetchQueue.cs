@@ -1,0 +1,68 @@
+using System.Threading.Channels;
+using EdgeRegistry.Storage.Digests;
+using EdgeRegistry.Storage.Naming;
+
+namespace EdgeRegistry.Replication.Convergence;
+
+/// <summary>
+/// The blobs this node still has to copy from its peers, worked by a fixed number of workers (bounded
+/// concurrency). Each worker asks the least busy peer that holds its blob, so when both peers hold what a node
+/// lacks it fetches from both at once. Workers pause while clients are pulling through a peer.
+/// </summary>
+public sealed class FetchQueue
+{
+    private readonly Channel<(Digest Digest, RepositoryName Repository)> _channel =
+        Channel.CreateUnbounded<(Digest, RepositoryName)>(new UnboundedChannelOptions { SingleWriter = false });
+    private readonly HashSet<Digest> _queued = [];
+    private readonly Lock _lock = new();
+    private readonly BlobFetcher _fetcher;
+    private readonly ClientActivity _clients;
+    private readonly int _workers;
+    private int _failed;
+
+    public FetchQueue(BlobFetcher fetcher, ClientActivity clients, int workers)
+    {
+        _fetcher = fetcher;
+        _clients = clients;
+        _workers = workers;
+    }
+
+    /// <summary>Blobs waiting or being copied.</summary>
+    public int Pending
+    {
+        get { lock (_lock) return _queued.Count; }
+    }
+
+    /// <summary>Copies that found no peer able to supply the blob (retried by the next reconciliation).</summary>
+    public int Failed => Volatile.Read(ref _failed);
+
+    public void Enqueue(Digest digest, RepositoryName repository)
+    {
+        lock (_lock)
+        {
+            if (!_queued.Add(digest)) return;
+        }
+        _channel.Writer.TryWrite((digest, repository));
+    }
+
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(Enumerable.Range(0, _workers).Select(_ => WorkAsync(cancellationToken)));
+
+    private async Task WorkAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var (digest, repository) in _channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // Yield to client pulls, but never starve: at most a few seconds per item.
+                for (int i = 0; i < 100 && _clients.Busy; i++) await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+                bool stored = await _fetcher.FetchAsync(digest, repository, throttled: true, cancellationToken).ConfigureAwait(false);
+                if (!stored) Interlocked.Increment(ref _failed);
+                lock (_lock) _queued.Remove(digest);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,140 @@
+using EdgeRegistry.Replication.Api;
+using EdgeRegistry.Replication.Inventory;
+using EdgeRegistry.Replication.Peers;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRegistry.Replication.Convergence;
+
+/// <summary>
+/// Keeps this node converged with one peer: polls the peer's change feed from our cursor and applies each new
+/// entry; compares the peer's inventory summary with our view now and then to catch drift (then re-reads the
+/// whole inventory); and periodically re-applies whatever is still unsatisfied (a fetch that failed while a peer
+/// was down). Polling doubles as the peer's health probe.
+/// </summary>
+public sealed partial class PeerSync
+{
+    private const int PageSize = 1000;
+    private static readonly TimeSpan ReconcileInterval = TimeSpan.FromSeconds(20);
+
+    private readonly Peer _peer;
+    private readonly EntryApplier _applier;
+    private readonly HybridLogicalClock _clock;
+    private readonly FetchQueue _fetches;
+    private readonly ReplicationOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public PeerSync(Peer peer, EntryApplier applier, HybridLogicalClock clock, FetchQueue fetches, ReplicationOptions options,
+        TimeProvider time, ILogger logger)
+    {
+        _peer = peer;
+        _applier = applier;
+        _clock = clock;
+        _fetches = fetches;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var lastSummary = _time.GetUtcNow();
+        var lastReconcile = _time.GetUtcNow();
+        bool wasReachable = true;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            bool more = false;
+            try
+            {
+                if (_peer.State.Available)
+                {
+                    more = await PollAsync(cancellationToken).ConfigureAwait(false);
+                    var now = _time.GetUtcNow();
+                    if (now - lastSummary >= _options.SummaryInterval)
+                    {
+                        lastSummary = now;
+                        await CheckSummaryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    if (!more && now - lastReconcile >= ReconcileInterval)
+                    {
+                        lastReconcile = now;
+                        await ReconcileAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                if (_peer.State.Reachable != wasReachable)
+                {
+                    wasReachable = _peer.State.Reachable;
+                    if (wasReachable) LogPeerUp(_logger, _peer.Member);
+                    else LogPeerDown(_logger, _peer.Member, _peer.State.LastError ?? "unreachable");
+                }
+                if (!more) await Task.Delay(_options.FeedInterval, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Reads one page of the feed and applies it; true when the peer has more right away.</summary>
+    public async Task<bool> PollAsync(CancellationToken cancellationToken)
+    {
+        var view = _peer.View;
+        var page = await _peer.Client.GetFeedAsync(view.Epoch, view.Cursor, PageSize, cancellationToken).ConfigureAwait(false);
+        if (page is null) return false;
+        if (page.Reset || page.Epoch != view.Epoch)
+        {
+            if (view.Epoch is not null) LogResync(_logger, _peer.Member);
+            view.Reset(page.Epoch);
+        }
+        foreach (var wire in page.Entries)
+        {
+            if (FeedEntries.FromWire(wire) is not { } entry) continue;
+            _clock.Observe(entry.Version);
+            view.Inventory.Put(entry);
+            await _applier.ApplyAsync(_peer, entry, cancellationToken).ConfigureAwait(false);
+        }
+        // The last entry's sequence is always safe; with no entries, nothing after our cursor existed when the
+        // page was cut, so the peer's sequence at that moment is too.
+        view.Advance(page.Entries.Count > 0 ? page.Entries[^1].Q : Math.Max(view.Cursor, page.Sequence));
+        return page.More;
+    }
+
+    /// <summary>Re-applies every entry of the peer that the local store does not satisfy yet.</summary>
+    public async Task<int> ReconcileAsync(CancellationToken cancellationToken)
+    {
+        int unsatisfied = 0;
+        foreach (var entry in _peer.View.Inventory.Snapshot())
+        {
+            if (_applier.IsSatisfied(entry)) continue;
+            if (!await _applier.ApplyAsync(_peer, entry, cancellationToken).ConfigureAwait(false)) unsatisfied++;
+        }
+        if (unsatisfied == 0 && _fetches.Pending == 0) _peer.View.LastConvergence = _time.GetUtcNow();
+        return unsatisfied;
+    }
+
+    private async Task CheckSummaryAsync(CancellationToken cancellationToken)
+    {
+        var summary = await _peer.Client.GetSummaryAsync(cancellationToken).ConfigureAwait(false);
+        var view = _peer.View;
+        if (summary is null || summary.Epoch != view.Epoch || summary.Sequence != view.Cursor) return;
+        var (count, hash) = view.Inventory.Summary();
+        if (summary.Count != count || summary.Hash != hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture))
+        {
+            LogDrift(_logger, _peer.Member, summary.Count, count);
+            view.Invalidate();
+        }
+    }
+
+    [LoggerMessage(EventId = 3301, Level = LogLevel.Information, Message = "Peer {Peer} restarted or changed; reading its whole inventory again")]
+    private static partial void LogResync(ILogger logger, string peer);
+
+    [LoggerMessage(EventId = 3302, Level = LogLevel.Warning, Message = "Inventory of {Peer} drifted from our view ({TheirCount} vs {OurCount} entries); re-reading it")]
+    private static partial void LogDrift(ILogger logger, string peer, int theirCount, int ourCount);
+
+    [LoggerMessage(EventId = 3303, Level = LogLevel.Information, Message = "Peer {Peer} is reachable")]
+    private static partial void LogPeerUp(ILogger logger, string peer);
+
+    [LoggerMessage(EventId = 3304, Level = LogLevel.Warning, Message = "Peer {Peer} is unreachable: {Reason}")]
+    private static partial void LogPeerDown(ILogger logger, string peer, string reason);
+}

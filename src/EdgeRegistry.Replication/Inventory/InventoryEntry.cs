@@ -1,0 +1,46 @@
+using EdgeRegistry.Storage.Digests;
+using EdgeRegistry.Storage.Naming;
+
+namespace EdgeRegistry.Replication.Inventory;
+
+/// <summary>
+/// One object of a node's store as the cluster sees it, with the version that orders concurrent updates:
+/// (Version, Node, Digest) compared in that order, so every node picks the same winner. Deleted entries are
+/// tombstones: they travel like updates and expire after a while.
+/// </summary>
+public sealed record InventoryEntry(
+    EntryKind Kind,
+    RepositoryName? Repository,
+    string? Tag,
+    Digest? Digest,
+    long Size,
+    long Version,
+    string Node,
+    bool Deleted)
+{
+    public InventoryKey Key => new(Kind, Repository?.Value, Kind == EntryKind.Tag ? Tag : Digest?.ToString());
+
+    /// <summary>True when this entry should replace <paramref name="other"/> (the same key) everywhere.</summary>
+    public bool Supersedes(InventoryEntry other)
+    {
+        int byVersion = Version.CompareTo(other.Version);
+        if (byVersion != 0) return byVersion > 0;
+        int byNode = string.CompareOrdinal(Node, other.Node);
+        if (byNode != 0) return byNode > 0;
+        // Same version from the same node: a delete wins, then the higher digest, so the rule is total.
+        if (Deleted != other.Deleted) return Deleted;
+        return string.CompareOrdinal(Digest?.ToString(), other.Digest?.ToString()) > 0;
+    }
+
+    /// <summary>A stable hash of the entry's content, for the order-independent inventory summary.</summary>
+    public ulong ContentHash()
+    {
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"{Kind}|{Repository}|{Tag}|{Digest}|{Size}|{Version}|{Node}|{Deleted}"), hash);
+        return BitConverter.ToUInt64(hash);
+    }
+}
+
+/// <summary>Identifies an inventory entry: kind, repository (none for blobs) and tag or digest.</summary>
+public readonly record struct InventoryKey(EntryKind Kind, string? Repository, string? Name);

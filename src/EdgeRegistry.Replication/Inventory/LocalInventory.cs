@@ -1,0 +1,131 @@
+using EdgeRegistry.Storage;
+using EdgeRegistry.Storage.Digests;
+using EdgeRegistry.Storage.Naming;
+
+namespace EdgeRegistry.Replication.Inventory;
+
+/// <summary>
+/// This node's inventory: built from the store at start-up, then kept current from the store's change events.
+/// Changes made by clients get a fresh clock reading; changes that replication applies carry the version they
+/// had on the peer (they run inside <see cref="Applying"/>), so a replicated update never looks newer than it is.
+/// </summary>
+public sealed class LocalInventory
+{
+    private static readonly AsyncLocal<InventoryEntry?> CurrentlyApplying = new();
+
+    private readonly IRegistryStore _store;
+    private readonly VersionFiles _versions;
+
+    public LocalInventory(IRegistryStore store, VersionFiles versions, HybridLogicalClock clock, string self)
+    {
+        _store = store;
+        _versions = versions;
+        Clock = clock;
+        Self = self;
+        Inventory = new NodeInventory(Guid.NewGuid().ToString("N"));
+    }
+
+    public NodeInventory Inventory { get; }
+
+    public HybridLogicalClock Clock { get; }
+
+    public string Self { get; }
+
+    /// <summary>Reads the whole store once. Blobs only count when some manifest references them (orphans are not worth copying).</summary>
+    public void Build()
+    {
+        var referenced = new Dictionary<Digest, RepositoryName>();
+        foreach (var (repository, digest) in _store.EnumerateManifests())
+        {
+            var version = _versions.ReadManifest(repository, digest);
+            long size = _store.BlobLength(digest) ?? 0;
+            Inventory.Put(new InventoryEntry(EntryKind.Manifest, repository, null, digest, size, version?.Version ?? 0, version?.Node ?? "", Deleted: false));
+            Inventory.Put(new InventoryEntry(EntryKind.Blob, repository, null, digest, size, 0, "", false));
+            if (_store.GetReferences(repository, digest) is { } references)
+            {
+                foreach (var blob in references.Blobs) referenced.TryAdd(blob.Digest, repository);
+            }
+            foreach (var (tag, target) in _store.ListTagTargets(repository))
+            {
+                var tagVersion = _versions.ReadTag(repository, tag);
+                // A version file for another digest means the tag moved without it (a crash between the two writes, or
+                // a push while replication was off): the visible tag is the truth, at version 0.
+                bool matches = tagVersion is { Digest: { } d } && d == target;
+                Inventory.Put(new InventoryEntry(EntryKind.Tag, repository, tag, target, 0,
+                    matches ? tagVersion!.Value.Version : 0, matches ? tagVersion!.Value.Node : "", Deleted: false));
+            }
+        }
+        foreach (var (digest, repository) in referenced)
+        {
+            if (_store.BlobLength(digest) is long length)
+                Inventory.Put(new InventoryEntry(EntryKind.Blob, repository, null, digest, length, 0, "", false));
+        }
+        foreach (var tombstone in _versions.Tombstones())
+        {
+            if (Inventory.Get(tombstone.Key) is null) Inventory.Put(tombstone);
+        }
+        foreach (var entry in Inventory.Snapshot()) Clock.Observe(entry.Version);
+    }
+
+    /// <summary>Marks store changes made in this scope as the application of <paramref name="entry"/> from a peer.</summary>
+    public static IDisposable Applying(InventoryEntry entry)
+    {
+        var previous = CurrentlyApplying.Value;
+        CurrentlyApplying.Value = entry;
+        return new Scope(() => CurrentlyApplying.Value = previous);
+    }
+
+    /// <summary>The store's change observer.</summary>
+    public void OnStoreChanged(StoreChange change)
+    {
+        var applying = CurrentlyApplying.Value;
+        switch (change.Kind)
+        {
+            case StoreChangeKind.BlobCommitted:
+                Inventory.Put(new InventoryEntry(EntryKind.Blob, change.Repository, null, change.Digest, change.Size, 0, "", false));
+                break;
+            case StoreChangeKind.ManifestStored:
+                Inventory.Put(new InventoryEntry(EntryKind.Blob, change.Repository, null, change.Digest, change.Size, 0, "", false));
+                Record(EntryKind.Manifest, change, deleted: false, applying);
+                break;
+            case StoreChangeKind.ManifestDeleted:
+                Record(EntryKind.Manifest, change, deleted: true, applying);
+                break;
+            case StoreChangeKind.TagSet:
+                Record(EntryKind.Tag, change, deleted: false, applying);
+                break;
+            case StoreChangeKind.TagDeleted:
+                Record(EntryKind.Tag, change, deleted: true, applying);
+                break;
+        }
+    }
+
+    /// <summary>Records the outcome of applying a peer's entry whose store change raised no event (e.g. a tombstone for something we never had).</summary>
+    public void RecordApplied(InventoryEntry entry)
+    {
+        if (entry.Kind != EntryKind.Blob) _versions.Write(entry);
+        Inventory.Put(entry);
+    }
+
+    private void Record(EntryKind kind, StoreChange change, bool deleted, InventoryEntry? applying)
+    {
+        InventoryEntry entry;
+        if (applying is not null && applying.Kind == kind && applying.Repository == change.Repository
+            && (kind == EntryKind.Tag ? applying.Tag == change.Tag : applying.Digest == change.Digest))
+        {
+            entry = applying with { Size = change.Size, Deleted = deleted, Digest = deleted && kind == EntryKind.Tag ? null : applying.Digest };
+        }
+        else
+        {
+            entry = new InventoryEntry(kind, change.Repository, change.Tag, deleted && kind == EntryKind.Tag ? null : change.Digest,
+                change.Size, Clock.Now(), Self, deleted);
+        }
+        _versions.Write(entry);
+        Inventory.Put(entry);
+    }
+
+    private sealed class Scope(Action onDispose) : IDisposable
+    {
+        public void Dispose() => onDispose();
+    }
+}

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using EdgeRegistry.Replication.Api;
+using EdgeRegistry.Replication.Inventory;
+using EdgeRegistry.Replication.Security;
+using EdgeRegistry.Storage.Digests;
+using EdgeRegistry.Storage.Naming;
+
+namespace EdgeRegistry.Replication.Peers;
+
+/// <summary>
+/// Talks to one peer's peer-only API, signing every request. Every answer is checked before use (digests of
+/// content, shape of JSON), and every outcome updates the peer's <see cref="PeerState"/>.
+/// </summary>
+public sealed class PeerClient
+{
+    /// <summary>Manifest bodies from peers are bounded like pushes are.</summary>
+    private const int MaxManifestBytes = 4 * 1024 * 1024;
+
+    /// <summary>Small requests (summary, feed page, HEAD, manifest) must answer quickly or count as a failure.</summary>
+    private static readonly TimeSpan SmallRequestTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly HttpClient _http;
+    private readonly PeerAuthenticator _authenticator;
+    private readonly string _self;
+
+    public PeerClient(PeerState state, HttpClient http, PeerAuthenticator authenticator, string self, bool useTls)
+    {
+        State = state;
+        _http = http;
+        _authenticator = authenticator;
+        _self = self;
+        BaseAddress = new Uri((useTls ? "https://" : "http://") + state.Member + "/");
+    }
+
+    public PeerState State { get; }
+
+    public Uri BaseAddress { get; }
+
+    public async Task<InventorySummary?> GetSummaryAsync(CancellationToken cancellationToken)
+    {
+        using var response = await SendSmallAsync(HttpMethod.Get, "_edgereg/peer/v1/summary", cancellationToken).ConfigureAwait(false);
+        if (response is null || !response.IsSuccessStatusCode) return null;
+        return await response.Content.ReadFromJsonAsync(ReplicationJsonContext.Default.InventorySummary, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<FeedPage?> GetFeedAsync(string? epoch, long since, int limit, CancellationToken cancellationToken)
+    {
+        string path = string.Create(CultureInfo.InvariantCulture,
+            $"_edgereg/peer/v1/feed?epoch={Uri.EscapeDataString(epoch ?? "")}&since={since}&limit={limit}");
+        using var response = await SendSmallAsync(HttpMethod.Get, path, cancellationToken).ConfigureAwait(false);
+        if (response is null || !response.IsSuccessStatusCode) return null;
+        return await response.Content.ReadFromJsonAsync(ReplicationJsonContext.Default.FeedPage, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The blob's length if the peer holds it; null when it does not or cannot answer.</summary>
+    public async Task<long?> HeadBlobAsync(Digest digest, CancellationToken cancellationToken)
+    {
+        using var response = await SendSmallAsync(HttpMethod.Head, "_edgereg/peer/v1/blobs/" + digest, cancellationToken).ConfigureAwait(false);
+        return response is { IsSuccessStatusCode: true, Content.Headers.ContentLength: long length } ? length : null;
+    }
+
+    /// <summary>
+    /// Opens the blob's bytes for streaming; null when the peer does not hold it. The caller owns the response and
+    /// must verify the digest of what it reads.
+    /// </summary>
+    public async Task<HttpResponseMessage?> OpenBlobAsync(Digest digest, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var request = Sign(HttpMethod.Get, "_edgereg/peer/v1/blobs/" + digest);
+        Interlocked.Increment(ref State.InFlight);
+        try
+        {
+            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            State.Succeeded(Stopwatch.GetElapsedTime(started));
+            if (response.IsSuccessStatusCode) return response;
+            response.Dispose();
+            return null;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            State.Failed(e.Message);
+            return null;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref State.InFlight);
+        }
+    }
+
+    /// <summary>A manifest by tag or digest from the peer's own store, verified against its digest; null when absent or invalid.</summary>
+    public async Task<PeerManifest?> GetManifestAsync(RepositoryName repository, string reference, CancellationToken cancellationToken)
+    {
+        using var response = await SendSmallAsync(HttpMethod.Get, $"_edgereg/peer/v1/manifests/{repository.Value}/{reference}", cancellationToken).ConfigureAwait(false);
+        if (response is null || !response.IsSuccessStatusCode) return null;
+        if (response.Content.Headers.ContentLength is not long length || length > MaxManifestBytes) return null;
+        byte[] content = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        if (!response.Headers.TryGetValues("Docker-Content-Digest", out var digests) || !Digest.TryParse(digests.FirstOrDefault(), out var digest))
+            return null;
+        if (ContentHasher.Compute(digest.Algorithm, content) != digest) return null;
+        if (Digest.TryParse(reference, out var requested) && requested != digest) return null;
+        var manifestEntry = ParseVersion(response.Headers, PeerHeaders.ManifestVersion, v =>
+            new InventoryEntry(EntryKind.Manifest, repository, null, digest, content.Length, v.Version, v.Node, false));
+        var tagEntry = Digest.TryParse(reference, out _) ? null : ParseVersion(response.Headers, PeerHeaders.TagVersion, v =>
+            new InventoryEntry(EntryKind.Tag, repository, reference, digest, 0, v.Version, v.Node, false));
+        return new PeerManifest(digest, content, tagEntry, manifestEntry);
+    }
+
+    private static InventoryEntry? ParseVersion(HttpResponseHeaders headers, string name, Func<(long Version, string Node), InventoryEntry> create)
+    {
+        if (!headers.TryGetValues(name, out var values)) return null;
+        string[] parts = (values.FirstOrDefault() ?? "").Split(' ');
+        return parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out long version)
+            ? create((version, parts[1]))
+            : null;
+    }
+
+    private async Task<HttpResponseMessage?> SendSmallAsync(HttpMethod method, string pathAndQuery, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(SmallRequestTimeout);
+        var started = Stopwatch.GetTimestamp();
+        using var request = Sign(method, pathAndQuery);
+        Interlocked.Increment(ref State.InFlight);
+        try
+        {
+            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                State.Failed("the peer refused our cluster credentials (different cluster secret?)");
+                response.Dispose();
+                return null;
+            }
+            State.Succeeded(Stopwatch.GetElapsedTime(started));
+            return response;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException && !cancellationToken.IsCancellationRequested)
+        {
+            State.Failed(e is TaskCanceledException ? "timed out" : e.Message);
+            return null;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref State.InFlight);
+        }
+    }
+
+    private HttpRequestMessage Sign(HttpMethod method, string pathAndQuery)
+    {
+        var request = new HttpRequestMessage(method, new Uri(BaseAddress, pathAndQuery));
+        request.Headers.TryAddWithoutValidation(PeerAuthenticator.HeaderName,
+            _authenticator.Sign(_self, method.Method, request.RequestUri!.PathAndQuery));
+        return request;
+    }
+}

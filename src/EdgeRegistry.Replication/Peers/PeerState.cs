@@ -1,0 +1,69 @@
+namespace EdgeRegistry.Replication.Peers;
+
+/// <summary>
+/// What this node knows about one peer's health. Updated by the probe loop and by every request; read by
+/// everything that picks a peer. A peer that fails is skipped until its back-off expires, so a dead peer costs a
+/// client at most one short connect timeout, not one per request.
+/// </summary>
+public sealed class PeerState
+{
+    private static readonly TimeSpan MaxBackOff = TimeSpan.FromSeconds(30);
+    private readonly Lock _lock = new();
+    private readonly TimeProvider _time;
+    private int _failures;
+    private DateTimeOffset _retryAt = DateTimeOffset.MinValue;
+
+    public PeerState(string member, TimeProvider time)
+    {
+        Member = member;
+        _time = time;
+    }
+
+    public string Member { get; }
+
+    public bool Reachable { get; private set; }
+
+    /// <summary>Smoothed round-trip time of successful requests (EWMA, α = 0.3).</summary>
+    public double? LatencyMs { get; private set; }
+
+    public DateTimeOffset? LastContact { get; private set; }
+
+    public string? LastError { get; private set; }
+
+    /// <summary>Requests in flight to this peer: background fetches go to the less busy peer.</summary>
+    public int InFlight;
+
+    /// <summary>True when the peer may be asked now (up, or down with its back-off expired).</summary>
+    public bool Available
+    {
+        get
+        {
+            lock (_lock) return Reachable || _time.GetUtcNow() >= _retryAt;
+        }
+    }
+
+    public void Succeeded(TimeSpan elapsed)
+    {
+        lock (_lock)
+        {
+            Reachable = true;
+            _failures = 0;
+            LastError = null;
+            LastContact = _time.GetUtcNow();
+            double ms = elapsed.TotalMilliseconds;
+            LatencyMs = LatencyMs is double previous ? previous * 0.7 + ms * 0.3 : ms;
+        }
+    }
+
+    public void Failed(string error)
+    {
+        lock (_lock)
+        {
+            Reachable = false;
+            _failures++;
+            LastError = error;
+            var backOff = TimeSpan.FromMilliseconds(Math.Min(MaxBackOff.TotalMilliseconds, 500 * Math.Pow(2, Math.Min(_failures, 10))));
+            _retryAt = _time.GetUtcNow() + backOff;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using EdgeRegistry.Replication.Inventory;
+
+namespace EdgeRegistry.Replication.Peers;
+
+/// <summary>
+/// What this node has learned of one peer's inventory from its change feed, and where in that feed it stands.
+/// Used to decide what to copy, to pick a peer that holds a blob without asking, and for `edgereg status`.
+/// </summary>
+public sealed class PeerView
+{
+    private NodeInventory _inventory = new("");
+
+    public NodeInventory Inventory => _inventory;
+
+    /// <summary>The peer's epoch our cursor belongs to; null before the first page.</summary>
+    public string? Epoch { get; private set; }
+
+    public long Cursor { get; private set; }
+
+    public DateTimeOffset? LastConvergence { get; set; }
+
+    /// <summary>Starts over: the peer restarted (new epoch) or its summary disagrees with what we learned.</summary>
+    public void Reset(string epoch)
+    {
+        _inventory = new NodeInventory(epoch);
+        Epoch = epoch;
+        Cursor = 0;
+    }
+
+    public void Advance(long cursor) => Cursor = cursor;
+
+    /// <summary>Forgets the cursor so the next poll asks for a full listing.</summary>
+    public void Invalidate() => Epoch = null;
+}

@@ -1,0 +1,67 @@
+using EdgeRegistry.Replication.Convergence;
+using EdgeRegistry.Replication.Inventory;
+using EdgeRegistry.Replication.Peers;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRegistry.Replication;
+
+/// <summary>
+/// Runs replication in the background for the life of the process: one sync loop per peer, the fetch workers,
+/// and hourly expiry of old tombstones.
+/// </summary>
+public sealed partial class ReplicationService : BackgroundService
+{
+    private static readonly TimeSpan ExpiryInterval = TimeSpan.FromHours(1);
+
+    private readonly IReadOnlyList<PeerSync> _syncs;
+    private readonly FetchQueue _fetches;
+    private readonly LocalInventory _local;
+    private readonly VersionFiles _versions;
+    private readonly ReplicationOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public ReplicationService(IReadOnlyList<PeerSync> syncs, FetchQueue fetches, LocalInventory local, VersionFiles versions,
+        ReplicationOptions options, TimeProvider time, ILogger<ReplicationService> logger)
+    {
+        _syncs = syncs;
+        _fetches = fetches;
+        _local = local;
+        _versions = versions;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        LogStarted(_logger, _options.Self, string.Join(", ", _options.Peers));
+        return Task.WhenAll(_syncs.Select(s => s.RunAsync(stoppingToken))
+            .Append(_fetches.RunAsync(stoppingToken))
+            .Append(ExpireTombstonesAsync(stoppingToken)));
+    }
+
+    private async Task ExpireTombstonesAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(ExpiryInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                long cutoff = (_time.GetUtcNow() - _options.TombstoneLifetime).ToUnixTimeMilliseconds() << 16;
+                foreach (var expired in _local.Inventory.ExpireTombstones(cutoff))
+                {
+                    try { _versions.Delete(expired); }
+                    catch (IOException) { }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    [LoggerMessage(EventId = 3501, Level = LogLevel.Information, Message = "Replication on: this node is {Self}, peers {Peers}")]
+    private static partial void LogStarted(ILogger logger, string self, string peers);
+}

@@ -1,0 +1,88 @@
+using System.Net;
+using EdgeRegistry.Distribution;
+using EdgeRegistry.Replication.Api;
+using EdgeRegistry.Replication.Convergence;
+using EdgeRegistry.Replication.Inventory;
+using EdgeRegistry.Replication.Peers;
+using EdgeRegistry.Replication.ReadThrough;
+using EdgeRegistry.Replication.Security;
+using EdgeRegistry.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRegistry.Replication;
+
+/// <summary>Wiring of replication: the host calls these only for a clustered node.</summary>
+public static class ReplicationServiceCollectionExtensions
+{
+    public static IServiceCollection AddReplication(this IServiceCollection services, ReplicationOptions options)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(options);
+        services.AddSingleton(sp => new VersionFiles(sp.GetRequiredService<IRegistryStore>().Root));
+        services.AddSingleton(sp => new HybridLogicalClock(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp =>
+        {
+            var store = sp.GetRequiredService<IRegistryStore>();
+            var local = new LocalInventory(store, sp.GetRequiredService<VersionFiles>(), sp.GetRequiredService<HybridLogicalClock>(), options.Self);
+            local.Build();
+            store.Changed += local.OnStoreChanged;
+            return local;
+        });
+        services.AddSingleton(sp => new PeerAuthenticator(options.Secret, options.Peers.Append(options.Self), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp =>
+        {
+            var http = new HttpClient(new SocketsHttpHandler
+            {
+                ConnectTimeout = options.ConnectTimeout,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                AutomaticDecompression = DecompressionMethods.None,
+                UseProxy = false,
+                AllowAutoRedirect = false,
+            })
+            { Timeout = Timeout.InfiniteTimeSpan };
+            var time = sp.GetRequiredService<TimeProvider>();
+            var authenticator = sp.GetRequiredService<PeerAuthenticator>();
+            return new PeerSet(options.Peers.Select(member =>
+            {
+                var state = new PeerState(member, time);
+                return new Peer(state, new PeerClient(state, http, authenticator, options.Self, options.UseTls), new PeerView());
+            }).ToList());
+        });
+        services.AddSingleton<ClientActivity>();
+        services.AddSingleton(sp => new TokenBucket(options.BytesPerSecond, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new BlobFetcher(sp.GetRequiredService<IRegistryStore>(), sp.GetRequiredService<PeerSet>(),
+            sp.GetRequiredService<TokenBucket>(), Logger(sp, "EdgeRegistry.Replication.Fetch")));
+        services.AddSingleton(sp => new FetchQueue(sp.GetRequiredService<BlobFetcher>(), sp.GetRequiredService<ClientActivity>(), options.FetchConcurrency));
+        services.AddSingleton(sp => new EntryApplier(sp.GetRequiredService<IRegistryStore>(), sp.GetRequiredService<LocalInventory>(),
+            sp.GetRequiredService<FetchQueue>(), Logger(sp, "EdgeRegistry.Replication.Apply")));
+        services.AddSingleton(sp => new CompletenessCache(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IRemoteContent>(sp => new PeerContent(sp.GetRequiredService<IRegistryStore>(), sp.GetRequiredService<PeerSet>(),
+            sp.GetRequiredService<BlobFetcher>(), sp.GetRequiredService<EntryApplier>(), sp.GetRequiredService<LocalInventory>(),
+            sp.GetRequiredService<ClientActivity>(), sp.GetRequiredService<CompletenessCache>(), Logger(sp, "EdgeRegistry.Replication.ReadThrough")));
+        services.AddSingleton<IReadOnlyList<PeerSync>>(sp => sp.GetRequiredService<PeerSet>().All.Select(peer => new PeerSync(peer,
+            sp.GetRequiredService<EntryApplier>(), sp.GetRequiredService<HybridLogicalClock>(), sp.GetRequiredService<FetchQueue>(), options,
+            sp.GetRequiredService<TimeProvider>(), Logger(sp, "EdgeRegistry.Replication.Sync"))).ToList());
+        services.AddSingleton(sp => new PeerEndpoints(sp.GetRequiredService<IRegistryStore>(), sp.GetRequiredService<LocalInventory>(),
+            sp.GetRequiredService<PeerAuthenticator>(), sp.GetRequiredService<ILogger<PeerEndpoints>>()));
+        services.AddHostedService(sp => new ReplicationService(sp.GetRequiredService<IReadOnlyList<PeerSync>>(), sp.GetRequiredService<FetchQueue>(),
+            sp.GetRequiredService<LocalInventory>(), sp.GetRequiredService<VersionFiles>(), options, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ReplicationService>>()));
+        return services;
+    }
+
+    /// <summary>Serves the peer-only API; call before the distribution API.</summary>
+    public static IApplicationBuilder UseReplicationEndpoints(this IApplicationBuilder app)
+    {
+        // Build the inventory now (start-up, before READY), not on the first peer request.
+        app.ApplicationServices.GetRequiredService<LocalInventory>();
+        var endpoints = app.ApplicationServices.GetRequiredService<PeerEndpoints>();
+        return app.Use(next => context => endpoints.InvokeAsync(context, next));
+    }
+
+    private static ILogger Logger(IServiceProvider services, string category) =>
+        services.GetRequiredService<ILoggerFactory>().CreateLogger(category);
+}
