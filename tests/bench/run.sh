@@ -21,7 +21,7 @@ while [ $# -gt 0 ]; do
     --edgereg) edgereg="$2"; shift 2 ;;
     --seconds|--results) pass+=("$1" "$2"); shift 2 ;;
     --keep) pass+=("$1"); shift ;;
-    -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -40,6 +40,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   if [ -d /run/systemd/system ]; then systemctl disable --now docker-registry.service nginx.service 2>/dev/null || true; fi
 fi
 
+bindir=""
+# The harness stops its servers itself (SIGTERM unwinds its finally); this trap covers run.sh being
+# interrupted while the harness runs.
+harness=""
+stop_harness() {
+  if [ -n "$harness" ] && kill -0 "$harness" 2>/dev/null; then kill -TERM "$harness"; wait "$harness" || true; fi
+  if [ -n "$bindir" ]; then rm -rf "$bindir"; fi
+}
+trap stop_harness EXIT
+trap 'exit 143' INT TERM
 if [ -z "$edgereg" ]; then
   bindir="$(mktemp -d /tmp/edgereg-bench-bin.XXXXXX)"
   bash "$repo/packaging/build-binary.sh" -o "$bindir" >&2
@@ -47,12 +57,6 @@ if [ -z "$edgereg" ]; then
 fi
 [ -x "$edgereg" ] || { echo "run.sh: '$edgereg' is not an executable edgereg binary" >&2; exit 2; }
 
-# The harness stops its servers itself (SIGTERM unwinds its finally); this trap covers run.sh being
-# interrupted while the harness runs.
-harness=""
-stop_harness() { if [ -n "$harness" ] && kill -0 "$harness" 2>/dev/null; then kill -TERM "$harness"; wait "$harness" || true; fi; }
-trap stop_harness EXIT
-trap 'exit 143' INT TERM
 PYTHONDONTWRITEBYTECODE=1 python3 "$here/harness/bench.py" --edgereg "$(readlink -f "$edgereg")" "${pass[@]}" &
 harness=$!
 wait "$harness"
