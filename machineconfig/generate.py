@@ -2,14 +2,23 @@
 """Writes machineconfig/50-<role>-edgereg.yaml from butane/edgereg-<role>.bu, as Butane would.
 
 Butane is not installable on the build machine, so this produces the same MachineConfig shape Butane's
-openshift variant emits for the subset the .bu files use: storage.files with inline contents (turned into
-percent-encoded `data:,` URLs), octal modes (written in decimal) and overwrite, and systemd.units with
-name, enabled and contents. Anything else in a .bu is an error here rather than silently dropped.
+openshift variant emits for the subset the .bu files use: storage.files with inline or local contents
+(turned into percent-encoded `data:,` URLs; `local` is relative to the repository root, as with
+`butane --files-dir .`), octal modes (written in decimal) and overwrite, and systemd.units with name,
+enabled and contents. Anything else in a .bu is an error here rather than silently dropped.
 The tests in tests/EdgeRegistry.Deployment.Tests check the result against the .bu independently.
 
-Usage: python3 machineconfig/generate.py        (needs PyYAML: Debian package python3-yaml)
+Usage (needs PyYAML: Debian package python3-yaml):
+  python3 machineconfig/generate.py
+      regenerates the committed machineconfig/50-<role>-edgereg.yaml (placeholder members, no digest pin)
+  python3 machineconfig/generate.py --member 10.0.0.11:5000 --member 10.0.0.12:5000 --member 10.0.0.13:5000 \
+      --binary-digest sha256:<digest printed by packaging/build-release.sh> --output-dir /tmp/cluster-a
+      writes a cluster's own MachineConfigs: its members in config.json and the pinned binary in bootstrap.env
 """
+import argparse
+import json
 import pathlib
+import re
 import sys
 import urllib.parse
 
@@ -52,6 +61,31 @@ def literal(lines_indent, text):
     return "|\n" + "".join(pad + line + "\n" if line else "\n" for line in text[:-1].split("\n"))
 
 
+def customize(bu, members, binary_digest):
+    """Fills the cluster-specific values into the .bu's config.json and bootstrap.env (in memory)."""
+    for f in bu.get("storage", {}).get("files", []):
+        inline = f.get("contents", {}).get("inline")
+        if inline is None:
+            continue
+        if f["path"] == "/etc/edgereg/config.json" and members:
+            settings = json.loads(inline)
+            settings["members"] = members
+            f["contents"]["inline"] = json.dumps(settings, indent=2) + "\n"
+        if f["path"] == "/etc/edgereg/bootstrap.env" and binary_digest:
+            f["contents"]["inline"] = re.sub(r"(?m)^EDGEREG_BINARY_DIGEST=.*$", f"EDGEREG_BINARY_DIGEST={binary_digest}", inline)
+
+
+def file_contents(source, f):
+    contents = f["contents"]
+    check_keys(source, f"file {f['path']} contents", contents, ("inline", "local"))
+    if "local" in contents:
+        local = (REPO / contents["local"]).resolve()
+        if REPO not in local.parents or not local.is_file():
+            fail(source, f"file {f['path']}: local {contents['local']!r} is not a file in the repository")
+        return local.read_text(encoding="utf-8")
+    return contents["inline"]
+
+
 def convert(source, bu):
     check_keys(source, "top level", bu, ("variant", "version", "metadata", "storage", "systemd"))
     if bu.get("variant") != "openshift":
@@ -83,8 +117,7 @@ def convert(source, bu):
         out += ["    storage:", "      files:"]
         for f in files:
             check_keys(source, f"file {f.get('path')}", f, ("path", "mode", "overwrite", "contents"))
-            check_keys(source, f"file {f['path']} contents", f["contents"], ("inline",))
-            data = "data:," + urllib.parse.quote(f["contents"]["inline"], safe="")
+            data = "data:," + urllib.parse.quote(file_contents(source, f), safe="")
             out += ["        - contents:",
                     f"            source: {scalar(data)}",
                     f"          mode: {int(f['mode'])}",
@@ -101,16 +134,36 @@ def convert(source, bu):
     return "\n".join(out) + "\n"
 
 
+def parse_arguments():
+    parser = argparse.ArgumentParser(description="Write the edgereg MachineConfigs from butane/*.bu")
+    parser.add_argument("--member", action="append", default=[], metavar="HOST:PORT",
+                        help="a node's edgereg as peers reach it; repeat for every node (replaces the placeholders)")
+    parser.add_argument("--binary-digest", metavar="sha256:HEX", help="the pinned edgereg binary (layer digest)")
+    parser.add_argument("--output-dir", type=pathlib.Path, default=REPO / "machineconfig")
+    args = parser.parse_args()
+    for member in args.member:
+        if not re.fullmatch(r"[A-Za-z0-9.-]+:[0-9]{1,5}", member) or not 0 < int(member.rsplit(":", 1)[1]) < 65536:
+            sys.exit(f"generate.py: --member {member!r}: expected HOST:PORT (IPv4 address or host name)")
+    if len(set(args.member)) != len(args.member):
+        sys.exit("generate.py: a --member is listed twice")
+    if args.binary_digest and not re.fullmatch(r"sha256:[0-9a-f]{64}", args.binary_digest):
+        sys.exit(f"generate.py: --binary-digest {args.binary_digest!r}: expected sha256:<64 lower-case hex digits>")
+    return args
+
+
 def main():
+    args = parse_arguments()
+    args.output_dir.mkdir(parents=True, exist_ok=True)
     for role in ROLES:
         source = REPO / "butane" / f"edgereg-{role}.bu"
         bu = yaml.safe_load(source.read_text(encoding="utf-8"))
         expected_name = f"50-{role}-edgereg"
         if bu.get("metadata", {}).get("name") != expected_name:
             fail(source, f"metadata.name must be {expected_name}")
-        target = REPO / "machineconfig" / f"{expected_name}.yaml"
+        customize(bu, args.member, args.binary_digest)
+        target = args.output_dir / f"{expected_name}.yaml"
         target.write_text(convert(source, bu), encoding="utf-8")
-        print(f"wrote {target.relative_to(REPO)}")
+        print(f"wrote {target}")
 
 
 if __name__ == "__main__":

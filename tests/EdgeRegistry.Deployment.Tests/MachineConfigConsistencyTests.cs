@@ -36,10 +36,13 @@ public sealed class MachineConfigConsistencyTests
         var generated = MachineConfigDocument.Load(RepositoryFiles.MachineConfig(role)).Files;
 
         Assert.Equal(
-            new[] { "/etc/edgereg/config.json", "/etc/tmpfiles.d/edgereg.conf" },
+            new[] { "/etc/edgereg/bootstrap.env", "/etc/edgereg/config.json", "/etc/tmpfiles.d/edgereg.conf", "/usr/local/bin/edgereg-bootstrap" },
             declared.Select(file => file.Path).Order(StringComparer.Ordinal));
         Assert.Equal(declared, generated);
-        Assert.All(generated, file => Assert.Equal(420, file.Mode));
+        // Only the bootstrap script is executable (0755); everything else is 0644. The cluster secret (0600)
+        // never rides in these MachineConfigs: make-secret-mc.sh renders its own.
+        Assert.All(generated, file => Assert.Equal(file.Path == "/usr/local/bin/edgereg-bootstrap" ? 493 : 420, file.Mode));
+        Assert.Equal(File.ReadAllText(Path.Combine(RepositoryFiles.Root, "packaging", "edgereg-bootstrap.sh")), generated.Single(file => file.Path == "/usr/local/bin/edgereg-bootstrap").Contents);
         Assert.All(generated, file => Assert.True(file.Overwrite, $"{file.Path} must be overwritten on every render"));
     }
 
@@ -50,9 +53,8 @@ public sealed class MachineConfigConsistencyTests
         var declared = ButaneConfig.Load(RepositoryFiles.ButaneSource(role)).Units;
         var generated = MachineConfigDocument.Load(RepositoryFiles.MachineConfig(role)).Units;
 
-        var unit = Assert.Single(declared);
-        Assert.Equal("edgereg.service", unit.Name);
-        Assert.True(unit.Enabled);
+        Assert.Equal(["edgereg-bootstrap.service", "edgereg.service"], declared.Select(unit => unit.Name).Order(StringComparer.Ordinal));
+        Assert.All(declared, unit => Assert.True(unit.Enabled, $"{unit.Name} must be enabled"));
         Assert.Equal(declared, generated);
     }
 

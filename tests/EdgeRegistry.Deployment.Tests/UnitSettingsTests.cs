@@ -38,9 +38,28 @@ public sealed class UnitSettingsTests
         Assert.Contains("ExecStartPre", keys);
     }
 
-    private static List<(string Section, string Key, string Value)> UnitSettings(string role)
+    [Theory]
+    [InlineData("Unit", "Before", "edgereg.service")]
+    [InlineData("Service", "Type", "oneshot")]
+    [InlineData("Service", "EnvironmentFile", "-/etc/edgereg/bootstrap.env")]
+    [InlineData("Service", "ExecStart", "/usr/local/bin/edgereg-bootstrap")]
+    [InlineData("Install", "WantedBy", "edgereg.service")]
+    public void BootstrapUnit_InMasterMachineConfig_HasRequiredSetting(string section, string key, string value)
     {
-        var unit = Assert.Single(MachineConfigDocument.Load(RepositoryFiles.MachineConfig(role)).Units);
+        Assert.Contains((section, key, value), UnitSettings("master", "edgereg-bootstrap.service"));
+    }
+
+    [Fact]
+    public void BootstrapUnit_InMasterMachineConfig_RunsAgainBeforeEveryStart()
+    {
+        // Without RemainAfterExit a oneshot is inactive after it ran, so every restart of edgereg.service
+        // (which wants it) runs it again: a replaced node heals once any peer holds the pinned binary.
+        Assert.DoesNotContain(UnitSettings("master", "edgereg-bootstrap.service"), setting => setting.Key == "RemainAfterExit");
+    }
+
+    private static List<(string Section, string Key, string Value)> UnitSettings(string role, string name = "edgereg.service")
+    {
+        var unit = Assert.Single(MachineConfigDocument.Load(RepositoryFiles.MachineConfig(role)).Units, unit => unit.Name == name);
         var settings = new List<(string, string, string)>();
         var section = string.Empty;
         foreach (var line in unit.Contents.Split('\n'))

@@ -3,12 +3,13 @@ using EdgeRegistry.Deployment.Tests.Infrastructure;
 namespace EdgeRegistry.Deployment.Tests;
 
 /// <summary>
-/// <c>systemd-analyze verify</c> on edgereg.service exactly as the MachineConfig installs it. It exits 0 even
+/// <c>systemd-analyze verify</c> on edgereg.service and edgereg-bootstrap.service exactly as the MachineConfig installs it. It exits 0 even
 /// on warnings, so any output at all is a failure.
 /// </summary>
 public sealed class UnitVerificationTests
 {
     private const string InstalledBinary = "/usr/local/bin/edgereg";
+    private const string InstalledBootstrap = "/usr/local/bin/edgereg-bootstrap";
     private static readonly TimeSpan ToolTimeout = TimeSpan.FromSeconds(60);
 
     [Theory]
@@ -30,18 +31,29 @@ public sealed class UnitVerificationTests
         Assert.Contains("NoSuchSetting", run.Combined, StringComparison.Ordinal);
     }
 
-    // verify checks that executables exist; the build machine has no /usr/local/bin/edgereg, so the unit is
-    // verified with that one path pointed at a temporary executable and everything else unchanged.
+    // verify checks that executables exist; the build machine has neither /usr/local/bin/edgereg nor the
+    // bootstrap script, so the units are verified together with those two paths pointed at temporary
+    // executables and everything else unchanged (the edit applies to edgereg.service).
     private static ToolRun Verify(string role, Func<string, string> edit)
     {
         var analyzer = ToolRun.Require("/usr/bin/systemd-analyze", "systemd");
-        var unit = Assert.Single(MachineConfigDocument.Load(RepositoryFiles.MachineConfig(role)).Units);
+        var units = MachineConfigDocument.Load(RepositoryFiles.MachineConfig(role)).Units;
         using var temp = new TempDirectory();
         var binary = temp.Combine("edgereg");
+        var bootstrap = temp.Combine("edgereg-bootstrap");
         File.Copy("/bin/true", binary);
-        var unitPath = temp.Combine(unit.Name);
-        File.WriteAllText(unitPath, edit(unit.Contents.Replace(InstalledBinary, binary, StringComparison.Ordinal)));
+        File.Copy("/bin/true", bootstrap);
+        var unitPaths = new List<string>();
+        foreach (var unit in units)
+        {
+            var contents = unit.Contents
+                .Replace(InstalledBootstrap, bootstrap, StringComparison.Ordinal)
+                .Replace(InstalledBinary, binary, StringComparison.Ordinal);
+            var unitPath = temp.Combine(unit.Name);
+            File.WriteAllText(unitPath, unit.Name == "edgereg.service" ? edit(contents) : contents);
+            unitPaths.Add(unitPath);
+        }
 
-        return ToolRun.Execute(analyzer, ["verify", unitPath], temp.Path, ToolTimeout);
+        return ToolRun.Execute(analyzer, ["verify", .. unitPaths], temp.Path, ToolTimeout);
     }
 }

@@ -32,7 +32,12 @@ internal sealed class ButaneConfig
     public static ButaneConfig Load(string path) => new(YamlFile.Load(path));
 
     private static DeployedFile ReadFile(YamlMappingNode file) =>
-        new(file.Text("path"), ParseMode(file.Text("mode")), file.Flag("overwrite"), file.Mapping("contents").Text("inline"));
+        new(file.Text("path"), ParseMode(file.Text("mode")), file.Flag("overwrite"), ReadContents(file.Mapping("contents")));
+
+    // `local` names a file relative to Butane's --files-dir, which is the repository root for these sources.
+    private static string ReadContents(YamlMappingNode contents) => contents.Has("local")
+        ? File.ReadAllText(Path.Combine(RepositoryFiles.Root, contents.Text("local")))
+        : contents.Text("inline");
 
     // Butane reads modes as YAML integers: a leading 0 (or 0o) means octal, as in `mode: 0644`.
     private static int ParseMode(string text)
