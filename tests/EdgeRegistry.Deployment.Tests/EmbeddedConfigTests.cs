@@ -16,7 +16,8 @@ public sealed class EmbeddedConfigTests
     private static readonly string[] DocumentedKeys =
     [
         "listen", "root", "credentialsFile", "tlsCert", "tlsKey", "anonymousWrites", "logLevel",
-        "shutdownTimeoutSeconds", "maxManifestBytes",
+        "shutdownTimeoutSeconds", "maxManifestBytes", "members", "nodeName", "clusterSecretFile",
+        "replicationBytesPerSecond", "statusSocket",
     ];
 
     [Theory]
@@ -81,6 +82,7 @@ public sealed class EmbeddedConfigTests
             {
                 "serve", "--config", configPath, "--root", temp.Combine("store"),
                 "--credentials-file", temp.Combine("credentials"), "--listen", $"127.0.0.1:{port}",
+                "--cluster-secret-file", WriteClusterSecret(temp), "--node-name", "192.0.2.11:5000",
             },
         };
         foreach (var variable in new[] { "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "EDGEREG_LISTEN", "EDGEREG_ROOT", "EDGEREG_CONFIG" })
@@ -107,6 +109,15 @@ public sealed class EmbeddedConfigTests
         }
 
         return (status, $"exit {process.ExitCode}\n{await output}{await error}");
+    }
+
+    // The config names cluster members; a node in a cluster reads the shared secret (0600) at start.
+    private static string WriteClusterSecret(TempDirectory temp)
+    {
+        var path = temp.Combine("cluster-secret");
+        File.WriteAllText(path, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) + "\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return path;
     }
 
     private static async Task<HttpStatusCode?> WaitForV2Async(Process process, int port)
