@@ -25,8 +25,8 @@ internal sealed class EdgeregServer : IAsyncDisposable
 
     public int Port { get; }
 
-    /// <summary>"127.0.0.1:PORT", as in docker://HOST/repo:tag references.</summary>
-    public string Host => $"127.0.0.1:{Port}";
+    /// <summary>"127.0.0.1:PORT" (the listen address), as in docker://HOST/repo:tag references.</summary>
+    public string Host => $"{Options.ListenHost}:{Port}";
 
     public Uri BaseAddress => new($"http://{Host}/");
 
@@ -36,12 +36,12 @@ internal sealed class EdgeregServer : IAsyncDisposable
 
     public static async Task<EdgeregServer> StartAsync(EdgeregOptions options, ITestOutputHelper? testOutput = null)
     {
-        var port = FreePort.Next();
+        var port = options.Port ?? FreePort.Next();
         // Isolated from the machine it runs on: an empty config file instead of /etc/edgereg/config.json and
         // no inherited EDGEREG_* variables, so only the flags below decide how the server runs.
         var emptyConfig = options.Root.TrimEnd('/') + ".config.json";
         await File.WriteAllTextAsync(emptyConfig, "{}");
-        List<string> arguments = ["serve", "--listen", $"127.0.0.1:{port}", "--root", options.Root, "--config", emptyConfig];
+        List<string> arguments = ["serve", "--listen", $"{options.ListenHost}:{port}", "--root", options.Root, "--config", emptyConfig];
         if (options.AnonymousWrites)
         {
             arguments.Add("--anonymous-writes");
@@ -52,9 +52,12 @@ internal sealed class EdgeregServer : IAsyncDisposable
             arguments.AddRange(["--credentials-file", options.CredentialsFile]);
         }
 
+        arguments.AddRange(options.ExtraArguments);
         var inherited = Environment.GetEnvironmentVariables().Keys.Cast<string>()
             .Where(name => name.StartsWith("EDGEREG_", StringComparison.Ordinal));
-        var process = BackgroundProcess.Start(EdgeregBinary.Path, arguments, inherited, options.Environment);
+        var process = options.LaunchPrefix.Count == 0
+            ? BackgroundProcess.Start(EdgeregBinary.Path, arguments, inherited, options.Environment)
+            : BackgroundProcess.Start(options.LaunchPrefix[0], [.. options.LaunchPrefix.Skip(1), EdgeregBinary.Path, .. arguments], inherited, options.Environment);
         var server = new EdgeregServer(options, port, process, testOutput);
         try
         {

@@ -1,0 +1,105 @@
+using EdgeRegistry.Functional.Tests.Infrastructure.Processes;
+
+namespace EdgeRegistry.Functional.Tests.Infrastructure.Cluster;
+
+/// <summary>
+/// Three "hosts" on one machine: a network namespace each (10.77.0.1, .2, .3), joined by veth links to a bridge
+/// in this namespace (10.77.0.254) so the test itself can reach every node. Taking one host's link down cuts it
+/// off from the others and from the test — a partition. Everything created is removed on dispose, even when
+/// setup failed half-way. Names carry a random suffix so a leftover from a killed run never collides.
+/// </summary>
+internal sealed class NetworkNamespaces : IAsyncDisposable
+{
+    private const string Subnet = "10.77.0";
+    private readonly string _suffix = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2));
+    private readonly List<string> _namespaces = [];
+    private bool _bridgeCreated;
+
+    private NetworkNamespaces()
+    {
+    }
+
+    public IReadOnlyList<string> Addresses { get; } = [$"{Subnet}.1", $"{Subnet}.2", $"{Subnet}.3"];
+
+    private string Bridge => $"erbr{_suffix}";
+
+    /// <summary>Sets the rig up; null with the reason when namespaces cannot be created here (not root).</summary>
+    public static async Task<(NetworkNamespaces? Rig, string? Unavailable)> CreateAsync()
+    {
+        var rig = new NetworkNamespaces();
+        var probe = await RunAsync(["netns", "add", rig.Namespace(0)]);
+        if (!probe.Succeeded)
+        {
+            return (null, $"`ip netns add` failed (needs root): {probe.StandardError.Trim()}");
+        }
+
+        rig._namespaces.Add(rig.Namespace(0));
+        try
+        {
+            await rig.BuildAsync();
+        }
+        catch
+        {
+            await rig.DisposeAsync();
+            throw;
+        }
+
+        return (rig, null);
+    }
+
+    /// <summary>The command that runs a program inside host <paramref name="index"/>'s namespace (ip execs it: same pid).</summary>
+    public IReadOnlyList<string> LaunchPrefix(int index) => ["ip", "netns", "exec", Namespace(index)];
+
+    /// <summary>Cuts host <paramref name="index"/> off from everyone (its link to the bridge goes down).</summary>
+    public async Task CutAsync(int index) => (await RunAsync(["link", "set", HostSide(index), "down"])).EnsureSuccess();
+
+    public async Task HealAsync(int index) => (await RunAsync(["link", "set", HostSide(index), "up"])).EnsureSuccess();
+
+    private async Task BuildAsync()
+    {
+        await MustAsync(["link", "add", Bridge, "type", "bridge"]);
+        _bridgeCreated = true;
+        await MustAsync(["addr", "add", $"{Subnet}.254/24", "dev", Bridge]);
+        await MustAsync(["link", "set", Bridge, "up"]);
+        for (var i = 0; i < Addresses.Count; i++)
+        {
+            var ns = Namespace(i);
+            if (!_namespaces.Contains(ns))
+            {
+                await MustAsync(["netns", "add", ns]);
+                _namespaces.Add(ns);
+            }
+
+            await MustAsync(["link", "add", HostSide(i), "type", "veth", "peer", "name", NamespaceSide(i), "netns", ns]);
+            await MustAsync(["link", "set", HostSide(i), "master", Bridge, "up"]);
+            await MustAsync(["-n", ns, "addr", "add", $"{Addresses[i]}/24", "dev", NamespaceSide(i)]);
+            await MustAsync(["-n", ns, "link", "set", NamespaceSide(i), "up"]);
+            await MustAsync(["-n", ns, "link", "set", "lo", "up"]);
+        }
+    }
+
+    private string Namespace(int index) => $"edgereg-{_suffix}-{index + 1}";
+
+    private string HostSide(int index) => $"erh{_suffix}{index + 1}";
+
+    private string NamespaceSide(int index) => $"ern{_suffix}{index + 1}";
+
+    private static async Task MustAsync(IEnumerable<string> arguments) => (await RunAsync(arguments)).EnsureSuccess();
+
+    private static Task<ProcessResult> RunAsync(IEnumerable<string> arguments) =>
+        ProcessRunner.RunAsync("ip", arguments, TestTimeouts.ShortCommand);
+
+    public async ValueTask DisposeAsync()
+    {
+        // Deleting a namespace deletes its end of each veth, and with it the host end.
+        foreach (var ns in _namespaces)
+        {
+            await RunAsync(["netns", "del", ns]);
+        }
+
+        if (_bridgeCreated)
+        {
+            await RunAsync(["link", "del", Bridge]);
+        }
+    }
+}
