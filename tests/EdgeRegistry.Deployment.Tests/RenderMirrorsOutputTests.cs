@@ -1,0 +1,72 @@
+using EdgeRegistry.Deployment.Tests.Infrastructure;
+using YamlDotNet.RepresentationModel;
+
+namespace EdgeRegistry.Deployment.Tests;
+
+/// <summary>
+/// <c>edgereg render-mirrors</c> run from the published (AOT) binary: its own YAML reader handles real
+/// oc-mirror input, and everything it writes is YAML that a full parser (YamlDotNet) reads back as intended.
+/// </summary>
+public sealed class RenderMirrorsOutputTests
+{
+    private static readonly TimeSpan ToolTimeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public void RenderMirrors_PublishedBinaryOnOcMirrorInput_WritesYamlThatYamlDotNetReads()
+    {
+        using var temp = new TempDirectory();
+        var input = Path.Combine(RepositoryFiles.Root, "tests", "EdgeRegistry.Host.Tests", "Mirrors", "TestData", "oc-mirror-results.yaml");
+
+        var run = ToolRun.Execute(EdgeregBinary.Path,
+            ["render-mirrors", "--node", "192.0.2.11", "--node", "192.0.2.12", "--node", "192.0.2.13", "--from", input,
+             "--legacy-icsp", "--insecure", "--mirror-source-policy", "NeverContactSource", "--output-dir", temp.Path],
+            temp.Path, ToolTimeout);
+        Assert.True(run.ExitCode == 0, run.Combined);
+
+        var digestSet = YamlFile.Load(temp.Combine("imagedigestmirrorset.yaml"));
+        Assert.Equal("ImageDigestMirrorSet", digestSet.Text("kind"));
+        var entries = digestSet.Mapping("spec").Sequence("imageDigestMirrors").Mappings().ToList();
+        Assert.Equal(4, entries.Count);
+        var release = Assert.Single(entries, entry => entry.Text("source") == "quay.io/openshift-release-dev/ocp-v4.0-art-dev");
+        Assert.Equal("NeverContactSource", release.Text("mirrorSourcePolicy"));
+        Assert.Equal(
+            ["localhost:5000/openshift/release", "192.0.2.11:5000/openshift/release", "192.0.2.12:5000/openshift/release", "192.0.2.13:5000/openshift/release"],
+            release.Sequence("mirrors").Children.Cast<YamlScalarNode>().Select(mirror => mirror.Value));
+
+        Assert.Equal("ImageTagMirrorSet", YamlFile.Load(temp.Combine("imagetagmirrorset.yaml")).Text("kind"));
+        Assert.Equal(4, YamlFile.Load(temp.Combine("imagecontentsourcepolicy.yaml")).Mapping("spec").Sequence("repositoryDigestMirrors").Children.Count);
+        Assert.Equal(
+            ["localhost:5000", "192.0.2.11:5000", "192.0.2.12:5000", "192.0.2.13:5000"],
+            YamlFile.Load(temp.Combine("image-config-insecure-registries.yaml")).Mapping("spec").Mapping("registrySources")
+                .Sequence("insecureRegistries").Children.Cast<YamlScalarNode>().Select(registry => registry.Value));
+    }
+
+    [Fact]
+    public void RenderMirrors_PublishedBinaryToStdout_PrintsMultiDocumentYaml()
+    {
+        using var temp = new TempDirectory();
+
+        var run = ToolRun.Execute(EdgeregBinary.Path,
+            ["render-mirrors", "--node", "192.0.2.11", "--source", "registry.redhat.io/redhat", "--legacy-icsp", "--insecure"], temp.Path, ToolTimeout);
+        Assert.True(run.ExitCode == 0, run.Combined);
+
+        var stream = new YamlStream();
+        stream.Load(new StringReader(run.Output));
+        Assert.Equal(
+            ["ImageDigestMirrorSet", "ImageTagMirrorSet", "ImageContentSourcePolicy", "Image"],
+            stream.Documents.Select(document => ((YamlMappingNode)document.RootNode).Text("kind")));
+    }
+
+    [Fact]
+    public void RenderMirrors_PublishedBinaryUnknownKind_ExitsTwoWithOneLine()
+    {
+        using var temp = new TempDirectory();
+        var input = temp.Combine("deployment.yaml");
+        File.WriteAllText(input, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\n");
+
+        var run = ToolRun.Execute(EdgeregBinary.Path, ["render-mirrors", "--node", "192.0.2.11", "--from", input], temp.Path, ToolTimeout);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"edgereg: {input}:1: unknown kind 'Deployment'; expected ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet", run.Error.Trim());
+    }
+}
