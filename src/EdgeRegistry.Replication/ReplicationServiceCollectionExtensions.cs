@@ -77,11 +77,15 @@ public static class ReplicationServiceCollectionExtensions
     /// <summary>Serves the peer-only API; call before the distribution API.</summary>
     public static IApplicationBuilder UseReplicationEndpoints(this IApplicationBuilder app)
     {
-        // Build the inventory now (start-up, before READY), not on the first peer request.
-        app.ApplicationServices.GetRequiredService<LocalInventory>();
-        var endpoints = app.ApplicationServices.GetRequiredService<PeerEndpoints>();
-        return app.Use(next => context => endpoints.InvokeAsync(context, next));
+        var services = app.ApplicationServices;
+        return app.Use(next => context => services.GetRequiredService<PeerEndpoints>().InvokeAsync(context, next));
     }
+
+    /// <summary>
+    /// Reads the store into this node's inventory. The host calls it right after opening the store, before
+    /// anything listens, so peers never see a partial inventory and a store failure stops start-up cleanly.
+    /// </summary>
+    public static void PrepareReplication(this IServiceProvider services) => services.GetService<LocalInventory>();
 
     private static ILogger Logger(IServiceProvider services, string category) =>
         services.GetRequiredService<ILoggerFactory>().CreateLogger(category);

@@ -16,8 +16,15 @@ internal static partial class ServeRunner
 {
     public static async Task<int> RunAsync(ServeSettings settings, ProcessContext process, CancellationToken cancellationToken)
     {
+        var (replication, clusterProblem) = ClusterSetup.Resolve(settings);
+        if (clusterProblem is not null)
+        {
+            process.Fail(clusterProblem);
+            return ExitCodes.InvalidInput;
+        }
+
         var logger = LoggingSetup.CreateLogger(settings.LogLevel);
-        await using var app = RegistryHost.Build(settings, logger);
+        await using var app = RegistryHost.Build(settings, logger, replication);
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeRegistry.Serve");
 
         using var notifications = ServiceNotifications.FromEnvironment(log);

@@ -1,6 +1,7 @@
 using EdgeRegistry.Configuration;
 using EdgeRegistry.Distribution;
 using EdgeRegistry.Logging;
+using EdgeRegistry.Replication;
 using EdgeRegistry.Storage;
 using Serilog.Core;
 
@@ -9,7 +10,7 @@ namespace EdgeRegistry.Hosting;
 /// <summary>The one place the registry is wired: Kestrel, logging, the store and the distribution API.</summary>
 internal static class RegistryHost
 {
-    public static WebApplication Build(ServeSettings settings, Logger logger)
+    public static WebApplication Build(ServeSettings settings, Logger logger, ReplicationOptions? replication = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -35,8 +36,18 @@ internal static class RegistryHost
             CredentialsFile = settings.CredentialsFile,
             MaxManifestBytes = settings.MaxManifestBytes,
         });
+        if (replication is not null)
+        {
+            builder.Services.AddReplication(replication);
+        }
 
         var app = builder.Build();
+        if (replication is not null)
+        {
+            // Peer-only API first: its paths are outside /v2, and it must never fall through to read-through.
+            app.UseReplicationEndpoints();
+        }
+
         app.UseDistributionApi();
         return app;
     }
@@ -45,5 +56,10 @@ internal static class RegistryHost
     /// Opens the store (layout creation and crash recovery) before any listener exists, so clients never
     /// reach a registry whose store is still recovering or failed to open.
     /// </summary>
-    public static IRegistryStore OpenStore(WebApplication app) => app.Services.GetRequiredService<IRegistryStore>();
+    public static IRegistryStore OpenStore(WebApplication app)
+    {
+        var store = app.Services.GetRequiredService<IRegistryStore>();
+        app.Services.PrepareReplication();
+        return store;
+    }
 }
