@@ -1,5 +1,4 @@
 using EdgeRegistry.Functional.Tests.Infrastructure;
-using EdgeRegistry.Functional.Tests.Infrastructure.Clients;
 using EdgeRegistry.Functional.Tests.Infrastructure.Cluster;
 using EdgeRegistry.Functional.Tests.Infrastructure.OciLayout;
 using Xunit.Abstractions;
@@ -15,13 +14,13 @@ internal sealed class ReplicationRig : IAsyncDisposable
     /// <summary>Full replicas of a few small images: feeds are polled every second, so this is generous.</summary>
     public static readonly TimeSpan Convergence = TimeSpan.FromSeconds(60);
 
-    private readonly RoundTrip _pushes;
+    private readonly ImagePusher _pushes;
 
     private ReplicationRig(TempDirectory temp, ThreeNodeCluster cluster)
     {
         Temp = temp;
         Cluster = cluster;
-        _pushes = new RoundTrip(new Skopeo(temp.Sub("skopeo-push")), temp);
+        _pushes = new ImagePusher(temp);
         Puller = new ImagePuller(new IsolatedSkopeo(temp.Sub("skopeo-pull")).RunAsync, temp);
     }
 
@@ -50,17 +49,11 @@ internal sealed class ReplicationRig : IAsyncDisposable
         return rig;
     }
 
-    public async Task<ExpectedImage> PushAsync(ClusterNode node, string repository, string tag, GeneratedImage image)
-    {
-        await _pushes.PushAsync(node.Host, repository, tag, image);
-        return ExpectedImage.Of(repository, tag, image);
-    }
+    public Task<ExpectedImage> PushAsync(ClusterNode node, string repository, string tag, GeneratedImage image) =>
+        _pushes.PushAsync(node, repository, tag, image);
 
-    public async Task<ExpectedImage> PushAsync(ClusterNode node, string repository, string tag, GeneratedIndex index)
-    {
-        await _pushes.PushAsync(node.Host, repository, tag, index);
-        return ExpectedImage.Of(repository, tag, index);
-    }
+    public Task<ExpectedImage> PushAsync(ClusterNode node, string repository, string tag, GeneratedIndex index) =>
+        _pushes.PushAsync(node, repository, tag, index);
 
     /// <summary>Pulls every image from the node by tag and by digest, asserting identical digests and blobs.</summary>
     public async Task AssertServesAsync(ClusterNode node, IEnumerable<ExpectedImage> images)

@@ -30,6 +30,15 @@ internal sealed class ClusterNode : IAsyncDisposable
 
     public Uri BaseAddress => new($"http://{Host}/");
 
+    /// <summary>
+    /// Where a client on the node itself reaches it: anonymous writes are allowed from loopback only, so pushes
+    /// to a node in a network namespace go to its own 127.0.0.1 from inside that namespace.
+    /// </summary>
+    public string LocalHost => _options.LaunchPrefix.Count == 0 ? Host : $"127.0.0.1:{_options.Port}";
+
+    /// <summary>The command a client on the node runs through (empty on the loopback rig).</summary>
+    public IReadOnlyList<string> LaunchPrefix => _options.LaunchPrefix;
+
     public string Root => _options.Root;
 
     public bool IsRunning => _server is not null;

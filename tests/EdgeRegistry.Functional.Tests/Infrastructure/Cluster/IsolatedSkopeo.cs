@@ -13,11 +13,14 @@ internal sealed class IsolatedSkopeo
     private readonly string _home;
     private readonly string _policy;
     private readonly string? _registriesConf;
+    private readonly IReadOnlyList<string> _launchPrefix;
 
-    public IsolatedSkopeo(string isolatedHome, string? registriesConf = null)
+    /// <param name="launchPrefix">A command skopeo runs through, e.g. `ip netns exec NS` to act as a client on that node.</param>
+    public IsolatedSkopeo(string isolatedHome, string? registriesConf = null, IReadOnlyList<string>? launchPrefix = null)
     {
         _home = isolatedHome;
         _registriesConf = registriesConf;
+        _launchPrefix = launchPrefix ?? [];
         Directory.CreateDirectory(_home);
         _policy = Path.Combine(_home, "policy.json");
         File.WriteAllText(_policy, """{"default":[{"type":"insecureAcceptAnything"}]}""");
@@ -31,9 +34,10 @@ internal sealed class IsolatedSkopeo
             global.AddRange(["--registries-conf", _registriesConf]);
         }
 
+        List<string> command = [.. _launchPrefix, BinaryPath, .. global, .. arguments];
         return ProcessRunner.RunAsync(
-            BinaryPath,
-            [.. global, .. arguments],
+            command[0],
+            command.Skip(1),
             TestTimeouts.ClientCommand,
             new Dictionary<string, string>
             {

@@ -37,11 +37,16 @@ internal sealed class ThreeNodeCluster : IAsyncDisposable
         var secret = ClusterSecretFile.Create(temp.Combine("cluster.secret"));
         List<string> members = [.. addresses.SelectMany(address => new[] { "--member", $"{address}:{port}" })];
         string[] names = ["A", "B", "C"];
+        // Each node its own status socket: the default, /run/edgereg/status.sock, is one per machine.
         var nodes = addresses.Select((address, i) => new ClusterNode(names[i], new EdgeregOptions(temp.Combine($"store-{names[i]}"))
         {
             ListenHost = address,
             Port = port,
-            ExtraArguments = [.. members, "--cluster-secret-file", secret],
+            ExtraArguments =
+            [
+                .. members, "--cluster-secret-file", secret, "--status-socket", temp.Combine($"status-{names[i]}.sock"),
+                .. launchPrefix(i).Count == 0 ? Array.Empty<string>() : ["--listen", $"127.0.0.1:{port}"],
+            ],
             LaunchPrefix = launchPrefix(i),
         }, output)).ToList();
         return new ThreeNodeCluster(nodes, secret);
