@@ -24,7 +24,7 @@ internal static partial class ServeRunner
         }
 
         var logger = LoggingSetup.CreateLogger(settings.LogLevel);
-        await using var app = RegistryHost.Build(settings, logger, replication);
+        await using var app = RegistryHost.Build(settings, logger, statusChannel: true, replication);
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeRegistry.Serve");
 
         using var notifications = ServiceNotifications.FromEnvironment(log);

@@ -2,6 +2,7 @@ using EdgeRegistry.Configuration;
 using EdgeRegistry.Distribution;
 using EdgeRegistry.Logging;
 using EdgeRegistry.Replication;
+using EdgeRegistry.Status;
 using EdgeRegistry.Storage;
 using Serilog.Core;
 
@@ -10,7 +11,11 @@ namespace EdgeRegistry.Hosting;
 /// <summary>The one place the registry is wired: Kestrel, logging, the store and the distribution API.</summary>
 internal static class RegistryHost
 {
-    public static WebApplication Build(ServeSettings settings, Logger logger, ReplicationOptions? replication = null)
+    /// <param name="statusChannel">
+    /// Also answer `edgereg status` on <see cref="ServeSettings.StatusSocket"/>. `serve` turns it on; in-process
+    /// tests that do not test the status leave it off so they never touch the machine's /run/edgereg.
+    /// </param>
+    public static WebApplication Build(ServeSettings settings, Logger logger, bool statusChannel = false, ReplicationOptions? replication = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -41,7 +46,17 @@ internal static class RegistryHost
             builder.Services.AddReplication(replication);
         }
 
+        if (statusChannel)
+        {
+            builder.AddStatusChannel(settings.StatusSocket, settings.Root);
+        }
+
         var app = builder.Build();
+        if (statusChannel)
+        {
+            app.UseStatusChannel();
+        }
+
         if (replication is not null)
         {
             // Peer-only API first: its paths are outside /v2, and it must never fall through to read-through.

@@ -1,0 +1,4 @@
+namespace EdgeRegistry.Status;
+
+/// <summary>What <c>GET /_edgereg/status</c> answers on the status socket.</summary>
+internal sealed record AgentStatusDocument(AgentStatus Agent, StoreStatus Store, IReadOnlyList<PeerStatus> Peers);

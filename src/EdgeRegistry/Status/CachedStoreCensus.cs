@@ -1,0 +1,92 @@
+namespace EdgeRegistry.Status;
+
+/// <summary>
+/// The agent's store counts: one walk in the background at start, then again when a request finds the counts
+/// older than <see cref="Freshness"/>. Requests never walk the store themselves and at most one walk runs at a
+/// time, so polling `edgereg status` costs a busy node nothing but a cached answer.
+/// </summary>
+internal sealed class CachedStoreCensus : IDisposable
+{
+    /// <summary>Long enough that a status loop does not keep a big store's directories hot; short enough to follow a push.</summary>
+    public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a request right after start waits for the first walk before answering without counts.</summary>
+    public static readonly TimeSpan FirstCountWait = TimeSpan.FromSeconds(1);
+
+    private readonly string _root;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _gate = new();
+    private CensusResult? _last;
+    private DateTimeOffset _lastAt;
+    private Task? _walk;
+
+    public CachedStoreCensus(string root, TimeProvider time)
+    {
+        _root = root;
+        _time = time;
+    }
+
+    public string Root => _root;
+
+    /// <summary>Starts the first walk without waiting for it.</summary>
+    public void Start() => RefreshIfStale();
+
+    public async Task<CensusResult?> GetAsync(CancellationToken cancellationToken)
+    {
+        var walk = RefreshIfStale();
+        if (Volatile.Read(ref _last) is null && walk is not null)
+        {
+            try
+            {
+                await walk.WaitAsync(FirstCountWait, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Still counting a big store: answer with what there is (no counts yet).
+            }
+        }
+
+        return Volatile.Read(ref _last);
+    }
+
+    private Task? RefreshIfStale()
+    {
+        lock (_gate)
+        {
+            var fresh = _last is not null && _time.GetUtcNow() - _lastAt < Freshness;
+            if (!fresh && (_walk is null || _walk.IsCompleted) && !_stopping.IsCancellationRequested)
+            {
+                _walk = Task.Run(Walk);
+            }
+
+            return _walk;
+        }
+    }
+
+    private void Walk()
+    {
+        CensusResult result;
+        try
+        {
+            result = new CensusResult(StoreCensus.Count(_root, _time, _stopping.Token), null);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            result = new CensusResult(_last?.Counts, e.Message);
+        }
+
+        lock (_gate)
+        {
+            _last = result;
+            _lastAt = _time.GetUtcNow();
+        }
+    }
+
+    /// <summary>Ends a walk in progress. The token source is not disposed: a walk may still be reading it.</summary>
+    public void Dispose() => _stopping.Cancel();
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace EdgeRegistry.Status;
+
+/// <summary>Wires the status channel into the agent: its services, the unix-socket listener and the endpoint.</summary>
+internal static class StatusChannel
+{
+    public static void AddStatusChannel(this WebApplicationBuilder builder, string statusSocket, string storeRoot)
+    {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<AgentState>();
+        builder.Services.AddSingleton(services => new CachedStoreCensus(storeRoot, services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(services => new StatusSocket(statusSocket, services.GetRequiredService<ILogger<StatusSocket>>()));
+        builder.WebHost.ConfigureKestrel(options => options.ApplicationServices.GetRequiredService<StatusSocket>().AddListener(options));
+    }
+
+    /// <summary>Adds the endpoint ahead of the distribution API; must run before the API's catch-all dispatcher.</summary>
+    public static void UseStatusChannel(this WebApplication app)
+    {
+        var socket = app.Services.GetRequiredService<StatusSocket>();
+        var state = app.Services.GetRequiredService<AgentState>();
+        var census = app.Services.GetRequiredService<CachedStoreCensus>();
+        // ApplicationStarted fires once every listener is bound; the store was opened and recovered before that.
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            socket.Restrict();
+            state.MarkReady();
+            census.Start();
+        });
+        app.Lifetime.ApplicationStopping.Register(census.Dispose);
+        app.UseStatusEndpoint();
+    }
+}

@@ -1,0 +1,129 @@
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace EdgeRegistry.Status;
+
+/// <summary>
+/// The unix socket the agent answers `edgereg status` on. Its directory is created 0750 when missing and the
+/// socket is made 0600 once bound, so only root reads the status; nothing about it reaches the network.
+/// A problem with this socket never stops the registry: CRI-O and the kubelet wait for the registry, not for
+/// its status, so the agent logs the problem and serves without the status channel.
+/// </summary>
+internal sealed partial class StatusSocket
+{
+    private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
+
+    private const UnixFileMode SocketMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    private readonly ILogger<StatusSocket> _logger;
+
+    public StatusSocket(string path, ILogger<StatusSocket> logger)
+    {
+        Path = path;
+        _logger = logger;
+    }
+
+    public string Path { get; }
+
+    /// <summary>Whether a listener was added for the socket (false when the path could not be prepared).</summary>
+    public bool IsListening { get; private set; }
+
+    /// <summary>Adds the status listener to Kestrel when the socket path can be prepared.</summary>
+    public void AddListener(KestrelServerOptions options)
+    {
+        if (Prepare() is { } problem)
+        {
+            LogUnavailable(_logger, Path, problem);
+            return;
+        }
+
+        options.ListenUnixSocket(Path, listen => listen.Protocols = HttpProtocols.Http1);
+        IsListening = true;
+    }
+
+    /// <summary>Narrows the bound socket to its owner (root). Kestrel creates it with the umask's mode.</summary>
+    public void Restrict()
+    {
+        // The analyzer needs the platform check; edgereg runs on Linux only.
+        if (!IsListening || OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        try
+        {
+            File.SetUnixFileMode(Path, SocketMode);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogNotRestricted(_logger, Path, e.Message);
+        }
+    }
+
+    /// <summary>Null when the path is ready to bind, otherwise what is wrong.</summary>
+    private string? Prepare()
+    {
+        try
+        {
+            var directory = System.IO.Path.GetDirectoryName(Path);
+            if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory) && !OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory, DirectoryMode);
+            }
+
+            if (Directory.Exists(Path))
+            {
+                return "it is a directory";
+            }
+
+            // File.Exists is false for a socket; Path.Exists sees any kind of file.
+            if (!System.IO.Path.Exists(Path))
+            {
+                return null;
+            }
+
+            if (IsAnswering(Path))
+            {
+                return "another process is listening on it (a second edgereg?)";
+            }
+
+            // Sockets have no content; a file with content at this path is not ours to remove.
+            if (new FileInfo(Path).Length > 0)
+            {
+                return "a file with content is in the way";
+            }
+
+            File.Delete(Path);
+            LogStaleRemoved(_logger, Path);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
+        }
+    }
+
+    private static bool IsAnswering(string path)
+    {
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new UnixDomainSocketEndPoint(path));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Error, Message = "Status socket {Socket} unavailable, serving without it: {Problem}")]
+    private static partial void LogUnavailable(ILogger logger, string socket, string problem);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Information, Message = "Removed stale status socket {Socket} left by an earlier run")]
+    private static partial void LogStaleRemoved(ILogger logger, string socket);
+
+    [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "Cannot restrict status socket {Socket} to its owner: {Problem}")]
+    private static partial void LogNotRestricted(ILogger logger, string socket, string problem);
+}
