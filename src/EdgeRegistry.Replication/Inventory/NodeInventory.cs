@@ -15,6 +15,7 @@ public sealed class NodeInventory
     private readonly Dictionary<InventoryKey, (InventoryEntry Entry, long Sequence)> _entries = [];
     private readonly SortedDictionary<long, InventoryKey> _bySequence = [];
     private readonly HashSet<Digest> _blobs = [];
+    private readonly HashSet<string> _repositories = new(StringComparer.Ordinal);
     private long _sequence;
     private ulong _hash;
 
@@ -58,6 +59,7 @@ public sealed class NodeInventory
                 if (entry.Deleted) _blobs.Remove(digest);
                 else _blobs.Add(digest);
             }
+            if (entry.Kind == EntryKind.Manifest && !entry.Deleted && entry.Repository is { } repository) _repositories.Add(repository.Value);
             return true;
         }
     }
@@ -82,6 +84,12 @@ public sealed class NodeInventory
     public bool HasBlob(Digest digest)
     {
         lock (_lock) return _blobs.Contains(digest);
+    }
+
+    /// <summary>True when the node holds (or held) a manifest in the repository: it exists somewhere in the cluster.</summary>
+    public bool HasRepository(string repository)
+    {
+        lock (_lock) return _repositories.Contains(repository);
     }
 
     /// <summary>Entries updated after <paramref name="since"/>, oldest first, at most <paramref name="limit"/>.</summary>

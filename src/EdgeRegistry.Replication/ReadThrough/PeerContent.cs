@@ -54,6 +54,8 @@ public sealed partial class PeerContent : IRemoteContent
 
     public async Task<bool> TryServeBlobAsync(HttpContext context, RepositoryName repository, Digest digest)
     {
+        // Only repositories that exist in the cluster: an anonymous GET must not create directories for any name.
+        if (!IsKnownRepository(repository)) return false;
         // The bytes are here under another repository (a replica copied them before the manifest's links, or a
         // mount): link them and let the client ask again, now answered from disk.
         if (_store.BlobLength(digest) is not null && _store.MountBlob(repository, digest, from: null) is not null)
@@ -309,6 +311,9 @@ public sealed partial class PeerContent : IRemoteContent
         response.Headers["Docker-Content-Digest"] = digest.ToString();
         response.Headers.AcceptRanges = "bytes";
     }
+
+    private bool IsKnownRepository(RepositoryName repository) =>
+        _store.ListTags(repository) is not null || _peers.All.Any(p => p.View.Inventory.HasRepository(repository.Value));
 
     /// <summary>307 to the same URL: the blob is now local, and the ordinary blob path (ranges included) serves it.</summary>
     private static void RedirectToSelf(HttpContext context)
