@@ -31,10 +31,10 @@ internal sealed class ReplicationRig : IAsyncDisposable
     public ImagePuller Puller { get; }
 
     /// <summary>Starts the loopback rig (127.0.0.1, .2, .3).</summary>
-    public static async Task<ReplicationRig> StartOnLoopbackAsync(ITestOutputHelper output)
+    public static async Task<ReplicationRig> StartOnLoopbackAsync(ITestOutputHelper output, IReadOnlyList<string>? extraArguments = null)
     {
         var temp = new TempDirectory("replication");
-        var rig = new ReplicationRig(temp, ThreeNodeCluster.OnLoopback(temp, output));
+        var rig = new ReplicationRig(temp, ThreeNodeCluster.OnLoopback(temp, output, extraArguments));
         await rig.StartOrDisposeAsync();
         return rig;
     }

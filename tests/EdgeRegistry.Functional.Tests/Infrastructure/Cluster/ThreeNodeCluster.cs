@@ -27,12 +27,13 @@ internal sealed class ThreeNodeCluster : IAsyncDisposable
     public string SecretFile { get; }
 
     /// <summary>Creates (does not start) the loopback rig.</summary>
-    public static ThreeNodeCluster OnLoopback(TempDirectory temp, ITestOutputHelper output) =>
-        Create(temp, output, ["127.0.0.1", "127.0.0.2", "127.0.0.3"], FreePort.Next(), _ => []);
+    /// <param name="extraArguments">Further `serve` arguments for every node (e.g. --replication-bandwidth).</param>
+    public static ThreeNodeCluster OnLoopback(TempDirectory temp, ITestOutputHelper output, IReadOnlyList<string>? extraArguments = null) =>
+        Create(temp, output, ["127.0.0.1", "127.0.0.2", "127.0.0.3"], FreePort.Next(), _ => [], extraArguments);
 
     /// <param name="launchPrefix">For each node index, the command it runs through (e.g. `ip netns exec NS`).</param>
     public static ThreeNodeCluster Create(TempDirectory temp, ITestOutputHelper output, IReadOnlyList<string> addresses, int port,
-        Func<int, IReadOnlyList<string>> launchPrefix)
+        Func<int, IReadOnlyList<string>> launchPrefix, IReadOnlyList<string>? extraArguments = null)
     {
         var secret = ClusterSecretFile.Create(temp.Combine("cluster.secret"));
         List<string> members = [.. addresses.SelectMany(address => new[] { "--member", $"{address}:{port}" })];
@@ -46,6 +47,7 @@ internal sealed class ThreeNodeCluster : IAsyncDisposable
             [
                 .. members, "--cluster-secret-file", secret, "--status-socket", temp.Combine($"status-{names[i]}.sock"),
                 .. launchPrefix(i).Count == 0 ? Array.Empty<string>() : ["--listen", $"127.0.0.1:{port}"],
+                .. extraArguments ?? [],
             ],
             LaunchPrefix = launchPrefix(i),
         }, output)).ToList();
