@@ -10,6 +10,7 @@ internal static class EdgeregCli
         var root = new RootCommand("edgereg: a node-local OCI distribution registry")
         {
             ServeCommand.Create(process),
+            StatusCommand.Create(process),
             UserCommand.Create(process),
             RenderCommand.Create(process),
             VersionCommand.Create(process),

@@ -11,4 +11,5 @@ namespace EdgeRegistry.Status;
     DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     WriteIndented = true)]
 [JsonSerializable(typeof(AgentStatusDocument))]
+[JsonSerializable(typeof(StatusReport))]
 internal sealed partial class StatusJsonContext : JsonSerializerContext;

@@ -1,0 +1,16 @@
+namespace EdgeRegistry.Status;
+
+/// <summary>How much one line of `edgereg status` weighs in the verdict.</summary>
+internal enum RowSeverity
+{
+    Ok,
+
+    /// <summary>Not known (systemd not reachable): shown, but it does not change the verdict.</summary>
+    Unknown,
+
+    /// <summary>Makes the verdict DEGRADED.</summary>
+    Warning,
+
+    /// <summary>Makes the verdict DOWN.</summary>
+    Failure,
+}

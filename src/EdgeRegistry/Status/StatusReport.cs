@@ -1,0 +1,18 @@
+namespace EdgeRegistry.Status;
+
+/// <summary>
+/// `edgereg status --json`: schema version 1, documented in README.md in this folder. Keys are never removed
+/// or renamed within a schema version; new keys may be added.
+/// </summary>
+internal sealed record StatusReport(
+    int SchemaVersion,
+    string Verdict,
+    IReadOnlyList<string> Problems,
+    AgentReport Agent,
+    string StoreReadFrom,
+    StoreStatus Store,
+    IReadOnlyList<PeerStatus> Peers,
+    SystemdStatus Systemd)
+{
+    public const int CurrentSchemaVersion = 1;
+}

@@ -1,0 +1,86 @@
+using EdgeRegistry.Status;
+
+namespace EdgeRegistry.Host.Tests.Status;
+
+public sealed class StatusRowsTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
+
+    private static readonly AgentReport ReadyAgent = AgentReport.Up("/run/edgereg/status.sock",
+        new AgentStatus("1.0.0", 4242, Now.AddHours(-2), 7200, ["http://0.0.0.0:5000"], true, Now.AddHours(-2)));
+
+    private static readonly StoreStatus RoomyStore = new("/var/local-registry", 12, 40, 210, 3L << 30, 40L << 30, 100L << 30, Now, null);
+
+    private static readonly SystemdStatus ActiveUnits = new(true, null,
+    [
+        new UnitStatus("edgereg.service", "loaded", "active", "running", Now.AddHours(-2), 4242, null),
+        new UnitStatus("crio.service", "loaded", "active", "running", Now.AddHours(-2), 4300, null),
+        new UnitStatus("kubelet.service", "loaded", "active", "running", Now.AddHours(-2), 4400, null),
+    ]);
+
+    [Fact]
+    public void From_EverythingAnswers_HealthyWithOneLinePerConcern()
+    {
+        var peer = new PeerStatus("10.0.0.2:5000", true, 1.24, Now.AddSeconds(-3), 0, 0, 2, 12L << 20, Now.AddMinutes(-5), null);
+
+        var rows = StatusRows.From(ReadyAgent, RoomyStore, [peer], ActiveUnits, Now);
+
+        Assert.Equal(StatusVerdict.Healthy, StatusRows.Verdict(rows));
+        Assert.Equal(["agent", "store", "peer 10.0.0.2:5000", "edgereg.service", "crio.service", "kubelet.service"], rows.Select(r => r.Concern));
+        Assert.Equal("edgereg 1.0.0, pid 4242, up 2h00m, listening on http://0.0.0.0:5000, ready since 2026-11-22 08:00:00Z", rows[0].Detail);
+        Assert.Equal("/var/local-registry: 12 repositories, 40 manifests, 210 blobs, 3.0 GiB; 40.0 GiB free of 100.0 GiB (40%)", rows[1].Detail);
+        Assert.Equal("1.2 ms, last contact 3s ago; they have 0 objects (0 B) we lack, we have 2 (12.0 MiB) they lack; converged 5m00s ago", rows[2].Detail);
+        Assert.Empty(StatusRows.Problems(rows));
+    }
+
+    [Fact]
+    public void From_PeerUnreachable_DegradedNamingThePeer()
+    {
+        var peer = new PeerStatus("10.0.0.3:5000", false, null, Now.AddMinutes(-7), 3, 3L << 20, 0, 0, Now.AddHours(-1), "connection refused");
+
+        var rows = StatusRows.From(ReadyAgent, RoomyStore, [peer], ActiveUnits, Now);
+
+        Assert.Equal(StatusVerdict.Degraded, StatusRows.Verdict(rows));
+        var problem = Assert.Single(StatusRows.Problems(rows));
+        Assert.Equal("peer 10.0.0.3:5000: unreachable, last contact 7m00s ago: connection refused; they have 3 objects (3.0 MiB) we lack, we have 0 (0 B) they lack; converged 1h00m ago", problem);
+    }
+
+    [Fact]
+    public void From_FreeSpaceUnderTenPercent_Degraded()
+    {
+        var rows = StatusRows.From(ReadyAgent, RoomyStore with { FreeBytes = 9L << 30 }, [], ActiveUnits, Now);
+
+        Assert.Equal(StatusVerdict.Degraded, StatusRows.Verdict(rows));
+        Assert.Equal("low-space", rows[1].State);
+    }
+
+    [Fact]
+    public void From_AgentNotReady_Degraded()
+    {
+        var rows = StatusRows.From(ReadyAgent with { Ready = false, ReadyAt = null }, RoomyStore, [], ActiveUnits, Now);
+
+        Assert.Equal(StatusVerdict.Degraded, StatusRows.Verdict(rows));
+        Assert.Equal("starting", rows[0].State);
+    }
+
+    [Fact]
+    public void From_StoreUnreadableWhileAgentAnswers_Down()
+    {
+        var rows = StatusRows.From(ReadyAgent, new StoreStatus("/var/local-registry", null, null, null, null, null, null, null, "Permission denied"),
+            [], ActiveUnits, Now);
+
+        Assert.Equal(StatusVerdict.Down, StatusRows.Verdict(rows));
+    }
+
+    [Fact]
+    public void From_SystemdUnreachable_UnitsUnknownVerdictUnchanged()
+    {
+        var unreachable = new SystemdStatus(false, "systemd not reachable over D-Bus: no bus",
+            [new UnitStatus("crio.service", null, null, null, null, null, "systemd not reachable over D-Bus: no bus")]);
+
+        var rows = StatusRows.From(ReadyAgent, RoomyStore, [], unreachable, Now);
+
+        Assert.Equal(StatusVerdict.Healthy, StatusRows.Verdict(rows));
+        Assert.Equal(new StatusRow("crio.service", "unknown", RowSeverity.Unknown, "systemd not reachable over D-Bus: no bus"), rows[2]);
+    }
+}
