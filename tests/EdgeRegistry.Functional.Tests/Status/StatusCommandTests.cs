@@ -1,0 +1,86 @@
+using System.Text.Json;
+using EdgeRegistry.Functional.Tests.Infrastructure;
+using EdgeRegistry.Functional.Tests.Infrastructure.Processes;
+using EdgeRegistry.Functional.Tests.Infrastructure.Servers;
+using Xunit.Abstractions;
+
+namespace EdgeRegistry.Functional.Tests.Status;
+
+/// <summary>The published binary: `serve` with a status socket, and `edgereg status` reading it, then reading the store alone.</summary>
+public sealed class StatusCommandTests(ITestOutputHelper output)
+{
+    [Fact(Timeout = TestTimeouts.TestMs)]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Status_AgentUpThenStopped_HealthyFromAgentThenDownFromStore()
+    {
+        using var temp = new TempDirectory("status");
+        var root = temp.Sub("root");
+        var socket = temp.Combine("run", "edgereg", "status.sock");
+        var config = temp.Combine("status-config.json");
+        await File.WriteAllTextAsync(config, "{}");
+        string[] status = ["status", "--config", config, "--root", root, "--status-socket", socket, "--json"];
+        var server = await EdgeregServer.StartAsync(new EdgeregOptions(root) { ExtraArguments = ["--status-socket", socket] }, output);
+        var pid = server.Pid;
+        ProcessResult up;
+        await using (server)
+        {
+            up = await RunStatusAsync(status);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(socket));
+            await server.StopAsync();
+        }
+
+        var down = await RunStatusAsync(status);
+
+        Assert.True(up.ExitCode == 0, up.Describe());
+        using (var json = JsonDocument.Parse(up.StandardOutput))
+        {
+            var report = json.RootElement;
+            Assert.Equal("healthy", report.GetProperty("verdict").GetString());
+            Assert.Equal(pid, report.GetProperty("agent").GetProperty("pid").GetInt32());
+            Assert.True(report.GetProperty("agent").GetProperty("ready").GetBoolean());
+            Assert.Equal([$"http://{server.Host}"], report.GetProperty("agent").GetProperty("listen").EnumerateArray().Select(a => a.GetString()));
+            Assert.Equal("agent", report.GetProperty("storeReadFrom").GetString());
+            Assert.Equal(root, report.GetProperty("store").GetProperty("root").GetString());
+            Assert.False(report.GetProperty("systemd").GetProperty("reachable").GetBoolean());
+        }
+
+        Assert.True(down.ExitCode == 2, down.Describe());
+        using (var json = JsonDocument.Parse(down.StandardOutput))
+        {
+            var report = json.RootElement;
+            Assert.Equal("down", report.GetProperty("verdict").GetString());
+            Assert.False(report.GetProperty("agent").GetProperty("running").GetBoolean());
+            Assert.Equal("store", report.GetProperty("storeReadFrom").GetString());
+            Assert.Equal(0, report.GetProperty("store").GetProperty("repositories").GetInt32());
+            Assert.Equal(JsonValueKind.Null, report.GetProperty("store").GetProperty("lastError").ValueKind);
+        }
+    }
+
+    [Fact(Timeout = TestTimeouts.TestMs)]
+    public async Task Status_HumanOutputAgentUp_VerdictThenAlignedLines()
+    {
+        using var temp = new TempDirectory("status-human");
+        var root = temp.Sub("root");
+        var socket = temp.Combine("status.sock");
+        var config = temp.Combine("status-config.json");
+        await File.WriteAllTextAsync(config, "{}");
+        await using var server = await EdgeregServer.StartAsync(new EdgeregOptions(root) { ExtraArguments = ["--status-socket", socket] }, output);
+
+        var result = await RunStatusAsync(["status", "--config", config, "--status-socket", socket]);
+
+        output.WriteLine(result.StandardOutput);
+        Assert.True(result.ExitCode == 0, result.Describe());
+        var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("HEALTHY", lines[0]);
+        Assert.StartsWith("agent            ready    edgereg ", lines[1], StringComparison.Ordinal);
+        Assert.Contains($"pid {server.Pid}", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith($"store            ok       {root}: 0 repositories, 0 manifests, 0 blobs, 0 B; ", lines[2], StringComparison.Ordinal);
+        Assert.Equal(["edgereg.service", "crio.service", "kubelet.service"], lines[3..].Select(line => line.Split(' ')[0]));
+        Assert.DoesNotContain('\u001b', result.StandardOutput);
+    }
+
+    /// <summary>Runs `edgereg status` with no system bus (this machine has no systemd), isolated from EDGEREG_* variables.</summary>
+    private static Task<ProcessResult> RunStatusAsync(string[] arguments) => ProcessRunner.RunAsync(
+        EdgeregBinary.Path, arguments, TestTimeouts.ShortCommand,
+        new Dictionary<string, string> { ["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=/nonexistent/edgereg-test-bus" });
+}
