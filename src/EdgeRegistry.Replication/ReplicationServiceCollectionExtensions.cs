@@ -67,7 +67,7 @@ public static class ReplicationServiceCollectionExtensions
             sp.GetRequiredService<EntryApplier>(), sp.GetRequiredService<HybridLogicalClock>(), sp.GetRequiredService<FetchQueue>(), options,
             sp.GetRequiredService<TimeProvider>(), Logger(sp, "EdgeRegistry.Replication.Sync"))).ToList());
         services.AddSingleton(sp => new PeerEndpoints(sp.GetRequiredService<IRegistryStore>(), sp.GetRequiredService<LocalInventory>(),
-            sp.GetRequiredService<PeerAuthenticator>(), sp.GetRequiredService<ILogger<PeerEndpoints>>()));
+            sp.GetRequiredService<PeerAuthenticator>(), sp.GetRequiredService<PeerSet>(), sp.GetRequiredService<ILogger<PeerEndpoints>>()));
         services.AddHostedService(sp => new ReplicationService(sp.GetRequiredService<IReadOnlyList<PeerSync>>(), sp.GetRequiredService<FetchQueue>(),
             sp.GetRequiredService<LocalInventory>(), sp.GetRequiredService<VersionFiles>(), options, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ReplicationService>>()));

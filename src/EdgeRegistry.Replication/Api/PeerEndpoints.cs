@@ -20,6 +20,7 @@ internal sealed partial class PeerEndpoints(
     IRegistryStore store,
     LocalInventory local,
     PeerAuthenticator authenticator,
+    PeerSet peers,
     ILogger<PeerEndpoints> logger)
 {
     public const string Prefix = "/_edgereg/peer/v1/";
@@ -43,6 +44,7 @@ internal sealed partial class PeerEndpoints(
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return;
         }
+        peers.HeardFrom(member);
         string rest = path[Prefix.Length..];
         if (rest == "summary") await SummaryAsync(context);
         else if (rest == "feed") await FeedAsync(context);

@@ -21,6 +21,9 @@ public sealed partial class BlobFetcher
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<Digest, Task<bool>> _inFlight = new();
 
+    /// <summary>Digests a client is waiting for: their background fetch runs at full speed from then on.</summary>
+    private readonly ConcurrentDictionary<Digest, byte> _urgent = new();
+
     public BlobFetcher(IRegistryStore store, PeerSet peers, TokenBucket bucket, ILogger logger)
     {
         _store = store;
@@ -29,8 +32,16 @@ public sealed partial class BlobFetcher
         _logger = logger;
     }
 
-    /// <summary>The running fetch of <paramref name="digest"/>, if any (read-through followers wait on it).</summary>
-    public Task<bool>? InFlight(Digest digest) => _inFlight.TryGetValue(digest, out var task) ? task : null;
+    /// <summary>
+    /// The running fetch of <paramref name="digest"/>, if any, for a client that will wait on it: from now on it
+    /// ignores the replication bandwidth cap, because a pod is waiting for it.
+    /// </summary>
+    public Task<bool>? InFlight(Digest digest)
+    {
+        if (!_inFlight.TryGetValue(digest, out var task)) return null;
+        _urgent[digest] = 0;
+        return task;
+    }
 
     /// <summary>Ensures the store holds the blob (linked into <paramref name="repository"/>); false when no peer could supply it.</summary>
     public Task<bool> FetchAsync(Digest digest, RepositoryName repository, bool throttled, CancellationToken cancellationToken)
@@ -60,6 +71,7 @@ public sealed partial class BlobFetcher
     public void Finish(Digest digest, TaskCompletionSource<bool> lead, bool stored)
     {
         _inFlight.TryRemove(digest, out _);
+        _urgent.TryRemove(digest, out _);
         lead.TrySetResult(stored);
     }
 
@@ -100,7 +112,7 @@ public sealed partial class BlobFetcher
         try
         {
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            if (throttled && !_bucket.Unlimited) stream = new ThrottledStream(stream, _bucket);
+            if (throttled && !_bucket.Unlimited) stream = new ThrottledStream(stream, _bucket, () => _urgent.ContainsKey(digest));
             await using (stream.ConfigureAwait(false))
             {
                 var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 1 << 20));

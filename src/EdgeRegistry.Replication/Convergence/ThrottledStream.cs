@@ -1,12 +1,13 @@
 namespace EdgeRegistry.Replication.Convergence;
 
 /// <summary>A read-only stream that takes its bytes from a <see cref="TokenBucket"/> before handing them out.</summary>
-internal sealed class ThrottledStream(Stream inner, TokenBucket bucket) : Stream
+/// <remarks>When <paramref name="unthrottled"/> turns true (a client is now waiting for this blob) the cap no longer applies.</remarks>
+internal sealed class ThrottledStream(Stream inner, TokenBucket bucket, Func<bool> unthrottled) : Stream
 {
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         int read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        if (read > 0) await bucket.TakeAsync(read, cancellationToken).ConfigureAwait(false);
+        if (read > 0 && !unthrottled()) await bucket.TakeAsync(read, cancellationToken).ConfigureAwait(false);
         return read;
     }
 

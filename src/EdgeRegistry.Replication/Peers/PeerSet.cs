@@ -9,6 +9,14 @@ public sealed class PeerSet
 
     public IReadOnlyList<Peer> All { get; }
 
+    public void HeardFrom(string member)
+    {
+        foreach (var peer in All)
+        {
+            if (string.Equals(peer.Member, member, StringComparison.OrdinalIgnoreCase)) peer.State.HeardFrom();
+        }
+    }
+
     /// <summary>Peers that may be asked now, fastest first.</summary>
     public IEnumerable<Peer> Available() =>
         All.Where(static p => p.State.Available).OrderBy(static p => p.State.LatencyMs ?? double.MaxValue);

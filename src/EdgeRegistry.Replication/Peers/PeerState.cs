@@ -7,7 +7,8 @@ namespace EdgeRegistry.Replication.Peers;
 /// </summary>
 public sealed class PeerState
 {
-    private static readonly TimeSpan MaxBackOff = TimeSpan.FromSeconds(30);
+    /// <summary>Long enough that a dead peer is not asked on every pull, short enough that a returning one is found fast.</summary>
+    private static readonly TimeSpan MaxBackOff = TimeSpan.FromSeconds(10);
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
     private int _failures;
@@ -55,6 +56,19 @@ public sealed class PeerState
         }
     }
 
+    /// <summary>
+    /// The peer just made an authenticated request to us, so it is up: end its back-off now instead of making
+    /// clients wait for it to expire (after a cluster cold start every node has failed to reach the others once).
+    /// </summary>
+    public void HeardFrom()
+    {
+        lock (_lock)
+        {
+            _failures = 0;
+            _retryAt = DateTimeOffset.MinValue;
+        }
+    }
+
     public void Failed(string error)
     {
         lock (_lock)
@@ -62,7 +76,7 @@ public sealed class PeerState
             Reachable = false;
             _failures++;
             LastError = error;
-            var backOff = TimeSpan.FromMilliseconds(Math.Min(MaxBackOff.TotalMilliseconds, 500 * Math.Pow(2, Math.Min(_failures, 10))));
+            var backOff = TimeSpan.FromMilliseconds(Math.Min(MaxBackOff.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(_failures, 10))));
             _retryAt = _time.GetUtcNow() + backOff;
         }
     }

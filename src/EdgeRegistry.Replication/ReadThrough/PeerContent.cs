@@ -105,7 +105,7 @@ public sealed partial class PeerContent : IRemoteContent
             // Deleted here more recently than any peer could know: the delete is on its way to them.
             if (!_peers.Available().Any(p => p.View.Inventory.Get(tombstone.Key) is { } theirs && theirs.Supersedes(tombstone))) return null;
         }
-        foreach (var peer in _peers.Available().ToList())
+        foreach (var peer in ClientCandidates())
         {
             var manifest = await peer.Client.GetManifestAsync(repository, reference, cancellationToken);
             if (manifest is null) continue;
@@ -175,7 +175,7 @@ public sealed partial class PeerContent : IRemoteContent
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(AskTimeout);
-        var asks = _peers.Available().Select(p => p.Client.HeadBlobAsync(digest, timeout.Token)).ToList();
+        var asks = ClientCandidates().Select(p => p.Client.HeadBlobAsync(digest, timeout.Token)).ToList();
         while (asks.Count > 0)
         {
             var done = await Task.WhenAny(asks);
@@ -310,6 +310,16 @@ public sealed partial class PeerContent : IRemoteContent
         response.ContentLength = length;
         response.Headers["Docker-Content-Digest"] = digest.ToString();
         response.Headers.AcceptRanges = "bytes";
+    }
+
+    /// <summary>
+    /// Peers to ask on behalf of a waiting client: the available ones, or — when every peer is in back-off, as
+    /// right after a cluster cold start — all of them, each costing at most the short connect timeout.
+    /// </summary>
+    private List<Peer> ClientCandidates()
+    {
+        var available = _peers.Available().ToList();
+        return available.Count > 0 ? available : _peers.All.ToList();
     }
 
     private bool IsKnownRepository(RepositoryName repository) =>
