@@ -41,6 +41,7 @@ public sealed class IncompleteManifestTests(ITestOutputHelper output)
         await cluster.A.StopAsync();
         File.Delete(new DistributionLayout(cluster.A.Root).BlobData(image.Layers[1].Digest));
         await cluster.StartAllAsync();
+        await cluster.AwaitPeersSeenUpAsync();
 
         foreach (var node in cluster.Nodes)
         {

@@ -27,6 +27,7 @@ public sealed class LyingPeerTests(ITestOutputHelper output)
         var corrupted = generated.Layers[0].Digest;
         CorruptKeepingLength(new DistributionLayout(cluster.A.Root).BlobData(corrupted));
         await cluster.C.StartAsync();
+        await cluster.AwaitPeersSeenUpAsync();
 
         // C lacks everything and asks A or B for it: whichever it picks, the outcome must be right or a failure.
         var pull = await rig.Puller.TryPullAsync(image.TagReference(cluster.C.Host));

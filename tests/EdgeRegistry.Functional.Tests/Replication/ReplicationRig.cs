@@ -83,6 +83,7 @@ internal sealed class ReplicationRig : IAsyncDisposable
         try
         {
             await Cluster.StartAllAsync();
+            await Cluster.AwaitPeersSeenUpAsync();
         }
         catch
         {

@@ -58,6 +58,32 @@ internal sealed class ThreeNodeCluster : IAsyncDisposable
 
     public async Task StopAllAsync() => await Task.WhenAll(Nodes.Select(n => n.StopAsync()));
 
+    /// <summary>
+    /// Waits (bounded) until no running node still holds a running peer in back-off: the log's last word on each
+    /// peer is not "unreachable". Nodes started together refuse each other's first polls, and a node skips a
+    /// backed-off peer even for client read-through (see the skipped cold-start test).
+    /// </summary>
+    public Task AwaitPeersSeenUpAsync() =>
+        Eventually.HoldsAsync("every running node seeing its running peers", TimeSpan.FromSeconds(40), () =>
+        {
+            var running = Nodes.Where(n => n.IsRunning).ToList();
+            foreach (var node in running)
+            {
+                var log = node.Output;
+                foreach (var peer in running.Where(p => p != node))
+                {
+                    var down = log.LastIndexOf($"Peer {peer.Host} is unreachable", StringComparison.Ordinal);
+                    var up = log.LastIndexOf($"Peer {peer.Host} is reachable", StringComparison.Ordinal);
+                    if (down > up)
+                    {
+                        return $"node {node.Name} still has {peer.Name} ({peer.Host}) down";
+                    }
+                }
+            }
+
+            return null;
+        });
+
     /// <summary>Every node's logs, for a failure message.</summary>
     public string Logs() => string.Join("\n", Nodes.Select(n => $"--- node {n.Name} ({n.Host}) ---\n{n.AllOutput}"));
 
