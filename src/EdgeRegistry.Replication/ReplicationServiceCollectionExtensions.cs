@@ -52,6 +52,7 @@ public static class ReplicationServiceCollectionExtensions
                 return new Peer(state, new PeerClient(state, http, authenticator, options.Self, options.UseTls), new PeerView());
             }).ToList());
         });
+        services.AddSingleton(sp => new PeerReports(sp.GetRequiredService<PeerSet>(), sp.GetRequiredService<LocalInventory>()));
         services.AddSingleton<ClientActivity>();
         services.AddSingleton(sp => new TokenBucket(options.BytesPerSecond, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new BlobFetcher(sp.GetRequiredService<IRegistryStore>(), sp.GetRequiredService<PeerSet>(),

@@ -39,7 +39,7 @@ public sealed partial class PeerSync
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var lastSummary = _time.GetUtcNow();
-        var lastReconcile = _time.GetUtcNow();
+        var lastReconcile = DateTimeOffset.MinValue; // reconcile (and report convergence) soon after start
         bool wasReachable = true;
         while (!cancellationToken.IsCancellationRequested)
         {
