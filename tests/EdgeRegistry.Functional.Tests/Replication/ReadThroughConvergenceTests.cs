@@ -67,9 +67,7 @@ public sealed class ReadThroughConvergenceTests(ITestOutputHelper output)
     /// "yields to client pulls". So a pull right after a push must not crawl at the cap, even when the node's
     /// background fetch of the same blob started first.
     /// </summary>
-    [Fact(Timeout = TestTimeouts.TestMs, Skip = "Bug: a client read-through that finds a background fetch of the same blob in flight waits for it " +
-        "(PeerContent.TryServeBlobAsync, _fetcher.InFlight), and that fetch stays throttled to --replication-bandwidth " +
-        "(BlobFetcher.TryFromAsync wraps it in ThrottledStream): 8 MiB at 256 KiB/s made the pull take 53 s")]
+    [Fact(Timeout = TestTimeouts.TestMs)]
     public async Task CappedReplication_PullRightAfterPush_NotSlowedToTheCap()
     {
         const int capBytesPerSecond = 256 * 1024;
@@ -92,9 +90,7 @@ public sealed class ReadThroughConvergenceTests(ITestOutputHelper output)
     /// Issue 3's cold start: "start all three: every image pulls from C immediately". Started together, the nodes
     /// refuse each other's first polls; a pull must not get 404 just because a peer was down a moment ago.
     /// </summary>
-    [Fact(Timeout = TestTimeouts.TestMs, Skip = "Bug: read-through asks only PeerSet.Available() peers (PeerContent.TryFetchManifestAsync and " +
-        "LocateAsync), and PeerState.Available is false during the back-off after a failure (1 s after one refused connect, " +
-        "up to 30 s after a longer outage), so right after the cluster starts together a pull from the wiped node gets 404 (about 1 run in 3 here)")]
+    [Fact(Timeout = TestTimeouts.TestMs)]
     public async Task ColdStart_PullFromWipedNodeRightAfterAllStart_Served()
     {
         await using var rig = await ReplicationRig.StartOnLoopbackAsync(output);

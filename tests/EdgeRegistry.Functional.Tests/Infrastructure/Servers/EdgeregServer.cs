@@ -52,6 +52,13 @@ internal sealed class EdgeregServer : IAsyncDisposable
             arguments.AddRange(["--credentials-file", options.CredentialsFile]);
         }
 
+        // Tests run many servers on one machine: each gets its own status socket unless the test names one,
+        // never the machine's /run/edgereg/status.sock.
+        if (!options.ExtraArguments.Contains("--status-socket"))
+        {
+            arguments.AddRange(["--status-socket", options.Root.TrimEnd('/') + ".status.sock"]);
+        }
+
         arguments.AddRange(options.ExtraArguments);
         var inherited = Environment.GetEnvironmentVariables().Keys.Cast<string>()
             .Where(name => name.StartsWith("EDGEREG_", StringComparison.Ordinal));
