@@ -2,13 +2,17 @@
 # The benchmark of issue 6: edgereg vs CNCF Distribution 2.8.2 vs nginx (sendfile), on loopback, one run.
 #
 #   tests/bench/run.sh [--edgereg BINARY] [--seconds N] [--results FILE] [--keep]
+#                      [--no-peer | --only-peer] [--converge-gib N]
 #
 #   --edgereg BINARY  the published AOT edgereg to measure (default: build one into a private directory
 #                     with packaging/build-binary.sh)
 #   --seconds N       length of every load run (default 5, at most 60)
 #   --results FILE    also write the markdown results there (e.g. tests/bench/RESULTS.md)
 #   --keep            keep the scratch directory (configs, stores, raw client outputs)
-# Installs wrk, hey, nginx and docker-registry with apt-get when missing. Binds 127.0.0.1 only; every
+#   --no-peer         skip the replication rows (three edgereg members on 127.0.0.1/.2/.3)
+#   --only-peer       run only the replication rows
+#   --converge-gib N  GiB a wiped member re-converges in the replication rows (default 1)
+# Installs wrk, hey, nginx and docker-registry with apt-get when missing. Binds 127.0.0.1-3 only; every
 # server it starts is stopped on exit, error or signal.
 set -euo pipefail
 
@@ -19,9 +23,9 @@ pass=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --edgereg) edgereg="$2"; shift 2 ;;
-    --seconds|--results) pass+=("$1" "$2"); shift 2 ;;
-    --keep) pass+=("$1"); shift ;;
-    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --seconds|--results|--converge-gib) pass+=("$1" "$2"); shift 2 ;;
+    --keep|--no-peer|--only-peer) pass+=("$1"); shift ;;
+    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done

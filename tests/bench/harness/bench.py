@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """edgereg vs CNCF Distribution 2.8.2 vs nginx (sendfile) on loopback: see ../README.md.
-usage: bench.py --edgereg BINARY [--seconds N] [--work DIR] [--results FILE] [--keep]"""
+usage: bench.py --edgereg BINARY [--seconds N] [--work DIR] [--results FILE] [--keep]
+                [--no-peer | --only-peer] [--converge-gib N]"""
 import argparse
 import datetime
 import os
@@ -15,6 +16,7 @@ import time
 import clients
 import image
 import measure
+import peers
 import procstats
 import report
 import servers
@@ -37,8 +39,10 @@ def log(msg):
 def machine_line():
     cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")), "?")
     mem = next(int(ln.split()[1]) for ln in open("/proc/meminfo") if ln.startswith("MemTotal")) / 1048576
-    dist = subprocess.run(["/usr/bin/docker-registry", "--version"], capture_output=True, text=True).stdout.split()
-    ngx = subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip().split("/")[-1]
+    dist = (subprocess.run(["/usr/bin/docker-registry", "--version"], capture_output=True, text=True).stdout.split()
+            if os.path.exists("/usr/bin/docker-registry") else [])
+    ngx = (subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip().split("/")[-1]
+           if shutil.which("nginx") else "?")
     return (f"{datetime.datetime.now().astimezone().isoformat(timespec='seconds')} · {os.cpu_count()} cores "
             f"({cpu}) · {mem:.0f} GiB · kernel {platform.release()} · docker-registry "
             f"{dist[2] if len(dist) > 2 else '?'} · nginx {ngx} · clients on the same cores")
@@ -63,6 +67,12 @@ class Bench:
     def run(self):
         img = image.build(os.path.join(self.work, "image"))
         log(f"image: manifest {img['manifest_digest']}, layers 1 MiB, 64 MiB, 256 MiB")
+        if not self.args.only_peer:
+            self.single_node_rows(img)
+        if not self.args.no_peer:
+            self.peer_rows(img)
+
+    def single_node_rows(self, img):
         roots = {n: os.path.join(self.work, f"{n}-root") for n in ("edgereg", "distribution")}
         for r in roots.values():
             os.makedirs(r)
@@ -242,10 +252,39 @@ class Bench:
         self.table.add("exec → /v2/ 200, ms (median of 5)", {n: report.median(t) for n, t in times.items()},
                        digits=1, detail={n: "min " + f"{min(t):.1f}" for n, t in times.items()})
 
+    def peer_rows(self, img):
+        """Replication between three edgereg members: edgereg only, the ratio is against its own direct GET."""
+        log(f"peer rows: three edgereg members on {', '.join(peers.HOSTS)}")
+        f = peers.run(self.args.edgereg, self.work, img, REPO, TAG, self.args.converge_gib)
+        direct = report.median(f["direct"])
+        for variant, rates in f["read_through"].items():
+            rt = report.median(rates)
+            self.table.add(f"peer read-through GET 256 MiB from B (only A holds it, {variant}), MB/s "
+                           f"(median of {len(rates)})", {"edgereg": rt}, ratios=False,
+                           detail={"edgereg": f"{rt / direct:.2f}× direct GET from A; min {min(rates):.0f}, "
+                                              f"max {max(rates):.0f}"})
+        self.table.add(f"peer direct GET 256 MiB from A (c=1), MB/s (median of {len(f['direct'])})",
+                       {"edgereg": direct}, ratios=False,
+                       detail={"edgereg": f"min {min(f['direct']):.0f}, max {max(f['direct']):.0f}"})
+        gb = f["bytes"] / 1e9
+        base = f["one_peer_get"]
+        self.table.add(f"peer direct GET of the {gb:.2f} GB set from A (4 connections), MB/s", {"edgereg": base},
+                       ratios=False, detail={"edgereg": f"1 connection: {f['one_peer_get_c1']:.0f}"})
+        for key, label in (("both", "from A and B"), ("one", "from A alone (B stopped)")):
+            self.table.add(f"peer wiped node re-converging {f['gib']:g} GiB {label}, MB/s", {"edgereg": f[key]},
+                           ratios=False, detail={"edgereg": f"{f[key + '_s']:.1f} s, {f[key] / base:.2f}× direct "
+                                                            f"GET from one peer"})
+        self.notes.append(f"peer targets (issue 6): read-through ≥ 0.9× direct GET — "
+                          + ", ".join(f"{v}: {report.median(r) / direct:.2f}×" for v, r in f["read_through"].items())
+                          + f"; re-convergence ≥ 0.8× one peer's GET — {f['one'] / base:.2f}× from one peer, "
+                          f"{f['both'] / base:.2f}× from two (two {'faster' if f['both'] > f['one'] else 'not faster'} "
+                          f"than one)")
+
     def render(self):
-        lines = [f"Machine: {machine_line()}", "",
-                 f"Load runs: {self.seconds}s each; other processes used {report.median(self.other_cores):.2f} "
-                 f"cores (median over runs, max {max(self.other_cores):.2f}) while the benchmark ran.",
+        load = (f"Load runs: {self.seconds}s each; other processes used {report.median(self.other_cores):.2f} "
+                f"cores (median over runs, max {max(self.other_cores):.2f}) while the benchmark ran."
+                if self.other_cores else "Peer rows only (--only-peer).")
+        lines = [f"Machine: {machine_line()}", "", load,
                  "Ratios are edgereg's figure divided by the other's: above 1 is better for rates (req/s, MB/s), "
                  "below 1 is better for times, CPU and memory.", "",
                  self.table.render()]
@@ -261,7 +300,13 @@ def main():
     p.add_argument("--work")
     p.add_argument("--results")
     p.add_argument("--keep", action="store_true")
+    peer = p.add_mutually_exclusive_group()
+    peer.add_argument("--no-peer", action="store_true", help="skip the replication rows")
+    peer.add_argument("--only-peer", action="store_true", help="run only the replication rows")
+    p.add_argument("--converge-gib", type=float, default=1.0, help="GiB a wiped node re-converges (default 1)")
     args = p.parse_args()
+    if not 0.25 <= args.converge_gib <= 16:
+        sys.exit("--converge-gib must be between 0.25 and 16")
     if not 1 <= args.seconds <= 60:
         sys.exit("--seconds must be between 1 and 60")
     work = args.work or tempfile.mkdtemp(prefix="edgereg-bench.")

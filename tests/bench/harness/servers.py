@@ -14,11 +14,11 @@ def free_port():
         return s.getsockname()[1]
 
 
-def v2_answers_200(port):
+def v2_answers_200(port, host="127.0.0.1"):
     """One GET /v2/ on a fresh connection; True only for status 200."""
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
-            s.sendall(f"GET /v2/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode())
+        with socket.create_connection((host, port), timeout=2) as s:
+            s.sendall(f"GET /v2/ HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n".encode())
             line = s.recv(64)
             return line.startswith(b"HTTP/1.1 200") or line.startswith(b"HTTP/1.0 200")
     except OSError:
@@ -26,13 +26,14 @@ def v2_answers_200(port):
 
 
 class Server:
-    def __init__(self, name, argv, port, log_path, env=None):
+    def __init__(self, name, argv, port, log_path, env=None, host="127.0.0.1"):
         self.name, self.argv, self.port, self.log_path, self.env = name, argv, port, log_path, env
+        self.host = host
         self.proc = None
 
     @property
     def base(self):
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     @property
     def pid(self):
@@ -40,7 +41,7 @@ class Server:
 
     def start(self, timeout=30):
         """Starts the server and returns seconds from exec to the first 200 on /v2/ (polled every ~1 ms)."""
-        if v2_answers_200(self.port):
+        if v2_answers_200(self.port, self.host):
             raise RuntimeError(f"port {self.port} already answers; refusing to measure someone else's server")
         log = open(self.log_path, "ab")
         t0 = time.perf_counter()
@@ -50,7 +51,7 @@ class Server:
         log.close()
         deadline = t0 + timeout
         while time.perf_counter() < deadline:
-            if v2_answers_200(self.port):
+            if v2_answers_200(self.port, self.host):
                 return time.perf_counter() - t0
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; see {self.log_path}")
@@ -150,3 +151,32 @@ http {{
 """)
     argv = ["nginx", "-e", os.path.join(work, "nginx-error.log"), "-c", config, "-g", "daemon off;"]
     return Server("nginx", argv, port, os.path.join(work, "nginx.log"))
+
+
+def free_port_on(hosts):
+    """A port free on every given loopback address, so three members can share it like real nodes do."""
+    for _ in range(50):
+        port = free_port()
+        try:
+            for host in hosts:
+                with socket.socket() as s:
+                    s.bind((host, port))
+            return port
+        except OSError:
+            continue
+    raise RuntimeError(f"no port free on all of {hosts}")
+
+
+def cluster_member(binary, host, port, root, work, members, secret_file, name):
+    """One edgereg replication member on host:port listing every member (itself included), with its own
+    status socket, anonymous writes and warnings-only logging."""
+    config = os.path.join(work, "edgereg.json")
+    with open(config, "w") as f:
+        f.write("{}\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EDGEREG_")}
+    argv = [binary, "serve", "--listen", f"{host}:{port}", "--root", root, "--anonymous-writes",
+            "--config", config, "--credentials-file", os.path.join(work, "no-credentials"), "--log-level", "warning",
+            "--cluster-secret-file", secret_file, "--status-socket", os.path.join(work, f"{name}-status.sock")]
+    for m in members:
+        argv += ["--member", m]
+    return Server(f"edgereg-{name}", argv, port, os.path.join(work, f"edgereg-{name}.log"), env, host)
