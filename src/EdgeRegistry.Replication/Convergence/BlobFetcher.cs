@@ -19,13 +19,15 @@ public sealed partial class BlobFetcher
     private readonly PeerSet _peers;
     private readonly TokenBucket _bucket;
     private readonly ILogger _logger;
+    private readonly ReplicationCounters? _counters;
     private readonly ConcurrentDictionary<Digest, Task<bool>> _inFlight = new();
 
     /// <summary>Digests a client is waiting for: their background fetch runs at full speed from then on.</summary>
     private readonly ConcurrentDictionary<Digest, byte> _urgent = new();
 
-    public BlobFetcher(IRegistryStore store, PeerSet peers, TokenBucket bucket, ILogger logger)
+    public BlobFetcher(IRegistryStore store, PeerSet peers, TokenBucket bucket, ILogger logger, ReplicationCounters? counters = null)
     {
+        _counters = counters;
         _store = store;
         _peers = peers;
         _bucket = bucket;
@@ -120,6 +122,7 @@ public sealed partial class BlobFetcher
                 await reader.CompleteAsync().ConfigureAwait(false);
             }
             LogFetched(_logger, digest.ToString(), peer.Member, length ?? -1);
+            _counters?.BlobFetched(length ?? _store.BlobLength(digest) ?? 0);
             return true;
         }
         catch (StoreException e) when (e.Error is StoreError.DigestMismatch or StoreError.UploadInvalid)

@@ -1,6 +1,7 @@
 using EdgeRegistry.Configuration;
 using EdgeRegistry.Distribution;
 using EdgeRegistry.Logging;
+using EdgeRegistry.Metrics;
 using EdgeRegistry.Replication;
 using EdgeRegistry.Replication.Peers;
 using EdgeRegistry.Status;
@@ -57,7 +58,11 @@ internal static class RegistryHost
             builder.AddStatusChannel(settings.StatusSocket, settings.Root);
         }
 
+        // After replication and the status channel: metrics wrap the remote source and share the store census.
+        builder.Services.AddMetrics(settings.Root);
+
         var app = builder.Build();
+        app.UseMetrics();
         if (statusChannel)
         {
             app.UseStatusChannel();

@@ -1,0 +1,105 @@
+using EdgeRegistry.Cli;
+using EdgeRegistry.Replication;
+using EdgeRegistry.Replication.Convergence;
+using EdgeRegistry.Replication.Peers;
+using EdgeRegistry.Status;
+
+namespace EdgeRegistry.Metrics;
+
+/// <summary>
+/// One scrape: reads counters and gauges that are already in memory. Store sizes come from the status
+/// feature's cached census, so a scrape never walks the store; replication parts appear only on a clustered node.
+/// </summary>
+internal sealed class MetricsScrape
+{
+    private readonly RequestCounters _requests;
+    private readonly ReadThroughCounters _readThrough;
+    private readonly CachedStoreCensus _census;
+    private readonly ReplicationCounters? _replication;
+    private readonly FetchQueue? _fetchQueue;
+    private readonly PeerSet? _peers;
+
+    public MetricsScrape(IServiceProvider services)
+    {
+        _requests = services.GetRequiredService<RequestCounters>();
+        _readThrough = services.GetRequiredService<ReadThroughCounters>();
+        _census = services.GetRequiredService<CachedStoreCensus>();
+        _replication = services.GetService<ReplicationCounters>();
+        _fetchQueue = services.GetService<FetchQueue>();
+        _peers = services.GetService<PeerSet>();
+    }
+
+    public async Task<string> WriteAsync(CancellationToken cancellationToken)
+    {
+        var text = new PrometheusText();
+
+        text.Family("edgereg_http_requests_total", "counter", "HTTP requests answered, by API route, method and status code.");
+        foreach (var (route, method, code, count) in _requests.Requests())
+        {
+            text.Sample("edgereg_http_requests_total", count, ("route", route), ("method", method), ("code", code.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        text.Family("edgereg_http_response_bytes_total", "counter", "Response body bytes announced by Content-Length (HEAD excluded), by API route.");
+        foreach (var (route, bytes) in _requests.ResponseBytes())
+        {
+            text.Sample("edgereg_http_response_bytes_total", bytes, ("route", route));
+        }
+
+        text.Family("edgereg_read_through_total", "counter", "Client requests for content this node lacked, answered through a peer: served, miss (no peer had it) or failed.");
+        for (int k = 0; k < ReadThroughCounters.Kinds.Length; k++)
+        {
+            for (int o = 0; o < ReadThroughCounters.Outcomes.Length; o++)
+            {
+                text.Sample("edgereg_read_through_total", _readThrough.Get((ReadThroughKind)k, (ReadThroughOutcome)o),
+                    ("kind", ReadThroughCounters.Kinds[k]), ("outcome", ReadThroughCounters.Outcomes[o]));
+            }
+        }
+
+        text.Family("edgereg_read_through_bytes_total", "counter", "Blob bytes streamed to clients straight from a peer.")
+            .Sample("edgereg_read_through_bytes_total", _readThrough.Bytes);
+        text.Family("edgereg_replication_fetched_blobs_total", "counter", "Blobs copied from peers by background convergence.")
+            .Sample("edgereg_replication_fetched_blobs_total", _replication?.FetchedBlobs ?? 0);
+        text.Family("edgereg_replication_fetched_bytes_total", "counter", "Bytes of blobs copied from peers by background convergence.")
+            .Sample("edgereg_replication_fetched_bytes_total", _replication?.FetchedBytes ?? 0);
+
+        if (_fetchQueue is not null)
+        {
+            text.Family("edgereg_replication_pending_blobs", "gauge", "Blobs waiting to be copied from peers or being copied.")
+                .Sample("edgereg_replication_pending_blobs", _fetchQueue.Pending);
+        }
+
+        if (_peers is not null)
+        {
+            text.Family("edgereg_peer_up", "gauge", "1 when the peer answered its last request, else 0.");
+            foreach (var peer in _peers.All)
+            {
+                text.Sample("edgereg_peer_up", peer.State.Reachable ? 1 : 0, ("peer", peer.Member));
+            }
+        }
+
+        var census = await _census.GetAsync(cancellationToken).ConfigureAwait(false);
+        if (census?.Counts is { } counts)
+        {
+            text.Family("edgereg_store_repositories", "gauge", "Repositories in the store (as of the last census, at most 30 s old).")
+                .Sample("edgereg_store_repositories", counts.Repositories);
+            text.Family("edgereg_store_manifests", "gauge", "Distinct manifests in the store (as of the last census).")
+                .Sample("edgereg_store_manifests", counts.Manifests);
+            text.Family("edgereg_store_blobs", "gauge", "Blobs in the store (as of the last census).")
+                .Sample("edgereg_store_blobs", counts.Blobs);
+            text.Family("edgereg_store_bytes", "gauge", "Bytes of blob content in the store (as of the last census).")
+                .Sample("edgereg_store_bytes", counts.Bytes);
+        }
+
+        if (DiskSpace.Of(_census.Root) is { } disk)
+        {
+            text.Family("edgereg_store_free_bytes", "gauge", "Bytes available to edgereg on the store's file system.")
+                .Sample("edgereg_store_free_bytes", disk.FreeBytes);
+        }
+
+        text.Family("edgereg_build_info", "gauge", "Always 1; the version label tells which build is running.")
+            .Sample("edgereg_build_info", 1, ("version", VersionCommand.Version));
+        text.Family("edgereg_process_resident_bytes", "gauge", "Resident memory of the edgereg process.")
+            .Sample("edgereg_process_resident_bytes", Environment.WorkingSet);
+        return text.ToString();
+    }
+}
