@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using EdgeRegistry.Distribution;
 using EdgeRegistry.Replication.Convergence;
@@ -37,6 +38,13 @@ public sealed partial class PeerContent : IRemoteContent
     private readonly CompletenessCache _completeness;
     private readonly ILogger _logger;
 
+    /// <summary>
+    /// Client pulls being streamed from a peer right now, by digest: a second client asking for the same blob waits
+    /// for the first (single flight) instead of starting another transfer. Background copies are kept apart from
+    /// these, so a client never waits for a copy that is not streaming to anyone.
+    /// </summary>
+    private readonly ConcurrentDictionary<Digest, Task<bool>> _clientTees = new();
+
     public PeerContent(IRegistryStore store, PeerSet peers, BlobFetcher fetcher, EntryApplier applier, LocalInventory local,
         ClientActivity clients, CompletenessCache completeness, ILogger logger)
     {
@@ -55,7 +63,8 @@ public sealed partial class PeerContent : IRemoteContent
     public async Task<bool> TryServeBlobAsync(HttpContext context, RepositoryName repository, Digest digest)
     {
         // Only repositories that exist in the cluster: an anonymous GET must not create directories for any name.
-        if (!IsKnownRepository(repository)) return false;
+        // Until every peer's inventory has been read once (just after start), the peers are asked anyway.
+        if (!IsKnownRepository(repository) && _peers.All.All(static p => p.View.Epoch is not null)) return false;
         // The bytes are here under another repository (a replica copied them before the manifest's links, or a
         // mount): link them and let the client ask again, now answered from disk.
         if (_store.BlobLength(digest) is not null && _store.MountBlob(repository, digest, from: null) is not null)
@@ -75,22 +84,29 @@ public sealed partial class PeerContent : IRemoteContent
         }
         using (_clients.Enter())
         {
-            if (!isRange && _fetcher.TryLead(digest) is { } lead)
+            if (!isRange)
             {
-                bool served = false;
-                bool stored = false;
-                try
+                var lead = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                if (_clientTees.TryAdd(digest, lead.Task))
                 {
-                    (served, stored) = await TeeFromPeersAsync(context, repository, digest);
+                    bool served = false;
+                    bool stored = false;
+                    try
+                    {
+                        (served, stored) = await TeeFromPeersAsync(context, repository, digest);
+                    }
+                    finally
+                    {
+                        _clientTees.TryRemove(digest, out _);
+                        lead.TrySetResult(stored);
+                    }
+                    return served;
                 }
-                finally
-                {
-                    _fetcher.Finish(digest, lead, stored);
-                }
-                return served;
             }
-            // Someone else is fetching it, or the client wants a range: wait for the whole blob, then serve from disk.
-            var fetch = _fetcher.InFlight(digest) ?? _fetcher.FetchAsync(digest, repository, throttled: false, CancellationToken.None);
+            // Another client is streaming it, or this one wants a range: wait for the whole blob, then serve from disk.
+            var fetch = (_clientTees.TryGetValue(digest, out var streaming) ? streaming : null)
+                ?? _fetcher.InFlight(digest)
+                ?? _fetcher.FetchAsync(digest, repository, throttled: false, CancellationToken.None);
             if (!await fetch.WaitAsync(context.RequestAborted) || _store.StatBlob(repository, digest) is null) return false;
             RedirectToSelf(context);
             return true;

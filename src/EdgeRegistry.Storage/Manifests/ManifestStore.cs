@@ -62,17 +62,8 @@ internal sealed partial class ManifestStore
         }
         EnsureReferencesPresent(repository, parsed);
 
-        if (!_blobs.Exists(digest)) _files.WriteAtomically(_paths.BlobData(digest), content.Span);
-        string revision = _paths.RevisionLink(repository, digest);
-        if (LinkFiles.Read(_fs, revision) != digest) _files.WriteLink(revision, digest.ToString());
-        if (parsed.Subject is { } subject)
-        {
-            string referrer = _paths.ReferrerLink(repository, subject.Digest, digest);
-            if (LinkFiles.Read(_fs, referrer) != digest) _files.WriteLink(referrer, digest.ToString());
-        }
+        Publish(repository, digest, parsed, content);
         if (!byDigest) _tags.Set(repository, reference, digest);
-
-        _cache.Add(new CachedManifest(new StoredManifest(digest, parsed.MediaType, content.ToArray()), parsed));
         return new ManifestPutResult(digest, parsed.Subject?.Digest);
     }
 
@@ -139,6 +130,15 @@ internal sealed partial class ManifestStore
         {
             if (!layer.HasUrls) _blobs.LinkLayer(repository, layer.Digest);
         }
+        return Publish(repository, digest, parsed, content);
+    }
+
+    /// <summary>
+    /// Makes a validated manifest visible in the repository, in dependency order, each step durable before the
+    /// next: its bytes as a blob, its revision link, then its referrer link. (A tag, if any, comes after.)
+    /// </summary>
+    private CachedManifest Publish(RepositoryName repository, Digest digest, ParsedManifest parsed, ReadOnlyMemory<byte> content)
+    {
         if (!_blobs.Exists(digest)) _files.WriteAtomically(_paths.BlobData(digest), content.Span);
         string revision = _paths.RevisionLink(repository, digest);
         if (LinkFiles.Read(_fs, revision) != digest) _files.WriteLink(revision, digest.ToString());
