@@ -210,7 +210,8 @@ public sealed partial class PeerContent : IRemoteContent
     /// <summary>Streams the blob from the first peer that has it to the client and the store at once.</summary>
     private async Task<(bool Served, bool Stored)> TeeFromPeersAsync(HttpContext context, RepositoryName repository, Digest digest)
     {
-        foreach (var peer in _fetcher.Candidates(digest))
+        var candidates = _fetcher.Candidates(digest).ToList();
+        foreach (var peer in candidates.Count > 0 ? candidates : ClientCandidates())
         {
             using var response = await peer.Client.OpenBlobAsync(digest, context.RequestAborted);
             if (response?.Content.Headers.ContentLength is not long length) continue;
