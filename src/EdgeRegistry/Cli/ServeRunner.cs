@@ -2,6 +2,8 @@ using System.Net.Sockets;
 using EdgeRegistry.Configuration;
 using EdgeRegistry.Hosting;
 using EdgeRegistry.Logging;
+using EdgeRegistry.Replication.Convergence;
+using EdgeRegistry.Status;
 using EdgeRegistry.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -59,11 +61,15 @@ internal static partial class ServeRunner
         // Background loops end when the process has finished stopping, so the watchdog is fed during a graceful drain too.
         using var background = new CancellationTokenSource();
         var watchdog = notifications.RunWatchdogAsync(store, background.Token);
+        var status = notifications.RunStatusAsync(
+            async token => (await app.Services.GetRequiredService<CachedStoreCensus>().GetAsync(token).ConfigureAwait(false))?.Counts?.Repositories
+                ?? store.ListRepositories().Count,
+            BoundAddresses(app), app.Services.GetService<FetchQueue>() is { } queue ? () => queue.Pending : null, lifetime.ApplicationStopping);
         var maintenance = store is RegistryStore local ? StoreMaintenance.RunAsync(local, log, background.Token) : Task.CompletedTask;
 
         await app.WaitForShutdownAsync(cancellationToken);
         await background.CancelAsync();
-        await Task.WhenAll(watchdog, maintenance);
+        await Task.WhenAll(watchdog, status, maintenance);
         Log.Stopped(log);
         return ExitCodes.Success;
     }

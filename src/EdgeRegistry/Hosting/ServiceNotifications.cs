@@ -14,9 +14,18 @@ internal sealed partial class ServiceNotifications : IDisposable
     /// <summary>A probe that takes longer than this counts as failed: a hung mount must not look healthy.</summary>
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often STATUS= is refreshed while serving: `systemctl status` stays current without flooding the manager.</summary>
+    public static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(10);
+
     private readonly SystemdNotifier _notifier;
     private readonly WatchdogSettings? _watchdog;
     private readonly ILogger _logger;
+
+    /// <summary>Cleared by a failed probe: the "unhealthy" STATUS then stays until a probe passes again.</summary>
+    private volatile bool _healthy = true;
+
+    /// <summary>Set once STOPPING=1 went out: a late refresh must not replace the "stopping" STATUS.</summary>
+    private volatile bool _stopping;
 
     public ServiceNotifications(SystemdNotifier notifier, WatchdogSettings? watchdog, ILogger logger)
     {
@@ -31,9 +40,41 @@ internal sealed partial class ServiceNotifications : IDisposable
     public void Recovering(string root) => _notifier.SetStatus($"recovering store {root}");
 
     public void Ready(IRegistryStore store, IEnumerable<string> addresses) =>
-        _notifier.Ready($"serving {store.ListRepositories().Count} repositories on {string.Join(", ", addresses)}");
+        _notifier.Ready(Serving(store.ListRepositories().Count, addresses, syncing: null));
 
-    public void Stopping() => _notifier.Stopping("stopping: finishing in-flight requests");
+    /// <summary>
+    /// Refreshes STATUS= every <see cref="StatusInterval"/> while healthy: repositories, listeners and, on a
+    /// clustered node, the objects still being copied from peers. Returns when cancelled.
+    /// </summary>
+    /// <param name="repositories">The repository count, from the cached census so a refresh never walks the store.</param>
+    /// <param name="syncing">Objects pending from peers, or null on a stand-alone registry.</param>
+    public async Task RunStatusAsync(Func<CancellationToken, Task<int>> repositories, IReadOnlyCollection<string> addresses, Func<int>? syncing,
+        CancellationToken cancellationToken)
+    {
+        if (!_notifier.IsActive) return;
+        using var timer = new PeriodicTimer(StatusInterval);
+        try
+        {
+            while (await WaitAsync(timer, cancellationToken).ConfigureAwait(false))
+            {
+                int count = await repositories(cancellationToken).ConfigureAwait(false);
+                if (_healthy && !_stopping) _notifier.SetStatus(Serving(count, addresses, syncing?.Invoke()));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping while the census was being read.
+        }
+    }
+
+    private static string Serving(int repositories, IEnumerable<string> addresses, int? syncing) =>
+        $"serving {repositories} repositories on {string.Join(", ", addresses)}" + (syncing is int pending ? $"; syncing {pending} objects from peers" : "");
+
+    public void Stopping()
+    {
+        _stopping = true;
+        _notifier.Stopping("stopping: finishing in-flight requests");
+    }
 
     /// <summary>Feeds the watchdog at half its interval while the store is healthy; returns when cancelled.</summary>
     public async Task RunWatchdogAsync(IRegistryStore store, CancellationToken cancellationToken)
@@ -43,6 +84,7 @@ internal sealed partial class ServiceNotifications : IDisposable
         do
         {
             string? problem = await ProbeAsync(store).ConfigureAwait(false);
+            _healthy = problem is null;
             if (problem is null)
             {
                 _notifier.Watchdog();

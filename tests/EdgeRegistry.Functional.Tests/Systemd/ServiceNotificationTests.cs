@@ -71,4 +71,24 @@ public sealed class ServiceNotificationTests(ITestOutputHelper output)
         Assert.DoesNotContain("WATCHDOG=1", afterUnhealthy);
         Assert.NotNull(quiet);
     }
+
+    [Fact(Timeout = TestTimeouts.TestMs)]
+    public async Task Serve_StandAloneWhileServing_StatusRefreshedWithoutSyncing()
+    {
+        using var temp = new TempDirectory("notify-status");
+        using var socket = new NotifySocket(temp.Combine("notify.sock"));
+        var seen = new List<string>();
+        await using var server = await EdgeregServer.StartAsync(new EdgeregOptions(temp.Sub("root"))
+        {
+            Environment = new Dictionary<string, string> { ["NOTIFY_SOCKET"] = socket.Path },
+        }, output);
+        socket.WaitFor(m => m.StartsWith("READY=1", StringComparison.Ordinal), Wait, seen);
+
+        // A refresh of its own (not the READY datagram) within one interval (10 s) plus slack.
+        var refresh = socket.WaitFor(m => m.StartsWith("STATUS=serving", StringComparison.Ordinal), Wait + TimeSpan.FromSeconds(10), seen);
+
+        // The same listeners READY named (the status socket included); no syncing part without peers.
+        Assert.StartsWith($"STATUS=serving 0 repositories on http://{server.Host}", refresh.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("syncing", refresh.Message, StringComparison.Ordinal);
+    }
 }
