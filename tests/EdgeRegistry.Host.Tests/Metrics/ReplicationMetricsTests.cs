@@ -1,0 +1,98 @@
+using System.Net;
+using EdgeRegistry.Cli;
+using EdgeRegistry.Configuration;
+using EdgeRegistry.Hosting;
+using EdgeRegistry.Host.Tests.Status;
+using EdgeRegistry.Host.Tests.Support;
+using EdgeRegistry.Logging;
+using EdgeRegistry.Storage;
+using Microsoft.AspNetCore.Builder;
+using Serilog.Events;
+
+namespace EdgeRegistry.Host.Tests.Metrics;
+
+/// <summary>Two real in-process nodes of a three-member cluster (the third never starts), scraped on the second.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class ReplicationMetricsTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task Scrape_ImageOnPeer_BackgroundFetchCountedExactlyAndPeerStates()
+    {
+        int port = FreePort.Next();
+        var secret = _temp.File("cluster.secret");
+        File.WriteAllText(secret, new string('k', 64));
+        File.SetUnixFileMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        MemberEndpoint[] members = [new("127.0.0.1", port), new("127.0.0.2", port), new("127.0.0.3", port)];
+        var settingsA = NodeSettings("a", IPAddress.Parse("127.0.0.1"), port, members, secret);
+        var blobBytes = await StoreContent.PushImageAsync(RegistryStore.Open(settingsA.Root), "apps/metrics", "v1", "metrics");
+        await using var a = await StartAsync(settingsA);
+        await using var b = await StartAsync(NodeSettings("b", IPAddress.Parse("127.0.0.2"), port, members, secret));
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.2:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+
+        // Background convergence copies the image's two blobs (config and layer); the manifest is not counted as a blob.
+        MetricsExposition metrics;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        do
+        {
+            await Task.Delay(100);
+            using var response = await http.GetAsync("/metrics");
+            metrics = MetricsExposition.Parse(await response.Content.ReadAsStringAsync());
+        }
+        while ((metrics.Get("edgereg_replication_fetched_blobs_total") < 2 || metrics.Get("edgereg_replication_pending_blobs") > 0)
+            && DateTime.UtcNow < deadline);
+
+        var manifestBytes = RegistryStore.Open(settingsA.Root).GetManifest(Storage.Naming.RepositoryName.Parse("apps/metrics"), "v1")!.Content.Length;
+        Assert.Equal(2, metrics.Get("edgereg_replication_fetched_blobs_total"));
+        Assert.Equal(blobBytes - manifestBytes, metrics.Get("edgereg_replication_fetched_bytes_total"));
+        Assert.Equal(0, metrics.Get("edgereg_replication_pending_blobs"));
+        Assert.Equal(1, metrics.Get($"edgereg_peer_up{{peer=\"127.0.0.1:{port}\"}}"));
+        Assert.Equal(0, metrics.Get($"edgereg_peer_up{{peer=\"127.0.0.3:{port}\"}}"));
+        Assert.True(metrics.Get("""edgereg_http_requests_total{route="peer",method="GET",code="200"}""") > 0, metrics.Text);
+
+        // A tag no node has: one read-through miss, counted on the node that asked.
+        var before = metrics.Get("""edgereg_read_through_total{kind="manifest",outcome="miss"}""");
+        using (var missing = await http.GetAsync("/v2/apps/metrics/manifests/absent"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        }
+
+        using var last = await http.GetAsync("/metrics");
+        var after = MetricsExposition.Parse(await last.Content.ReadAsStringAsync());
+        Assert.Equal(before + 1, after.Get("""edgereg_read_through_total{kind="manifest",outcome="miss"}"""));
+    }
+
+    private ServeSettings NodeSettings(string name, IPAddress address, int port, IReadOnlyList<MemberEndpoint> members, string secret) => new()
+    {
+        AnonymousWrites = true,
+        Listen = [new ListenEndpoint(address, port)],
+        Root = Directory.CreateDirectory(_temp.File(name)).FullName,
+        CredentialsFile = _temp.File("no-credentials"),
+        LogLevel = LogEventLevel.Warning,
+        Members = members,
+        ClusterSecretFile = secret,
+    };
+
+    private static async Task<Running> StartAsync(ServeSettings settings)
+    {
+        var (replication, problem) = ClusterSetup.Resolve(settings);
+        Assert.Null(problem);
+        var app = RegistryHost.Build(settings, LoggingSetup.CreateLogger(LogEventLevel.Warning, ConsoleStyle.Plain), replication: replication);
+        RegistryHost.OpenStore(app);
+        await app.StartAsync();
+        return new Running(app);
+    }
+
+    private sealed class Running(WebApplication app) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await app.StopAsync(timeout.Token);
+            await app.DisposeAsync();
+        }
+    }
+}
