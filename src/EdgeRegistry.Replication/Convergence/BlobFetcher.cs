@@ -60,17 +60,7 @@ public sealed partial class BlobFetcher
         return task;
     }
 
-    /// <summary>
-    /// Registers a fetch that the caller performs itself (read-through tees a peer's response to the client
-    /// and the store); returns null when another fetch of the digest is already running.
-    /// </summary>
-    public TaskCompletionSource<bool>? TryLead(Digest digest)
-    {
-        var created = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        return _inFlight.TryAdd(digest, created.Task) ? created : null;
-    }
-
-    public void Finish(Digest digest, TaskCompletionSource<bool> lead, bool stored)
+    private void Finish(Digest digest, TaskCompletionSource<bool> lead, bool stored)
     {
         _inFlight.TryRemove(digest, out _);
         _urgent.TryRemove(digest, out _);
