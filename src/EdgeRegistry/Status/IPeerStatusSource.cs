@@ -1,3 +1,5 @@
+using EdgeRegistry.Replication.Peers;
+
 namespace EdgeRegistry.Status;
 
 /// <summary>
@@ -7,5 +9,5 @@ namespace EdgeRegistry.Status;
 internal interface IPeerStatusSource
 {
     /// <summary>The current view of every peer; must answer from memory, without a network round trip.</summary>
-    IReadOnlyList<PeerStatus> GetPeers();
+    IReadOnlyList<PeerReport> GetPeers();
 }

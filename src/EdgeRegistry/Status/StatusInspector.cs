@@ -1,3 +1,4 @@
+using EdgeRegistry.Replication.Peers;
 using EdgeRegistry.Systemd.DBus;
 using EdgeRegistry.Systemd.Units;
 
@@ -22,7 +23,7 @@ internal static class StatusInspector
         AgentReport agent;
         StoreStatus store;
         string storeReadFrom;
-        IReadOnlyList<PeerStatus> peers;
+        IReadOnlyList<PeerReport> peers;
         if (reading.Document is { } document)
         {
             agent = AgentReport.Up(targets.StatusSocket, document.Agent);

@@ -1,3 +1,4 @@
+using EdgeRegistry.Replication.Peers;
 namespace EdgeRegistry.Status;
 
 /// <summary>
@@ -11,7 +12,7 @@ internal sealed record StatusReport(
     AgentReport Agent,
     string StoreReadFrom,
     StoreStatus Store,
-    IReadOnlyList<PeerStatus> Peers,
+    IReadOnlyList<PeerReport> Peers,
     SystemdStatus Systemd)
 {
     public const int CurrentSchemaVersion = 1;

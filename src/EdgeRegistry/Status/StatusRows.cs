@@ -1,3 +1,4 @@
+using EdgeRegistry.Replication.Peers;
 using System.Globalization;
 
 namespace EdgeRegistry.Status;
@@ -10,7 +11,7 @@ namespace EdgeRegistry.Status;
 /// </summary>
 internal static class StatusRows
 {
-    public static IReadOnlyList<StatusRow> From(AgentReport agent, StoreStatus store, IReadOnlyList<PeerStatus> peers,
+    public static IReadOnlyList<StatusRow> From(AgentReport agent, StoreStatus store, IReadOnlyList<PeerReport> peers,
         SystemdStatus systemd, DateTimeOffset now)
     {
         var rows = new List<StatusRow> { AgentRow(agent), StoreRow(store) };
@@ -76,7 +77,7 @@ internal static class StatusRows
             : new StatusRow("store", store.LastError is null ? "ok" : "stale", store.LastError is null ? RowSeverity.Ok : RowSeverity.Warning, detail);
     }
 
-    private static StatusRow PeerRow(PeerStatus peer, DateTimeOffset now)
+    private static StatusRow PeerRow(PeerReport peer, DateTimeOffset now)
     {
         var concern = $"peer {peer.Member}";
         var difference = string.Create(CultureInfo.InvariantCulture,

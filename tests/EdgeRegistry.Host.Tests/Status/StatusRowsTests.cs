@@ -1,3 +1,4 @@
+using EdgeRegistry.Replication.Peers;
 using EdgeRegistry.Status;
 
 namespace EdgeRegistry.Host.Tests.Status;
@@ -21,7 +22,7 @@ public sealed class StatusRowsTests
     [Fact]
     public void From_EverythingAnswers_HealthyWithOneLinePerConcern()
     {
-        var peer = new PeerStatus("10.0.0.2:5000", true, 1.24, Now.AddSeconds(-3), 0, 0, 2, 12L << 20, Now.AddMinutes(-5), null);
+        var peer = new PeerReport("10.0.0.2:5000", true, 1.24, Now.AddSeconds(-3), 0, 0, 2, 12L << 20, Now.AddMinutes(-5), null);
 
         var rows = StatusRows.From(ReadyAgent, RoomyStore, [peer], ActiveUnits, Now);
 
@@ -36,7 +37,7 @@ public sealed class StatusRowsTests
     [Fact]
     public void From_PeerUnreachable_DegradedNamingThePeer()
     {
-        var peer = new PeerStatus("10.0.0.3:5000", false, null, Now.AddMinutes(-7), 3, 3L << 20, 0, 0, Now.AddHours(-1), "connection refused");
+        var peer = new PeerReport("10.0.0.3:5000", false, null, Now.AddMinutes(-7), 3, 3L << 20, 0, 0, Now.AddHours(-1), "connection refused");
 
         var rows = StatusRows.From(ReadyAgent, RoomyStore, [peer], ActiveUnits, Now);
 
