@@ -75,4 +75,19 @@ export EDGEREG_BINARY="$repo_root/out/edgereg"
 
 log "running dotnet test EdgeRegistry.sln -c Release (EDGEREG_BINARY=$EDGEREG_BINARY)"
 # A hang anywhere must not eat CI's budget: tests bound their own waits, this bounds the whole run.
-timeout --kill-after=60s 25m dotnet test EdgeRegistry.sln -c Release --logger "console;verbosity=normal"
+# The console output is kept so that, on failure, the end of the log (all CI shows) names every failed test
+# with its message instead of the last project's passing lines.
+mkdir -p out
+test_log="out/test-output.log"
+status=0
+timeout --kill-after=60s 25m dotnet test EdgeRegistry.sln -c Release --logger "console;verbosity=normal" 2>&1 \
+  | tee "$test_log" || status=$?
+if ((status != 0)); then
+  log "tests failed (exit $status); the failures, repeated from $test_log:"
+  # A failure block starts at "  Failed <test>" and runs until the next test's result line; cap each block.
+  awk '/^ *Failed [A-Za-z_]/ { inblock = 1; lines = 0 }
+       /^ *(Passed|Skipped) [A-Za-z_]/ { inblock = 0 }
+       inblock && lines < 40 { print; lines++ }' "$test_log" >&2
+  grep -E '^(Failed!|Passed!)|Total tests|Failed:|error ' "$test_log" | tail -n 40 >&2 || true
+  exit "$status"
+fi
