@@ -102,10 +102,14 @@ public sealed class GracefulShutdownTests : IDisposable
         }
     }
 
-    /// <summary>True once a fresh connection is refused; bounded to 25 tries over about 5 seconds.</summary>
+    /// <summary>
+    /// True once a fresh connection is refused; bounded to 25 tries within about 10 seconds. A connection that is
+    /// accepted but never answered is not a refusal: the client's timeout (TaskCanceledException) just tries again.
+    /// </summary>
     private static async Task<bool> RefusesNewConnectionAsync(Uri baseAddress)
     {
-        for (var attempt = 0; attempt < 25; attempt++)
+        var deadline = Stopwatch.StartNew();
+        for (var attempt = 0; attempt < 25 && deadline.Elapsed < TimeSpan.FromSeconds(10); attempt++)
         {
             using var fresh = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(2) };
             try
@@ -116,6 +120,9 @@ public sealed class GracefulShutdownTests : IDisposable
             {
                 return true;
             }
+            catch (TaskCanceledException)
+            {
+            }
 
             await Task.Delay(200);
         }
@@ -123,17 +130,21 @@ public sealed class GracefulShutdownTests : IDisposable
         return false;
     }
 
-    /// <summary>Polls <c>/v2/</c> until the server answers; bounded to 50 tries over about 10 seconds.</summary>
+    /// <summary>
+    /// Polls <c>/v2/</c> until the server answers; bounded to 100 tries within 30 seconds, which a server started
+    /// under the JIT on a loaded two-core CI machine needs. Slow answers (client timeouts) are retried too.
+    /// </summary>
     private static async Task<HttpStatusCode?> WaitForApiAsync(HttpClient http, Task<int> serving)
     {
-        for (var attempt = 0; attempt < 50 && !serving.IsCompleted; attempt++)
+        var deadline = Stopwatch.StartNew();
+        for (var attempt = 0; attempt < 100 && !serving.IsCompleted && deadline.Elapsed < TimeSpan.FromSeconds(30); attempt++)
         {
             try
             {
                 using var response = await http.GetAsync("/v2/");
                 return response.StatusCode;
             }
-            catch (HttpRequestException)
+            catch (Exception failure) when (failure is HttpRequestException or TaskCanceledException)
             {
                 await Task.Delay(200);
             }
