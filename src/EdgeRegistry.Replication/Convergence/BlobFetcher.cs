@@ -73,6 +73,14 @@ public sealed partial class BlobFetcher
         bool stored = false;
         try
         {
+            // A fetch of the same digest may have committed between FetchAsync's check and this flight's start
+            // (it left _inFlight just before we entered): copying it again would waste a transfer.
+            if (_store.BlobLength(digest) is not null)
+            {
+                _store.MountBlob(repository, digest, from: null);
+                stored = true;
+                return;
+            }
             foreach (var peer in Candidates(digest))
             {
                 if (await TryFromAsync(peer, digest, repository, throttled, cancellationToken).ConfigureAwait(false))

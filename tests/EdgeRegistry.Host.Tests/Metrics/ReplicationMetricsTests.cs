@@ -35,9 +35,10 @@ public sealed class ReplicationMetricsTests : IDisposable
 
         // Background convergence copies the image's two blobs (config and layer); the manifest is not counted as a blob.
         MetricsExposition metrics;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         // The peer gauge is part of the wait too: on a loaded CI machine one probe of A can time out and mark it
         // down for a back-off period, a true state the gauge must show, but not the one this test is about.
+        // Likewise A's first probe of B can come before B listens; B counts A's peer calls only once A retries.
         do
         {
             await Task.Delay(100);
@@ -45,7 +46,8 @@ public sealed class ReplicationMetricsTests : IDisposable
             metrics = MetricsExposition.Parse(await response.Content.ReadAsStringAsync());
         }
         while ((metrics.Get("edgereg_replication_fetched_blobs_total") < 2 || metrics.Get("edgereg_replication_pending_blobs") > 0
-                || metrics.Get($"edgereg_peer_up{{peer=\"127.0.0.1:{port}\"}}") < 1)
+                || metrics.Get($"edgereg_peer_up{{peer=\"127.0.0.1:{port}\"}}") < 1
+                || metrics.Get(PeerApiAnswered) < 1)
             && DateTime.UtcNow < deadline);
 
         var manifestBytes = RegistryStore.Open(settingsA.Root).GetManifest(Storage.Naming.RepositoryName.Parse("apps/metrics"), "v1")!.Content.Length;
@@ -54,7 +56,7 @@ public sealed class ReplicationMetricsTests : IDisposable
         Assert.Equal(0, metrics.Get("edgereg_replication_pending_blobs"));
         Assert.Equal(1, metrics.Get($"edgereg_peer_up{{peer=\"127.0.0.1:{port}\"}}"));
         Assert.Equal(0, metrics.Get($"edgereg_peer_up{{peer=\"127.0.0.3:{port}\"}}"));
-        Assert.True(metrics.Get("""edgereg_http_requests_total{route="peer",method="GET",code="200"}""") > 0, metrics.Text);
+        Assert.True(metrics.Get(PeerApiAnswered) > 0, metrics.Text);
 
         // A tag no node has: one read-through miss, counted on the node that asked.
         var before = metrics.Get("""edgereg_read_through_total{kind="manifest",outcome="miss"}""");
@@ -67,6 +69,8 @@ public sealed class ReplicationMetricsTests : IDisposable
         var after = MetricsExposition.Parse(await last.Content.ReadAsStringAsync());
         Assert.Equal(before + 1, after.Get("""edgereg_read_through_total{kind="manifest",outcome="miss"}"""));
     }
+
+    private const string PeerApiAnswered = """edgereg_http_requests_total{route="peer",method="GET",code="200"}""";
 
     private ServeSettings NodeSettings(string name, IPAddress address, int port, IReadOnlyList<MemberEndpoint> members, string secret) => new()
     {
