@@ -1,3 +1,4 @@
+using EdgeRegistry.Storage.Digests;
 using Microsoft.Win32.SafeHandles;
 
 namespace EdgeRegistry.Storage.Durability;
@@ -5,7 +6,7 @@ namespace EdgeRegistry.Storage.Durability;
 /// <summary>
 /// Appends with O_DIRECT from a ring of page-aligned 1 MiB chunks. Direct writes skip the page cache: no kernel
 /// copy, no gigabytes of dirty pages for the final fsync to flush, flat memory however big the blob. While one
-/// chunk is written on the thread pool the caller fills and hashes the next, so receive, hash and disk overlap.
+/// chunk is hashed and written on the thread pool the caller fills the next, so receive, hash and disk overlap.
 /// Only whole 4 KiB blocks at 4 KiB offsets go direct; the unaligned head of a resumed upload and the final
 /// partial block go through the page cache (the caller's fsync covers both). A file system that refuses
 /// O_DIRECT — at fcntl, or only at the first write — gets every byte through the page cache instead.
@@ -67,6 +68,8 @@ internal sealed class DirectFileAppender : IFileAppender
     /// <summary>Whether writes still go direct (false after a refusal); for tests and diagnostics.</summary>
     public bool IsDirect => _directAllowed;
 
+    public ContentHasher? Hasher { get; set; }
+
     public Memory<byte> Buffer
     {
         get
@@ -86,9 +89,11 @@ internal sealed class DirectFileAppender : IFileAppender
         long offset = Length;
         Length += count;
         var previous = _lastWrite;
+        var hasher = Hasher;
         _lastWrite = _chunkWrites[_current] = Task.Run(async () =>
         {
             await previous.ConfigureAwait(false);
+            hasher?.Append(chunk.GetSpan()[..count]);
             WriteChunk(chunk, count, offset);
         }, CancellationToken.None);
         _current = (_current + 1) % Ring;

@@ -1,3 +1,5 @@
+using EdgeRegistry.Storage.Digests;
+
 namespace EdgeRegistry.Storage.Durability;
 
 /// <summary>
@@ -12,6 +14,13 @@ public interface IFileAppender : IAsyncDisposable
 
     /// <summary>Where the next handed-over byte lands: the file's length when opened plus every byte handed over since.</summary>
     long Length { get; }
+
+    /// <summary>
+    /// When set, every handed-over byte is appended to this hash, in file order, from the same buffer the write
+    /// reads — on the write's thread, so hashing overlaps with the caller filling the next buffer. Read it only
+    /// after <see cref="CompleteWritesAsync"/> (or <see cref="TruncateAsync"/>) returned.
+    /// </summary>
+    ContentHasher? Hasher { get; set; }
 
     /// <summary>The space to fill before the next <see cref="WriteAsync"/>; never empty, may be shorter than a full chunk.</summary>
     Memory<byte> Buffer { get; }

@@ -1,3 +1,5 @@
+using EdgeRegistry.Storage.Digests;
+
 namespace EdgeRegistry.Storage.Durability;
 
 /// <summary>
@@ -27,6 +29,8 @@ internal sealed class StreamFileAppender : IFileAppender
 
     public long Length { get; private set; }
 
+    public ContentHasher? Hasher { get; set; }
+
     public Memory<byte> Buffer => _buffer ??= new byte[BufferBytes];
 
     public async ValueTask WriteAsync(int count, CancellationToken cancellationToken)
@@ -34,6 +38,7 @@ internal sealed class StreamFileAppender : IFileAppender
         if (count <= 0) return;
         long offset = Length;
         Length += count;
+        Hasher?.Append(_buffer.AsSpan(0, count));
         _stream.Position = offset;
         await _stream.WriteAsync(_buffer.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
     }

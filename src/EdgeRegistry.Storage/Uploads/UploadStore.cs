@@ -159,8 +159,8 @@ internal sealed class UploadStore
 
     /// <summary>
     /// The one write path of every upload request (PATCH chunk, PUT with a final chunk, single-request POST):
-    /// the body is copied from the request pipe straight into the appender's chunk, hashed there once when the
-    /// chunk is full and handed to the file while the next chunk fills. On any failure the upload is cut back to
+    /// the body is copied from the request pipe straight into the appender's chunk, which is hashed there once
+    /// and written to the file while the next chunk fills. On any failure the upload is cut back to
     /// where this request started.
     /// </summary>
     private async Task<long> AppendLockedAsync(RepositoryName repository, string uploadId, UploadSession session,
@@ -177,7 +177,8 @@ internal sealed class UploadStore
         try
         {
             EnsureHasher(session, data, start, algorithm);
-            long written = await CopyBodyAsync(body, appender, session.Hasher!, expectedLength, cancellationToken).ConfigureAwait(false);
+            appender.Hasher = session.Hasher;
+            long written = await CopyBodyAsync(body, appender, expectedLength, cancellationToken).ConfigureAwait(false);
             await appender.CompleteWritesAsync().ConfigureAwait(false);
             if (expectedLength is long declared && declared != written)
             {
@@ -190,15 +191,22 @@ internal sealed class UploadStore
         catch
         {
             // Leave the upload exactly as it was before this request: a failed or partial chunk must not
-            // shift where the next chunk starts, and the running hash no longer matches the file.
-            session.Invalidate();
-            await TryTruncateAsync(appender, start).ConfigureAwait(false);
+            // shift where the next chunk starts, and the running hash no longer matches the file. The hash is
+            // dropped only after the truncate has waited for the writes in flight, which still append to it.
+            try
+            {
+                await TryTruncateAsync(appender, start).ConfigureAwait(false);
+            }
+            finally
+            {
+                session.Invalidate();
+            }
             throw;
         }
     }
 
-    private static async Task<long> CopyBodyAsync(PipeReader body, IFileAppender appender, ContentHasher hasher,
-        long? expectedLength, CancellationToken cancellationToken)
+    private static async Task<long> CopyBodyAsync(PipeReader body, IFileAppender appender, long? expectedLength,
+        CancellationToken cancellationToken)
     {
         long written = 0;
         var chunk = appender.Buffer;
@@ -218,7 +226,7 @@ internal sealed class UploadStore
                     remaining = remaining[take..];
                     if (filled == chunk.Length)
                     {
-                        written += await WriteChunkAsync(appender, hasher, chunk, filled, written, expectedLength, cancellationToken).ConfigureAwait(false);
+                        written += await WriteChunkAsync(appender, filled, written, expectedLength, cancellationToken).ConfigureAwait(false);
                         chunk = appender.Buffer;
                         filled = 0;
                     }
@@ -229,20 +237,20 @@ internal sealed class UploadStore
         }
         if (filled > 0)
         {
-            written += await WriteChunkAsync(appender, hasher, chunk, filled, written, expectedLength, cancellationToken).ConfigureAwait(false);
+            written += await WriteChunkAsync(appender, filled, written, expectedLength, cancellationToken).ConfigureAwait(false);
         }
         return written;
     }
 
-    private static async ValueTask<int> WriteChunkAsync(IFileAppender appender, ContentHasher hasher, Memory<byte> chunk, int count,
-        long writtenSoFar, long? expectedLength, CancellationToken cancellationToken)
+    private static async ValueTask<int> WriteChunkAsync(IFileAppender appender, int count, long writtenSoFar, long? expectedLength,
+        CancellationToken cancellationToken)
     {
         if (expectedLength is long declared && writtenSoFar + count > declared)
         {
             throw new StoreException(StoreError.UploadInvalid, $"the request body is longer than its declared {declared} bytes");
         }
-        // Hashed once, in the buffer the disk write reads from: no second pass and no copy.
-        hasher.Append(chunk.Span[..count]);
+        // The appender hashes the chunk in the buffer the disk write reads from: one pass, no copy, and off
+        // this thread, which goes on receiving the next chunk meanwhile.
         await appender.WriteAsync(count, cancellationToken).ConfigureAwait(false);
         return count;
     }

@@ -1,3 +1,4 @@
+using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Durability;
 using EdgeRegistry.Storage.Tests.Support;
 
@@ -42,21 +43,24 @@ public sealed class FileAppenderTests : IDisposable
     [InlineData(4096, 1)]
     [InlineData(4095, 1)]
     [InlineData(7, 4096)]
-    public async Task DirectAppender_AlignedAndUnalignedStarts_FileHoldsOldBytesThenNewBytes(int existingLength, int appendLength)
+    public async Task DirectAppender_AlignedAndUnalignedStarts_FileHoldsOldBytesThenNewBytesAndHashCoversThem(int existingLength, int appendLength)
     {
         byte[] existing = TestContent.Bytes(existingLength, 1);
         byte[] content = TestContent.Bytes(appendLength, 2);
         string path = NewFile(existing);
+        using var hasher = new ContentHasher(DigestAlgorithm.Sha256);
 
         await using (var appender = DirectFileAppender.TryOpen(path))
         {
             Assert.NotNull(appender); // the test machine's disk (ext4) takes O_DIRECT
             Assert.Equal(existingLength, appender.Length);
+            appender.Hasher = hasher;
             await AppendAllAsync(appender, content);
             Assert.Equal(existingLength + appendLength, appender.Length);
             Assert.True(appender.IsDirect);
         }
 
+        Assert.Equal(TestContent.Sha256(content), hasher.Current());
         Assert.Equal([.. existing, .. content], File.ReadAllBytes(path));
     }
 
@@ -141,12 +145,15 @@ public sealed class FileAppenderTests : IDisposable
         File.WriteAllBytes(path, existing);
 
         Assert.Null(DirectFileAppender.TryOpen(path));
+        using var hasher = new ContentHasher(DigestAlgorithm.Sha512);
         await using (var appender = PosixFileSync.Instance.CreateAppender(path))
         {
             Assert.IsType<StreamFileAppender>(appender);
+            appender.Hasher = hasher;
             await AppendAllAsync(appender, content);
         }
 
+        Assert.Equal(TestContent.Sha512(content), hasher.Current());
         Assert.Equal([.. existing, .. content], File.ReadAllBytes(path));
     }
 }

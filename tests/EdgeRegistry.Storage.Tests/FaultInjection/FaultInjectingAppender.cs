@@ -1,3 +1,4 @@
+using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Durability;
 
 namespace EdgeRegistry.Storage.Tests.FaultInjection;
@@ -22,6 +23,12 @@ internal sealed class FaultInjectingAppender : IFileAppender
     public string Path => Inner.Path;
 
     public long Length => Inner.Length;
+
+    public ContentHasher? Hasher
+    {
+        get => Inner.Hasher;
+        set => Inner.Hasher = value;
+    }
 
     public Memory<byte> Buffer => Inner.Buffer;
 
