@@ -6,7 +6,8 @@ namespace EdgeRegistry.Storage.Durability;
 /// <summary>
 /// Appends with O_DIRECT from a ring of page-aligned 1 MiB chunks. Direct writes skip the page cache: no kernel
 /// copy, no gigabytes of dirty pages for the final fsync to flush, flat memory however big the blob. While one
-/// chunk is hashed and written on the thread pool the caller fills the next, so receive, hash and disk overlap.
+/// chunk is hashed and another written on the thread pool, the caller fills the next: receive, hash and disk
+/// overlap.
 /// Only whole 4 KiB blocks at 4 KiB offsets go direct; the unaligned head of a resumed upload and the final
 /// partial block go through the page cache (the caller's fsync covers both). A file system that refuses
 /// O_DIRECT — at fcntl, or only at the first write — gets every byte through the page cache instead.
@@ -21,10 +22,12 @@ internal sealed class DirectFileAppender : IFileAppender
     private readonly int _fd;
     private readonly Func<long, int>? _directWriteFault;
     private readonly AlignedChunk?[] _chunks = new AlignedChunk?[Ring];
-    /// <summary>Per chunk: the write that must finish before the chunk may be filled again.</summary>
-    private readonly Task[] _chunkWrites = [Task.CompletedTask, Task.CompletedTask, Task.CompletedTask];
+    /// <summary>Per chunk: its hash and its write, which must both finish before the chunk may be filled again.</summary>
+    private readonly Task[] _chunkBusy = [Task.CompletedTask, Task.CompletedTask, Task.CompletedTask];
     /// <summary>The last write handed over; each write waits for the one before, so the file grows in order.</summary>
     private Task _lastWrite = Task.CompletedTask;
+    /// <summary>The last hash handed over; hashes form their own ordered chain, running alongside the writes.</summary>
+    private Task _lastHash = Task.CompletedTask;
     private int _current;
     /// <summary>Whether O_DIRECT is set on the descriptor now (touched only by the ordered write chain).</summary>
     private bool _directSet;
@@ -88,21 +91,31 @@ internal sealed class DirectFileAppender : IFileAppender
         var chunk = _chunks[_current] ?? throw new InvalidOperationException("WriteAsync before Buffer was filled");
         long offset = Length;
         Length += count;
-        var previous = _lastWrite;
-        var hasher = Hasher;
-        _lastWrite = _chunkWrites[_current] = Task.Run(async () =>
+        // Hash (CPU) and write (disk) of a chunk run at the same time, each in file order after its predecessor,
+        // while the caller receives into the next chunk: the slowest of the three sets the pace, not their sum.
+        var previousWrite = _lastWrite;
+        _lastWrite = Task.Run(async () =>
         {
-            await previous.ConfigureAwait(false);
-            hasher?.Append(chunk.GetSpan()[..count]);
+            await previousWrite.ConfigureAwait(false);
             WriteChunk(chunk, count, offset);
         }, CancellationToken.None);
+        if (Hasher is { } hasher)
+        {
+            var previousHash = _lastHash;
+            _lastHash = Task.Run(async () =>
+            {
+                await previousHash.ConfigureAwait(false);
+                hasher.Append(chunk.GetSpan()[..count]);
+            }, CancellationToken.None);
+        }
+        _chunkBusy[_current] = Task.WhenAll(_lastWrite, _lastHash);
         _current = (_current + 1) % Ring;
-        // The next chunk is free once its previous write is done; a failed write surfaces here.
-        await _chunkWrites[_current].WaitAsync(cancellationToken).ConfigureAwait(false);
+        // The next chunk is free once its previous hash and write are done; a failed write surfaces here.
+        await _chunkBusy[_current].WaitAsync(cancellationToken).ConfigureAwait(false);
         if (_lastWrite.IsFaulted) await _lastWrite.ConfigureAwait(false);
     }
 
-    public async ValueTask CompleteWritesAsync() => await _lastWrite.ConfigureAwait(false);
+    public async ValueTask CompleteWritesAsync() => await Task.WhenAll(_lastWrite, _lastHash).ConfigureAwait(false);
 
     public async ValueTask TruncateAsync(long length)
     {
@@ -168,16 +181,16 @@ internal sealed class DirectFileAppender : IFileAppender
 
     private async Task WaitForWritesAsync()
     {
-        foreach (var write in _chunkWrites)
+        foreach (var busy in _chunkBusy)
         {
-            try { await write.ConfigureAwait(false); }
+            try { await busy.ConfigureAwait(false); }
             catch (Exception) { /* reported by CompleteWritesAsync or WriteAsync; here only the wait matters */ }
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        // The thread pool may still be writing from a chunk: free nothing before every write has finished.
+        // The thread pool may still be hashing or writing from a chunk: free nothing before all of that finished.
         await WaitForWritesAsync().ConfigureAwait(false);
         foreach (var chunk in _chunks) ((IDisposable?)chunk)?.Dispose();
         _handle.Dispose();
