@@ -2,7 +2,7 @@
 # The benchmark of issue 6: edgereg vs CNCF Distribution 2.8.2 vs nginx (sendfile), on loopback, one run.
 #
 #   tests/bench/run.sh [--edgereg BINARY] [--seconds N] [--results FILE] [--keep]
-#                      [--no-peer | --only-peer] [--converge-gib N]
+#                      [--no-peer | --only-peer] [--converge-gib N] [--rows GROUPS]
 #
 #   --edgereg BINARY  the published AOT edgereg to measure (default: build one into a private directory
 #                     with packaging/build-binary.sh)
@@ -12,6 +12,8 @@
 #   --no-peer         skip the replication rows (three edgereg members on 127.0.0.1/.2/.3)
 #   --only-peer       run only the replication rows
 #   --converge-gib N  GiB a wiped member re-converges in the replication rows (default 1)
+#   --rows GROUPS     only these single-node row groups, comma-separated, from manifest,head,blob,skopeo,
+#                     upload,bigupload,startup (default all; e.g. --rows upload,bigupload --no-peer)
 # Installs wrk, hey, nginx and docker-registry with apt-get when missing. Binds 127.0.0.1-3 only; every
 # server it starts is stopped on exit, error or signal.
 set -euo pipefail
@@ -23,9 +25,9 @@ pass=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --edgereg) edgereg="$2"; shift 2 ;;
-    --seconds|--results|--converge-gib) pass+=("$1" "$2"); shift 2 ;;
+    --seconds|--results|--converge-gib|--rows) pass+=("$1" "$2"); shift 2 ;;
     --keep|--no-peer|--only-peer) pass+=("$1"); shift ;;
-    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done

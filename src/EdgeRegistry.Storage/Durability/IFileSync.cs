@@ -1,8 +1,9 @@
 namespace EdgeRegistry.Storage.Durability;
 
 /// <summary>
-/// The one durability seam that <see cref="System.IO.Abstractions.IFileSystem"/> lacks: forcing file data
-/// and directory entries to stable storage. Tests substitute an implementation that fails on demand.
+/// The durability seams that <see cref="System.IO.Abstractions.IFileSystem"/> lacks: forcing file data and
+/// directory entries to stable storage, and appending to a file outside the page cache where the file system
+/// allows it. Tests substitute an implementation that fails on demand.
 /// </summary>
 public interface IFileSync
 {
@@ -11,4 +12,7 @@ public interface IFileSync
 
     /// <summary>fsync(2) of a directory, making renames and creations inside it durable.</summary>
     void FlushDirectory(string path);
+
+    /// <summary>Opens the existing file at <paramref name="path"/> for appending at its end.</summary>
+    IFileAppender CreateAppender(string path);
 }

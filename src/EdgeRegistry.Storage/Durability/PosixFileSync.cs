@@ -4,7 +4,8 @@ namespace EdgeRegistry.Storage.Durability;
 
 /// <summary>
 /// fsync for files (FileStream.Flush(true)) and directories (open O_RDONLY|O_DIRECTORY + fsync through libc,
-/// because .NET cannot open a directory as a file). On non-Unix systems directory sync is a no-op.
+/// because .NET cannot open a directory as a file). On non-Unix systems directory sync is a no-op. Appends
+/// go through O_DIRECT where the file system allows it (<see cref="DirectFileAppender"/>).
 /// </summary>
 public sealed partial class PosixFileSync : IFileSync
 {
@@ -19,6 +20,10 @@ public sealed partial class PosixFileSync : IFileSync
         if (stream is FileStream fs) fs.Flush(flushToDisk: true);
         else stream.Flush();
     }
+
+    /// <summary>Direct I/O where the file system takes it, the page cache otherwise.</summary>
+    public IFileAppender CreateAppender(string path) =>
+        (IFileAppender?)DirectFileAppender.TryOpen(path) ?? StreamFileAppender.Open(path);
 
     public void FlushDirectory(string path)
     {

@@ -14,16 +14,14 @@ namespace EdgeRegistry.Storage.Uploads;
 
 /// <summary>
 /// Blob uploads in Distribution's layout (<c>_uploads/&lt;uuid&gt;/data</c> + <c>startedat</c>). Data is appended
-/// straight to the upload's file while a sha256 runs over it; completion verifies the digest, fsyncs and renames
+/// straight to the upload's file (through an <see cref="IFileAppender"/>: O_DIRECT where possible) while a hash
+/// runs over it; completion verifies the digest, fsyncs and renames
 /// the file into the blob store, so a blob is never copied a second time and never visible before it is whole.
 /// </summary>
 internal sealed class UploadStore
 {
-    /// <summary>
-    /// Bytes gathered from the request pipe before each write: large enough that a 2 GiB upload costs a few
-    /// thousand write(2) calls, small enough that many concurrent uploads stay within tens of MB.
-    /// </summary>
-    private const int WriteChunkBytes = 1024 * 1024;
+    /// <summary>Read size when an upload's file must be rehashed (restart, failed request, another algorithm).</summary>
+    private const int HashReadBytes = 1024 * 1024;
 
     private readonly IFileSystem _fs;
     private readonly IFileSync _sync;
@@ -68,7 +66,8 @@ internal sealed class UploadStore
         var session = await EnterAsync(repository, uploadId, cancellationToken).ConfigureAwait(false);
         try
         {
-            long length = await AppendLockedAsync(repository, uploadId, session, body, expectedOffset, expectedLength, cancellationToken).ConfigureAwait(false);
+            long length = await AppendLockedAsync(repository, uploadId, session, body, expectedOffset, expectedLength,
+                DigestAlgorithm.Sha256, cancellationToken).ConfigureAwait(false);
             return new UploadStatus(uploadId, length, ReadStartedAt(repository, uploadId) ?? _time.GetUtcNow());
         }
         finally
@@ -85,7 +84,8 @@ internal sealed class UploadStore
         {
             if (finalChunk is not null)
             {
-                await AppendLockedAsync(repository, uploadId, session, finalChunk, expectedOffset, expectedLength, cancellationToken).ConfigureAwait(false);
+                await AppendLockedAsync(repository, uploadId, session, finalChunk, expectedOffset, expectedLength,
+                    expected.Algorithm, cancellationToken).ConfigureAwait(false);
             }
             return Commit(repository, uploadId, session, expected);
         }
@@ -134,9 +134,9 @@ internal sealed class UploadStore
         using (var stream = _fs.FileStream.Create(data, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, bufferSize: 1))
         {
             length = stream.Length;
-            if (expected.Algorithm == DigestAlgorithm.Sha256 && session.Hasher is not null && session.HashedLength == length)
+            if (session.Hasher is { } hasher && hasher.Algorithm == expected.Algorithm && session.HashedLength == length)
             {
-                actual = session.Hasher.Current();
+                actual = hasher.Current();
             }
             else
             {
@@ -157,92 +157,119 @@ internal sealed class UploadStore
         return new BlobInfo(expected, length);
     }
 
+    /// <summary>
+    /// The one write path of every upload request (PATCH chunk, PUT with a final chunk, single-request POST):
+    /// the body is copied from the request pipe straight into the appender's chunk, which is hashed there once
+    /// and written to the file while the next chunk fills. On any failure the upload is cut back to
+    /// where this request started.
+    /// </summary>
     private async Task<long> AppendLockedAsync(RepositoryName repository, string uploadId, UploadSession session,
-        PipeReader body, long? expectedOffset, long? expectedLength, CancellationToken cancellationToken)
+        PipeReader body, long? expectedOffset, long? expectedLength, DigestAlgorithm algorithm, CancellationToken cancellationToken)
     {
         string data = _paths.UploadData(repository, uploadId);
-        await using var stream = _fs.FileStream.Create(data, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, bufferSize: 1);
-        long start = stream.Length;
+        await using var appender = _sync.CreateAppender(data);
+        long start = appender.Length;
         if (expectedOffset is long offset && offset != start)
         {
             throw new StoreException(StoreError.UploadOutOfOrder,
                 $"the chunk starts at byte {offset} but the upload holds {start} bytes") { Detail = start.ToString(CultureInfo.InvariantCulture) };
         }
-        EnsureHasher(session, stream, start);
-        stream.Position = start;
-
-        long written = 0;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(WriteChunkBytes);
         try
         {
-            int filled = 0;
-            while (true)
-            {
-                var result = await body.ReadAsync(cancellationToken).ConfigureAwait(false);
-                var sequence = result.Buffer;
-                foreach (var segment in sequence)
-                {
-                    var remaining = segment;
-                    while (!remaining.IsEmpty)
-                    {
-                        int take = Math.Min(remaining.Length, WriteChunkBytes - filled);
-                        remaining.Span[..take].CopyTo(buffer.AsSpan(filled));
-                        filled += take;
-                        remaining = remaining[take..];
-                        if (filled == WriteChunkBytes)
-                        {
-                            written += await FlushChunkAsync(session, stream, buffer, filled, written, expectedLength, cancellationToken).ConfigureAwait(false);
-                            filled = 0;
-                        }
-                    }
-                }
-                body.AdvanceTo(sequence.End);
-                if (result.IsCompleted || result.IsCanceled) break;
-            }
-            if (filled > 0)
-            {
-                written += await FlushChunkAsync(session, stream, buffer, filled, written, expectedLength, cancellationToken).ConfigureAwait(false);
-            }
+            EnsureHasher(session, data, start, algorithm);
+            appender.Hasher = session.Hasher;
+            long written = await CopyBodyAsync(body, appender, expectedLength, cancellationToken).ConfigureAwait(false);
+            await appender.CompleteWritesAsync().ConfigureAwait(false);
             if (expectedLength is long declared && declared != written)
             {
                 throw new StoreException(StoreError.UploadInvalid,
                     $"the request declared {declared} bytes but its body held {written}");
             }
+            session.HashedLength = start + written;
             return start + written;
         }
         catch
         {
             // Leave the upload exactly as it was before this request: a failed or partial chunk must not
-            // shift where the next chunk starts, and the running hash no longer matches the file.
-            session.Invalidate();
-            TryTruncate(stream, start);
+            // shift where the next chunk starts, and the running hash no longer matches the file. The hash is
+            // dropped only after the truncate has waited for the writes in flight, which still append to it.
+            try
+            {
+                await TryTruncateAsync(appender, start).ConfigureAwait(false);
+            }
+            finally
+            {
+                session.Invalidate();
+            }
             throw;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    private static async ValueTask<int> FlushChunkAsync(UploadSession session, Stream stream, byte[] buffer, int count,
-        long writtenSoFar, long? expectedLength, CancellationToken cancellationToken)
+    private static async Task<long> CopyBodyAsync(PipeReader body, IFileAppender appender, long? expectedLength,
+        CancellationToken cancellationToken)
+    {
+        long written = 0;
+        var chunk = appender.Buffer;
+        int filled = 0;
+        while (true)
+        {
+            var result = await body.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var sequence = result.Buffer;
+            foreach (var segment in sequence)
+            {
+                var remaining = segment;
+                while (!remaining.IsEmpty)
+                {
+                    int take = Math.Min(remaining.Length, chunk.Length - filled);
+                    remaining.Span[..take].CopyTo(chunk.Span[filled..]);
+                    filled += take;
+                    remaining = remaining[take..];
+                    if (filled == chunk.Length)
+                    {
+                        written += await WriteChunkAsync(appender, filled, written, expectedLength, cancellationToken).ConfigureAwait(false);
+                        chunk = appender.Buffer;
+                        filled = 0;
+                    }
+                }
+            }
+            body.AdvanceTo(sequence.End);
+            if (result.IsCompleted || result.IsCanceled) break;
+        }
+        if (filled > 0)
+        {
+            written += await WriteChunkAsync(appender, filled, written, expectedLength, cancellationToken).ConfigureAwait(false);
+        }
+        return written;
+    }
+
+    private static async ValueTask<int> WriteChunkAsync(IFileAppender appender, int count, long writtenSoFar, long? expectedLength,
+        CancellationToken cancellationToken)
     {
         if (expectedLength is long declared && writtenSoFar + count > declared)
         {
             throw new StoreException(StoreError.UploadInvalid, $"the request body is longer than its declared {declared} bytes");
         }
-        session.Hasher!.Append(buffer.AsSpan(0, count));
-        await stream.WriteAsync(buffer.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
-        session.HashedLength += count;
+        // The appender hashes the chunk in the buffer the disk write reads from: one pass, no copy, and off
+        // this thread, which goes on receiving the next chunk meanwhile.
+        await appender.WriteAsync(count, cancellationToken).ConfigureAwait(false);
         return count;
     }
 
-    private static void EnsureHasher(UploadSession session, Stream stream, long length)
+    /// <summary>
+    /// Makes the session's running hash cover the first <paramref name="length"/> bytes. A fresh upload hashes
+    /// with the algorithm the caller expects (a single-request sha512 push needs no second pass); an upload whose
+    /// hash was lost (restart, failed request) is rehashed from its file.
+    /// </summary>
+    private void EnsureHasher(UploadSession session, string data, long length, DigestAlgorithm algorithm)
     {
         if (session.Hasher is not null && session.HashedLength == length) return;
         session.Invalidate();
-        var hasher = new ContentHasher(DigestAlgorithm.Sha256);
-        HashInto(hasher, stream, length);
+        var hasher = new ContentHasher(algorithm);
+        if (length > 0)
+        {
+            using var stream = _fs.FileStream.Create(data, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
+            HashInto(hasher, stream, length);
+        }
         session.Hasher = hasher;
         session.HashedLength = length;
     }
@@ -256,7 +283,7 @@ internal sealed class UploadStore
 
     private static void HashInto(ContentHasher hasher, Stream stream, long length)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(WriteChunkBytes);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(HashReadBytes);
         try
         {
             stream.Position = 0;
@@ -275,9 +302,9 @@ internal sealed class UploadStore
         }
     }
 
-    private static void TryTruncate(Stream stream, long length)
+    private static async ValueTask TryTruncateAsync(IFileAppender appender, long length)
     {
-        try { stream.SetLength(length); }
+        try { await appender.TruncateAsync(length).ConfigureAwait(false); }
         catch (IOException) { }
         catch (ObjectDisposedException) { }
     }

@@ -220,6 +220,53 @@ public class UploadEndpointTests
         Assert.Empty(server.StoredFiles());
     }
 
+    /// <summary>Chunks of several MiB resumed at offsets off the 4 KiB grid: the direct-I/O path's head, body and tail.</summary>
+    [Fact]
+    public async Task Patch_MultiMiBChunksAtUnalignedOffsets_201AndByteIdentical()
+    {
+        await using var server = await RegistryServer.StartAsync();
+        byte[] content = RegistryServer.RandomBytes(7 * 1024 * 1024 + 4321);
+        string digest = RegistryServer.Sha256(content);
+        string location = await StartAsync(server, "big/chunks");
+        int[] ends = [1001, 3 * 1024 * 1024 + 17, 6 * 1024 * 1024];
+        int start = 0;
+        foreach (int end in ends)
+        {
+            using var patch = await server.Client.SendAsync(Chunk(HttpMethod.Patch, location, content, start, end - start));
+            Assert.Equal(HttpStatusCode.Accepted, patch.StatusCode);
+            Assert.Equal($"0-{end - 1}", OciAssert.Header(patch, "Range"));
+            location = patch.Headers.Location!.OriginalString;
+            start = end;
+        }
+        using var put = await server.Client.SendAsync(Chunk(HttpMethod.Put, WithDigest(location, digest), content, start, content.Length - start));
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        Assert.Equal(content, await server.Client.GetByteArrayAsync($"/v2/big/chunks/blobs/{digest}"));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(5 * 1024 * 1024 + 1)]
+    public async Task PostMonolithic_EmptyOneByteAndMultiMiB_201AndByteIdentical(int size)
+    {
+        await using var server = await RegistryServer.StartAsync();
+        byte[] content = RegistryServer.RandomBytes(size);
+        string digest = RegistryServer.Sha256(content);
+        using var post = await server.Client.PostAsync($"/v2/mono/blobs/uploads/?digest={digest}", RegistryServer.Octets(content));
+        Assert.Equal(HttpStatusCode.Created, post.StatusCode);
+        Assert.Equal(content, await server.Client.GetByteArrayAsync($"/v2/mono/blobs/{digest}"));
+    }
+
+    [Fact]
+    public async Task PostMonolithic_WrongDigestOnAMultiMiBBody_400DigestInvalidAndNothingStored()
+    {
+        await using var server = await RegistryServer.StartAsync();
+        using var post = await server.Client.PostAsync($"/v2/mono/blobs/uploads/?digest={RegistryServer.Sha256([1])}",
+            RegistryServer.Octets(RegistryServer.RandomBytes(3 * 1024 * 1024 + 5)));
+        await OciAssert.ErrorAsync(post, HttpStatusCode.BadRequest, "DIGEST_INVALID");
+        Assert.Empty(server.StoredFiles());
+    }
+
     [Fact]
     public async Task Put_Sha512ChunkedUpload_201()
     {

@@ -38,6 +38,13 @@ internal sealed class FaultInjectingFileSync : IFileSync
         _inner.FlushFile(real);
     }
 
+    /// <summary>The inner (by default the production) appender, opened only if the plan lets the file open, with write faults in front.</summary>
+    public IFileAppender CreateAppender(string path)
+    {
+        _plan.Check(FaultOperation.Open, path);
+        return new FaultInjectingAppender(_inner.CreateAppender(path), _plan);
+    }
+
     public void FlushDirectory(string path)
     {
         Interlocked.Increment(ref _directorySyncs);

@@ -14,9 +14,10 @@ internal sealed class StoreFixture : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    public StoreFixture(StoreOptions? options = null)
+    /// <param name="root">Where the store lives (e.g. on a scratch mount); a fresh temp directory when null.</param>
+    public StoreFixture(StoreOptions? options = null, string? root = null)
     {
-        Options = (options ?? new StoreOptions { Root = "unused" }) with { Root = _dir.Path };
+        Options = (options ?? new StoreOptions { Root = "unused" }) with { Root = root ?? _dir.Path };
         Fs = new FaultInjectingFileSystem();
         Sync = new FaultInjectingFileSync(Fs.Faults);
         Store = new RegistryStore(Options, Fs, Sync, loggerFactory: null);
@@ -33,7 +34,7 @@ internal sealed class StoreFixture : IDisposable
 
     public RegistryStore Store { get; private set; }
 
-    public string Root => _dir.Path;
+    public string Root => Options.Root;
 
     public string V2 => Path.Combine(Root, "docker", "registry", "v2");
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """edgereg vs CNCF Distribution 2.8.2 vs nginx (sendfile) on loopback: see ../README.md.
 usage: bench.py --edgereg BINARY [--seconds N] [--work DIR] [--results FILE] [--keep]
-                [--no-peer | --only-peer] [--converge-gib N]"""
+                [--no-peer | --only-peer] [--converge-gib N] [--rows GROUPS]"""
 import argparse
 import datetime
 import os
@@ -30,6 +30,7 @@ STARTS = 5
 UPLOADS = 3
 SKOPEO_RUNS = 3
 BIG_UPLOAD = 2 << 30
+ROW_GROUPS = ("manifest", "head", "blob", "skopeo", "upload", "bigupload", "startup")
 
 
 def log(msg):
@@ -106,18 +107,27 @@ class Bench:
         for s in srv.values():
             procstats.reset_peak(s.pid)
 
-        self.manifest_rows(srv, img)
-        self.head_row(srv, img)
-        self.blob_rows(srv, img)
-        for n, s in srv.items():
-            mem[n]["load_peak"] = procstats.peak_rss_mib(s.pid)
-        self.skopeo_rows(srv, img)
-        self.upload_rows(srv, mem, roots)
-        self.big_upload_row(srv, mem)
+        rows = self.args.rows
+        if "manifest" in rows:
+            self.manifest_rows(srv, img)
+        if "head" in rows:
+            self.head_row(srv, img)
+        if "blob" in rows:
+            self.blob_rows(srv, img)
+        if rows & {"manifest", "head", "blob"}:
+            for n, s in srv.items():
+                mem[n]["load_peak"] = procstats.peak_rss_mib(s.pid)
+        if "skopeo" in rows:
+            self.skopeo_rows(srv, img)
+        if "upload" in rows:
+            self.upload_rows(srv, mem, roots)
+        if "bigupload" in rows:
+            self.big_upload_row(srv, mem)
         self.memory_rows(mem)
         for s in srv.values():
             s.stop()
-        self.startup_row(roots)
+        if "startup" in rows:
+            self.startup_row(roots)
 
     def manifest_rows(self, srv, img):
         log(f"manifest GET, wrk, {self.seconds}s each")
@@ -172,6 +182,7 @@ class Bench:
         blobs = [image.random_blob(self.work, f"upload-{i}", 256 << 20) for i in range(UPLOADS)]
         size = 256 << 20
         times = {"edgereg": [], "distribution": []}
+        cpu = {"edgereg": 0.0, "distribution": 0.0}
         for n in times:
             procstats.reset_peak(srv[n].pid)
         for i, (digest, path) in enumerate(blobs):
@@ -179,7 +190,9 @@ class Bench:
             order = ("edgereg", "distribution") if i % 2 == 0 else ("distribution", "edgereg")
             for n in order:
                 upload = uploads.monolithic_post if n == "edgereg" else uploads.post_then_put
+                c0 = procstats.cpu_seconds(srv[n].pid)
                 times[n].append(upload(srv[n].base, f"bench/up{i}", digest, path, size))
+                cpu[n] += procstats.cpu_seconds(srv[n].pid) - c0
         for n in times:
             mem[n]["upload_peak"] = procstats.peak_rss_mib(srv[n].pid)
         dd = [uploads.durable_write_seconds(blobs[0][1], roots["edgereg"]) for _ in range(2)]
@@ -187,6 +200,8 @@ class Bench:
         med = {n: size / report.median(ts) / 1e6 for n, ts in times.items()}
         self.table.add("raw upload 256 MiB, one request (edgereg: POST ?digest=; Distribution: POST+PUT), "
                        "MB/s best", best, detail={n: f"median {med[n]:.0f}" for n in med})
+        self.table.add("raw upload 256 MiB, server CPU s/GB", {n: c / (size * UPLOADS / 1e9) for n, c in cpu.items()},
+                       digits=2)
         disk = size / min(dd) / 1e6
         self.table.add("disk durable write (dd conv=fsync, same file system), MB/s", {"edgereg": disk},
                        ratios=False)
@@ -220,16 +235,19 @@ class Bench:
     def big_upload_row(self, srv, mem):
         log("RSS during a 2 GiB upload (one per registry)")
         digest, path = image.random_blob(self.work, "upload-2g", BIG_UPLOAD)
-        rate = {}
+        rate, cpu = {}, {}
         for i, n in enumerate(("edgereg", "distribution")):
             s = srv[n]
             mem[n]["before_2g"] = procstats.rss_mib(s.pid)
             procstats.reset_peak(s.pid)
             upload = uploads.monolithic_post if n == "edgereg" else uploads.post_then_put
+            c0 = procstats.cpu_seconds(s.pid)
             rate[n] = BIG_UPLOAD / upload(s.base, f"bench/big{i}", digest, path, BIG_UPLOAD) / 1e6
+            cpu[n] = (procstats.cpu_seconds(s.pid) - c0) / (BIG_UPLOAD / 1e9)
             mem[n]["peak_2g"] = procstats.peak_rss_mib(s.pid)
         os.remove(path)
         self.table.add("raw upload 2 GiB, MB/s", rate)
+        self.table.add("raw upload 2 GiB, server CPU s/GB", cpu, digits=2)
         self.table.add("peak RSS during the 2 GiB upload (VmHWM), MB", {n: mem[n]["peak_2g"] for n in rate},
                        digits=1, detail={n: f"before {mem[n]['before_2g']:.1f}" for n in rate})
 
@@ -283,7 +301,7 @@ class Bench:
     def render(self):
         load = (f"Load runs: {self.seconds}s each; other processes used {report.median(self.other_cores):.2f} "
                 f"cores (median over runs, max {max(self.other_cores):.2f}) while the benchmark ran."
-                if self.other_cores else "Peer rows only (--only-peer).")
+                if self.other_cores else "No load runs in this selection (--only-peer or --rows).")
         lines = [f"Machine: {machine_line()}", "", load,
                  "Ratios are edgereg's figure divided by the other's: above 1 is better for rates (req/s, MB/s), "
                  "below 1 is better for times, CPU and memory.", "",
@@ -291,6 +309,15 @@ class Bench:
         if self.notes:
             lines += [""] + [f"- {n}" for n in self.notes]
         return "\n".join(lines) + "\n"
+
+
+def row_groups(text):
+    """--rows: a comma-separated subset of ROW_GROUPS. The push, the identity check and the RSS rows always run."""
+    groups = {g.strip() for g in text.split(",") if g.strip()}
+    unknown = groups - set(ROW_GROUPS)
+    if not groups or unknown:
+        raise argparse.ArgumentTypeError(f"unknown row group(s) {sorted(unknown)}; choose from {','.join(ROW_GROUPS)}")
+    return groups
 
 
 def main():
@@ -304,6 +331,8 @@ def main():
     peer.add_argument("--no-peer", action="store_true", help="skip the replication rows")
     peer.add_argument("--only-peer", action="store_true", help="run only the replication rows")
     p.add_argument("--converge-gib", type=float, default=1.0, help="GiB a wiped node re-converges (default 1)")
+    p.add_argument("--rows", type=row_groups, default=set(ROW_GROUPS),
+                   help=f"comma-separated single-node row groups to run (default all: {','.join(ROW_GROUPS)})")
     args = p.parse_args()
     if not 0.25 <= args.converge_gib <= 16:
         sys.exit("--converge-gib must be between 0.25 and 16")
