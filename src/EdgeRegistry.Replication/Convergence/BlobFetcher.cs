@@ -23,12 +23,15 @@ public sealed partial class BlobFetcher
     private readonly TokenBucket _bucket;
     private readonly ILogger _logger;
     private readonly ReplicationCounters? _counters;
+    private readonly ClientActivity? _clients;
 
     /// <summary>Digests a client is waiting for: their background fetch runs at full speed from then on.</summary>
     private readonly ConcurrentDictionary<Digest, byte> _urgent = new();
 
-    public BlobFetcher(IRegistryStore store, PeerSet peers, TokenBucket bucket, ILogger logger, ReplicationCounters? counters = null)
+    public BlobFetcher(IRegistryStore store, PeerSet peers, TokenBucket bucket, ILogger logger, ReplicationCounters? counters = null,
+        ClientActivity? clients = null)
     {
+        _clients = clients;
         _counters = counters;
         _store = store;
         _peers = peers;
@@ -77,6 +80,7 @@ public sealed partial class BlobFetcher
                 import = null;
             }
             var tried = new HashSet<Peer>();
+            var yielding = background && _clients is not null ? new ClientYield(_clients) : null;
             while (!stored && !stop.IsCancellationRequested && NextPeer(digest, tried) is { } peer)
             {
                 tried.Add(peer);
@@ -86,7 +90,7 @@ public sealed partial class BlobFetcher
                 {
                     (outcome, import) = await PeerBlobCopy.RunAsync(_store, peer, digest, import,
                         throttled && !_bucket.Unlimited ? s => new ThrottledStream(s, _bucket, () => _urgent.ContainsKey(digest)) : null,
-                        stop.Token).ConfigureAwait(false);
+                        yielding is null ? null : yielding.WaitAsync, stop.Token).ConfigureAwait(false);
                 }
                 catch (StoreException e)
                 {

@@ -16,6 +16,7 @@ internal sealed class BlobFlight
     private readonly CancellationTokenSource _stopBackground = new();
     private readonly Lock _lock = new();
     private ClientClaim? _claim;
+    private bool _finished;
 
     public BlobFlight(Digest digest, bool clientDriven, Action<BlobFlight> onDone)
     {
@@ -40,7 +41,7 @@ internal sealed class BlobFlight
     {
         lock (_lock)
         {
-            if (ClientDriven || _stored.Task.IsCompleted) return null;
+            if (ClientDriven || _finished) return null;
             ClientDriven = true;
             _claim = new ClientClaim();
         }
@@ -59,20 +60,18 @@ internal sealed class BlobFlight
         {
             claim = _claim;
             _claim = null;
-            if (stored || claim is null)
-            {
-                _onDone(this);
-                _stored.TrySetResult(stored);
-            }
+            if (stored || claim is null) _finished = true;
         }
-        if (stored || claim is null)
-        {
-            if (!stored) import?.Abort();
-            claim?.HandOver(null);
-        }
-        else
+        if (!stored && claim is not null)
         {
             claim.HandOver(import);
+            return;
         }
+        // Clean up before anyone waiting on the flight looks at the store; a claimant learns the flight is done
+        // (Stored completed) before its claim returns empty-handed.
+        if (!stored) import?.Abort();
+        _onDone(this);
+        _stored.TrySetResult(stored);
+        claim?.HandOver(null);
     }
 }

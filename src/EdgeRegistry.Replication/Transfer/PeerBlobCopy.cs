@@ -30,8 +30,9 @@ internal static class PeerBlobCopy
 
     /// <param name="import">The import to continue, or null to begin one once the peer announced the length.</param>
     /// <param name="wrap">Wraps the response body (bandwidth cap), or null.</param>
+    /// <param name="pause">Awaited before each chunk is written (a background copy yielding to clients), or null.</param>
     public static async Task<(CopyOutcome Outcome, BlobImport? Import)> RunAsync(IRegistryStore store, Peer peer, Digest digest,
-        BlobImport? import, Func<Stream, Stream>? wrap, CancellationToken cancellationToken)
+        BlobImport? import, Func<Stream, Stream>? wrap, Func<CancellationToken, ValueTask>? pause, CancellationToken cancellationToken)
     {
         long from = import?.Written ?? 0;
         HttpResponseMessage? response;
@@ -73,6 +74,7 @@ internal static class PeerBlobCopy
                         {
                             try
                             {
+                                if (pause is not null) await pause(cancellationToken).ConfigureAwait(false);
                                 WriteNew(import, chunk);
                             }
                             finally
