@@ -98,13 +98,13 @@ internal sealed class TransferNode : IAsyncDisposable
         return bytes;
     }
 
-    /// <summary>Waits (bounded) until the store holds the digest; false when it never did.</summary>
+    /// <summary>Waits (bounded) until the store holds the digest linked into the repository (the import's last step); false when it never did.</summary>
     public async Task<bool> EventuallyStoredAsync(Digest digest, TimeSpan bound)
     {
         var deadline = DateTime.UtcNow + bound;
         while (DateTime.UtcNow < deadline)
         {
-            if (Store.BlobLength(digest) is not null) return true;
+            if (Store.StatBlob(Repository, digest) is not null) return true;
             await Task.Delay(20);
         }
         return false;
