@@ -68,7 +68,16 @@ internal sealed partial class ClientTee
                     import ??= _store.BeginBlobImport(flight.Digest, length);
                     var handed = import;
                     import = null; // StreamAsync owns it now
-                    await StreamAsync(context, repository, flight, peer, response, length, handed);
+                    try
+                    {
+                        await StreamAsync(context, repository, flight, peer, response, length, handed);
+                    }
+                    catch
+                    {
+                        // Never leave the digest with a flight nobody drives: later requests would wait on it forever.
+                        flight.Finish(false, null);
+                        throw;
+                    }
                     return true;
                 }
             }

@@ -52,6 +52,7 @@ internal sealed class BlobFlight
     /// <summary>
     /// The driver is done. Stored: the flight completes. Otherwise, if a client claimed it, the partly written import
     /// goes to that client and the flight stays open for it; if not, the import is discarded and the flight fails.
+    /// A second call changes nothing already decided (a safety net may call it after the driver did).
     /// </summary>
     public void Finish(bool stored, BlobImport? import)
     {
