@@ -78,20 +78,29 @@ public sealed partial class PeerContent : IRemoteContent
         {
             if (!isRange)
             {
-                var flight = _fetcher.Flights.Join(digest, clientDriven: true, out bool lead);
-                BlobImport? inherited = null;
-                bool drive = lead;
-                if (!lead && flight.TryClaim() is { } claim)
+                // A flight this client only waited on may fail (a background copy that found no peer): then it tries
+                // once itself, as it would have without the flight.
+                for (int attempt = 0; attempt < 2; attempt++)
                 {
-                    // A background copy of this blob is under way: take it over rather than wait for all of it.
-                    inherited = await claim.TakeAsync();
-                    drive = !flight.Stored.IsCompleted;
+                    var flight = _fetcher.Flights.Join(digest, clientDriven: true, out bool lead);
+                    BlobImport? inherited = null;
+                    bool drive = lead;
+                    if (!lead && flight.TryClaim() is { } claim)
+                    {
+                        // A background copy of this blob is under way: take it over rather than wait for all of it.
+                        inherited = await claim.TakeAsync();
+                        drive = !flight.Stored.IsCompleted;
+                    }
+                    if (drive) return await Tee.ServeAsync(context, repository, flight, inherited, TeeCandidates(digest));
+                    // Another client is streaming it (or it just landed): wait for the whole blob, then serve from disk.
+                    if (await flight.Stored.WaitAsync(context.RequestAborted))
+                    {
+                        if (_store.StatBlob(repository, digest) is null) return false;
+                        RedirectToSelf(context);
+                        return true;
+                    }
                 }
-                if (drive) return await Tee.ServeAsync(context, repository, flight, inherited, TeeCandidates(digest));
-                // Another client is streaming it (or it just landed): wait for the whole blob, then serve from disk.
-                if (!await flight.Stored.WaitAsync(context.RequestAborted) || _store.StatBlob(repository, digest) is null) return false;
-                RedirectToSelf(context);
-                return true;
+                return false;
             }
             // A range: wait for the whole blob, then serve it from disk.
             if (!await _fetcher.FetchAsync(digest, repository, throttled: false, CancellationToken.None).WaitAsync(context.RequestAborted)

@@ -91,8 +91,10 @@ internal static class PeerBlobCopy
                 }
                 return (CopyOutcome.Complete, import);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or IOException or HttpRequestException)
             {
+                // Stopped on request (a client claimed the copy): a read cut by the cancellation may surface as an I/O
+                // error, which must not count against the peer — it would put a healthy peer into back-off.
                 return (CopyOutcome.Stopped, import);
             }
             catch (StoreException e) when (e.Error == StoreError.UploadInvalid)

@@ -137,6 +137,7 @@ public sealed class TransferTests
         Assert.Equal(content, pulled);
         Assert.True(await background.WaitAsync(Bound)); // the background's waiters see the client-driven flight's result
         Assert.Equal(2, node.Peers[0].Gets.Count); // the background copy stopped; the client's stream is the one transfer left
+        Assert.Null(node.StateOf(node.Peers[0]).LastError); // stopping the background read is not the peer's failure
         Assert.Equal(content, node.StoredBytes(digest));
         Assert.Empty(Directory.EnumerateFileSystemEntries(node.TempArea));
     }
