@@ -57,7 +57,8 @@ public static class ReplicationServiceCollectionExtensions
         services.AddSingleton<ReplicationCounters>();
         services.AddSingleton(sp => new TokenBucket(options.BytesPerSecond, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new BlobFetcher(sp.GetRequiredService<IRegistryStore>(), sp.GetRequiredService<PeerSet>(),
-            sp.GetRequiredService<TokenBucket>(), Logger(sp, "EdgeRegistry.Replication.Fetch"), sp.GetRequiredService<ReplicationCounters>()));
+            sp.GetRequiredService<TokenBucket>(), Logger(sp, "EdgeRegistry.Replication.Fetch"), sp.GetRequiredService<ReplicationCounters>(),
+            sp.GetRequiredService<ClientActivity>()));
         services.AddSingleton(sp => new FetchQueue(sp.GetRequiredService<BlobFetcher>(), sp.GetRequiredService<ClientActivity>(), options.FetchConcurrency));
         services.AddSingleton(sp => new EntryApplier(sp.GetRequiredService<IRegistryStore>(), sp.GetRequiredService<LocalInventory>(),
             sp.GetRequiredService<FetchQueue>(), Logger(sp, "EdgeRegistry.Replication.Apply")));

@@ -105,6 +105,13 @@ public interface IRegistryStore
     long? BlobLength(Digest digest);
 
     /// <summary>
+    /// Starts importing a blob another registry of the cluster serves: bytes go to a temporary file as they arrive and
+    /// become the blob only on <see cref="BlobImport.Commit"/>, after the digest (and <paramref name="size"/>, when
+    /// given) verified and the data is durable. Disposing an uncommitted import discards it.
+    /// </summary>
+    BlobImport BeginBlobImport(Digest digest, long? size);
+
+    /// <summary>
     /// Stores a manifest another registry of the cluster accepted: digest verified, JSON parsed, referenced blobs
     /// linked into the repository even when their data has not arrived yet.
     /// </summary>

@@ -29,6 +29,7 @@ public sealed partial class RegistryStore : IRegistryStore
     private readonly ManifestStore _manifests;
     private readonly TagStore _tags;
     private readonly StoreOptions _options;
+    private readonly IFileSync _sync;
     private readonly ILogger _logger;
 
     public RegistryStore(StoreOptions options, IFileSystem fileSystem, IFileSync sync, ILoggerFactory? loggerFactory,
@@ -36,6 +37,7 @@ public sealed partial class RegistryStore : IRegistryStore
     {
         _options = options with { Root = Path.GetFullPath(options.Root) };
         _fs = fileSystem;
+        _sync = sync;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("EdgeRegistry.Storage");
         _paths = new StorePaths(_options.Root);
         _files = new DurableFiles(fileSystem, sync, _paths);
@@ -203,6 +205,23 @@ public sealed partial class RegistryStore : IRegistryStore
         IoFailures.Guard($"opening blob {digest}", () => _blobs.OpenCommitted(digest));
 
     public long? BlobLength(Digest digest) => IoFailures.Guard($"reading blob {digest}", () => _blobs.Length(digest));
+
+    public BlobImport BeginBlobImport(Digest digest, long? size) =>
+        IoFailures.Guard($"importing blob {digest}", () =>
+        {
+            string temp = _paths.NewTempFile();
+            var file = _fs.FileStream.Create(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1);
+            return new BlobImport(digest, size, temp, file, _sync, PublishImport, _files.TryDelete);
+        });
+
+    /// <summary>Publishes a file <see cref="BlobImport.Commit"/> verified and fsynced: rename, fsync directory, link, announce.</summary>
+    private BlobInfo PublishImport(string verifiedFile, BlobInfo blob, RepositoryName repository)
+    {
+        _blobs.Commit(verifiedFile, blob.Digest);
+        _blobs.LinkLayer(repository, blob.Digest);
+        Raise(new StoreChange(StoreChangeKind.BlobCommitted, repository, blob.Digest, Size: blob.Length));
+        return blob;
+    }
 
     public StoredManifest ImportManifest(RepositoryName repository, Digest digest, ReadOnlyMemory<byte> content)
     {

@@ -91,13 +91,18 @@ internal sealed partial class PeerEndpoints(
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
-        context.Response.StatusCode = StatusCodes.Status200OK;
+        // "bytes=N-" resumes a copy that was interrupted or dropped; any other range form is served whole.
+        long position = ResumeOffset(context.Request.Headers.Range.ToString(), reader.Length);
+        context.Response.StatusCode = position > 0 ? StatusCodes.Status206PartialContent : StatusCodes.Status200OK;
         context.Response.ContentType = "application/octet-stream";
-        context.Response.ContentLength = reader.Length;
+        context.Response.ContentLength = reader.Length - position;
+        if (position > 0)
+        {
+            context.Response.Headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes {position}-{reader.Length - 1}/{reader.Length}");
+        }
         context.Response.Headers["Docker-Content-Digest"] = digest.ToString();
         if (HttpMethods.IsHead(context.Request.Method)) return;
         var writer = context.Response.BodyWriter;
-        long position = 0;
         while (position < reader.Length)
         {
             var memory = writer.GetMemory((int)Math.Min(CopyChunk, reader.Length - position));
@@ -108,6 +113,15 @@ internal sealed partial class PeerEndpoints(
             var flushed = await writer.FlushAsync(context.RequestAborted);
             if (flushed.IsCanceled || flushed.IsCompleted) return;
         }
+    }
+
+    /// <summary>The N of a "bytes=N-" range inside the blob, else 0 (the whole blob).</summary>
+    internal static long ResumeOffset(string range, long length)
+    {
+        const string Prefix = "bytes=";
+        if (!range.StartsWith(Prefix, StringComparison.Ordinal) || !range.EndsWith('-')) return 0;
+        return long.TryParse(range.AsSpan(Prefix.Length, range.Length - Prefix.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out long from)
+            && from < length ? from : 0;
     }
 
     private async Task ManifestAsync(HttpContext context, string rest)

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
-using System.IO.Pipelines;
 using EdgeRegistry.Replication.Peers;
+using EdgeRegistry.Replication.Transfer;
 using EdgeRegistry.Storage;
+using EdgeRegistry.Storage.Blobs;
 using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Naming;
 using Microsoft.Extensions.Logging;
@@ -9,9 +10,11 @@ using Microsoft.Extensions.Logging;
 namespace EdgeRegistry.Replication.Convergence;
 
 /// <summary>
-/// Copies a blob from a peer into the local store, once: concurrent requests for the same digest share one
-/// fetch (single flight). The store verifies the digest before committing, so a peer that serves wrong bytes
-/// wastes one transfer and is marked failed; the next peer that holds the blob is tried.
+/// Copies blobs from peers into the local store, once per digest: every request for a digest joins its
+/// <see cref="BlobFlight"/> (single flight), whether it comes from convergence or from a client read-through.
+/// Bytes go straight into a <see cref="BlobImport"/>, which commits only if the digest verifies, so a peer that
+/// serves wrong bytes wastes one transfer and is marked failed; the next peer that holds the blob is tried. A copy
+/// interrupted by a failing peer continues from the next peer where it stopped.
 /// </summary>
 public sealed partial class BlobFetcher
 {
@@ -20,13 +23,15 @@ public sealed partial class BlobFetcher
     private readonly TokenBucket _bucket;
     private readonly ILogger _logger;
     private readonly ReplicationCounters? _counters;
-    private readonly ConcurrentDictionary<Digest, Task<bool>> _inFlight = new();
+    private readonly ClientActivity? _clients;
 
     /// <summary>Digests a client is waiting for: their background fetch runs at full speed from then on.</summary>
     private readonly ConcurrentDictionary<Digest, byte> _urgent = new();
 
-    public BlobFetcher(IRegistryStore store, PeerSet peers, TokenBucket bucket, ILogger logger, ReplicationCounters? counters = null)
+    public BlobFetcher(IRegistryStore store, PeerSet peers, TokenBucket bucket, ILogger logger, ReplicationCounters? counters = null,
+        ClientActivity? clients = null)
     {
+        _clients = clients;
         _counters = counters;
         _store = store;
         _peers = peers;
@@ -34,18 +39,13 @@ public sealed partial class BlobFetcher
         _logger = logger;
     }
 
-    /// <summary>
-    /// The running fetch of <paramref name="digest"/>, if any, for a client that will wait on it: from now on it
-    /// ignores the replication bandwidth cap, because a pod is waiting for it.
-    /// </summary>
-    public Task<bool>? InFlight(Digest digest)
-    {
-        if (!_inFlight.TryGetValue(digest, out var task)) return null;
-        _urgent[digest] = 0;
-        return task;
-    }
+    internal BlobFlights Flights { get; } = new();
 
-    /// <summary>Ensures the store holds the blob (linked into <paramref name="repository"/>); false when no peer could supply it.</summary>
+    /// <summary>
+    /// Ensures the store holds the blob (linked into <paramref name="repository"/>); false when no peer could supply
+    /// it. Joins the flight of the digest if one is under way. Not <paramref name="throttled"/> means a client is
+    /// waiting: the bandwidth cap no longer applies to the flight, whoever started it.
+    /// </summary>
     public Task<bool> FetchAsync(Digest digest, RepositoryName repository, bool throttled, CancellationToken cancellationToken)
     {
         if (_store.BlobLength(digest) is not null)
@@ -53,40 +53,71 @@ public sealed partial class BlobFetcher
             _store.MountBlob(repository, digest, from: null);
             return Task.FromResult(true);
         }
-        var created = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var task = _inFlight.GetOrAdd(digest, created.Task);
-        if (task != created.Task) return task;
-        _ = RunAsync(created, digest, repository, throttled, cancellationToken);
-        return task;
+        if (!throttled) _urgent[digest] = 0;
+        var flight = Flights.Join(digest, clientDriven: false, out bool lead);
+        if (lead) _ = DriveAsync(flight, repository, import: null, throttled, background: true, cancellationToken);
+        return flight.Stored;
     }
 
-    private void Finish(Digest digest, TaskCompletionSource<bool> lead, bool stored)
-    {
-        _inFlight.TryRemove(digest, out _);
-        _urgent.TryRemove(digest, out _);
-        lead.TrySetResult(stored);
-    }
-
-    private async Task RunAsync(TaskCompletionSource<bool> completion, Digest digest, RepositoryName repository, bool throttled,
+    /// <summary>
+    /// Drives a flight to its end: commits <paramref name="import"/> when it is complete, otherwise copies (the rest
+    /// of) the blob from the peers that hold it, least busy first, each tried once. A background driver stops when a
+    /// client claims the flight and hands it what it wrote. Completes the flight.
+    /// </summary>
+    internal async Task<bool> DriveAsync(BlobFlight flight, RepositoryName repository, BlobImport? import, bool throttled, bool background,
         CancellationToken cancellationToken)
     {
-        bool stored = false;
+        var digest = flight.Digest;
+        bool stored = false, alreadyStored = false;
+        using var stop = background
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, flight.BackgroundStop)
+            : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            // A fetch of the same digest may have committed between FetchAsync's check and this flight's start
-            // (it left _inFlight just before we entered): copying it again would waste a transfer.
-            if (_store.BlobLength(digest) is not null)
+            // A flight of the same digest may have committed between FetchAsync's check and this flight's start (it
+            // finished just before we joined): copying it again would waste a transfer, and it is not counted again.
+            if (import is null && _store.BlobLength(digest) is not null)
             {
                 _store.MountBlob(repository, digest, from: null);
-                stored = true;
-                return;
+                stored = alreadyStored = true;
             }
-            foreach (var peer in Candidates(digest))
+            else if (import is { Size: long size } && import.Written == size)
             {
-                if (await TryFromAsync(peer, digest, repository, throttled, cancellationToken).ConfigureAwait(false))
+                stored = TryCommit(import, repository, peer: null);
+                import = null;
+            }
+            var tried = new HashSet<Peer>();
+            var yielding = background && _clients is not null ? new ClientYield(_clients) : null;
+            while (!stored && !stop.IsCancellationRequested && NextPeer(digest, tried) is { } peer)
+            {
+                tried.Add(peer);
+                Interlocked.Increment(ref peer.State.InFlight);
+                CopyOutcome outcome;
+                try
                 {
-                    stored = true;
+                    (outcome, import) = await PeerBlobCopy.RunAsync(_store, peer, digest, import,
+                        throttled && !_bucket.Unlimited ? s => new ThrottledStream(s, _bucket, () => _urgent.ContainsKey(digest)) : null,
+                        yielding is null ? null : yielding.WaitAsync, stop.Token).ConfigureAwait(false);
+                }
+                catch (StoreException e)
+                {
+                    // The local disk failed (full, I/O error): the import is gone; another peer would not help now.
+                    LogFetchFailed(_logger, digest.ToString(), peer.Member, e.Message);
+                    import = null;
                     break;
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref peer.State.InFlight);
+                }
+                if (outcome == CopyOutcome.Complete)
+                {
+                    stored = TryCommit(import!, repository, peer);
+                    import = null;
+                }
+                else if (outcome == CopyOutcome.PeerFailed)
+                {
+                    LogFetchFailed(_logger, digest.ToString(), peer.Member, peer.State.LastError ?? "failed");
                 }
             }
         }
@@ -95,51 +126,40 @@ public sealed partial class BlobFetcher
         }
         finally
         {
-            Finish(digest, completion, stored);
+            if (stored || !background || !flight.ClientDriven) _urgent.TryRemove(digest, out _);
+            if (stored && !alreadyStored && background && !flight.ClientDriven) _counters?.BlobFetched(_store.BlobLength(digest) ?? 0);
+            flight.Finish(stored, stored ? null : import);
         }
+        return stored;
     }
 
-    /// <summary>Peers known to hold the blob first (least busy first), then the other available peers.</summary>
-    public IEnumerable<Peer> Candidates(Digest digest) =>
-        _peers.Holding(digest).Concat(_peers.Available().Where(p => !p.View.Inventory.HasBlob(digest))).ToList();
-
-    private async Task<bool> TryFromAsync(Peer peer, Digest digest, RepositoryName repository, bool throttled, CancellationToken cancellationToken)
+    /// <summary>Verifies and publishes; a digest mismatch marks the peer (if one alone supplied the bytes) as lying.</summary>
+    private bool TryCommit(BlobImport import, RepositoryName repository, Peer? peer)
     {
-        using var response = await peer.Client.OpenBlobAsync(digest, cancellationToken).ConfigureAwait(false);
-        if (response is null) return false;
-        long? length = response.Content.Headers.ContentLength;
-        Interlocked.Increment(ref peer.State.InFlight);
         try
         {
-            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            if (throttled && !_bucket.Unlimited) stream = new ThrottledStream(stream, _bucket, () => _urgent.ContainsKey(digest));
-            await using (stream.ConfigureAwait(false))
-            {
-                var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 1 << 20));
-                await _store.PutBlobAsync(repository, digest, reader, length, cancellationToken).ConfigureAwait(false);
-                await reader.CompleteAsync().ConfigureAwait(false);
-            }
-            LogFetched(_logger, digest.ToString(), peer.Member, length ?? -1);
-            _counters?.BlobFetched(length ?? _store.BlobLength(digest) ?? 0);
+            var blob = import.Commit(repository);
+            LogFetched(_logger, blob.Digest.ToString(), peer?.Member ?? "a client read-through", blob.Length);
             return true;
         }
         catch (StoreException e) when (e.Error is StoreError.DigestMismatch or StoreError.UploadInvalid)
         {
-            peer.State.Failed($"served wrong bytes for {digest}");
-            LogLyingPeer(_logger, peer.Member, digest.ToString());
+            peer?.State.Failed($"served wrong bytes for {import.Digest}");
+            LogLyingPeer(_logger, peer?.Member ?? "a peer", import.Digest.ToString());
             return false;
         }
-        catch (Exception e) when (e is IOException or HttpRequestException)
+        catch (StoreException e)
         {
-            peer.State.Failed(e.Message);
-            LogFetchFailed(_logger, digest.ToString(), peer.Member, e.Message);
+            LogFetchFailed(_logger, import.Digest.ToString(), peer?.Member ?? "local store", e.Message);
             return false;
-        }
-        finally
-        {
-            Interlocked.Decrement(ref peer.State.InFlight);
         }
     }
+
+    private Peer? NextPeer(Digest digest, HashSet<Peer> tried) => Candidates(digest).FirstOrDefault(p => !tried.Contains(p));
+
+    /// <summary>Peers known to hold the blob first (least busy first), then the other available peers.</summary>
+    public IEnumerable<Peer> Candidates(Digest digest) =>
+        _peers.Holding(digest).Concat(_peers.Available().Where(p => !p.View.Inventory.HasBlob(digest))).ToList();
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Debug, Message = "Copied blob {Digest} from {Peer} ({Bytes} bytes)")]
     private static partial void LogFetched(ILogger logger, string digest, string peer, long bytes);

@@ -54,8 +54,8 @@ public sealed class FetchQueue
         {
             await foreach (var (digest, repository) in _channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                // Yield to client pulls, but never starve: at most a few seconds per item.
-                for (int i = 0; i < 100 && _clients.Busy; i++) await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+                // Yield to client pulls, but never starve: at most 2 s per item.
+                for (int i = 0; i < 40 && _clients.Busy; i++) await Task.Delay(50, cancellationToken).ConfigureAwait(false);
                 bool stored = await _fetcher.FetchAsync(digest, repository, throttled: true, cancellationToken).ConfigureAwait(false);
                 if (!stored) Interlocked.Increment(ref _failed);
                 lock (_lock) _queued.Remove(digest);

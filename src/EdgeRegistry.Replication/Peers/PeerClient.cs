@@ -66,12 +66,14 @@ public sealed class PeerClient
 
     /// <summary>
     /// Opens the blob's bytes for streaming; null when the peer does not hold it. The caller owns the response and
-    /// must verify the digest of what it reads.
+    /// must verify the digest of what it reads. With <paramref name="from"/> &gt; 0 only the rest is asked for (a
+    /// Range request, answered 206); a peer that ignores it answers 200 with the whole blob.
     /// </summary>
-    public async Task<HttpResponseMessage?> OpenBlobAsync(Digest digest, CancellationToken cancellationToken)
+    public async Task<HttpResponseMessage?> OpenBlobAsync(Digest digest, long from, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         using var request = Sign(HttpMethod.Get, "_edgereg/peer/v1/blobs/" + digest);
+        if (from > 0) request.Headers.Range = new RangeHeaderValue(from, null);
         Interlocked.Increment(ref State.InFlight);
         try
         {

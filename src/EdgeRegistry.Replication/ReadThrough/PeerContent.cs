@@ -1,12 +1,10 @@
-using System.Buffers;
-using System.Collections.Concurrent;
-using System.IO.Pipelines;
 using EdgeRegistry.Distribution;
 using EdgeRegistry.Replication.Convergence;
 using EdgeRegistry.Replication.Inventory;
 using EdgeRegistry.Replication.Peers;
 using EdgeRegistry.Replication.Security;
 using EdgeRegistry.Storage;
+using EdgeRegistry.Storage.Blobs;
 using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Manifests;
 using EdgeRegistry.Storage.Naming;
@@ -23,9 +21,6 @@ namespace EdgeRegistry.Replication.ReadThrough;
 /// </summary>
 public sealed partial class PeerContent : IRemoteContent
 {
-    /// <summary>Read size from the peer: large reads keep syscalls and pipe flushes per GB low.</summary>
-    private const int ChunkBytes = 1 << 20;
-
     /// <summary>Asking peers whether they hold something must not hold up a pull for long.</summary>
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(1);
 
@@ -38,13 +33,6 @@ public sealed partial class PeerContent : IRemoteContent
     private readonly CompletenessCache _completeness;
     private readonly ILogger _logger;
 
-    /// <summary>
-    /// Client pulls being streamed from a peer right now, by digest: a second client asking for the same blob waits
-    /// for the first (single flight) instead of starting another transfer. Background copies are kept apart from
-    /// these, so a client never waits for a copy that is not streaming to anyone.
-    /// </summary>
-    private readonly ConcurrentDictionary<Digest, Task<bool>> _clientTees = new();
-
     public PeerContent(IRegistryStore store, PeerSet peers, BlobFetcher fetcher, EntryApplier applier, LocalInventory local,
         ClientActivity clients, CompletenessCache completeness, ILogger logger)
     {
@@ -56,7 +44,11 @@ public sealed partial class PeerContent : IRemoteContent
         _clients = clients;
         _completeness = completeness;
         _logger = logger;
+        Tee = new ClientTee(store, fetcher, logger);
     }
+
+    /// <summary>Client read-throughs that drive the transfer of their blob.</summary>
+    internal ClientTee Tee { get; }
 
     public bool IsLocalOnly(HttpContext context) => context.Request.Headers.ContainsKey(PeerAuthenticator.HeaderName);
 
@@ -79,35 +71,40 @@ public sealed partial class PeerContent : IRemoteContent
             long? length = await LocateAsync(digest, context.RequestAborted);
             if (length is null) return false;
             _ = _fetcher.FetchAsync(digest, repository, throttled: false, CancellationToken.None);
-            WriteBlobHeaders(context.Response, digest, length.Value);
+            ClientTee.WriteBlobHeaders(context.Response, digest, length.Value);
             return true;
         }
         using (_clients.Enter())
         {
             if (!isRange)
             {
-                var lead = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-                if (_clientTees.TryAdd(digest, lead.Task))
+                // A flight this client only waited on may fail (a background copy that found no peer): then it tries
+                // once itself, as it would have without the flight.
+                for (int attempt = 0; attempt < 2; attempt++)
                 {
-                    bool served = false;
-                    bool stored = false;
-                    try
+                    var flight = _fetcher.Flights.Join(digest, clientDriven: true, out bool lead);
+                    BlobImport? inherited = null;
+                    bool drive = lead;
+                    if (!lead && flight.TryClaim() is { } claim)
                     {
-                        (served, stored) = await TeeFromPeersAsync(context, repository, digest);
+                        // A background copy of this blob is under way: take it over rather than wait for all of it.
+                        inherited = await claim.TakeAsync();
+                        drive = !flight.Stored.IsCompleted;
                     }
-                    finally
+                    if (drive) return await Tee.ServeAsync(context, repository, flight, inherited, TeeCandidates(digest));
+                    // Another client is streaming it (or it just landed): wait for the whole blob, then serve from disk.
+                    if (await flight.Stored.WaitAsync(context.RequestAborted))
                     {
-                        _clientTees.TryRemove(digest, out _);
-                        lead.TrySetResult(stored);
+                        if (_store.StatBlob(repository, digest) is null) return false;
+                        RedirectToSelf(context);
+                        return true;
                     }
-                    return served;
                 }
+                return false;
             }
-            // Another client is streaming it, or this one wants a range: wait for the whole blob, then serve from disk.
-            var fetch = (_clientTees.TryGetValue(digest, out var streaming) ? streaming : null)
-                ?? _fetcher.InFlight(digest)
-                ?? _fetcher.FetchAsync(digest, repository, throttled: false, CancellationToken.None);
-            if (!await fetch.WaitAsync(context.RequestAborted) || _store.StatBlob(repository, digest) is null) return false;
+            // A range: wait for the whole blob, then serve it from disk.
+            if (!await _fetcher.FetchAsync(digest, repository, throttled: false, CancellationToken.None).WaitAsync(context.RequestAborted)
+                || _store.StatBlob(repository, digest) is null) return false;
             RedirectToSelf(context);
             return true;
         }
@@ -207,126 +204,11 @@ public sealed partial class PeerContent : IRemoteContent
         return null;
     }
 
-    /// <summary>Streams the blob from the first peer that has it to the client and the store at once.</summary>
-    private async Task<(bool Served, bool Stored)> TeeFromPeersAsync(HttpContext context, RepositoryName repository, Digest digest)
+    /// <summary>Peers known to hold the blob, else every peer that may be asked.</summary>
+    private List<Peer> TeeCandidates(Digest digest)
     {
         var candidates = _fetcher.Candidates(digest).ToList();
-        foreach (var peer in candidates.Count > 0 ? candidates : ClientCandidates())
-        {
-            using var response = await peer.Client.OpenBlobAsync(digest, context.RequestAborted);
-            if (response?.Content.Headers.ContentLength is not long length) continue;
-            var result = await TeeAsync(context, repository, digest, peer, response, length);
-            if (result.Served) return result;
-        }
-        return (false, false);
-    }
-
-    private async Task<(bool Served, bool Stored)> TeeAsync(HttpContext context, RepositoryName repository, Digest digest, Peer peer,
-        HttpResponseMessage response, long length)
-    {
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 4 * ChunkBytes, resumeWriterThreshold: 2 * ChunkBytes));
-        // The store copy continues even if the client goes away: the next pull is then served from disk.
-        var storing = _store.PutBlobAsync(repository, digest, pipe.Reader, length, CancellationToken.None);
-        using var hasher = new ContentHasher(digest.Algorithm);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
-        bool clientAlive = true;
-        long total = 0;
-        try
-        {
-            await using var source = await response.Content.ReadAsStreamAsync(CancellationToken.None);
-            WriteBlobHeaders(context.Response, digest, length);
-            context.Response.StatusCode = StatusCodes.Status200OK;
-            while (true)
-            {
-                int read = await ReadChunkAsync(source, buffer, length - total);
-                if (read == 0) break;
-                total += read;
-                if (total > length) break; // more than the peer announced: never forward it
-                hasher.Append(buffer.AsSpan(0, read));
-                await pipe.Writer.WriteAsync(buffer.AsMemory(0, read));
-                bool last = total == length;
-                if (last && hasher.Current() != digest) break;
-                if (clientAlive) clientAlive = await WriteToClientAsync(context, buffer.AsMemory(0, read));
-                if (last) break;
-            }
-            if (total != length || hasher.Current() != digest)
-            {
-                await pipe.Writer.CompleteAsync(new IOException($"peer {peer.Member} sent {total} bytes not matching {digest}"));
-                peer.State.Failed($"served wrong bytes for {digest}");
-                LogLyingPeer(_logger, peer.Member, digest.ToString());
-                await ObserveAsync(storing);
-                context.Abort();
-                return (true, false);
-            }
-            await pipe.Writer.CompleteAsync();
-            bool stored = await ObserveAsync(storing);
-            LogBlobReadThrough(_logger, repository.Value, digest.ToString(), peer.Member, length);
-            return (true, stored);
-        }
-        catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
-        {
-            await pipe.Writer.CompleteAsync(e);
-            await ObserveAsync(storing);
-            peer.State.Failed(e.Message);
-            if (context.Response.HasStarted)
-            {
-                context.Abort();
-                return (true, false);
-            }
-            return (false, false);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private static async Task<int> ReadChunkAsync(Stream source, byte[] buffer, long remaining)
-    {
-        int want = (int)Math.Min(buffer.Length, remaining + 1); // +1 notices a peer that sends too much
-        int filled = 0;
-        while (filled < want)
-        {
-            int read = await source.ReadAsync(buffer.AsMemory(filled, want - filled));
-            if (read == 0) break;
-            filled += read;
-        }
-        return filled;
-    }
-
-    private static async Task<bool> WriteToClientAsync(HttpContext context, ReadOnlyMemory<byte> chunk)
-    {
-        try
-        {
-            var flushed = await context.Response.BodyWriter.WriteAsync(chunk, context.RequestAborted);
-            return !flushed.IsCanceled && !flushed.IsCompleted;
-        }
-        catch (Exception e) when (e is IOException or OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private static async Task<bool> ObserveAsync(Task storing)
-    {
-        try
-        {
-            await storing;
-            return true;
-        }
-        catch (Exception e) when (e is StoreException or IOException or OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private static void WriteBlobHeaders(HttpResponse response, Digest digest, long length)
-    {
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "application/octet-stream";
-        response.ContentLength = length;
-        response.Headers["Docker-Content-Digest"] = digest.ToString();
-        response.Headers.AcceptRanges = "bytes";
+        return candidates.Count > 0 ? candidates : ClientCandidates();
     }
 
     /// <summary>
@@ -350,12 +232,6 @@ public sealed partial class PeerContent : IRemoteContent
         context.Response.ContentLength = 0;
     }
 
-    [LoggerMessage(EventId = 3401, Level = LogLevel.Information, Message = "Served blob {Digest} of {Repository} from peer {Peer} ({Bytes} bytes) and stored it")]
-    private static partial void LogBlobReadThrough(ILogger logger, string repository, string digest, string peer, long bytes);
-
     [LoggerMessage(EventId = 3402, Level = LogLevel.Information, Message = "Fetched manifest {Repository}:{Reference} from peer {Peer}")]
     private static partial void LogManifestReadThrough(ILogger logger, string repository, string reference, string peer);
-
-    [LoggerMessage(EventId = 3403, Level = LogLevel.Error, Message = "Peer {Peer} served bytes that do not match {Digest}; the response was cut and nothing stored")]
-    private static partial void LogLyingPeer(ILogger logger, string peer, string digest);
 }

@@ -1,0 +1,212 @@
+using EdgeRegistry.Replication.Convergence;
+using EdgeRegistry.Replication.Peers;
+using EdgeRegistry.Replication.Transfer;
+using EdgeRegistry.Storage;
+using EdgeRegistry.Storage.Blobs;
+using EdgeRegistry.Storage.Digests;
+using EdgeRegistry.Storage.Naming;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRegistry.Replication.ReadThrough;
+
+/// <summary>
+/// A client read-through that drives the flight of its blob: the peer's bytes are read ahead in large chunks,
+/// hashed and streamed to the client, and offered to a trailing <see cref="StoreCopy"/> that never holds the
+/// client up. The last chunk reaches the client only after the digest verified, so a client never receives a
+/// complete body with wrong bytes: a lying peer makes the response fail, never succeed corrupt. Once the client has
+/// its bytes, the flight is finished by the fetcher: the import is committed, or — if the disk fell behind or the
+/// peer failed — continued from where it stopped with a Range request.
+/// </summary>
+internal sealed partial class ClientTee
+{
+    private const int ReadAheadChunks = 8;
+
+    private readonly IRegistryStore _store;
+    private readonly BlobFetcher _fetcher;
+    private readonly ILogger _logger;
+
+    public ClientTee(IRegistryStore store, BlobFetcher fetcher, ILogger logger)
+    {
+        _store = store;
+        _fetcher = fetcher;
+        _logger = logger;
+    }
+
+    /// <summary>How far the disk may fall behind the client before the store copy is dropped (tests make it small).</summary>
+    public long StoreLagCapBytes { get; set; } = StoreCopy.DefaultLagCapBytes;
+
+    /// <summary>
+    /// Serves the blob from the first candidate that has it and drives <paramref name="flight"/> to its end;
+    /// <paramref name="inherited"/> is what a claimed background copy already wrote. False when no peer could serve
+    /// (nothing was sent to the client then).
+    /// </summary>
+    public async Task<bool> ServeAsync(HttpContext context, RepositoryName repository, BlobFlight flight, BlobImport? inherited,
+        IEnumerable<Peer> candidates)
+    {
+        var import = inherited;
+        try
+        {
+            foreach (var peer in candidates)
+            {
+                HttpResponseMessage? response;
+                try
+                {
+                    response = await peer.Client.OpenBlobAsync(flight.Digest, 0, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    break; // the client left before anything was sent
+                }
+                if (response?.Content.Headers.ContentLength is not long length || (import is { Size: long size } && size != length))
+                {
+                    response?.Dispose();
+                    continue;
+                }
+                using (response)
+                {
+                    import ??= _store.BeginBlobImport(flight.Digest, length);
+                    var handed = import;
+                    import = null; // StreamAsync owns it now
+                    try
+                    {
+                        await StreamAsync(context, repository, flight, peer, response, length, handed);
+                    }
+                    catch
+                    {
+                        // Never leave the digest with a flight nobody drives: later requests would wait on it forever.
+                        flight.Finish(false, null);
+                        throw;
+                    }
+                    return true;
+                }
+            }
+        }
+        catch (StoreException e)
+        {
+            LogStoreFailed(_logger, flight.Digest.ToString(), e.Message);
+        }
+        flight.Finish(false, import);
+        return false;
+    }
+
+    private async Task StreamAsync(HttpContext context, RepositoryName repository, BlobFlight flight, Peer peer,
+        HttpResponseMessage response, long length, BlobImport import)
+    {
+        var digest = flight.Digest;
+        var copy = new StoreCopy(import, StoreLagCapBytes);
+        using var hasher = new ContentHasher(digest.Algorithm);
+        bool clientAlive = true;
+        bool lied = false;
+        string? failure = null;
+        long total = 0;
+        WriteBlobHeaders(context.Response, digest, length);
+        Interlocked.Increment(ref peer.State.InFlight);
+        try
+        {
+            await using var source = await response.Content.ReadAsStreamAsync(CancellationToken.None);
+            // The transfer goes on if the client leaves: the store copy still needs the bytes.
+            await using var reader = new ReadAheadReader(source, 0, length, ReadAheadChunks, CancellationToken.None);
+            while (await reader.NextAsync(CancellationToken.None) is { } chunk)
+            {
+                try
+                {
+                    total += chunk.Length;
+                    if (total > length)
+                    {
+                        lied = true;
+                        break;
+                    }
+                    hasher.Append(chunk.Span);
+                    copy.Offer(chunk);
+                    bool last = total == length;
+                    if (last && hasher.Current() != digest)
+                    {
+                        lied = true;
+                        break;
+                    }
+                    if (clientAlive) clientAlive = await WriteToClientAsync(context, chunk.Memory);
+                }
+                finally
+                {
+                    chunk.Release();
+                }
+            }
+            if (!lied && total != length) failure = $"sent {total} of {length} bytes";
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
+        {
+            failure = e.Message;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref peer.State.InFlight);
+        }
+
+        if (lied)
+        {
+            await copy.AbandonAsync();
+            peer.State.Failed($"served wrong bytes for {digest}");
+            LogLyingPeer(_logger, peer.Member, digest.ToString());
+            context.Abort();
+            // The store still lacks the blob: the flight goes on from the other peers, without this client.
+            _ = Task.Run(() => _fetcher.DriveAsync(flight, repository, import: null, throttled: false, background: false, CancellationToken.None));
+            return;
+        }
+        var (kept, diskFailure) = await copy.FinishAsync();
+        if (diskFailure is not null) LogStoreFailed(_logger, digest.ToString(), diskFailure.Message);
+        if (failure is not null)
+        {
+            peer.State.Failed(failure);
+            LogPeerFailed(_logger, peer.Member, digest.ToString(), failure);
+            context.Abort();
+            // What reached the disk stays: another peer continues from there.
+            _ = Task.Run(() => _fetcher.DriveAsync(flight, repository, kept, throttled: false, background: false, CancellationToken.None));
+            return;
+        }
+        LogBlobReadThrough(_logger, repository.Value, digest.ToString(), peer.Member, length, copy.Dropped);
+        if (kept is null)
+        {
+            flight.Finish(false, null); // the disk failed: convergence tries again later
+            return;
+        }
+        var finishing = Task.Run(() => _fetcher.DriveAsync(flight, repository, kept, throttled: false, background: false, CancellationToken.None));
+        // Complete on disk: commit before answering, so the next request is served locally. Dropped: the rest is
+        // fetched with a Range request in the background; the client already has every byte.
+        if (!copy.Dropped) await finishing;
+    }
+
+    private static async Task<bool> WriteToClientAsync(HttpContext context, ReadOnlyMemory<byte> chunk)
+    {
+        try
+        {
+            var flushed = await context.Response.BodyWriter.WriteAsync(chunk, context.RequestAborted);
+            return !flushed.IsCanceled && !flushed.IsCompleted;
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    internal static void WriteBlobHeaders(HttpResponse response, Digest digest, long length)
+    {
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/octet-stream";
+        response.ContentLength = length;
+        response.Headers["Docker-Content-Digest"] = digest.ToString();
+        response.Headers.AcceptRanges = "bytes";
+    }
+
+    [LoggerMessage(EventId = 3401, Level = LogLevel.Information, Message = "Served blob {Digest} of {Repository} from peer {Peer} ({Bytes} bytes; store copy dropped: {Dropped})")]
+    private static partial void LogBlobReadThrough(ILogger logger, string repository, string digest, string peer, long bytes, bool dropped);
+
+    [LoggerMessage(EventId = 3403, Level = LogLevel.Error, Message = "Peer {Peer} served bytes that do not match {Digest}; the response was cut and nothing stored")]
+    private static partial void LogLyingPeer(ILogger logger, string peer, string digest);
+
+    [LoggerMessage(EventId = 3404, Level = LogLevel.Warning, Message = "Peer {Peer} failed while serving {Digest} to a client: {Reason}; the response was cut")]
+    private static partial void LogPeerFailed(ILogger logger, string peer, string digest, string reason);
+
+    [LoggerMessage(EventId = 3405, Level = LogLevel.Warning, Message = "Could not store blob {Digest} read through from a peer: {Reason}")]
+    private static partial void LogStoreFailed(ILogger logger, string digest, string reason);
+}

@@ -1,0 +1,78 @@
+using EdgeRegistry.Storage.Blobs;
+using EdgeRegistry.Storage.Digests;
+
+namespace EdgeRegistry.Replication.Transfer;
+
+/// <summary>
+/// The one transfer of a digest from the peers that is under way (single flight): client read-throughs and
+/// background convergence asking for the same blob all wait on <see cref="Stored"/> instead of fetching it again.
+/// It is driven either by background convergence or by a client; a client may take a background-driven flight
+/// over (<see cref="TryClaim"/>), after which the background driver hands over and stops.
+/// </summary>
+internal sealed class BlobFlight
+{
+    private readonly TaskCompletionSource<bool> _stored = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Action<BlobFlight> _onDone;
+    private readonly CancellationTokenSource _stopBackground = new();
+    private readonly Lock _lock = new();
+    private ClientClaim? _claim;
+    private bool _finished;
+
+    public BlobFlight(Digest digest, bool clientDriven, Action<BlobFlight> onDone)
+    {
+        Digest = digest;
+        ClientDriven = clientDriven;
+        _onDone = onDone;
+    }
+
+    public Digest Digest { get; }
+
+    /// <summary>True once the blob is committed in the store, false when no peer could supply it this time.</summary>
+    public Task<bool> Stored => _stored.Task;
+
+    /// <summary>True when a client drives (or has claimed) the flight: then there is nothing left to claim.</summary>
+    public bool ClientDriven { get; private set; }
+
+    /// <summary>Cancelled when a client claims the flight: the background copy stops reading at once.</summary>
+    public CancellationToken BackgroundStop => _stopBackground.Token;
+
+    /// <summary>A client takes the background copy over; null when a client already drives it or it is done.</summary>
+    public ClientClaim? TryClaim()
+    {
+        lock (_lock)
+        {
+            if (ClientDriven || _finished) return null;
+            ClientDriven = true;
+            _claim = new ClientClaim();
+        }
+        _stopBackground.Cancel();
+        return _claim;
+    }
+
+    /// <summary>
+    /// The driver is done. Stored: the flight completes. Otherwise, if a client claimed it, the partly written import
+    /// goes to that client and the flight stays open for it; if not, the import is discarded and the flight fails.
+    /// A second call changes nothing already decided (a safety net may call it after the driver did).
+    /// </summary>
+    public void Finish(bool stored, BlobImport? import)
+    {
+        ClientClaim? claim;
+        lock (_lock)
+        {
+            claim = _claim;
+            _claim = null;
+            if (stored || claim is null) _finished = true;
+        }
+        if (!stored && claim is not null)
+        {
+            claim.HandOver(import);
+            return;
+        }
+        // Clean up before anyone waiting on the flight looks at the store; a claimant learns the flight is done
+        // (Stored completed) before its claim returns empty-handed.
+        if (!stored) import?.Abort();
+        _onDone(this);
+        _stored.TrySetResult(stored);
+        claim?.HandOver(null);
+    }
+}

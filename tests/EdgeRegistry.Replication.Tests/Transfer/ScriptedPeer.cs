@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using EdgeRegistry.Replication.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRegistry.Replication.Tests.Transfer;
+
+/// <summary>How a scripted peer misbehaves.</summary>
+internal enum PeerScript
+{
+    Honest,
+    /// <summary>Serves other bytes of the same length: only the digest can tell.</summary>
+    Lying,
+    /// <summary>Sends <see cref="ScriptedPeer.CutAfterBytes"/> bytes, then drops the connection (a peer going down mid-transfer).</summary>
+    CutMidway,
+}
+
+/// <summary>
+/// A peer on a real loopback Kestrel server speaking the peer blob API (<c>GET/HEAD /_edgereg/peer/v1/blobs/{digest}</c>,
+/// with "bytes=N-" resume ranges), checking every request's cluster signature with the real authenticator, and
+/// misbehaving on demand. Records each blob request (its start offset) so tests can count transfers.
+/// </summary>
+internal sealed class ScriptedPeer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, byte[]> _blobs = new();
+    private readonly ConcurrentQueue<long> _gets = new();
+
+    private ScriptedPeer(WebApplication app, PeerAuthenticator authenticator)
+    {
+        _app = app;
+        _app.Run(context => ServeAsync(context, authenticator));
+    }
+
+    public PeerScript Script { get; set; } = PeerScript.Honest;
+
+    public long CutAfterBytes { get; set; } = 3 << 20;
+
+    /// <summary>Pause after every 1 MiB sent, so transfers overlap in time.</summary>
+    public TimeSpan DelayPerMiB { get; set; }
+
+    /// <summary>Start offsets of the blob GETs received (0 = whole blob, N = a resume from byte N).</summary>
+    public IReadOnlyList<long> Gets => _gets.ToList();
+
+    public string Member { get; private set; } = "";
+
+    public static async Task<ScriptedPeer> StartAsync(string address, PeerAuthenticator authenticator)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://{address}:0");
+        var peer = new ScriptedPeer(builder.Build(), authenticator);
+        await peer._app.StartAsync();
+        peer.Member = new Uri(peer._app.Urls.First()).Authority;
+        return peer;
+    }
+
+    public void Hold(string digest, byte[] content) => _blobs[digest] = content;
+
+    private async Task ServeAsync(HttpContext context, PeerAuthenticator authenticator)
+    {
+        string path = context.Request.Path.Value ?? "";
+        var (member, _) = authenticator.Verify(context.Request.Headers[PeerAuthenticator.HeaderName].ToString(), context.Request.Method,
+            path + context.Request.QueryString);
+        if (member is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return;
+        }
+        const string Prefix = "/_edgereg/peer/v1/blobs/";
+        if (!path.StartsWith(Prefix, StringComparison.Ordinal) || !_blobs.TryGetValue(path[Prefix.Length..], out var content))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        if (Script == PeerScript.Lying)
+        {
+            content = (byte[])content.Clone();
+            content[content.Length / 2] ^= 0xFF;
+        }
+        long from = 0;
+        string range = context.Request.Headers.Range.ToString();
+        if (range.StartsWith("bytes=", StringComparison.Ordinal) && range.EndsWith('-'))
+        {
+            from = long.Parse(range.AsSpan(6, range.Length - 7), CultureInfo.InvariantCulture);
+        }
+        context.Response.StatusCode = from > 0 ? StatusCodes.Status206PartialContent : StatusCodes.Status200OK;
+        context.Response.ContentLength = content.Length - from;
+        if (from > 0) context.Response.Headers.ContentRange = $"bytes {from}-{content.Length - 1}/{content.Length}";
+        if (HttpMethods.IsHead(context.Request.Method)) return;
+        _gets.Enqueue(from);
+        long sent = 0;
+        for (long at = from; at < content.Length; at += 1 << 20)
+        {
+            int count = (int)Math.Min(1 << 20, content.Length - at);
+            if (Script == PeerScript.CutMidway && sent + count > CutAfterBytes)
+            {
+                await context.Response.Body.WriteAsync(content.AsMemory((int)at, (int)(CutAfterBytes - sent)));
+                await context.Response.Body.FlushAsync();
+                await Task.Delay(200); // what was sent arrives before the connection dies
+                context.Abort();
+                return;
+            }
+            await context.Response.Body.WriteAsync(content.AsMemory((int)at, count));
+            await context.Response.Body.FlushAsync();
+            sent += count;
+            if (DelayPerMiB > TimeSpan.Zero) await Task.Delay(DelayPerMiB);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,181 @@
+using EdgeRegistry.Replication.Api;
+using EdgeRegistry.Storage.Digests;
+
+namespace EdgeRegistry.Replication.Tests.Transfer;
+
+/// <summary>
+/// Blob transfers from peers with the real fetcher, read-through, store and HTTP on loopback: peers that go down
+/// mid-transfer or lie never leave corrupt bytes visible or reach a client as a complete body; one transfer serves
+/// every concurrent asker; a store copy the disk could not keep up with is completed later.
+/// </summary>
+public sealed class TransferTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    private static byte[] Content(int mib, int seed)
+    {
+        var bytes = new byte[mib << 20];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Fetch_PeerGoesDownMidTransfer_NextPeerResumesWithARangeAndTheBytesAreRight()
+    {
+        await using var node = await TransferNode.StartAsync(peerCount: 2);
+        byte[] content = Content(8, 1);
+        var digest = node.HoldOnPeers(content);
+        node.Peers[0].Script = PeerScript.CutMidway;
+        node.Peers[0].CutAfterBytes = 3 << 20;
+
+        bool stored = await node.Fetcher.FetchAsync(digest, TransferNode.Repository, throttled: true, CancellationToken.None);
+
+        Assert.True(stored);
+        Assert.Equal(content, node.StoredBytes(digest));
+        Assert.Equal([0L], node.Peers[0].Gets);
+        long resumedFrom = Assert.Single(node.Peers[1].Gets);
+        Assert.InRange(resumedFrom, 1, 3 << 20); // continued where the first peer stopped, not from the start
+        Assert.False(node.StateOf(node.Peers[0]).Reachable);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(node.TempArea));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Fetch_OnlyPeerGoesDownMidTransfer_NothingVisibleAndNoTempLeft()
+    {
+        await using var node = await TransferNode.StartAsync(peerCount: 1);
+        byte[] content = Content(4, 2);
+        var digest = node.HoldOnPeers(content);
+        node.Peers[0].Script = PeerScript.CutMidway;
+
+        bool stored = await node.Fetcher.FetchAsync(digest, TransferNode.Repository, throttled: true, CancellationToken.None);
+
+        Assert.False(stored);
+        Assert.Null(node.Store.BlobLength(digest));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(node.TempArea));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Fetch_LyingPeer_NothingCorruptStoredAndTheHonestPeerSupplies()
+    {
+        await using var node = await TransferNode.StartAsync(peerCount: 2);
+        byte[] content = Content(3, 3);
+        var digest = node.HoldOnPeers(content);
+        node.Peers[0].Script = PeerScript.Lying;
+
+        bool stored = await node.Fetcher.FetchAsync(digest, TransferNode.Repository, throttled: true, CancellationToken.None);
+
+        Assert.True(stored);
+        Assert.Equal(content, node.StoredBytes(digest));
+        Assert.Equal([0L], node.Peers[1].Gets); // the lie cost a whole new transfer: no resume on top of wrong bytes
+        Assert.Contains("wrong bytes", node.StateOf(node.Peers[0]).LastError);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task ReadThrough_OnlyPeerLies_ClientGetsAnErrorNotCorruptBytesAndNothingStored()
+    {
+        await using var node = await TransferNode.StartAsync(peerCount: 1);
+        byte[] content = Content(3, 4);
+        var digest = node.HoldOnPeers(content);
+        node.Peers[0].Script = PeerScript.Lying;
+
+        var error = await Record.ExceptionAsync(() => node.Client.GetByteArrayAsync(node.BlobUrl(digest)));
+
+        Assert.True(error is HttpRequestException or IOException, $"the client must see a failure, got {error?.GetType().Name ?? "a complete body"}");
+        await Task.Delay(500); // let the flight try the (only, lying) peer again and give up
+        Assert.Null(node.Store.BlobLength(digest));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task ReadThrough_PeerGoesDownMidStream_ClientGetsAnErrorAndTheStoreCompletesFromTheOtherPeer()
+    {
+        await using var node = await TransferNode.StartAsync(peerCount: 2);
+        byte[] content = Content(8, 5);
+        var digest = node.HoldOnPeers(content);
+        node.Peers[0].Script = PeerScript.CutMidway;
+
+        var error = await Record.ExceptionAsync(() => node.Client.GetByteArrayAsync(node.BlobUrl(digest)));
+
+        Assert.True(error is HttpRequestException or IOException, $"the client must see a failure, got {error?.GetType().Name ?? "a complete body"}");
+        Assert.True(await node.EventuallyStoredAsync(digest, Bound));
+        Assert.Equal(content, node.StoredBytes(digest));
+        Assert.Equal(content, await node.Client.GetByteArrayAsync(node.BlobUrl(digest)));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task SingleFlight_TwoClientsAndBackgroundConvergence_OnePeerTransfer()
+    {
+        await using var node = await TransferNode.StartAsync(peerCount: 1);
+        byte[] content = Content(8, 6);
+        var digest = node.HoldOnPeers(content);
+        node.Peers[0].DelayPerMiB = TimeSpan.FromMilliseconds(100); // the transfers overlap for ~0.8 s
+
+        var first = node.Client.GetByteArrayAsync(node.BlobUrl(digest));
+        await WaitForAsync(() => node.Peers[0].Gets.Count == 1);
+        var second = node.Client.GetByteArrayAsync(node.BlobUrl(digest));
+        var background = node.Fetcher.FetchAsync(digest, TransferNode.Repository, throttled: true, CancellationToken.None);
+
+        Assert.Equal(content, await first);
+        Assert.Equal(content, await second);
+        Assert.True(await background);
+        Assert.Single(node.Peers[0].Gets);
+        Assert.Equal(content, node.StoredBytes(digest));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task ClientClaim_ClientArrivesWhileBackgroundCopies_TakesItOverAndBothEndWithTheBlob()
+    {
+        await using var node = await TransferNode.StartAsync(peerCount: 1);
+        byte[] content = Content(8, 7);
+        var digest = node.HoldOnPeers(content);
+        node.Peers[0].DelayPerMiB = TimeSpan.FromMilliseconds(100);
+
+        var background = node.Fetcher.FetchAsync(digest, TransferNode.Repository, throttled: true, CancellationToken.None);
+        await WaitForAsync(() => node.Peers[0].Gets.Count == 1);
+        await Task.Delay(300); // a few MiB into the background copy
+        var pulled = await node.Client.GetByteArrayAsync(node.BlobUrl(digest));
+
+        Assert.Equal(content, pulled);
+        Assert.True(await background.WaitAsync(Bound)); // the background's waiters see the client-driven flight's result
+        Assert.Equal(2, node.Peers[0].Gets.Count); // the background copy stopped; the client's stream is the one transfer left
+        Assert.Null(node.StateOf(node.Peers[0]).LastError); // stopping the background read is not the peer's failure
+        Assert.Equal(content, node.StoredBytes(digest));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(node.TempArea));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task StoreCopy_DiskFallsBehind_CopyDroppedClientServedAndBlobFetchedAgainLater()
+    {
+        await using var node = await TransferNode.StartAsync(peerCount: 1);
+        byte[] content = Content(6, 8);
+        var digest = node.HoldOnPeers(content);
+        node.Content.Tee.StoreLagCapBytes = 1; // any queued chunk puts the disk "too far behind"
+
+        var pulled = await node.Client.GetByteArrayAsync(node.BlobUrl(digest));
+
+        Assert.Equal(content, pulled);
+        Assert.True(await node.EventuallyStoredAsync(digest, Bound));
+        Assert.Equal(content, node.StoredBytes(digest));
+        Assert.Equal(2, node.Peers[0].Gets.Count); // the client's stream, then the store's own copy
+        Assert.Empty(Directory.EnumerateFileSystemEntries(node.TempArea));
+    }
+
+    [Theory]
+    [InlineData("bytes=100-", 1000, 100)]
+    [InlineData("bytes=0-", 1000, 0)]
+    [InlineData("bytes=1000-", 1000, 0)]
+    [InlineData("bytes=5-10", 1000, 0)]
+    [InlineData("bytes=-5", 1000, 0)]
+    [InlineData("", 1000, 0)]
+    public void ResumeOffset_OnlyAnOpenRangeInsideTheBlobResumes(string range, long length, long expected) =>
+        Assert.Equal(expected, PeerEndpoints.ResumeOffset(range, length));
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Bound;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not reached");
+            await Task.Delay(10);
+        }
+    }
+}

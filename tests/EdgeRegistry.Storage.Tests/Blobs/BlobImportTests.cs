@@ -1,0 +1,219 @@
+using EdgeRegistry.Storage.Blobs;
+using EdgeRegistry.Storage.Digests;
+using EdgeRegistry.Storage.Naming;
+using EdgeRegistry.Storage.Tests.Support;
+
+namespace EdgeRegistry.Storage.Tests.Blobs;
+
+/// <summary>
+/// Blobs imported from a peer (replication): whatever the peer sends, only bytes that verify against the digest
+/// become visible, and a failed, aborted or crashed import leaves nothing behind but temp files recovery clears.
+/// </summary>
+public sealed class BlobImportTests : IDisposable
+{
+    private static readonly RepositoryName Repo = RepositoryName.Parse("library/app");
+    private readonly StoreFixture _f = new();
+
+    public void Dispose() => _f.Dispose();
+
+    private string TempArea => Path.Combine(_f.Root, ".edgereg", "tmp");
+
+    private static void WriteInChunks(BlobImport import, byte[] content, int chunk = 1 << 20)
+    {
+        for (int at = 0; at < content.Length; at += chunk) import.Write(content.AsSpan(at, Math.Min(chunk, content.Length - at)));
+    }
+
+    [Fact]
+    public void Commit_VerifiedBytes_VisibleLinkedAnnouncedAndTempEmpty()
+    {
+        byte[] content = TestContent.Bytes(20 << 20, 1); // several early-writeback windows
+        var digest = TestContent.Sha256(content);
+        var changes = new List<StoreChange>();
+        _f.Store.Changed += changes.Add;
+
+        using (var import = _f.Store.BeginBlobImport(digest, content.Length))
+        {
+            WriteInChunks(import, content, chunk: 3 << 20);
+            Assert.Null(_f.Store.BlobLength(digest)); // nothing visible before the commit
+            var info = import.Commit(Repo);
+            Assert.Equal(new BlobInfo(digest, content.Length), info);
+        }
+
+        Assert.Equal(content, File.ReadAllBytes(_f.BlobDataPath(digest)));
+        Assert.Equal(content.Length, _f.Store.StatBlob(Repo, digest)?.Length);
+        var change = Assert.Single(changes);
+        Assert.Equal((StoreChangeKind.BlobCommitted, digest, (long)content.Length), (change.Kind, change.Digest!.Value, change.Size));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(TempArea));
+    }
+
+    [Fact]
+    public void Commit_WrongBytesOfTheRightLength_DigestMismatchNothingVisible()
+    {
+        byte[] content = TestContent.Bytes(1 << 20, 2);
+        var digest = TestContent.Sha256(content);
+        byte[] lie = (byte[])content.Clone();
+        lie[lie.Length / 2] ^= 0xFF;
+
+        using var import = _f.Store.BeginBlobImport(digest, content.Length);
+        WriteInChunks(import, lie, chunk: 100_000);
+        var e = Assert.Throws<StoreException>(() => import.Commit(Repo));
+
+        Assert.Equal(StoreError.DigestMismatch, e.Error);
+        AssertNothingOf(digest);
+    }
+
+    [Fact]
+    public void Commit_ShortData_UploadInvalidNothingVisible()
+    {
+        byte[] content = TestContent.Bytes(1 << 20, 3);
+        var digest = TestContent.Sha256(content);
+
+        using var import = _f.Store.BeginBlobImport(digest, content.Length);
+        import.Write(content.AsSpan(0, content.Length - 1));
+        var e = Assert.Throws<StoreException>(() => import.Commit(Repo));
+
+        Assert.Equal(StoreError.UploadInvalid, e.Error);
+        AssertNothingOf(digest);
+    }
+
+    [Fact]
+    public void Write_MoreThanAnnounced_RefusedAtOnceNothingVisible()
+    {
+        byte[] content = TestContent.Bytes(1 << 20, 4);
+        var digest = TestContent.Sha256(content);
+
+        using var import = _f.Store.BeginBlobImport(digest, content.Length);
+        import.Write(content);
+        var e = Assert.Throws<StoreException>(() => import.Write(new byte[1]));
+
+        Assert.Equal(StoreError.UploadInvalid, e.Error);
+        Assert.Throws<ObjectDisposedException>(() => import.Commit(Repo));
+        AssertNothingOf(digest);
+    }
+
+    [Fact]
+    public void Commit_UnknownSizePeerSendsAnExtraByte_DigestMismatch()
+    {
+        byte[] content = TestContent.Bytes(300_000, 5);
+        var digest = TestContent.Sha256(content);
+
+        using var import = _f.Store.BeginBlobImport(digest, size: null);
+        import.Write(content);
+        import.Write(new byte[] { 0 });
+
+        Assert.Equal(StoreError.DigestMismatch, Assert.Throws<StoreException>(() => import.Commit(Repo)).Error);
+        AssertNothingOf(digest);
+    }
+
+    [Fact]
+    public void Abort_OrDisposeWithoutCommit_LeavesNothing()
+    {
+        byte[] content = TestContent.Bytes(1 << 20, 6);
+        var digest = TestContent.Sha256(content);
+
+        var aborted = _f.Store.BeginBlobImport(digest, content.Length);
+        aborted.Write(content);
+        aborted.Abort();
+        aborted.Abort(); // idempotent
+        using (var disposed = _f.Store.BeginBlobImport(digest, content.Length))
+        {
+            disposed.Write(content.AsSpan(0, 1000));
+        }
+
+        AssertNothingOf(digest);
+    }
+
+    [Fact]
+    public async Task Commit_ConcurrentImportsOfTheSameDigest_AllSucceedOneCorrectBlob()
+    {
+        byte[] content = TestContent.Bytes(4 << 20, 7);
+        var digest = TestContent.Sha256(content);
+
+        var imports = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        {
+            using var import = _f.Store.BeginBlobImport(digest, content.Length);
+            WriteInChunks(import, content, chunk: 64 << 10);
+            return import.Commit(Repo);
+        }));
+        var results = await Task.WhenAll(imports);
+
+        Assert.All(results, r => Assert.Equal(new BlobInfo(digest, content.Length), r));
+        Assert.Equal(content, File.ReadAllBytes(_f.BlobDataPath(digest)));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(TempArea));
+    }
+
+    [Fact]
+    public void Commit_ConcurrentHonestAndLyingImports_OnlyTheHonestBytesEverVisible()
+    {
+        byte[] content = TestContent.Bytes(2 << 20, 8);
+        var digest = TestContent.Sha256(content);
+        byte[] lie = TestContent.Bytes(content.Length, 9);
+
+        using var liar = _f.Store.BeginBlobImport(digest, content.Length);
+        using var honest = _f.Store.BeginBlobImport(digest, content.Length);
+        liar.Write(lie);
+        honest.Write(content);
+        honest.Commit(Repo);
+        Assert.Throws<StoreException>(() => liar.Commit(Repo));
+
+        Assert.Equal(content, File.ReadAllBytes(_f.BlobDataPath(digest)));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(TempArea));
+    }
+
+    [Fact]
+    public void Crash_MidImport_NothingVisibleAndRecoveryClearsTheTempFile()
+    {
+        byte[] content = TestContent.Bytes(1 << 20, 10);
+        var digest = TestContent.Sha256(content);
+        var import = _f.Store.BeginBlobImport(digest, content.Length);
+        import.Write(content.AsSpan(0, content.Length / 2));
+        // The process dies here: neither commit nor abort runs.
+
+        var restarted = _f.Reopen();
+
+        Assert.Null(restarted.BlobLength(digest));
+        Assert.Empty(_f.VisibleFiles());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(TempArea));
+        import.Abort(); // the old process's handle, for the test's own cleanup
+    }
+
+    [Fact]
+    public void Commit_FsyncFails_NothingVisibleAndTempRemoved()
+    {
+        byte[] content = TestContent.Bytes(1 << 20, 11);
+        var digest = TestContent.Sha256(content);
+        _f.Faults.FailFsync(p => p.StartsWith(TempArea, StringComparison.Ordinal));
+
+        using var import = _f.Store.BeginBlobImport(digest, content.Length);
+        import.Write(content);
+        var e = Assert.Throws<StoreException>(() => import.Commit(Repo));
+
+        Assert.Equal(StoreError.IoFailure, e.Error);
+        Assert.True(_f.Faults.Injected > 0);
+        _f.Faults.Clear();
+        AssertNothingOf(digest);
+    }
+
+    [Fact]
+    public void Write_DiskFull_StorageFullNothingVisible()
+    {
+        byte[] content = TestContent.Bytes(2 << 20, 12);
+        var digest = TestContent.Sha256(content);
+        _f.Faults.FailWritesAfter(1 << 20, p => p.StartsWith(TempArea, StringComparison.Ordinal));
+
+        using var import = _f.Store.BeginBlobImport(digest, content.Length);
+        var e = Assert.Throws<StoreException>(() => WriteInChunks(import, content, chunk: 256 << 10));
+
+        Assert.Equal(StoreError.StorageFull, e.Error);
+        _f.Faults.Clear();
+        AssertNothingOf(digest);
+    }
+
+    private void AssertNothingOf(Digest digest)
+    {
+        Assert.Null(_f.Store.BlobLength(digest));
+        Assert.False(File.Exists(_f.BlobDataPath(digest)));
+        Assert.Empty(_f.VisibleFiles());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(TempArea));
+    }
+}
