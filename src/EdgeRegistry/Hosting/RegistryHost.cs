@@ -39,8 +39,10 @@ internal static class RegistryHost
         builder.WebHost.ConfigureKestrel(options =>
             KestrelSetup.Configure(options, settings, options.ApplicationServices.GetRequiredService<ILoggerFactory>()));
 
-        builder.Services.AddSingleton<IRegistryStore>(services =>
-            RegistryStore.Open(settings.Root, services.GetRequiredService<ILoggerFactory>()));
+        // Stale uploads are purged by StoreMaintenance once serving: that walk of every repository is not
+        // needed for a consistent store, so it stays off the path to READY.
+        builder.Services.AddSingleton<IRegistryStore>(services => RegistryStore.Open(
+            new StoreOptions { Root = settings.Root, PurgeStaleUploadsOnOpen = false }, services.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddDistributionApi(new DistributionOptions
         {
             AnonymousWritesFromLoopback = settings.AnonymousWrites,
