@@ -25,7 +25,7 @@ internal static class StatusChannel
         {
             socket.Restrict();
             state.MarkReady();
-            census.Start();
+            census.StartAfter(CachedStoreCensus.FirstWalkDelay);
         });
         app.Lifetime.ApplicationStopping.Register(census.Dispose);
         app.UseStatusEndpoint();
