@@ -19,15 +19,17 @@ internal static class RegistryHost
     /// </param>
     public static WebApplication Build(ServeSettings settings, Logger logger, bool statusChannel = false, ReplicationOptions? replication = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        // The empty builder: no configuration sources at all (no appsettings*.json, no DOTNET_/ASPNETCORE_
+        // variables, no hosting-startup assemblies), no default logging providers, and Kestrel only as added
+        // below. edgereg has its own flags, EDGEREG_* variables and config file, so nothing else may change
+        // behaviour; and the defaults' file probing and provider set-up cost start-up time for nothing.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
             Args = [],
             ApplicationName = "edgereg",
             ContentRootPath = AppContext.BaseDirectory,
         });
-        // edgereg has its own flags, EDGEREG_* variables and config file. Drop the ASP.NET defaults
-        // (appsettings.json in the working directory, ASPNETCORE_URLS, ...) so nothing else changes behaviour.
-        builder.Configuration.Sources.Clear();
+        builder.WebHost.UseKestrelCore();
         builder.Logging.UseSerilog(logger);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = settings.ShutdownTimeout);
         // edgereg logs its own start-up line with the bound addresses; the generic host's banner adds nothing.
