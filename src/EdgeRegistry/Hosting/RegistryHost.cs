@@ -6,6 +6,11 @@ using EdgeRegistry.Replication;
 using EdgeRegistry.Replication.Peers;
 using EdgeRegistry.Status;
 using EdgeRegistry.Storage;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Serilog.Core;
 
 namespace EdgeRegistry.Hosting;
@@ -30,7 +35,7 @@ internal static class RegistryHost
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.WebHost.UseKestrelCore();
-        builder.Logging.UseSerilog(logger);
+        builder.Services.AddSerilogLoggerFactory(logger);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = settings.ShutdownTimeout);
         // edgereg logs its own start-up line with the bound addresses; the generic host's banner adds nothing.
         builder.Services.Configure<ConsoleLifetimeOptions>(options => options.SuppressStatusMessages = true);
@@ -40,6 +45,11 @@ internal static class RegistryHost
         builder.WebHost.UseSockets(options => options.WaitForDataBeforeAllocatingBuffer = false);
         builder.WebHost.ConfigureKestrel(options =>
             KestrelSetup.Configure(options, settings, options.ApplicationServices.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddPrebuiltOptions<HostOptions>()
+            .AddPrebuiltOptions<ConsoleLifetimeOptions>()
+            .AddPrebuiltOptions<SocketTransportOptions>()
+            .AddPrebuiltOptions<KestrelServerOptions>()
+            .AddPrebuiltOptions<FormOptions>();
 
         // Stale uploads are purged by StoreMaintenance once serving: that walk of every repository is not
         // needed for a consistent store, so it stays off the path to READY.
@@ -65,6 +75,9 @@ internal static class RegistryHost
         // After replication and the status channel: metrics wrap the remote source and share the store census.
         builder.Services.AddMetrics(settings.Root);
 
+        // Options' start-up validator runs ValidateOnStart checks; edgereg registers none (ServeSettingsResolver
+        // validated every setting before the host exists), so it would only build its options types for nothing.
+        builder.Services.RemoveAll<IStartupValidator>();
         var app = builder.Build();
         app.UseMetrics();
         if (statusChannel)
