@@ -62,7 +62,8 @@ public sealed partial class RegistryStore : IRegistryStore
 
     /// <summary>
     /// Brings the store to a clean state after an unclean stop: creates the layout, drops temporary files
-    /// (never visible content: objects only become visible by rename) and removes stale uploads. Uploads
+    /// (never visible content: objects only become visible by rename) and, unless
+    /// <see cref="StoreOptions.PurgeStaleUploadsOnOpen"/> is off, removes stale uploads. Uploads
     /// younger than <see cref="StoreOptions.StaleUploadAge"/> stay resumable; their hash is rebuilt on demand.
     /// </summary>
     public void Recover()
@@ -83,8 +84,11 @@ public sealed partial class RegistryStore : IRegistryStore
                 if (removed > 0) LogTempCleared(_logger, removed);
             }
             _files.EnsureDirectory(_paths.Temp);
-            int purged = PurgeStaleUploads();
-            if (purged > 0) LogStaleUploadsPurged(_logger, purged);
+            if (_options.PurgeStaleUploadsOnOpen)
+            {
+                int purged = PurgeStaleUploads();
+                if (purged > 0) LogStaleUploadsPurged(_logger, purged);
+            }
         }
         catch (IOException e)
         {

@@ -15,6 +15,13 @@ public sealed record StoreOptions
     /// <summary>Uploads untouched for longer than this are removed when the store opens (and on each purge).</summary>
     public TimeSpan StaleUploadAge { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// Whether opening the store also purges stale uploads. The purge walks every repository directory, so
+    /// `edgereg serve` turns it off and runs <see cref="RegistryStore.PurgeStaleUploads"/> in the background once
+    /// it is serving: a stale upload only costs disk space, never correctness, and must not delay start-up.
+    /// </summary>
+    public bool PurgeStaleUploadsOnOpen { get; init; } = true;
+
     /// <summary>Upper bound on manifest bytes kept in the in-memory manifest cache.</summary>
     public long ManifestCacheBytes { get; init; } = 32 * 1024 * 1024;
 }

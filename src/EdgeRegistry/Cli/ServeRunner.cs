@@ -91,13 +91,10 @@ internal static partial class ServeRunner
             Log.AnonymousWritesEnabled(log);
         }
 
-        if (settings.UsesTls)
+        // The expiry was read when the settings validated the certificate: no third load of the PEM files here.
+        if (settings.TlsCertificateNotAfter is { } notAfter && notAfter < DateTime.Now)
         {
-            using var certificate = TlsCertificateLoader.Load(settings.TlsCertificateFile!, settings.TlsKeyFile!);
-            if (certificate.NotAfter < DateTime.Now)
-            {
-                Log.CertificateExpired(log, settings.TlsCertificateFile!, certificate.NotAfter);
-            }
+            Log.CertificateExpired(log, settings.TlsCertificateFile!, notAfter);
         }
     }
 

@@ -26,6 +26,9 @@ internal sealed record ServeSettings
     public string Root { get; init; } = DefaultRoot;
     public string? TlsCertificateFile { get; init; }
     public string? TlsKeyFile { get; init; }
+
+    /// <summary>When the certificate expires, read while validating it (start-up logs a warning if it has).</summary>
+    public DateTime? TlsCertificateNotAfter { get; init; }
     public string CredentialsFile { get; init; } = DefaultCredentialsFile;
     public bool AnonymousWrites { get; init; }
     public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;

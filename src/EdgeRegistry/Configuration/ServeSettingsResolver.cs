@@ -159,13 +159,13 @@ internal static class ServeSettingsResolver
             return settings;
         }
 
-        if (TlsCertificateLoader.Check(certPath, keyPath) is { } problem)
+        if (TlsCertificateLoader.Check(certPath, keyPath, out var notAfter) is { } problem)
         {
             errors.Add(cert.Problem(problem));
             return settings;
         }
 
-        return settings with { TlsCertificateFile = certPath, TlsKeyFile = keyPath };
+        return settings with { TlsCertificateFile = certPath, TlsKeyFile = keyPath, TlsCertificateNotAfter = notAfter };
     }
 
     private static IReadOnlyList<ListenEndpoint> ParseListen(RawSetting listen, List<string> errors)

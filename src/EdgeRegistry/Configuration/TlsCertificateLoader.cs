@@ -10,8 +10,10 @@ internal static class TlsCertificateLoader
         X509Certificate2.CreateFromPemFile(certificateFile, keyFile);
 
     /// <summary>Null when the pair loads; otherwise what is wrong with it, in one line.</summary>
-    public static string? Check(string certificateFile, string keyFile)
+    /// <param name="notAfter">The certificate's expiry when it loads, so nobody needs to load it again to log that.</param>
+    public static string? Check(string certificateFile, string keyFile, out DateTime notAfter)
     {
+        notAfter = default;
         foreach (var file in new[] { certificateFile, keyFile })
         {
             if (!File.Exists(file))
@@ -23,6 +25,7 @@ internal static class TlsCertificateLoader
         try
         {
             using var certificate = Load(certificateFile, keyFile);
+            notAfter = certificate.NotAfter;
             // An expired certificate is logged, not refused: on a disconnected site a registry that will not
             // start stops the whole cluster from pulling, which is worse than clients complaining.
             return certificate.HasPrivateKey ? null : "the key does not belong to the certificate";

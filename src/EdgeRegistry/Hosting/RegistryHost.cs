@@ -6,6 +6,11 @@ using EdgeRegistry.Replication;
 using EdgeRegistry.Replication.Peers;
 using EdgeRegistry.Status;
 using EdgeRegistry.Storage;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Serilog.Core;
 
 namespace EdgeRegistry.Hosting;
@@ -19,16 +24,18 @@ internal static class RegistryHost
     /// </param>
     public static WebApplication Build(ServeSettings settings, Logger logger, bool statusChannel = false, ReplicationOptions? replication = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        // The empty builder: no configuration sources at all (no appsettings*.json, no DOTNET_/ASPNETCORE_
+        // variables, no hosting-startup assemblies), no default logging providers, and Kestrel only as added
+        // below. edgereg has its own flags, EDGEREG_* variables and config file, so nothing else may change
+        // behaviour; and the defaults' file probing and provider set-up cost start-up time for nothing.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
             Args = [],
             ApplicationName = "edgereg",
             ContentRootPath = AppContext.BaseDirectory,
         });
-        // edgereg has its own flags, EDGEREG_* variables and config file. Drop the ASP.NET defaults
-        // (appsettings.json in the working directory, ASPNETCORE_URLS, ...) so nothing else changes behaviour.
-        builder.Configuration.Sources.Clear();
-        builder.Logging.UseSerilog(logger);
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddSerilogLoggerFactory(logger);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = settings.ShutdownTimeout);
         // edgereg logs its own start-up line with the bound addresses; the generic host's banner adds nothing.
         builder.Services.Configure<ConsoleLifetimeOptions>(options => options.SuppressStatusMessages = true);
@@ -38,9 +45,16 @@ internal static class RegistryHost
         builder.WebHost.UseSockets(options => options.WaitForDataBeforeAllocatingBuffer = false);
         builder.WebHost.ConfigureKestrel(options =>
             KestrelSetup.Configure(options, settings, options.ApplicationServices.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddPrebuiltOptions<HostOptions>()
+            .AddPrebuiltOptions<ConsoleLifetimeOptions>()
+            .AddPrebuiltOptions<SocketTransportOptions>()
+            .AddPrebuiltOptions<KestrelServerOptions>()
+            .AddPrebuiltOptions<FormOptions>();
 
-        builder.Services.AddSingleton<IRegistryStore>(services =>
-            RegistryStore.Open(settings.Root, services.GetRequiredService<ILoggerFactory>()));
+        // Stale uploads are purged by StoreMaintenance once serving: that walk of every repository is not
+        // needed for a consistent store, so it stays off the path to READY.
+        builder.Services.AddSingleton<IRegistryStore>(services => RegistryStore.Open(
+            new StoreOptions { Root = settings.Root, PurgeStaleUploadsOnOpen = false }, services.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddDistributionApi(new DistributionOptions
         {
             AnonymousWritesFromLoopback = settings.AnonymousWrites,
@@ -61,6 +75,9 @@ internal static class RegistryHost
         // After replication and the status channel: metrics wrap the remote source and share the store census.
         builder.Services.AddMetrics(settings.Root);
 
+        // Options' start-up validator runs ValidateOnStart checks; edgereg registers none (ServeSettingsResolver
+        // validated every setting before the host exists), so it would only build its options types for nothing.
+        builder.Services.RemoveAll<IStartupValidator>();
         var app = builder.Build();
         app.UseMetrics();
         if (statusChannel)

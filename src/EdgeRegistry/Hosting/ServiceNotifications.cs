@@ -39,8 +39,15 @@ internal sealed partial class ServiceNotifications : IDisposable
 
     public void Recovering(string root) => _notifier.SetStatus($"recovering store {root}");
 
-    public void Ready(IRegistryStore store, IEnumerable<string> addresses) =>
+    /// <summary>
+    /// READY=1 with the serving STATUS. The repository count lists the store's repositories, so it is only
+    /// taken when there is a systemd to tell; a plain foreground run goes straight to serving.
+    /// </summary>
+    public void Ready(IRegistryStore store, IEnumerable<string> addresses)
+    {
+        if (!_notifier.IsActive) return;
         _notifier.Ready(Serving(store.ListRepositories().Count, addresses, syncing: null));
+    }
 
     /// <summary>
     /// Refreshes STATUS= every <see cref="StatusInterval"/> while healthy: repositories, listeners and, on a

@@ -42,11 +42,13 @@ internal static class LoggingSetup
         return sink.CreateLogger();
     }
 
-    /// <summary>Makes Serilog the only Microsoft.Extensions.Logging provider; Serilog's levels decide what is written.</summary>
-    public static void UseSerilog(this ILoggingBuilder logging, Logger logger)
-    {
-        logging.ClearProviders();
-        logging.SetMinimumLevel(LogLevel.Trace);
-        logging.AddProvider(new SerilogLoggerProvider(logger, dispose: true));
-    }
+    /// <summary>
+    /// Makes Serilog the only Microsoft.Extensions.Logging provider; Serilog's levels decide what is written. The
+    /// factory is registered finished, with fixed filter options: building it through the logging builder resolves
+    /// options monitors and their change-token sources that edgereg never changes, and in the AOT binary the
+    /// runtime type loader builds each of those generic types at start.
+    /// </summary>
+    public static void AddSerilogLoggerFactory(this IServiceCollection services, Logger logger) =>
+        services.AddSingleton<ILoggerFactory>(_ => new LoggerFactory(
+            [new SerilogLoggerProvider(logger, dispose: true)], new LoggerFilterOptions { MinLevel = LogLevel.Trace }));
 }

@@ -1,8 +1,8 @@
 namespace EdgeRegistry.Status;
 
 /// <summary>
-/// The agent's store counts: one walk in the background at start, then again when a request finds the counts
-/// older than <see cref="Freshness"/>. Requests never walk the store themselves and at most one walk runs at a
+/// The agent's store counts: one walk in the background shortly after start (or at the first request that
+/// wants counts, if sooner), then again when a request finds the counts older than <see cref="Freshness"/>. Requests never walk the store themselves and at most one walk runs at a
 /// time, so polling `edgereg status` costs a busy node nothing but a cached answer.
 /// </summary>
 internal sealed class CachedStoreCensus : IDisposable
@@ -13,6 +13,14 @@ internal sealed class CachedStoreCensus : IDisposable
     /// <summary>How long a request right after start waits for the first walk before answering without counts.</summary>
     public static readonly TimeSpan FirstCountWait = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The unprompted first walk waits this long after the listeners are bound: right after READY the node's
+    /// first pulls arrive, and a walk of every repository would compete with them for the disk and the cores.
+    /// A status or metrics request before then starts the walk itself, so no answer is ever missing counts
+    /// because of this delay.
+    /// </summary>
+    public static readonly TimeSpan FirstWalkDelay = TimeSpan.FromSeconds(3);
+
     private readonly string _root;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();
@@ -20,6 +28,7 @@ internal sealed class CachedStoreCensus : IDisposable
     private CensusResult? _last;
     private DateTimeOffset _lastAt;
     private Task? _walk;
+    private ITimer? _firstWalk;
 
     public CachedStoreCensus(string root, TimeProvider time)
     {
@@ -29,8 +38,16 @@ internal sealed class CachedStoreCensus : IDisposable
 
     public string Root => _root;
 
-    /// <summary>Starts the first walk without waiting for it.</summary>
-    public void Start() => RefreshIfStale();
+    /// <summary>Starts the first walk after <paramref name="delay"/>, unless a request has already started one.</summary>
+    public void StartAfter(TimeSpan delay)
+    {
+        lock (_gate)
+        {
+            if (_stopping.IsCancellationRequested) return;
+            _firstWalk?.Dispose();
+            _firstWalk = _time.CreateTimer(static state => ((CachedStoreCensus)state!).RefreshIfStale(), this, delay, Timeout.InfiniteTimeSpan);
+        }
+    }
 
     public async Task<CensusResult?> GetAsync(CancellationToken cancellationToken)
     {
@@ -88,5 +105,12 @@ internal sealed class CachedStoreCensus : IDisposable
     }
 
     /// <summary>Ends a walk in progress. The token source is not disposed: a walk may still be reading it.</summary>
-    public void Dispose() => _stopping.Cancel();
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _stopping.Cancel();
+            _firstWalk?.Dispose();
+        }
+    }
 }

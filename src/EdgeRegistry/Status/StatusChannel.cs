@@ -10,7 +10,7 @@ internal static class StatusChannel
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AgentState>();
         builder.Services.AddSingleton(services => new CachedStoreCensus(storeRoot, services.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton(services => new StatusSocket(statusSocket, services.GetRequiredService<ILogger<StatusSocket>>()));
+        builder.Services.AddSingleton(services => new StatusSocket(statusSocket, services.GetRequiredService<ILoggerFactory>().CreateLogger<StatusSocket>()));
         builder.WebHost.ConfigureKestrel(options => options.ApplicationServices.GetRequiredService<StatusSocket>().AddListener(options));
     }
 
@@ -25,7 +25,7 @@ internal static class StatusChannel
         {
             socket.Restrict();
             state.MarkReady();
-            census.Start();
+            census.StartAfter(CachedStoreCensus.FirstWalkDelay);
         });
         app.Lifetime.ApplicationStopping.Register(census.Dispose);
         app.UseStatusEndpoint();

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """edgereg vs CNCF Distribution 2.8.2 vs nginx (sendfile) on loopback: see ../README.md.
 usage: bench.py --edgereg BINARY [--seconds N] [--work DIR] [--results FILE] [--keep]
-                [--no-peer | --only-peer] [--converge-gib N] [--rows GROUPS]"""
+                [--no-peer | --only-peer | --only-startup [--starts N] [--baseline BINARY]] [--converge-gib N]
+                [--rows GROUPS]"""
 import argparse
 import datetime
 import os
@@ -21,6 +22,7 @@ import procstats
 import report
 import servers
 import skopeo
+import startup
 import uploads
 
 REPO, TAG = "bench/app", "v1"
@@ -68,6 +70,9 @@ class Bench:
     def run(self):
         img = image.build(os.path.join(self.work, "image"))
         log(f"image: manifest {img['manifest_digest']}, layers 1 MiB, 64 MiB, 256 MiB")
+        if self.args.only_startup:
+            self.only_startup_rows(img)
+            return
         if not self.args.only_peer:
             self.single_node_rows(img)
         if not self.args.no_peer:
@@ -270,6 +275,16 @@ class Bench:
         self.table.add("exec → /v2/ 200, ms (median of 5)", {n: report.median(t) for n, t in times.items()},
                        digits=1, detail={n: "min " + f"{min(t):.1f}" for n, t in times.items()})
 
+    def only_startup_rows(self, img):
+        """--only-startup: the exec -> /v2/ row alone, --starts rounds, optionally A/B against --baseline."""
+        roots = startup.populate(self.args.edgereg, self.work, REPO, TAG, img)
+        candidates = {"edgereg": self.args.edgereg}
+        if self.args.baseline:
+            candidates["baseline"] = self.args.baseline
+        log(f"exec -> /v2/ 200, {self.args.starts} rounds of {', '.join(candidates)}, distribution (order rotates)")
+        times = startup.measure(candidates, roots, self.work, self.args.starts, log)
+        startup.add_rows(self.table, times, self.notes)
+
     def peer_rows(self, img):
         """Replication between three edgereg members: edgereg only, the ratio is against its own direct GET."""
         log(f"peer rows: three edgereg members on {', '.join(peers.HOSTS)}")
@@ -302,6 +317,8 @@ class Bench:
         load = (f"Load runs: {self.seconds}s each; other processes used {report.median(self.other_cores):.2f} "
                 f"cores (median over runs, max {max(self.other_cores):.2f}) while the benchmark ran."
                 if self.other_cores else "No load runs in this selection (--only-peer or --rows).")
+        if self.args.only_startup:
+            load = "Start-up row only (--only-startup): every start on the populated stores, order rotating per round."
         lines = [f"Machine: {machine_line()}", "", load,
                  "Ratios are edgereg's figure divided by the other's: above 1 is better for rates (req/s, MB/s), "
                  "below 1 is better for times, CPU and memory.", "",
@@ -330,12 +347,19 @@ def main():
     peer = p.add_mutually_exclusive_group()
     peer.add_argument("--no-peer", action="store_true", help="skip the replication rows")
     peer.add_argument("--only-peer", action="store_true", help="run only the replication rows")
+    peer.add_argument("--only-startup", action="store_true", help="run only the exec -> /v2/ 200 row")
+    p.add_argument("--starts", type=int, default=STARTS, help="--only-startup: start rounds (default 5)")
+    p.add_argument("--baseline", help="--only-startup: a second edgereg binary started in the same rounds")
     p.add_argument("--converge-gib", type=float, default=1.0, help="GiB a wiped node re-converges (default 1)")
     p.add_argument("--rows", type=row_groups, default=set(ROW_GROUPS),
                    help=f"comma-separated single-node row groups to run (default all: {','.join(ROW_GROUPS)})")
     args = p.parse_args()
     if not 0.25 <= args.converge_gib <= 16:
         sys.exit("--converge-gib must be between 0.25 and 16")
+    if (args.baseline or args.starts != STARTS) and not args.only_startup:
+        sys.exit("--starts and --baseline go with --only-startup")
+    if not 1 <= args.starts <= startup.MAX_STARTS:
+        sys.exit(f"--starts must be between 1 and {startup.MAX_STARTS}")
     if not 1 <= args.seconds <= 60:
         sys.exit("--seconds must be between 1 and 60")
     work = args.work or tempfile.mkdtemp(prefix="edgereg-bench.")
