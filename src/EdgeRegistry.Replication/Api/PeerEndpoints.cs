@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using EdgeRegistry.Distribution.Http;
 using EdgeRegistry.Replication.Inventory;
 using EdgeRegistry.Replication.Peers;
 using EdgeRegistry.Replication.Security;
@@ -26,7 +27,6 @@ internal sealed partial class PeerEndpoints(
     public const string Prefix = "/_edgereg/peer/v1/";
     private const int DefaultPageSize = 1000;
     private const int MaxPageSize = 5000;
-    private const int CopyChunk = 1 << 20;
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -102,17 +102,7 @@ internal sealed partial class PeerEndpoints(
         }
         context.Response.Headers["Docker-Content-Digest"] = digest.ToString();
         if (HttpMethods.IsHead(context.Request.Method)) return;
-        var writer = context.Response.BodyWriter;
-        while (position < reader.Length)
-        {
-            var memory = writer.GetMemory((int)Math.Min(CopyChunk, reader.Length - position));
-            int read = await reader.ReadAsync(memory, position, context.RequestAborted);
-            if (read == 0) throw new IOException($"blob {digest} ended early at {position}");
-            writer.Advance(read);
-            position += read;
-            var flushed = await writer.FlushAsync(context.RequestAborted);
-            if (flushed.IsCanceled || flushed.IsCompleted) return;
-        }
+        await BlobBodyWriter.WriteAsync(context, reader, position, reader.Length - position);
     }
 
     /// <summary>The N of a "bytes=N-" range inside the blob, else 0 (the whole blob).</summary>
