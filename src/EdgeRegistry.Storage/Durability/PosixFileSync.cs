@@ -12,7 +12,8 @@ public sealed partial class PosixFileSync : IFileSync
     public static readonly PosixFileSync Instance = new();
 
     private const int ORdOnly = 0;
-    private const int ODirectory = 0x10000; // Linux x86-64/arm64 value
+    // O_DIRECTORY differs by architecture: on arm64 0x10000 is O_DIRECT, which would make every directory fsync fail.
+    private static readonly int ODirectory = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x4000 : 0x10000;
     private const int OCloexec = 0x80000;
 
     public void FlushFile(Stream stream)
