@@ -20,8 +20,6 @@ namespace EdgeRegistry.Replication.ReadThrough;
 /// </summary>
 internal sealed partial class ClientTee
 {
-    private const int ReadAheadChunks = 8;
-
     private readonly IRegistryStore _store;
     private readonly BlobFetcher _fetcher;
     private readonly ILogger _logger;
@@ -106,7 +104,7 @@ internal sealed partial class ClientTee
         {
             await using var source = await response.Content.ReadAsStreamAsync(CancellationToken.None);
             // The transfer goes on if the client leaves: the store copy still needs the bytes.
-            await using var reader = new ReadAheadReader(source, 0, length, ReadAheadChunks, CancellationToken.None);
+            await using var reader = new ReadAheadReader(source, 0, length, ReadAheadReader.DefaultDepth, CancellationToken.None);
             while (await reader.NextAsync(CancellationToken.None) is { } chunk)
             {
                 try

@@ -26,8 +26,6 @@ internal enum CopyOutcome
 /// </summary>
 internal static class PeerBlobCopy
 {
-    private const int ReadAheadChunks = 8;
-
     /// <param name="import">The import to continue, or null to begin one once the peer announced the length.</param>
     /// <param name="wrap">Wraps the response body (bandwidth cap), or null.</param>
     /// <param name="pause">Awaited before each chunk is written (a background copy yielding to clients), or null.</param>
@@ -67,7 +65,7 @@ internal static class PeerBlobCopy
                 if (wrap is not null) stream = wrap(stream);
                 await using (stream.ConfigureAwait(false))
                 {
-                    var reader = new ReadAheadReader(stream, start, body, ReadAheadChunks, cancellationToken);
+                    var reader = new ReadAheadReader(stream, start, body, ReadAheadReader.DefaultDepth, cancellationToken);
                     await using (reader.ConfigureAwait(false))
                     {
                         while (await reader.NextAsync(cancellationToken).ConfigureAwait(false) is { } chunk)

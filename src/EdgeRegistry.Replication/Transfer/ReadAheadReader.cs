@@ -12,6 +12,9 @@ internal sealed class ReadAheadReader : IAsyncDisposable
 {
     public const int ChunkBytes = 1 << 20;
 
+    /// <summary>Chunks read ahead by default: 8 MiB in flight keeps loopback and LAN peers streaming while the consumer works.</summary>
+    public const int DefaultDepth = 8;
+
     private readonly Stream _source;
     private readonly long _limit;
     private readonly Channel<Chunk> _chunks;

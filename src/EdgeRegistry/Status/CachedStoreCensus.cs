@@ -2,8 +2,9 @@ namespace EdgeRegistry.Status;
 
 /// <summary>
 /// The agent's store counts: one walk in the background shortly after start (or at the first request that
-/// wants counts, if sooner), then again when a request finds the counts older than <see cref="Freshness"/>. Requests never walk the store themselves and at most one walk runs at a
-/// time, so polling `edgereg status` costs a busy node nothing but a cached answer.
+/// wants counts, if sooner), then again when a request finds the counts older than <see cref="Freshness"/>.
+/// Requests never walk the store themselves and at most one walk runs at a time, so polling `edgereg status`
+/// costs a busy node nothing but a cached answer.
 /// </summary>
 internal sealed class CachedStoreCensus : IDisposable
 {
