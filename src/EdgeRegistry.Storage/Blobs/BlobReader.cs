@@ -27,6 +27,12 @@ public sealed class BlobReader : IDisposable
 
     public long Length { get; }
 
+    /// <summary>
+    /// The open file, for the kernel to send from (sendfile); null when the blob is not a plain file stream
+    /// (a test's fault-injecting wrapper), which must then be read through <see cref="Read"/>.
+    /// </summary>
+    public FileStream? File => _handle is null ? null : (FileStream)_stream;
+
     /// <summary>Reads at <paramref name="offset"/> into <paramref name="buffer"/>; 0 only at end of file.</summary>
     public async ValueTask<int> ReadAsync(Memory<byte> buffer, long offset, CancellationToken cancellationToken)
     {

@@ -22,6 +22,8 @@ internal sealed class RunningRegistry : IAsyncDisposable
 
     public int Port => BaseAddress.Port;
 
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<RunningRegistry> StartAsync(ServeSettings settings)
     {
         var app = RegistryHost.Build(settings, LoggingSetup.CreateLogger(LogEventLevel.Warning));
