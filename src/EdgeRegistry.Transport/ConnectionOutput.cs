@@ -11,7 +11,9 @@ namespace EdgeRegistry.Transport;
 internal sealed class ConnectionOutput(PipeWriter inner) : PipeWriter
 {
     private const int ScratchSize = 1 << 20;
-    private static readonly byte[] Scratch = new byte[ScratchSize];
+
+    /// <summary>Never written by anyone who reads it, so never initialised: its pages stay untouched (no RSS).</summary>
+    private static byte[]? s_scratch;
 
     private long _swallowRemaining;
 
@@ -32,7 +34,7 @@ internal sealed class ConnectionOutput(PipeWriter inner) : PipeWriter
     public override Memory<byte> GetMemory(int sizeHint = 0)
     {
         if (_swallowRemaining == 0) return inner.GetMemory(sizeHint);
-        return sizeHint <= ScratchSize ? Scratch : new byte[sizeHint];
+        return sizeHint <= ScratchSize ? s_scratch ??= GC.AllocateUninitializedArray<byte>(ScratchSize) : new byte[sizeHint];
     }
 
     public override Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
