@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Connections;
+
 namespace EdgeRegistry.Transport;
 
 /// <summary>A file range queued on a connection: sent by the send loop once it has sent everything before <see cref="Position"/>.</summary>
@@ -18,5 +20,11 @@ internal sealed class FileSend(long position, FileStream file, long offset, long
 
     public void Succeed() => _done.TrySetResult();
 
-    public void Fail(Exception reason) => _done.TrySetException(reason as IOException ?? new IOException(reason.Message, reason));
+    /// <summary>
+    /// Fails the send. An IOException (the file ended early: a damaged store) is passed on as it is; anything else
+    /// means the connection went (client gone, aborted by Kestrel) and becomes a ConnectionResetException, which
+    /// the API treats as a client that left rather than a server fault.
+    /// </summary>
+    public void Fail(Exception reason) =>
+        _done.TrySetException(reason as IOException ?? new ConnectionResetException($"The connection ended during a file send: {reason.Message}", reason));
 }

@@ -214,7 +214,8 @@ internal sealed partial class TcpConnection : ConnectionContext,
                     catch (Exception e)
                     {
                         _counters.FileSendFailed();
-                        file.Fail(e);
+                        // A socket error is the connection going, not a fault of the file.
+                        file.Fail(e is SocketException or ObjectDisposedException ? new ConnectionResetException(e.Message, e) : e);
                         throw;
                     }
                     _counters.FileSent(file.Count);
