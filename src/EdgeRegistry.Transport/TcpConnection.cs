@@ -37,7 +37,7 @@ internal sealed partial class TcpConnection : ConnectionContext,
     private readonly ConnectionOutput _appOutput;
     private readonly IDuplexPipe _ownTransport;
     private readonly CancellationTokenSource _closed = new();
-    private readonly FileSender _fileSender = new();
+    private readonly FileSender _fileSender;
     private readonly Lock _sendLock = new();
     private FileSend? _pendingFile;
     private bool _sendLoopEnded;
@@ -46,9 +46,10 @@ internal sealed partial class TcpConnection : ConnectionContext,
     private int _socketShutDown;
     private Task _processing = Task.CompletedTask;
 
-    public TcpConnection(Socket socket, MemoryPool<byte> pool, TransportCounters counters, ILogger logger)
+    public TcpConnection(Socket socket, MemoryPool<byte> pool, TransportCounters counters, TransportLimits limits, ILogger logger)
     {
         _socket = socket;
+        _fileSender = new FileSender(limits);
         _logger = logger;
         _counters = counters;
         MemoryPool = pool;
@@ -214,8 +215,8 @@ internal sealed partial class TcpConnection : ConnectionContext,
                     catch (Exception e)
                     {
                         _counters.FileSendFailed();
-                        // A socket error is the connection going, not a fault of the file.
-                        file.Fail(e is SocketException or ObjectDisposedException ? new ConnectionResetException(e.Message, e) : e);
+                        // A socket error or a stalled client is the connection going, not a fault of the file.
+                        file.Fail(e is SocketException or ObjectDisposedException or TimeoutException ? new ConnectionResetException(e.Message, e) : e);
                         throw;
                     }
                     _counters.FileSent(file.Count);
@@ -231,7 +232,7 @@ internal sealed partial class TcpConnection : ConnectionContext,
         {
             _abortReason ??= new ConnectionResetException(e.Message, e);
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or TimeoutException)
         {
             _abortReason ??= new ConnectionAbortedException(e.Message, e);
             LogSendFailed(_logger, ConnectionId, e.Message);

@@ -15,10 +15,12 @@ internal sealed partial class TcpConnectionListener : IConnectionListener
     private readonly Socket _socket;
     private readonly MemoryPool<byte> _pool;
     private readonly TransportCounters _counters;
+    private readonly TransportLimits _limits;
     private readonly ILogger _logger;
 
-    private TcpConnectionListener(Socket socket, MemoryPool<byte> pool, TransportCounters counters, ILogger logger)
+    private TcpConnectionListener(Socket socket, MemoryPool<byte> pool, TransportCounters counters, TransportLimits limits, ILogger logger)
     {
+        _limits = limits;
         _socket = socket;
         _pool = pool;
         _counters = counters;
@@ -28,7 +30,7 @@ internal sealed partial class TcpConnectionListener : IConnectionListener
 
     public EndPoint EndPoint { get; }
 
-    public static TcpConnectionListener Bind(IPEndPoint endpoint, MemoryPool<byte> pool, TransportCounters counters, ILogger logger)
+    public static TcpConnectionListener Bind(IPEndPoint endpoint, MemoryPool<byte> pool, TransportCounters counters, TransportLimits limits, ILogger logger)
     {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -49,7 +51,7 @@ internal sealed partial class TcpConnectionListener : IConnectionListener
             socket.Dispose();
             throw;
         }
-        return new TcpConnectionListener(socket, pool, counters, logger);
+        return new TcpConnectionListener(socket, pool, counters, limits, logger);
     }
 
     public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
@@ -77,7 +79,7 @@ internal sealed partial class TcpConnectionListener : IConnectionListener
             }
             // Responses are written whole; Nagle would only hold back the last segment of each.
             accepted.NoDelay = true;
-            var connection = new TcpConnection(accepted, _pool, _counters, _logger);
+            var connection = new TcpConnection(accepted, _pool, _counters, _limits, _logger);
             connection.Start();
             return connection;
         }

@@ -27,10 +27,13 @@ public sealed class TcpTransportFactory : IConnectionListenerFactory
 
     public TransportCounters Counters { get; } = new();
 
+    /// <summary>Read by every connection when it needs them (tests shorten them on a running host).</summary>
+    public TransportLimits Limits { get; } = new();
+
     public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
         if (endpoint is IPEndPoint ip)
-            return ValueTask.FromResult<IConnectionListener>(TcpConnectionListener.Bind(ip, _pool, Counters, _logger));
+            return ValueTask.FromResult<IConnectionListener>(TcpConnectionListener.Bind(ip, _pool, Counters, Limits, _logger));
         return _other.BindAsync(endpoint, cancellationToken);
     }
 }

@@ -110,6 +110,37 @@ public sealed class TcpTransportTests : IDisposable
     }
 
     [Fact]
+    public async Task ClientStopsReading_FileSendCutAfterTheStallBound()
+    {
+        await using var registry = await RunningRegistry.StartAsync(RunningRegistry.Settings(_temp.File("root")));
+        using var http = Client(registry);
+        var blob = RandomBytes(64 << 20);
+        var digest = await PushAsync(http, blob);
+        var transport = (TcpTransportFactory)registry.Services.GetRequiredService<IConnectionListenerFactory>();
+        transport.Limits.FileSendStall = TimeSpan.FromSeconds(1);
+        using var socket = await ConnectAsync(registry, receiveBuffer: 64 * 1024);
+        using var deadline = new CancellationTokenSource(Deadline);
+
+        // Ask for the blob and read nothing: the windows fill and the send makes no progress.
+        await socket.SendAsync(Encoding.ASCII.GetBytes($"GET /v2/t/app/blobs/{digest} HTTP/1.1\r\nHost: test\r\n\r\n"), SocketFlags.None, deadline.Token);
+        await WaitUntilAsync(() => transport.Counters.FileSendsFailed > 0, "the stalled file send to be cut");
+
+        long received = 0;
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            int read;
+            while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, deadline.Token)) > 0) received += read;
+        }
+        catch (SocketException)
+        {
+            // reset instead of FIN: also cut
+        }
+        Assert.True(received < blob.Length, $"received {received} bytes of a {blob.Length}-byte body");
+        Assert.Equal(0, transport.Counters.FileBytesSent);
+    }
+
+    [Fact]
     public async Task BlobFileShorterThanItsLength_ConnectionCutBeforeAFullBody_NextRequestsServed()
     {
         var root = _temp.File("root");

@@ -1,0 +1,13 @@
+namespace EdgeRegistry.Transport;
+
+/// <summary>Bounds the transport enforces itself, where Kestrel's own limits do not reach.</summary>
+public sealed class TransportLimits
+{
+    /// <summary>
+    /// How long a file send may go without the client taking a piece of it. Kestrel's minimum response data rate
+    /// only watches bytes written through Kestrel; a sendfile bypasses it, so without this a client that stops
+    /// reading would hold its connection and the open blob for ever. A piece is <see cref="FileSender.PieceBytes"/>,
+    /// so the default cuts clients slower than about 140 KB/s for a whole minute — stalled, not slow.
+    /// </summary>
+    public TimeSpan FileSendStall { get; set; } = TimeSpan.FromSeconds(60);
+}
