@@ -31,6 +31,9 @@ internal sealed class ConnectionOutput(PipeWriter inner) : PipeWriter
         return Written;
     }
 
+    /// <summary>Stops swallowing before any placeholder byte arrived (the file send was refused).</summary>
+    public void CancelSwallow() => _swallowRemaining = 0;
+
     public override Memory<byte> GetMemory(int sizeHint = 0)
     {
         if (_swallowRemaining == 0) return inner.GetMemory(sizeHint);

@@ -24,24 +24,41 @@ internal sealed class FileSender : IDisposable
     }
 
     /// <summary>
-    /// Sends the whole range. Throws SocketException when the connection fails, TimeoutException when the client
-    /// stalled (the socket is shut down then), IOException when the file ends before the range does.
+    /// Sends the whole range; false when sendfile refused the file before any byte went out (a file system without
+    /// it), so the caller can write the body itself. Throws SocketException when the connection fails,
+    /// TimeoutException when the client stalled (the socket is shut down then), IOException when the file ends
+    /// before the range does.
     /// </summary>
-    public async Task SendAsync(Socket socket, FileStream file, long offset, long count)
+    public async Task<bool> SendAsync(Socket socket, FileSend send)
     {
-        long end = offset + count;
-        for (long position = offset; position < end; position += PieceBytes)
+        long end = send.Offset + send.Count;
+        for (long position = send.Offset; position < end; position += PieceBytes)
         {
             int piece = (int)Math.Min(PieceBytes, end - position);
-            int sent = await SendPieceAsync(socket, file, position, piece).ConfigureAwait(false);
+            var (error, sent) = await SendPieceAsync(socket, send.File, position, piece).ConfigureAwait(false);
+            if (error != SocketError.Success)
+            {
+                if (position == send.Offset && sent == 0 && IsRefusal(error)) return false;
+                throw new SocketException((int)error);
+            }
             // sendfile stops early at end of file: the client would wait for bytes that never come.
             if (sent != piece)
-                throw new IOException($"the file ended after {position - offset + sent} of {count} bytes");
+                throw new IOException($"the file ended after {position - send.Offset + sent} of {send.Count} bytes");
+            send.Accept();
         }
+        return true;
     }
 
-    private async Task<int> SendPieceAsync(Socket socket, FileStream file, long position, int piece)
+    /// <summary>
+    /// Errors that say "not this file" rather than "not this connection": sendfile's EINVAL/EOPNOTSUPP for a file
+    /// system that cannot splice, or a fault the tests inject in their place.
+    /// </summary>
+    private static bool IsRefusal(SocketError error) =>
+        error is SocketError.InvalidArgument or SocketError.OperationNotSupported or SocketError.SocketError;
+
+    private async Task<(SocketError Error, int Sent)> SendPieceAsync(Socket socket, FileStream file, long position, int piece)
     {
+        if (_limits.FileSendFault?.Invoke(position) is { } fault and not SocketError.Success) return (fault, 0);
         _args.SendPacketsElements = [new SendPacketsElement(file, position, piece)];
         var pending = _pending = new TaskCompletionSource<SocketError>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!socket.SendPacketsAsync(_args)) pending.TrySetResult(_args.SocketError);
@@ -59,8 +76,7 @@ internal sealed class FileSender : IDisposable
         var error = await pending.Task.ConfigureAwait(false);
         _args.SendPacketsElements = null;
         if (stalled) throw new TimeoutException($"the client took no {piece} bytes within {_limits.FileSendStall.TotalSeconds:0.#} s");
-        if (error != SocketError.Success) throw new SocketException((int)error);
-        return (int)_args.BytesTransferred;
+        return (error, (int)_args.BytesTransferred);
     }
 
     public void Dispose() => _args.Dispose();

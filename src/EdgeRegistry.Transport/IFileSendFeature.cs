@@ -7,10 +7,12 @@ namespace EdgeRegistry.Transport;
 /// </summary>
 /// <remarks>
 /// The protocol, for a response whose headers (with Content-Length) are set:
-/// flush the response so the headers reach the transport; call <see cref="BeginSend"/>; write the same number
-/// of bytes through the response's body writer without filling them (the transport swallows them: they only keep
-/// Kestrel's Content-Length accounting right); then await the returned task. The transport sends the file range
-/// right after the bytes that preceded the call, so the response stays in order on the wire.
+/// flush the response so the headers reach the transport; call <see cref="BeginSend"/> and await
+/// <see cref="FileSend.Accepted"/>. True: write the same number of bytes through the response's body writer without
+/// filling them (the transport swallows them: they only keep Kestrel's Content-Length accounting right), then await
+/// <see cref="FileSend.Completion"/>. False (sendfile refused the file before any byte went out): write the body the
+/// ordinary way. The transport sends the file range right after the bytes that preceded the call, so the response
+/// stays in order on the wire.
 /// </remarks>
 public interface IFileSendFeature
 {
@@ -19,10 +21,9 @@ public interface IFileSendFeature
 
     /// <summary>
     /// Queues <paramref name="count"/> bytes of <paramref name="file"/> from <paramref name="offset"/> as the next
-    /// bytes of the connection and starts swallowing the next <paramref name="count"/> bytes written to it.
-    /// The task completes when the kernel has taken the whole range, and fails (IOException) when the connection
-    /// broke or the file ended early; the connection is then aborted.
+    /// bytes of the connection. Its completion fails (IOException; ConnectionResetException when the connection
+    /// went) when the connection broke or the file ended early; the connection is then aborted.
     /// </summary>
-    /// <param name="file">An open, asynchronous <see cref="FileStream"/>; it must stay open until the task completes.</param>
-    Task BeginSend(FileStream file, long offset, long count);
+    /// <param name="file">An open, asynchronous <see cref="FileStream"/>; it must stay open until the completion.</param>
+    FileSend BeginSend(FileStream file, long offset, long count);
 }

@@ -42,6 +42,8 @@ internal sealed partial class TcpConnection : ConnectionContext,
     private FileSend? _pendingFile;
     private bool _sendLoopEnded;
     private volatile bool _aborted;
+    /// <summary>Sendfile refused a file on this connection: its later bodies are written the ordinary way.</summary>
+    private volatile bool _fileSendRefused;
     private Exception? _abortReason;
     private int _socketShutDown;
     private Task _processing = Task.CompletedTask;
@@ -117,9 +119,9 @@ internal sealed partial class TcpConnection : ConnectionContext,
 
     // ---- IFileSendFeature ----
 
-    public bool CanSend => ReferenceEquals(Transport, _ownTransport) && !_aborted && !_appOutput.Swallowing;
+    public bool CanSend => ReferenceEquals(Transport, _ownTransport) && !_aborted && !_appOutput.Swallowing && !_fileSendRefused;
 
-    public Task BeginSend(FileStream file, long offset, long count)
+    public FileSend BeginSend(FileStream file, long offset, long count)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         if (!CanSend) throw new InvalidOperationException("The connection cannot send a file now.");
@@ -130,13 +132,13 @@ internal sealed partial class TcpConnection : ConnectionContext,
             if (_sendLoopEnded)
             {
                 send.Fail(_abortReason ?? new ConnectionAbortedException("The connection is closed."));
-                return send.Completion;
+                return send;
             }
             _pendingFile = send;
         }
         // The send loop may be waiting for data that will never come (the body is swallowed): wake it.
         _output.Reader.CancelPendingRead();
-        return send.Completion;
+        return send;
     }
 
     // ---- loops ----
@@ -208,9 +210,10 @@ internal sealed partial class TcpConnection : ConnectionContext,
                     await SendAsync(before).ConfigureAwait(false);
                     sent += before.Length;
                     buffer = buffer.Slice(before.End);
+                    bool accepted;
                     try
                     {
-                        await _fileSender.SendAsync(_socket, file.File, file.Offset, file.Count).ConfigureAwait(false);
+                        accepted = await _fileSender.SendAsync(_socket, file).ConfigureAwait(false);
                     }
                     catch (Exception e)
                     {
@@ -219,8 +222,20 @@ internal sealed partial class TcpConnection : ConnectionContext,
                         file.Fail(e is SocketException or ObjectDisposedException or TimeoutException ? new ConnectionResetException(e.Message, e) : e);
                         throw;
                     }
-                    _counters.FileSent(file.Count);
-                    file.Succeed();
+                    if (accepted)
+                    {
+                        _counters.FileSent(file.Count);
+                        file.Succeed();
+                    }
+                    else
+                    {
+                        // Nothing was swallowed yet (the caller waits for Accepted first): stop expecting the
+                        // placeholder body, and let the caller write the real one through the pipe.
+                        _appOutput.CancelSwallow();
+                        _fileSendRefused = true;
+                        _counters.FileSendRefused();
+                        file.Refuse();
+                    }
                 }
                 await SendAsync(buffer).ConfigureAwait(false);
                 sent += buffer.Length;

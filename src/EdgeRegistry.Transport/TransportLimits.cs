@@ -10,4 +10,10 @@ public sealed class TransportLimits
     /// so the default cuts clients slower than about 140 KB/s for a whole minute — stalled, not slow.
     /// </summary>
     public TimeSpan FileSendStall { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The tests' stand-in for a file system whose files sendfile refuses: given the file offset of a piece, an
+    /// error to fail it with before any byte is sent, or Success (null: no fault). Never set in production.
+    /// </summary>
+    internal Func<long, System.Net.Sockets.SocketError>? FileSendFault { get; set; }
 }

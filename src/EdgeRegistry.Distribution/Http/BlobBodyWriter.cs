@@ -20,18 +20,21 @@ public static class BlobBodyWriter
         if (length > 0 && reader.File is { } file && context.Features.Get<IFileSendFeature>() is { CanSend: true } sender
             && context.Response.ContentLength == length)
         {
-            return SendFileAsync(context, sender, file, start, length);
+            return SendFileAsync(context, sender, reader, file, start, length);
         }
         return CopyAsync(context, reader, start, length);
     }
 
-    private static async Task<long> SendFileAsync(HttpContext context, IFileSendFeature sender, FileStream file, long start, long length)
+    private static async Task<long> SendFileAsync(HttpContext context, IFileSendFeature sender, BlobReader reader, FileStream file,
+        long start, long length)
     {
         var writer = context.Response.BodyWriter;
         // The headers must be in the transport before the file is queued behind them.
         var flush = await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
         if (flush.IsCanceled || flush.IsCompleted) return 0;
-        var sending = sender.BeginSend(file, start, length);
+        var send = sender.BeginSend(file, start, length);
+        // False: the file system refused sendfile before any byte went out; the body goes the ordinary way.
+        if (!await send.Accepted.ConfigureAwait(false)) return await CopyAsync(context, reader, start, length).ConfigureAwait(false);
         // Kestrel counts the body against Content-Length: "write" the range without filling it. The transport
         // swallows these bytes and puts the file on the wire in their place.
         long left = length;
@@ -44,7 +47,7 @@ public static class BlobBodyWriter
         }
         // The file must stay open until the kernel has taken the range; a failure (client gone, file shorter than
         // its length) has already aborted the connection and surfaces here as an IOException.
-        await sending.ConfigureAwait(false);
+        await send.Completion.ConfigureAwait(false);
         return length;
     }
 

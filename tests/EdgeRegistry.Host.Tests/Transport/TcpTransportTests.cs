@@ -47,6 +47,28 @@ public sealed class TcpTransportTests : IDisposable
     }
 
     [Fact]
+    public async Task FileSystemRefusesSendfile_BodyWrittenByCopy_Intact()
+    {
+        await using var registry = await RunningRegistry.StartAsync(RunningRegistry.Settings(_temp.File("root")));
+        using var http = Client(registry);
+        var blob = RandomBytes(20 << 20);
+        var digest = await PushAsync(http, blob);
+        var transport = (TcpTransportFactory)registry.Services.GetRequiredService<IConnectionListenerFactory>();
+        // What sendfile answers for a file system that cannot splice: EINVAL before any byte.
+        transport.Limits.FileSendFault = _ => SocketError.InvalidArgument;
+
+        var first = await http.GetByteArrayAsync($"/v2/t/app/blobs/{digest}");
+        var second = await http.GetByteArrayAsync($"/v2/t/app/blobs/{digest}");
+
+        Assert.Equal(SHA256.HashData(blob), SHA256.HashData(first));
+        Assert.Equal(SHA256.HashData(blob), SHA256.HashData(second));
+        Assert.Equal(0, transport.Counters.FileBytesSent);
+        Assert.Equal(0, transport.Counters.FileSendsFailed);
+        // Refused once; the connection then writes its bodies by copy without asking again.
+        Assert.Equal(1, transport.Counters.FileSendsRefused);
+    }
+
+    [Fact]
     public async Task PipelinedRequests_FileBodiesBetweenOtherResponses_StayInOrder()
     {
         await using var registry = await RunningRegistry.StartAsync(RunningRegistry.Settings(_temp.File("root")));
