@@ -233,7 +233,8 @@ internal sealed partial class TcpConnection : ConnectionContext,
                         // placeholder body, and let the caller write the real one through the pipe.
                         _appOutput.CancelSwallow();
                         _fileSendRefused = true;
-                        _counters.FileSendRefused();
+                        // Once per process: every connection meets the same store, so one line says it all.
+                        if (_counters.FileSendRefused() == 1) LogFileSendRefused(_logger, file.File.Name);
                         file.Refuse();
                     }
                 }
@@ -332,6 +333,9 @@ internal sealed partial class TcpConnection : ConnectionContext,
 
     private static bool IsConnectionReset(SocketError error) =>
         error is SocketError.ConnectionReset or SocketError.Shutdown or SocketError.ConnectionAborted;
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "The file system refused sendfile for {File}; blob bodies are copied through memory instead (slower, still correct)")]
+    private static partial void LogFileSendRefused(ILogger logger, string file);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: sending failed: {Reason}")]
     private static partial void LogSendFailed(ILogger logger, string connectionId, string reason);

@@ -16,7 +16,7 @@ public sealed class TransportCounters
     /// <summary>File sends sendfile refused before any byte (a file system without it); written by copy instead.</summary>
     public long FileSendsRefused => Interlocked.Read(ref _fileSendsRefused);
 
-    internal void FileSendRefused() => Interlocked.Increment(ref _fileSendsRefused);
+    internal long FileSendRefused() => Interlocked.Increment(ref _fileSendsRefused);
 
     internal void FileSent(long bytes) => Interlocked.Add(ref _fileBytesSent, bytes);
 

@@ -3,6 +3,8 @@ using EdgeRegistry.Replication;
 using EdgeRegistry.Replication.Convergence;
 using EdgeRegistry.Replication.Peers;
 using EdgeRegistry.Status;
+using EdgeRegistry.Transport;
+using Microsoft.AspNetCore.Connections;
 
 namespace EdgeRegistry.Metrics;
 
@@ -18,6 +20,7 @@ internal sealed class MetricsScrape
     private readonly ReplicationCounters? _replication;
     private readonly FetchQueue? _fetchQueue;
     private readonly PeerSet? _peers;
+    private readonly TransportCounters? _transport;
 
     public MetricsScrape(IServiceProvider services)
     {
@@ -27,6 +30,7 @@ internal sealed class MetricsScrape
         _replication = services.GetService<ReplicationCounters>();
         _fetchQueue = services.GetService<FetchQueue>();
         _peers = services.GetService<PeerSet>();
+        _transport = (services.GetService<IConnectionListenerFactory>() as TcpTransportFactory)?.Counters;
     }
 
     public async Task<string> WriteAsync(CancellationToken cancellationToken)
@@ -61,6 +65,16 @@ internal sealed class MetricsScrape
             .Sample("edgereg_replication_fetched_blobs_total", _replication?.FetchedBlobs ?? 0);
         text.Family("edgereg_replication_fetched_bytes_total", "counter", "Bytes of blobs copied from peers by background convergence.")
             .Sample("edgereg_replication_fetched_bytes_total", _replication?.FetchedBytes ?? 0);
+
+        if (_transport is not null)
+        {
+            text.Family("edgereg_sendfile_bytes_total", "counter", "Blob bytes the kernel sent straight from the store's files (sendfile).")
+                .Sample("edgereg_sendfile_bytes_total", _transport.FileBytesSent);
+            text.Family("edgereg_sendfile_failed_total", "counter", "File sends cut short: the client left or stalled, or a blob file ended before its length.")
+                .Sample("edgereg_sendfile_failed_total", _transport.FileSendsFailed);
+            text.Family("edgereg_sendfile_refused_total", "counter", "File sends the file system refused (no sendfile there); those bodies were copied instead.")
+                .Sample("edgereg_sendfile_refused_total", _transport.FileSendsRefused);
+        }
 
         if (_fetchQueue is not null)
         {

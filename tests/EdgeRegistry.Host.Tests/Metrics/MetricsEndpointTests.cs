@@ -64,6 +64,10 @@ public sealed class MetricsEndpointTests : IDisposable
         Assert.Equal(1, Moved("""edgereg_http_requests_total{route="other",method="GET",code="200"}"""));
         // A HEAD announces the length but sends nothing: only the GET's body counts.
         Assert.Equal(layer.Length, Moved("""edgereg_http_response_bytes_total{route="blob"}"""));
+        // The layer GET went out by sendfile (plain HTTP on edgereg's transport), and nothing was cut or refused.
+        Assert.Equal(layer.Length, Moved("edgereg_sendfile_bytes_total"));
+        Assert.Equal(0, Moved("edgereg_sendfile_failed_total"));
+        Assert.Equal(0, Moved("edgereg_sendfile_refused_total"));
         Assert.Equal(pulledManifest.Content.Headers.ContentLength, Moved("""edgereg_http_response_bytes_total{route="manifest"}""") - NotFoundBodyBytes(missing));
         Assert.Equal(0, Moved("""edgereg_read_through_total{kind="blob",outcome="served"}"""));
         Assert.True(after.Has("""edgereg_read_through_total{kind="manifest",outcome="miss"}"""));
@@ -95,7 +99,8 @@ public sealed class MetricsEndpointTests : IDisposable
         Assert.True(metrics.Get("edgereg_process_resident_bytes") > 1 << 20);
         Assert.Contains("edgereg_build_info{version=\"", text, StringComparison.Ordinal);
         foreach (var family in new[] { "edgereg_http_requests_total", "edgereg_http_response_bytes_total", "edgereg_read_through_total",
-                     "edgereg_read_through_bytes_total", "edgereg_replication_fetched_blobs_total", "edgereg_replication_fetched_bytes_total" })
+                     "edgereg_read_through_bytes_total", "edgereg_replication_fetched_blobs_total", "edgereg_replication_fetched_bytes_total",
+                     "edgereg_sendfile_bytes_total", "edgereg_sendfile_failed_total", "edgereg_sendfile_refused_total" })
         {
             Assert.Contains(family, metrics.Types);
         }
