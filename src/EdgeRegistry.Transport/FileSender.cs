@@ -10,8 +10,12 @@ namespace EdgeRegistry.Transport;
 /// </summary>
 internal sealed class FileSender : IDisposable
 {
-    /// <summary>8 MiB: one sendfile loop per piece costs nothing next to the bytes, and bounds the stall check.</summary>
-    public const int PieceBytes = 8 << 20;
+    /// <summary>
+    /// 1 MiB: a 1 MiB blob still goes in one call, and the stall check (one piece per
+    /// <see cref="TransportLimits.FileSendStall"/>) only cuts clients slower than about 9 KB/s for two minutes —
+    /// a pull over a poor site uplink is slow, not stalled, and must go on.
+    /// </summary>
+    public const int PieceBytes = 1 << 20;
 
     private readonly SocketAsyncEventArgs _args = new();
     private readonly TransportLimits _limits;

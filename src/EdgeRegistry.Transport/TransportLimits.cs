@@ -7,9 +7,9 @@ public sealed class TransportLimits
     /// How long a file send may go without the client taking a piece of it. Kestrel's minimum response data rate
     /// only watches bytes written through Kestrel; a sendfile bypasses it, so without this a client that stops
     /// reading would hold its connection and the open blob for ever. A piece is <see cref="FileSender.PieceBytes"/>,
-    /// so the default cuts clients slower than about 140 KB/s for a whole minute — stalled, not slow.
+    /// so the default cuts clients that take less than 1 MiB in two minutes (about 9 KB/s) — stalled, not slow.
     /// </summary>
-    public TimeSpan FileSendStall { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan FileSendStall { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
     /// The tests' stand-in for a file system whose files sendfile refuses: given the file offset of a piece, an
