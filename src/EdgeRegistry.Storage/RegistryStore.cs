@@ -119,11 +119,20 @@ public sealed partial class RegistryStore : IRegistryStore
     /// <summary>Removes uploads untouched for longer than <see cref="StoreOptions.StaleUploadAge"/>.</summary>
     public int PurgeStaleUploads() => _uploads.PurgeStale(_options.StaleUploadAge);
 
-    public BlobInfo? StatBlob(RepositoryName repository, Digest digest) =>
-        IoFailures.Guard($"reading blob {digest}", () => _blobs.Stat(repository, digest));
+    // The read paths every pull takes (HEAD/GET of blobs and manifests) catch inline instead of going through
+    // IoFailures.Guard: its message string and closure would be allocated on every request, not only on failure.
 
-    public BlobReader? OpenBlob(RepositoryName repository, Digest digest) =>
-        IoFailures.Guard($"opening blob {digest}", () => _blobs.Open(repository, digest));
+    public BlobInfo? StatBlob(RepositoryName repository, Digest digest)
+    {
+        try { return _blobs.Stat(repository, digest); }
+        catch (IOException e) { throw IoFailures.Translate(e, $"reading blob {digest}"); }
+    }
+
+    public BlobReader? OpenBlob(RepositoryName repository, Digest digest)
+    {
+        try { return _blobs.Open(repository, digest); }
+        catch (IOException e) { throw IoFailures.Translate(e, $"opening blob {digest}"); }
+    }
 
     public bool DeleteBlob(RepositoryName repository, Digest digest) =>
         IoFailures.Guard($"deleting blob {digest}", () => _blobs.UnlinkLayer(repository, digest));
@@ -191,8 +200,11 @@ public sealed partial class RegistryStore : IRegistryStore
         return Task.FromResult(result);
     }
 
-    public StoredManifest? GetManifest(RepositoryName repository, string reference) =>
-        IoFailures.Guard($"reading manifest {reference}", () => _manifests.Get(repository, reference)?.Stored);
+    public StoredManifest? GetManifest(RepositoryName repository, string reference)
+    {
+        try { return _manifests.Get(repository, reference)?.Stored; }
+        catch (IOException e) { throw IoFailures.Translate(e, $"reading manifest {reference}"); }
+    }
 
     public bool DeleteManifest(RepositoryName repository, string reference)
     {
@@ -205,10 +217,17 @@ public sealed partial class RegistryStore : IRegistryStore
 
     public event Action<StoreChange>? Changed;
 
-    public BlobReader? OpenBlob(Digest digest) =>
-        IoFailures.Guard($"opening blob {digest}", () => _blobs.OpenCommitted(digest));
+    public BlobReader? OpenBlob(Digest digest)
+    {
+        try { return _blobs.OpenCommitted(digest); }
+        catch (IOException e) { throw IoFailures.Translate(e, $"opening blob {digest}"); }
+    }
 
-    public long? BlobLength(Digest digest) => IoFailures.Guard($"reading blob {digest}", () => _blobs.Length(digest));
+    public long? BlobLength(Digest digest)
+    {
+        try { return _blobs.Length(digest); }
+        catch (IOException e) { throw IoFailures.Translate(e, $"reading blob {digest}"); }
+    }
 
     public BlobImport BeginBlobImport(Digest digest, long? size) =>
         IoFailures.Guard($"importing blob {digest}", () =>

@@ -45,9 +45,11 @@ internal sealed class ManifestHandler(IRegistryStore store, IRemoteContent? remo
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = manifest.MediaType;
         response.ContentLength = manifest.Content.Length;
-        response.Headers[RegistryHeaders.ContentDigest] = manifest.Digest.ToString();
+        response.Headers[RegistryHeaders.ContentDigest] = manifest.DigestText;
         if (request.IsHead) return Task.CompletedTask;
-        return response.BodyWriter.WriteAsync(manifest.Content, request.Aborted).AsTask();
+        var written = response.BodyWriter.WriteAsync(manifest.Content, request.Aborted);
+        // Almost always complete at once (a manifest fits the pipe): no Task allocated for it then.
+        return written.IsCompletedSuccessfully ? Task.CompletedTask : written.AsTask();
     }
 
     public async Task PutAsync(RegistryRequest request)

@@ -6,4 +6,7 @@ namespace EdgeRegistry.Storage.Manifests;
 public sealed record StoredManifest(Digest Digest, string MediaType, ReadOnlyMemory<byte> Content)
 {
     public long Size => Content.Length;
+
+    /// <summary>The digest as text, made once: every GET and HEAD of the manifest sends it as Docker-Content-Digest.</summary>
+    public string DigestText { get; } = Digest.ToString();
 }
