@@ -12,8 +12,8 @@ namespace EdgeRegistry.Replication.ReadThrough;
 
 /// <summary>
 /// A client read-through that drives the flight of its blob: the peer's bytes are read ahead in large chunks,
-/// hashed and streamed to the client, and offered to a trailing <see cref="StoreCopy"/> that never holds the
-/// client up. The last chunk reaches the client only after the digest verified, so a client never receives a
+/// hashed and streamed to the client, and offered to a trailing <see cref="StoreCopy"/> that holds the client up
+/// only briefly; that one hash serves the client's check and the import's commit, so each byte is hashed once. The last chunk reaches the client only after the digest verified, so a client never receives a
 /// complete body with wrong bytes: a lying peer makes the response fail, never succeed corrupt. Once the client has
 /// its bytes, the flight is finished by the fetcher: the import is committed, or — if the disk fell behind or the
 /// peer failed — continued from where it stopped with a Range request.
@@ -31,8 +31,11 @@ internal sealed partial class ClientTee
         _logger = logger;
     }
 
-    /// <summary>How far the disk may fall behind the client before the store copy is dropped (tests make it small).</summary>
+    /// <summary>How far the disk may fall behind the client before the client waits for it (tests make it small).</summary>
     public long StoreLagCapBytes { get; set; } = StoreCopy.DefaultLagCapBytes;
+
+    /// <summary>The share of its time a client may wait for the disk before the store copy is dropped (tests make it 0).</summary>
+    public double StoreWaitShare { get; set; } = StoreCopy.DefaultClientWaitShare;
 
     /// <summary>
     /// Serves the blob from the first candidate that has it and drives <paramref name="flight"/> to its end;
@@ -63,6 +66,14 @@ internal sealed partial class ClientTee
                 }
                 using (response)
                 {
+                    if (import is { Written: > 0 })
+                    {
+                        // A claimed background copy's prefix came from another transfer, so this stream's hash is not
+                        // the hash of its bytes: keeping it would cost hashing every byte twice (for the client and for
+                        // the store). Writing the prefix again costs less.
+                        import.Abort();
+                        import = null;
+                    }
                     import ??= _store.BeginBlobImport(flight.Digest, length);
                     var handed = import;
                     import = null; // StreamAsync owns it now
@@ -92,86 +103,100 @@ internal sealed partial class ClientTee
         HttpResponseMessage response, long length, BlobImport import)
     {
         var digest = flight.Digest;
-        var copy = new StoreCopy(import, StoreLagCapBytes);
-        using var hasher = new ContentHasher(digest.Algorithm);
+        var copy = new StoreCopy(import, StoreLagCapBytes, StoreWaitShare);
+        // One hash of the stream serves the client's check and, at the end, the import (see StoreCopy).
+        var hasher = new ContentHasher(digest.Algorithm);
+        bool hashHandedOver = false;
         bool clientAlive = true;
         bool lied = false;
         string? failure = null;
         long total = 0;
+        long hashed = 0;
         WriteBlobHeaders(context.Response, digest, length);
         Interlocked.Increment(ref peer.State.InFlight);
         try
         {
-            await using var source = await response.Content.ReadAsStreamAsync(CancellationToken.None);
-            // The transfer goes on if the client leaves: the store copy still needs the bytes.
-            await using var reader = new ReadAheadReader(source, 0, length, ReadAheadReader.DefaultDepth, CancellationToken.None);
-            while (await reader.NextAsync(CancellationToken.None) is { } chunk)
+            try
             {
-                try
+                await using var source = await response.Content.ReadAsStreamAsync(CancellationToken.None);
+                // The transfer goes on if the client leaves: the store copy still needs the bytes.
+                await using var reader = new ReadAheadReader(source, 0, length, ReadAheadReader.DefaultDepth, CancellationToken.None);
+                while (await reader.NextAsync(CancellationToken.None) is { } chunk)
                 {
-                    total += chunk.Length;
-                    if (total > length)
+                    try
                     {
-                        lied = true;
-                        break;
+                        total += chunk.Length;
+                        if (total > length)
+                        {
+                            lied = true;
+                            break;
+                        }
+                        hasher.Append(chunk.Span);
+                        hashed += chunk.Length;
+                        await copy.OfferAsync(chunk);
+                        bool last = total == length;
+                        if (last && hasher.Current() != digest)
+                        {
+                            lied = true;
+                            break;
+                        }
+                        if (clientAlive) clientAlive = await WriteToClientAsync(context, chunk.Memory);
                     }
-                    hasher.Append(chunk.Span);
-                    copy.Offer(chunk);
-                    bool last = total == length;
-                    if (last && hasher.Current() != digest)
+                    finally
                     {
-                        lied = true;
-                        break;
+                        chunk.Release();
                     }
-                    if (clientAlive) clientAlive = await WriteToClientAsync(context, chunk.Memory);
                 }
-                finally
-                {
-                    chunk.Release();
-                }
+                if (!lied && total != length) failure = $"sent {total} of {length} bytes";
             }
-            if (!lied && total != length) failure = $"sent {total} of {length} bytes";
-        }
-        catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
-        {
-            failure = e.Message;
+            catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
+            {
+                failure = e.Message;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref peer.State.InFlight);
+            }
+
+            if (lied)
+            {
+                await copy.AbandonAsync();
+                peer.State.Failed($"served wrong bytes for {digest}");
+                LogLyingPeer(_logger, peer.Member, digest.ToString());
+                context.Abort();
+                // The store still lacks the blob: the flight goes on from the other peers, without this client.
+                _ = Task.Run(() => _fetcher.DriveAsync(flight, repository, import: null, throttled: false, background: false, CancellationToken.None));
+                return;
+            }
+            var (kept, diskFailure) = await copy.FinishAsync();
+            // The disk holds exactly the bytes hashed (the copy was not dropped): the import takes the hash over instead
+            // of hashing them again. Otherwise it hashes its file itself, should it be resumed.
+            hashHandedOver = kept is not null && kept.AdoptHash(hasher, hashed);
+            if (diskFailure is not null) LogStoreFailed(_logger, digest.ToString(), diskFailure.Message);
+            if (failure is not null)
+            {
+                peer.State.Failed(failure);
+                LogPeerFailed(_logger, peer.Member, digest.ToString(), failure);
+                context.Abort();
+                // What reached the disk stays: another peer continues from there.
+                _ = Task.Run(() => _fetcher.DriveAsync(flight, repository, kept, throttled: false, background: false, CancellationToken.None));
+                return;
+            }
+            LogBlobReadThrough(_logger, repository.Value, digest.ToString(), peer.Member, length, copy.Dropped);
+            if (kept is null)
+            {
+                flight.Finish(false, null); // the disk failed: convergence tries again later
+                return;
+            }
+            var finishing = Task.Run(() => _fetcher.DriveAsync(flight, repository, kept, throttled: false, background: false, CancellationToken.None));
+            // Complete on disk: commit before answering, so the next request is served locally. Dropped: the rest is
+            // fetched with a Range request in the background; the client already has every byte.
+            if (!copy.Dropped) await finishing;
         }
         finally
         {
-            Interlocked.Decrement(ref peer.State.InFlight);
+            if (!hashHandedOver) hasher.Dispose();
         }
-
-        if (lied)
-        {
-            await copy.AbandonAsync();
-            peer.State.Failed($"served wrong bytes for {digest}");
-            LogLyingPeer(_logger, peer.Member, digest.ToString());
-            context.Abort();
-            // The store still lacks the blob: the flight goes on from the other peers, without this client.
-            _ = Task.Run(() => _fetcher.DriveAsync(flight, repository, import: null, throttled: false, background: false, CancellationToken.None));
-            return;
-        }
-        var (kept, diskFailure) = await copy.FinishAsync();
-        if (diskFailure is not null) LogStoreFailed(_logger, digest.ToString(), diskFailure.Message);
-        if (failure is not null)
-        {
-            peer.State.Failed(failure);
-            LogPeerFailed(_logger, peer.Member, digest.ToString(), failure);
-            context.Abort();
-            // What reached the disk stays: another peer continues from there.
-            _ = Task.Run(() => _fetcher.DriveAsync(flight, repository, kept, throttled: false, background: false, CancellationToken.None));
-            return;
-        }
-        LogBlobReadThrough(_logger, repository.Value, digest.ToString(), peer.Member, length, copy.Dropped);
-        if (kept is null)
-        {
-            flight.Finish(false, null); // the disk failed: convergence tries again later
-            return;
-        }
-        var finishing = Task.Run(() => _fetcher.DriveAsync(flight, repository, kept, throttled: false, background: false, CancellationToken.None));
-        // Complete on disk: commit before answering, so the next request is served locally. Dropped: the rest is
-        // fetched with a Range request in the background; the client already has every byte.
-        if (!copy.Dropped) await finishing;
     }
 
     private static async Task<bool> WriteToClientAsync(HttpContext context, ReadOnlyMemory<byte> chunk)

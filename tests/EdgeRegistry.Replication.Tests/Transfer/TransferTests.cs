@@ -1,4 +1,5 @@
 using EdgeRegistry.Replication.Api;
+using EdgeRegistry.Replication.Transfer;
 using EdgeRegistry.Storage.Digests;
 
 namespace EdgeRegistry.Replication.Tests.Transfer;
@@ -149,6 +150,7 @@ public sealed class TransferTests
         byte[] content = Content(6, 8);
         var digest = node.HoldOnPeers(content);
         node.Content.Tee.StoreLagCapBytes = 1; // any queued chunk puts the disk "too far behind"
+        node.Content.Tee.StoreWaitShare = 0; // and the client never waits for it
 
         var pulled = await node.Client.GetByteArrayAsync(node.BlobUrl(digest));
 
@@ -156,6 +158,23 @@ public sealed class TransferTests
         Assert.True(await node.EventuallyStoredAsync(digest, Bound));
         Assert.Equal(content, node.StoredBytes(digest));
         Assert.Equal(2, node.Peers[0].Gets.Count); // the client's stream, then the store's own copy
+        Assert.Empty(Directory.EnumerateFileSystemEntries(node.TempArea));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task StoreCopy_DiskAChunkBehind_ClientWaitsForItAndTheOneTransferIsStored()
+    {
+        await using var node = await TransferNode.StartAsync(peerCount: 1);
+        byte[] content = Content(8, 9);
+        var digest = node.HoldOnPeers(content);
+        node.Content.Tee.StoreLagCapBytes = ReadAheadReader.ChunkBytes; // the client waits for the disk at every chunk
+
+        var pulled = await node.Client.GetByteArrayAsync(node.BlobUrl(digest));
+
+        Assert.Equal(content, pulled);
+        Assert.True(await node.EventuallyStoredAsync(digest, Bound));
+        Assert.Equal(content, node.StoredBytes(digest));
+        Assert.Single(node.Peers[0].Gets); // the copy kept up: no second transfer to complete it
         Assert.Empty(Directory.EnumerateFileSystemEntries(node.TempArea));
     }
 

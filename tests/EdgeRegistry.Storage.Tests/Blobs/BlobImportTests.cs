@@ -209,6 +209,126 @@ public sealed class BlobImportTests : IDisposable
         AssertNothingOf(digest);
     }
 
+    private static ContentHasher HasherOf(ReadOnlySpan<byte> bytes)
+    {
+        var hasher = new ContentHasher(DigestAlgorithm.Sha256);
+        hasher.Append(bytes);
+        return hasher;
+    }
+
+    [Fact]
+    public void AdoptHash_CallerHashedExactlyWhatWasWritten_CommitsOnTheCallersHash()
+    {
+        byte[] content = TestContent.Bytes(3 << 20, 20);
+        var digest = TestContent.Sha256(content);
+
+        using var import = _f.Store.BeginBlobImport(digest, content.Length);
+        for (int at = 0; at < content.Length; at += 1 << 20) import.WritePrehashed(content.AsSpan(at, 1 << 20));
+        Assert.True(import.AdoptHash(HasherOf(content), content.Length));
+        import.Commit(Repo);
+
+        Assert.Equal(content, File.ReadAllBytes(_f.BlobDataPath(digest)));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(TempArea));
+    }
+
+    [Fact]
+    public void AdoptHash_CallerHashedMoreThanReachedTheDisk_RefusedAndAResumeFromALiarIsCaught()
+    {
+        // A read-through whose store copy was dropped: the client side hashed the whole blob, the disk holds a prefix.
+        byte[] content = TestContent.Bytes(4 << 20, 21);
+        var digest = TestContent.Sha256(content);
+        byte[] lie = (byte[])content.Clone();
+        lie[^10] ^= 0xFF;
+        int prefix = 2 << 20;
+
+        using var import = _f.Store.BeginBlobImport(digest, content.Length);
+        import.WritePrehashed(content.AsSpan(0, prefix));
+        using var whole = HasherOf(content);
+        Assert.False(import.AdoptHash(whole, content.Length));
+        import.Write(lie.AsSpan(prefix)); // the resume, from a peer that lies about the rest
+        var e = Assert.Throws<StoreException>(() => import.Commit(Repo));
+
+        Assert.Equal(StoreError.DigestMismatch, e.Error);
+        AssertNothingOf(digest);
+    }
+
+    [Fact]
+    public void WritePrehashed_HashNeverHandedOverThenResumed_ImportHashesItsFileFirst()
+    {
+        byte[] content = TestContent.Bytes(3 << 20, 22);
+        var digest = TestContent.Sha256(content);
+
+        using var import = _f.Store.BeginBlobImport(digest, content.Length);
+        import.WritePrehashed(content.AsSpan(0, 1 << 20));
+        import.Write(content.AsSpan(1 << 20)); // resumed: the prefix is hashed from the file before this
+        import.Commit(Repo);
+
+        Assert.Equal(content, File.ReadAllBytes(_f.BlobDataPath(digest)));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(TempArea));
+    }
+
+    [Fact]
+    public void WritePrehashed_HashNeverHandedOverAndTheBytesAreWrong_DigestMismatchNothingVisible()
+    {
+        byte[] content = TestContent.Bytes(2 << 20, 23);
+        var digest = TestContent.Sha256(content);
+        byte[] lie = (byte[])content.Clone();
+        lie[1 << 20] ^= 0xFF;
+
+        using var import = _f.Store.BeginBlobImport(digest, content.Length);
+        import.WritePrehashed(lie);
+        var e = Assert.Throws<StoreException>(() => import.Commit(Repo));
+
+        Assert.Equal(StoreError.DigestMismatch, e.Error);
+        AssertNothingOf(digest);
+    }
+
+    [Fact]
+    public void WritePrehashed_AfterHashedWrites_Refused()
+    {
+        byte[] content = TestContent.Bytes(1 << 20, 24);
+        var digest = TestContent.Sha256(content);
+
+        using var import = _f.Store.BeginBlobImport(digest, content.Length);
+        import.Write(content.AsSpan(0, 1000));
+
+        Assert.Throws<InvalidOperationException>(() => import.WritePrehashed(content.AsSpan(1000)));
+    }
+
+    [Fact]
+    public void WritePrehashed_DiskFull_StorageFullNothingVisible()
+    {
+        byte[] content = TestContent.Bytes(2 << 20, 25);
+        var digest = TestContent.Sha256(content);
+        _f.Faults.FailWritesAfter(1 << 20, p => p.StartsWith(TempArea, StringComparison.Ordinal));
+
+        using var import = _f.Store.BeginBlobImport(digest, content.Length);
+        var e = Assert.Throws<StoreException>(() =>
+        {
+            for (int at = 0; at < content.Length; at += 256 << 10) import.WritePrehashed(content.AsSpan(at, 256 << 10));
+        });
+
+        Assert.Equal(StoreError.StorageFull, e.Error);
+        _f.Faults.Clear();
+        AssertNothingOf(digest);
+    }
+
+    [Fact]
+    public void Commit_ReadingTheFileBackFails_IoFailureNothingVisible()
+    {
+        byte[] content = TestContent.Bytes(1 << 20, 26);
+        var digest = TestContent.Sha256(content);
+
+        using var import = _f.Store.BeginBlobImport(digest, content.Length);
+        import.WritePrehashed(content);
+        _f.Faults.FailReads(p => p.StartsWith(TempArea, StringComparison.Ordinal));
+        var e = Assert.Throws<StoreException>(() => import.Commit(Repo));
+
+        Assert.Equal(StoreError.IoFailure, e.Error);
+        _f.Faults.Clear();
+        AssertNothingOf(digest);
+    }
+
     private void AssertNothingOf(Digest digest)
     {
         Assert.Null(_f.Store.BlobLength(digest));
