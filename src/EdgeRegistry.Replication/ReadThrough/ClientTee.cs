@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Net;
 using EdgeRegistry.Replication.Convergence;
 using EdgeRegistry.Replication.Peers;
 using EdgeRegistry.Replication.Transfer;
@@ -13,10 +15,11 @@ namespace EdgeRegistry.Replication.ReadThrough;
 /// <summary>
 /// A client read-through that drives the flight of its blob: the peer's bytes are read ahead in large chunks,
 /// hashed and streamed to the client, and offered to a trailing <see cref="StoreCopy"/> that holds the client up
-/// only briefly; that one hash serves the client's check and the import's commit, so each byte is hashed once. The last chunk reaches the client only after the digest verified, so a client never receives a
-/// complete body with wrong bytes: a lying peer makes the response fail, never succeed corrupt. Once the client has
-/// its bytes, the flight is finished by the fetcher: the import is committed, or — if the disk fell behind or the
-/// peer failed — continued from where it stopped with a Range request.
+/// only briefly; that one hash serves the client's check and the import's commit, so each byte is hashed once.
+/// The last chunk reaches the client only after the digest verified, so a client never receives a complete body
+/// with wrong bytes: a lying peer makes the response fail, never succeed corrupt. Once the client has its bytes,
+/// the flight is finished by the fetcher: the import is committed, or — if the disk fell behind or the peer
+/// failed — continued from where it stopped with a Range request.
 /// </summary>
 internal sealed partial class ClientTee
 {
@@ -50,28 +53,36 @@ internal sealed partial class ClientTee
         {
             foreach (var peer in candidates)
             {
+                // A claimed background copy is continued: its prefix goes to the client from the disk, the rest comes
+                // from the peer with a Range request.
+                long from = import?.Written ?? 0;
                 HttpResponseMessage? response;
                 try
                 {
-                    response = await peer.Client.OpenBlobAsync(flight.Digest, 0, context.RequestAborted);
+                    response = await peer.Client.OpenBlobAsync(flight.Digest, from, context.RequestAborted);
                 }
                 catch (OperationCanceledException)
                 {
                     break; // the client left before anything was sent
                 }
-                if (response?.Content.Headers.ContentLength is not long length || (import is { Size: long size } && size != length))
+                if (response is null) continue;
+                long start = response.StatusCode == HttpStatusCode.PartialContent ? response.Content.Headers.ContentRange?.From ?? -1 : 0;
+                // After a prefix the peer must send something: a body served wholly from the disk would reach the
+                // client unverified (the digest is checked as the last chunk from the peer arrives).
+                if (response.Content.Headers.ContentLength is not long body || (start > 0 && body <= 0) || (start != from && start != 0)
+                    || (import is { Size: long size } && size != start + body))
                 {
-                    response?.Dispose();
+                    response.Dispose();
                     continue;
                 }
+                long length = start + body;
                 using (response)
                 {
-                    if (import is { Written: > 0 })
+                    if (start != from)
                     {
-                        // A claimed background copy's prefix came from another transfer, so this stream's hash is not
-                        // the hash of its bytes: keeping it would cost hashing every byte twice (for the client and for
-                        // the store). Writing the prefix again costs less.
-                        import.Abort();
+                        // The peer ignored the Range and sends the whole blob: the prefix is written again rather than
+                        // every byte hashed twice (this stream's hash is not the hash of the prefix's bytes).
+                        import!.Abort();
                         import = null;
                     }
                     import ??= _store.BeginBlobImport(flight.Digest, length);
@@ -79,7 +90,7 @@ internal sealed partial class ClientTee
                     import = null; // StreamAsync owns it now
                     try
                     {
-                        await StreamAsync(context, repository, flight, peer, response, length, handed);
+                        await StreamAsync(context, repository, flight, peer, response, start, length, handed);
                     }
                     catch
                     {
@@ -99,20 +110,38 @@ internal sealed partial class ClientTee
         return false;
     }
 
+    /// <param name="start">Where the peer's body starts: the import holds the bytes before it (a claimed copy's prefix).</param>
     private async Task StreamAsync(HttpContext context, RepositoryName repository, BlobFlight flight, Peer peer,
-        HttpResponseMessage response, long length, BlobImport import)
+        HttpResponseMessage response, long start, long length, BlobImport import)
     {
         var digest = flight.Digest;
-        var copy = new StoreCopy(import, StoreLagCapBytes, StoreWaitShare);
-        // One hash of the stream serves the client's check and, at the end, the import (see StoreCopy).
-        var hasher = new ContentHasher(digest.Algorithm);
+        // One hash serves the client's check and the import: it goes on from the import's own hash of its prefix,
+        // which is why the client is sent that prefix from the disk, not from the peer.
+        var hasher = import.TakeHash();
         bool hashHandedOver = false;
         bool clientAlive = true;
         bool lied = false;
         string? failure = null;
-        long total = 0;
-        long hashed = 0;
+        long total = start;
+        long hashed = start;
         WriteBlobHeaders(context.Response, digest, length);
+        if (start > 0)
+        {
+            try
+            {
+                clientAlive = await SendPrefixAsync(context, import, start);
+            }
+            catch (StoreException e)
+            {
+                // The prefix could not be read back (the import is gone): this client cannot get a whole body from here.
+                hasher.Dispose();
+                LogStoreFailed(_logger, digest.ToString(), e.Message);
+                context.Abort();
+                _ = Task.Run(() => _fetcher.DriveAsync(flight, repository, import: null, throttled: false, background: false, CancellationToken.None));
+                return;
+            }
+        }
+        var copy = new StoreCopy(import, StoreLagCapBytes, StoreWaitShare);
         Interlocked.Increment(ref peer.State.InFlight);
         try
         {
@@ -120,7 +149,7 @@ internal sealed partial class ClientTee
             {
                 await using var source = await response.Content.ReadAsStreamAsync(CancellationToken.None);
                 // The transfer goes on if the client leaves: the store copy still needs the bytes.
-                await using var reader = new ReadAheadReader(source, 0, length, ReadAheadReader.DefaultDepth, CancellationToken.None);
+                await using var reader = new ReadAheadReader(source, start, length - start, ReadAheadReader.DefaultDepth, CancellationToken.None);
                 while (await reader.NextAsync(CancellationToken.None) is { } chunk)
                 {
                     try
@@ -196,6 +225,27 @@ internal sealed partial class ClientTee
         finally
         {
             if (!hashHandedOver) hasher.Dispose();
+        }
+    }
+
+    /// <summary>Sends the client the first <paramref name="count"/> bytes from the import's file; false when the client left.</summary>
+    private static async Task<bool> SendPrefixAsync(HttpContext context, BlobImport import, long count)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(ReadAheadReader.ChunkBytes);
+        try
+        {
+            for (long at = 0; at < count;)
+            {
+                int read = import.ReadWritten(at, buffer.AsSpan(0, (int)Math.Min(ReadAheadReader.ChunkBytes, count - at)));
+                if (read == 0) throw new StoreException(StoreError.IoFailure, $"the prefix of {import.Digest} ended at {at} of {count} bytes");
+                if (!await WriteToClientAsync(context, buffer.AsMemory(0, read))) return false;
+                at += read;
+            }
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

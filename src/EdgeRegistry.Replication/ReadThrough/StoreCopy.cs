@@ -13,8 +13,9 @@ namespace EdgeRegistry.Replication.ReadThrough;
 /// keeps up keeps its copy, since dropping it means transferring and hashing the rest a second time. Past that share
 /// the copy stops taking chunks (it is "dropped"): the client goes on at network speed, and the import keeps the
 /// prefix already queued, for the flight to resume from there with a Range request.
-/// The client side hashes every chunk before offering it, so the import (which starts empty) is written without
-/// hashing (<see cref="BlobImport.WritePrehashed"/>) and adopts that hash at the end: each byte is hashed once.
+/// The client side hashes every chunk before offering it, going on from the import's hash of what it already holds
+/// (<see cref="BlobImport.TakeHash"/>), so the import is written without hashing
+/// (<see cref="BlobImport.WritePrehashed"/>) and adopts that hash at the end: each byte is hashed once.
 /// </summary>
 internal sealed class StoreCopy
 {
@@ -41,7 +42,6 @@ internal sealed class StoreCopy
 
     public StoreCopy(BlobImport import, long lagCapBytes, double clientWaitShare)
     {
-        if (import.Written != 0) throw new ArgumentException("the store copy of a read-through starts with an empty import", nameof(import));
         _import = import;
         _lagCap = lagCapBytes;
         _waitShare = clientWaitShare;

@@ -15,8 +15,8 @@ namespace EdgeRegistry.Storage.Blobs;
 /// deletes. Not thread-safe: one writer.
 /// <para>
 /// A read-through must know the digest of what it streams to its client before the disk has caught up, so it hashes
-/// the stream itself; <see cref="WritePrehashed"/> and <see cref="AdoptHash"/> let the import take that hash over
-/// instead of hashing every byte a second time. Whenever the import's hash does not cover exactly its file (the
+/// the stream itself; <see cref="TakeHash"/>, <see cref="WritePrehashed"/> and <see cref="AdoptHash"/> let it carry
+/// the import's hash instead of hashing every byte a second time. Whenever the import's hash does not cover exactly its file (the
 /// caller's writes stopped short of what it hashed), the import re-reads its file to hash it before it goes on:
 /// nothing is ever committed on the strength of a hash of other bytes.
 /// </para>
@@ -68,26 +68,38 @@ public sealed class BlobImport : IDisposable
     }
 
     /// <summary>
-    /// Appends bytes the caller has hashed itself, in order from the import's first byte, with a hasher it hands over
-    /// with <see cref="AdoptHash"/> when it is done. The caller must hash exactly these bytes (the same immutable
-    /// buffer); a hash of anything else is never adopted, since the byte counts would differ. Until then, the import
-    /// holds no hash of its content: written further with <see cref="Write"/> or committed, it hashes its file first.
+    /// Hands the caller the hash of the bytes written so far, to go on hashing the bytes it writes next with
+    /// <see cref="WritePrehashed"/> (and whatever else it checks with them, e.g. a stream to a client); the hash comes
+    /// back with <see cref="AdoptHash"/>. Until then, the import holds no hash of its content: written further with
+    /// <see cref="Write"/> or committed, it hashes its file first.
+    /// </summary>
+    public ContentHasher TakeHash()
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        HashFileIfCallerHashed();
+        var taken = _hasher;
+        _hasher = new ContentHasher(Digest.Algorithm); // stands in until a hash is adopted or the file is hashed again
+        _callerHashes = true;
+        return taken;
+    }
+
+    /// <summary>
+    /// Appends bytes the caller hashes itself, with the hasher <see cref="TakeHash"/> gave it, in order. The caller
+    /// must hash exactly these bytes (the same immutable buffer); a hash of anything else is never adopted, since the
+    /// byte counts would differ.
     /// </summary>
     public void WritePrehashed(ReadOnlySpan<byte> chunk)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
-        if (!_callerHashes)
-        {
-            if (Written != 0) throw new InvalidOperationException($"prehashed bytes of {Digest} must start at the first byte, not at {Written}");
-            _callerHashes = true;
-        }
+        if (!_callerHashes) throw new InvalidOperationException($"prehashed bytes of {Digest} without TakeHash first");
         Append(chunk, hash: false);
     }
 
     /// <summary>
-    /// Takes over the caller's hasher when it covers exactly the bytes written, all with <see cref="WritePrehashed"/>:
-    /// true, and the import owns (and disposes) it from now on. False otherwise — e.g. the caller hashed more than
-    /// reached the disk — and the caller keeps its hasher; the import then hashes its file when it needs a hash.
+    /// Takes the caller's hasher back when it covers exactly the bytes written (<paramref name="hashedBytes"/> from
+    /// the first byte): true, and the import owns (and disposes) it from now on. False otherwise — e.g. the caller
+    /// hashed more than reached the disk — and the caller keeps its hasher; the import then hashes its file when it
+    /// needs a hash.
     /// </summary>
     public bool AdoptHash(ContentHasher hasher, long hashedBytes)
     {
@@ -96,6 +108,29 @@ public sealed class BlobImport : IDisposable
         _hasher = hasher;
         _callerHashes = false;
         return true;
+    }
+
+    /// <summary>
+    /// Reads back bytes already written (a read-through sends a claimed background copy's prefix to its client from
+    /// here); 0 at <see cref="Written"/>. Like every call, not while another is under way.
+    /// </summary>
+    public int ReadWritten(long offset, Span<byte> buffer)
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        int count = (int)Math.Min(buffer.Length, Math.Max(0, Written - offset));
+        if (count == 0) return 0;
+        try
+        {
+            _file.Position = offset;
+            int read = _file.Read(buffer[..count]);
+            _file.Position = Written;
+            return read;
+        }
+        catch (IOException e)
+        {
+            Abort();
+            throw IoFailures.Translate(e, $"reading back blob {Digest}");
+        }
     }
 
     private void Append(ReadOnlySpan<byte> chunk, bool hash)

@@ -209,13 +209,6 @@ public sealed class BlobImportTests : IDisposable
         AssertNothingOf(digest);
     }
 
-    private static ContentHasher HasherOf(ReadOnlySpan<byte> bytes)
-    {
-        var hasher = new ContentHasher(DigestAlgorithm.Sha256);
-        hasher.Append(bytes);
-        return hasher;
-    }
-
     [Fact]
     public void AdoptHash_CallerHashedExactlyWhatWasWritten_CommitsOnTheCallersHash()
     {
@@ -223,8 +216,13 @@ public sealed class BlobImportTests : IDisposable
         var digest = TestContent.Sha256(content);
 
         using var import = _f.Store.BeginBlobImport(digest, content.Length);
-        for (int at = 0; at < content.Length; at += 1 << 20) import.WritePrehashed(content.AsSpan(at, 1 << 20));
-        Assert.True(import.AdoptHash(HasherOf(content), content.Length));
+        var hasher = import.TakeHash();
+        for (int at = 0; at < content.Length; at += 1 << 20)
+        {
+            hasher.Append(content.AsSpan(at, 1 << 20));
+            import.WritePrehashed(content.AsSpan(at, 1 << 20));
+        }
+        Assert.True(import.AdoptHash(hasher, content.Length));
         import.Commit(Repo);
 
         Assert.Equal(content, File.ReadAllBytes(_f.BlobDataPath(digest)));
@@ -242,8 +240,9 @@ public sealed class BlobImportTests : IDisposable
         int prefix = 2 << 20;
 
         using var import = _f.Store.BeginBlobImport(digest, content.Length);
+        using var whole = import.TakeHash();
+        whole.Append(content);
         import.WritePrehashed(content.AsSpan(0, prefix));
-        using var whole = HasherOf(content);
         Assert.False(import.AdoptHash(whole, content.Length));
         import.Write(lie.AsSpan(prefix)); // the resume, from a peer that lies about the rest
         var e = Assert.Throws<StoreException>(() => import.Commit(Repo));
@@ -259,6 +258,7 @@ public sealed class BlobImportTests : IDisposable
         var digest = TestContent.Sha256(content);
 
         using var import = _f.Store.BeginBlobImport(digest, content.Length);
+        using var taken = import.TakeHash(); // and never handed back
         import.WritePrehashed(content.AsSpan(0, 1 << 20));
         import.Write(content.AsSpan(1 << 20)); // resumed: the prefix is hashed from the file before this
         import.Commit(Repo);
@@ -276,6 +276,7 @@ public sealed class BlobImportTests : IDisposable
         lie[1 << 20] ^= 0xFF;
 
         using var import = _f.Store.BeginBlobImport(digest, content.Length);
+        using var taken = import.TakeHash();
         import.WritePrehashed(lie);
         var e = Assert.Throws<StoreException>(() => import.Commit(Repo));
 
@@ -284,7 +285,7 @@ public sealed class BlobImportTests : IDisposable
     }
 
     [Fact]
-    public void WritePrehashed_AfterHashedWrites_Refused()
+    public void WritePrehashed_WithoutTakingTheHash_Refused()
     {
         byte[] content = TestContent.Bytes(1 << 20, 24);
         var digest = TestContent.Sha256(content);
@@ -296,6 +297,30 @@ public sealed class BlobImportTests : IDisposable
     }
 
     [Fact]
+    public void TakeHash_AfterHashedWrites_CallerContinuesItAndTheImportReadsItsPrefixBack()
+    {
+        // A client taking over a background copy: the prefix is read back for the client, the hash goes on from it.
+        byte[] content = TestContent.Bytes(3 << 20, 27);
+        var digest = TestContent.Sha256(content);
+        int prefix = (1 << 20) + 12345;
+
+        using var import = _f.Store.BeginBlobImport(digest, content.Length);
+        import.Write(content.AsSpan(0, prefix));
+        var hasher = import.TakeHash();
+        var readBack = new byte[prefix + 10];
+        int read = 0;
+        while (import.ReadWritten(read, readBack.AsSpan(read)) is var n && n > 0) read += n;
+        hasher.Append(content.AsSpan(prefix));
+        import.WritePrehashed(content.AsSpan(prefix));
+        Assert.True(import.AdoptHash(hasher, content.Length));
+        import.Commit(Repo);
+
+        Assert.Equal(prefix, read);
+        Assert.Equal(content.AsSpan(0, prefix).ToArray(), readBack.AsSpan(0, prefix).ToArray());
+        Assert.Equal(content, File.ReadAllBytes(_f.BlobDataPath(digest)));
+    }
+
+    [Fact]
     public void WritePrehashed_DiskFull_StorageFullNothingVisible()
     {
         byte[] content = TestContent.Bytes(2 << 20, 25);
@@ -303,6 +328,7 @@ public sealed class BlobImportTests : IDisposable
         _f.Faults.FailWritesAfter(1 << 20, p => p.StartsWith(TempArea, StringComparison.Ordinal));
 
         using var import = _f.Store.BeginBlobImport(digest, content.Length);
+        using var taken = import.TakeHash();
         var e = Assert.Throws<StoreException>(() =>
         {
             for (int at = 0; at < content.Length; at += 256 << 10) import.WritePrehashed(content.AsSpan(at, 256 << 10));
@@ -320,6 +346,7 @@ public sealed class BlobImportTests : IDisposable
         var digest = TestContent.Sha256(content);
 
         using var import = _f.Store.BeginBlobImport(digest, content.Length);
+        using var taken = import.TakeHash();
         import.WritePrehashed(content);
         _f.Faults.FailReads(p => p.StartsWith(TempArea, StringComparison.Ordinal));
         var e = Assert.Throws<StoreException>(() => import.Commit(Repo));
