@@ -233,7 +233,8 @@ public sealed partial class RegistryStore : IRegistryStore
         IoFailures.Guard($"importing blob {digest}", () =>
         {
             string temp = _paths.NewTempFile();
-            var file = _fs.FileStream.Create(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1);
+            // Read access too: an import whose writes were hashed by the caller may have to hash its file itself.
+            var file = _fs.FileStream.Create(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
             return new BlobImport(digest, size, temp, file, _sync, PublishImport, _files.TryDelete);
         });
 

@@ -96,7 +96,7 @@ public sealed partial class PeerSync
         }
         // The last entry's sequence is always safe; with no entries, nothing after our cursor existed when the
         // page was cut, so the peer's sequence at that moment is too.
-        view.Advance(page.Entries.Count > 0 ? page.Entries[^1].Q : Math.Max(view.Cursor, page.Sequence));
+        view.Advance(page.Entries.Count > 0 ? page.Entries[^1].Q : Math.Max(view.Cursor, page.Sequence), caughtUp: !page.More);
         return page.More;
     }
 

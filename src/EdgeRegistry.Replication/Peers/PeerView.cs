@@ -17,6 +17,12 @@ public sealed class PeerView
 
     public long Cursor { get; private set; }
 
+    /// <summary>
+    /// True once the whole feed has been read since the last <see cref="Reset"/>: only then does the inventory list
+    /// everything the peer held. Until then (the first pages, or while they are being applied) it is partial.
+    /// </summary>
+    public bool Listed { get; private set; }
+
     public DateTimeOffset? LastConvergence { get; set; }
 
     /// <summary>Starts over: the peer restarted (new epoch) or its summary disagrees with what we learned.</summary>
@@ -25,9 +31,15 @@ public sealed class PeerView
         _inventory = new NodeInventory(epoch);
         Epoch = epoch;
         Cursor = 0;
+        Listed = false;
     }
 
-    public void Advance(long cursor) => Cursor = cursor;
+    /// <param name="caughtUp">The peer had nothing after this page: the inventory is a whole listing now.</param>
+    public void Advance(long cursor, bool caughtUp)
+    {
+        Cursor = cursor;
+        if (caughtUp) Listed = true;
+    }
 
     /// <summary>Forgets the cursor so the next poll asks for a full listing.</summary>
     public void Invalidate() => Epoch = null;

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Net;
 using EdgeRegistry.Replication.Convergence;
 using EdgeRegistry.Replication.Peers;
 using EdgeRegistry.Replication.Transfer;
@@ -12,11 +14,12 @@ namespace EdgeRegistry.Replication.ReadThrough;
 
 /// <summary>
 /// A client read-through that drives the flight of its blob: the peer's bytes are read ahead in large chunks,
-/// hashed and streamed to the client, and offered to a trailing <see cref="StoreCopy"/> that never holds the
-/// client up. The last chunk reaches the client only after the digest verified, so a client never receives a
-/// complete body with wrong bytes: a lying peer makes the response fail, never succeed corrupt. Once the client has
-/// its bytes, the flight is finished by the fetcher: the import is committed, or — if the disk fell behind or the
-/// peer failed — continued from where it stopped with a Range request.
+/// hashed and streamed to the client, and offered to a trailing <see cref="StoreCopy"/> that holds the client up
+/// only briefly; that one hash serves the client's check and the import's commit, so each byte is hashed once.
+/// The last chunk reaches the client only after the digest verified, so a client never receives a complete body
+/// with wrong bytes: a lying peer makes the response fail, never succeed corrupt. Once the client has its bytes,
+/// the flight is finished by the fetcher: the import is committed, or — if the disk fell behind or the peer
+/// failed — continued from where it stopped with a Range request.
 /// </summary>
 internal sealed partial class ClientTee
 {
@@ -31,8 +34,11 @@ internal sealed partial class ClientTee
         _logger = logger;
     }
 
-    /// <summary>How far the disk may fall behind the client before the store copy is dropped (tests make it small).</summary>
+    /// <summary>How far the disk may fall behind the client before the client waits for it (tests make it small).</summary>
     public long StoreLagCapBytes { get; set; } = StoreCopy.DefaultLagCapBytes;
+
+    /// <summary>The share of its time a client may wait for the disk before the store copy is dropped (tests make it 0).</summary>
+    public double StoreWaitShare { get; set; } = StoreCopy.DefaultClientWaitShare;
 
     /// <summary>
     /// Serves the blob from the first candidate that has it and drives <paramref name="flight"/> to its end;
@@ -47,28 +53,44 @@ internal sealed partial class ClientTee
         {
             foreach (var peer in candidates)
             {
+                // A claimed background copy is continued: its prefix goes to the client from the disk, the rest comes
+                // from the peer with a Range request.
+                long from = import?.Written ?? 0;
                 HttpResponseMessage? response;
                 try
                 {
-                    response = await peer.Client.OpenBlobAsync(flight.Digest, 0, context.RequestAborted);
+                    response = await peer.Client.OpenBlobAsync(flight.Digest, from, context.RequestAborted);
                 }
                 catch (OperationCanceledException)
                 {
                     break; // the client left before anything was sent
                 }
-                if (response?.Content.Headers.ContentLength is not long length || (import is { Size: long size } && size != length))
+                if (response is null) continue;
+                long start = response.StatusCode == HttpStatusCode.PartialContent ? response.Content.Headers.ContentRange?.From ?? -1 : 0;
+                // After a prefix the peer must send something: a body served wholly from the disk would reach the
+                // client unverified (the digest is checked as the last chunk from the peer arrives).
+                if (response.Content.Headers.ContentLength is not long body || (start > 0 && body <= 0) || (start != from && start != 0)
+                    || (import is { Size: long size } && size != start + body))
                 {
-                    response?.Dispose();
+                    response.Dispose();
                     continue;
                 }
+                long length = start + body;
                 using (response)
                 {
+                    if (start != from)
+                    {
+                        // The peer ignored the Range and sends the whole blob: the prefix is written again rather than
+                        // every byte hashed twice (this stream's hash is not the hash of the prefix's bytes).
+                        import!.Abort();
+                        import = null;
+                    }
                     import ??= _store.BeginBlobImport(flight.Digest, length);
                     var handed = import;
                     import = null; // StreamAsync owns it now
                     try
                     {
-                        await StreamAsync(context, repository, flight, peer, response, length, handed);
+                        await StreamAsync(context, repository, flight, peer, response, start, length, handed);
                     }
                     catch
                     {
@@ -88,90 +110,143 @@ internal sealed partial class ClientTee
         return false;
     }
 
+    /// <param name="start">Where the peer's body starts: the import holds the bytes before it (a claimed copy's prefix).</param>
     private async Task StreamAsync(HttpContext context, RepositoryName repository, BlobFlight flight, Peer peer,
-        HttpResponseMessage response, long length, BlobImport import)
+        HttpResponseMessage response, long start, long length, BlobImport import)
     {
         var digest = flight.Digest;
-        var copy = new StoreCopy(import, StoreLagCapBytes);
-        using var hasher = new ContentHasher(digest.Algorithm);
+        // One hash serves the client's check and the import: it goes on from the import's own hash of its prefix,
+        // which is why the client is sent that prefix from the disk, not from the peer.
+        var hasher = import.TakeHash();
+        bool hashHandedOver = false;
         bool clientAlive = true;
         bool lied = false;
         string? failure = null;
-        long total = 0;
+        long total = start;
+        long hashed = start;
         WriteBlobHeaders(context.Response, digest, length);
+        if (start > 0)
+        {
+            try
+            {
+                clientAlive = await SendPrefixAsync(context, import, start);
+            }
+            catch (StoreException e)
+            {
+                // The prefix could not be read back (the import is gone): this client cannot get a whole body from here.
+                hasher.Dispose();
+                LogStoreFailed(_logger, digest.ToString(), e.Message);
+                context.Abort();
+                _ = Task.Run(() => _fetcher.DriveAsync(flight, repository, import: null, throttled: false, background: false, CancellationToken.None));
+                return;
+            }
+        }
+        var copy = new StoreCopy(import, StoreLagCapBytes, StoreWaitShare);
         Interlocked.Increment(ref peer.State.InFlight);
         try
         {
-            await using var source = await response.Content.ReadAsStreamAsync(CancellationToken.None);
-            // The transfer goes on if the client leaves: the store copy still needs the bytes.
-            await using var reader = new ReadAheadReader(source, 0, length, ReadAheadReader.DefaultDepth, CancellationToken.None);
-            while (await reader.NextAsync(CancellationToken.None) is { } chunk)
+            try
             {
-                try
+                await using var source = await response.Content.ReadAsStreamAsync(CancellationToken.None);
+                // The transfer goes on if the client leaves: the store copy still needs the bytes.
+                await using var reader = new ReadAheadReader(source, start, length - start, ReadAheadReader.DefaultDepth, CancellationToken.None);
+                while (await reader.NextAsync(CancellationToken.None) is { } chunk)
                 {
-                    total += chunk.Length;
-                    if (total > length)
+                    try
                     {
-                        lied = true;
-                        break;
+                        total += chunk.Length;
+                        if (total > length)
+                        {
+                            lied = true;
+                            break;
+                        }
+                        hasher.Append(chunk.Span);
+                        hashed += chunk.Length;
+                        await copy.OfferAsync(chunk);
+                        bool last = total == length;
+                        if (last && hasher.Current() != digest)
+                        {
+                            lied = true;
+                            break;
+                        }
+                        if (clientAlive) clientAlive = await WriteToClientAsync(context, chunk.Memory);
                     }
-                    hasher.Append(chunk.Span);
-                    copy.Offer(chunk);
-                    bool last = total == length;
-                    if (last && hasher.Current() != digest)
+                    finally
                     {
-                        lied = true;
-                        break;
+                        chunk.Release();
                     }
-                    if (clientAlive) clientAlive = await WriteToClientAsync(context, chunk.Memory);
                 }
-                finally
-                {
-                    chunk.Release();
-                }
+                if (!lied && total != length) failure = $"sent {total} of {length} bytes";
             }
-            if (!lied && total != length) failure = $"sent {total} of {length} bytes";
-        }
-        catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
-        {
-            failure = e.Message;
+            catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
+            {
+                failure = e.Message;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref peer.State.InFlight);
+            }
+
+            if (lied)
+            {
+                await copy.AbandonAsync();
+                peer.State.Failed($"served wrong bytes for {digest}");
+                LogLyingPeer(_logger, peer.Member, digest.ToString());
+                context.Abort();
+                // The store still lacks the blob: the flight goes on from the other peers, without this client.
+                _ = Task.Run(() => _fetcher.DriveAsync(flight, repository, import: null, throttled: false, background: false, CancellationToken.None));
+                return;
+            }
+            var (kept, diskFailure) = await copy.FinishAsync();
+            // The disk holds exactly the bytes hashed (the copy was not dropped): the import takes the hash over instead
+            // of hashing them again. Otherwise it hashes its file itself, should it be resumed.
+            hashHandedOver = kept is not null && kept.AdoptHash(hasher, hashed);
+            if (diskFailure is not null) LogStoreFailed(_logger, digest.ToString(), diskFailure.Message);
+            if (failure is not null)
+            {
+                peer.State.Failed(failure);
+                LogPeerFailed(_logger, peer.Member, digest.ToString(), failure);
+                context.Abort();
+                // What reached the disk stays: another peer continues from there.
+                _ = Task.Run(() => _fetcher.DriveAsync(flight, repository, kept, throttled: false, background: false, CancellationToken.None));
+                return;
+            }
+            LogBlobReadThrough(_logger, repository.Value, digest.ToString(), peer.Member, length, copy.Dropped);
+            if (kept is null)
+            {
+                flight.Finish(false, null); // the disk failed: convergence tries again later
+                return;
+            }
+            var finishing = Task.Run(() => _fetcher.DriveAsync(flight, repository, kept, throttled: false, background: false, CancellationToken.None));
+            // Complete on disk: commit before answering, so the next request is served locally. Dropped: the rest is
+            // fetched with a Range request in the background; the client already has every byte.
+            if (!copy.Dropped) await finishing;
         }
         finally
         {
-            Interlocked.Decrement(ref peer.State.InFlight);
+            if (!hashHandedOver) hasher.Dispose();
         }
+    }
 
-        if (lied)
+    /// <summary>Sends the client the first <paramref name="count"/> bytes from the import's file; false when the client left.</summary>
+    private static async Task<bool> SendPrefixAsync(HttpContext context, BlobImport import, long count)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(ReadAheadReader.ChunkBytes);
+        try
         {
-            await copy.AbandonAsync();
-            peer.State.Failed($"served wrong bytes for {digest}");
-            LogLyingPeer(_logger, peer.Member, digest.ToString());
-            context.Abort();
-            // The store still lacks the blob: the flight goes on from the other peers, without this client.
-            _ = Task.Run(() => _fetcher.DriveAsync(flight, repository, import: null, throttled: false, background: false, CancellationToken.None));
-            return;
+            for (long at = 0; at < count;)
+            {
+                int read = import.ReadWritten(at, buffer.AsSpan(0, (int)Math.Min(ReadAheadReader.ChunkBytes, count - at)));
+                if (read == 0) throw new StoreException(StoreError.IoFailure, $"the prefix of {import.Digest} ended at {at} of {count} bytes");
+                if (!await WriteToClientAsync(context, buffer.AsMemory(0, read))) return false;
+                at += read;
+            }
+            return true;
         }
-        var (kept, diskFailure) = await copy.FinishAsync();
-        if (diskFailure is not null) LogStoreFailed(_logger, digest.ToString(), diskFailure.Message);
-        if (failure is not null)
+        finally
         {
-            peer.State.Failed(failure);
-            LogPeerFailed(_logger, peer.Member, digest.ToString(), failure);
-            context.Abort();
-            // What reached the disk stays: another peer continues from there.
-            _ = Task.Run(() => _fetcher.DriveAsync(flight, repository, kept, throttled: false, background: false, CancellationToken.None));
-            return;
+            ArrayPool<byte>.Shared.Return(buffer);
         }
-        LogBlobReadThrough(_logger, repository.Value, digest.ToString(), peer.Member, length, copy.Dropped);
-        if (kept is null)
-        {
-            flight.Finish(false, null); // the disk failed: convergence tries again later
-            return;
-        }
-        var finishing = Task.Run(() => _fetcher.DriveAsync(flight, repository, kept, throttled: false, background: false, CancellationToken.None));
-        // Complete on disk: commit before answering, so the next request is served locally. Dropped: the rest is
-        // fetched with a Range request in the background; the client already has every byte.
-        if (!copy.Dropped) await finishing;
     }
 
     private static async Task<bool> WriteToClientAsync(HttpContext context, ReadOnlyMemory<byte> chunk)

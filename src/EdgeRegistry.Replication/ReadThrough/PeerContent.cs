@@ -55,8 +55,9 @@ public sealed partial class PeerContent : IRemoteContent
     public async Task<bool> TryServeBlobAsync(HttpContext context, RepositoryName repository, Digest digest)
     {
         // Only repositories that exist in the cluster: an anonymous GET must not create directories for any name.
-        // Until every peer's inventory has been read once (just after start), the peers are asked anyway.
-        if (!IsKnownRepository(repository) && _peers.All.All(static p => p.View.Epoch is not null)) return false;
+        // Until every peer's whole inventory has been read (just after start, or after a resync), the peers are asked
+        // anyway: a view whose first page is still being applied lists only part of the repositories.
+        if (!IsKnownRepository(repository) && _peers.All.All(static p => p.View.Listed)) return false;
         // The bytes are here under another repository (a replica copied them before the manifest's links, or a
         // mount): link them and let the client ask again, now answered from disk.
         if (_store.BlobLength(digest) is not null && _store.MountBlob(repository, digest, from: null) is not null)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using EdgeRegistry.Replication.Transfer;
 using EdgeRegistry.Storage;
@@ -7,42 +8,68 @@ namespace EdgeRegistry.Replication.ReadThrough;
 
 /// <summary>
 /// The disk side of a read-through: chunks streamed to the client are queued here and written into the import
-/// by a task of its own, so the client never waits on the disk. The queue is bounded: when the disk falls more
-/// than the cap behind, the copy stops taking chunks (it is "dropped") — the client goes on at network speed, and
-/// the import keeps the prefix already queued, for the flight to resume from there with a Range request.
+/// by a task of its own, so the client does not wait on each write. The queue is bounded: when the disk is the cap
+/// behind, the client waits for it to make room, but only within a share of its streaming time — a disk that nearly
+/// keeps up keeps its copy, since dropping it means transferring and hashing the rest a second time. Past that share
+/// the copy stops taking chunks (it is "dropped"): the client goes on at network speed, and the import keeps the
+/// prefix already queued, for the flight to resume from there with a Range request.
+/// The client side hashes every chunk before offering it, going on from the import's hash of what it already holds
+/// (<see cref="BlobImport.TakeHash"/>), so the import is written without hashing
+/// (<see cref="BlobImport.WritePrehashed"/>) and adopts that hash at the end: each byte is hashed once.
 /// </summary>
 internal sealed class StoreCopy
 {
     public const long DefaultLagCapBytes = 16 << 20;
 
+    /// <summary>The share of its streaming time a client may spend waiting for the disk before the copy is dropped.</summary>
+    public const double DefaultClientWaitShare = 0.25;
+
+    /// <summary>Streaming time counted on top of the real one: the first chunks have almost none to take a share of.</summary>
+    private static readonly TimeSpan ShareBase = TimeSpan.FromMilliseconds(400);
+
     private readonly Channel<Chunk> _queue = Channel.CreateUnbounded<Chunk>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    /// <summary>Released by the writer after each chunk: room in the queue for a client waiting on the disk.</summary>
+    private readonly SemaphoreSlim _room = new(0);
     private readonly BlobImport _import;
     private readonly long _lagCap;
+    private readonly double _waitShare;
+    private readonly long _started = Stopwatch.GetTimestamp();
     private readonly Task _writer;
+    private TimeSpan _waited;
     private long _queuedBytes;
     private volatile bool _closed;
     private StoreException? _failure;
 
-    public StoreCopy(BlobImport import, long lagCapBytes)
+    public StoreCopy(BlobImport import, long lagCapBytes, double clientWaitShare)
     {
         _import = import;
         _lagCap = lagCapBytes;
+        _waitShare = clientWaitShare;
         _writer = Task.Run(WriteAsync);
     }
 
     /// <summary>True when the disk fell too far behind and the copy stopped taking chunks.</summary>
     public bool Dropped { get; private set; }
 
-    /// <summary>Queues the chunk for the disk unless it is already there, the copy was dropped or failed.</summary>
-    public void Offer(Chunk chunk)
+    /// <summary>
+    /// Queues the chunk (already hashed by the caller) for the disk unless the copy was dropped or failed. With the
+    /// queue full, waits for room as long as the client's waiting stays within its share; drops the copy after that.
+    /// </summary>
+    public async ValueTask OfferAsync(Chunk chunk)
     {
-        if (_closed || chunk.Offset + chunk.Length <= _import.Written) return;
-        if (Interlocked.Read(ref _queuedBytes) + chunk.Length > _lagCap)
+        while (!_closed && Interlocked.Read(ref _queuedBytes) + chunk.Length > _lagCap)
         {
-            Dropped = true;
-            Close();
-            return;
+            var allowed = (Stopwatch.GetElapsedTime(_started) + ShareBase) * _waitShare - _waited;
+            long waitStarted = Stopwatch.GetTimestamp();
+            bool room = allowed > TimeSpan.Zero && await _room.WaitAsync(allowed).ConfigureAwait(false);
+            _waited += Stopwatch.GetElapsedTime(waitStarted);
+            if (!room)
+            {
+                Dropped = true;
+                Close();
+            }
         }
+        if (_closed) return;
         Interlocked.Add(ref _queuedBytes, chunk.Length);
         if (!_queue.Writer.TryWrite(chunk.Retain())) chunk.Release();
     }
@@ -78,7 +105,7 @@ internal sealed class StoreCopy
         {
             try
             {
-                if (_failure is null) PeerBlobCopy.WriteNew(_import, chunk);
+                if (_failure is null) PeerBlobCopy.WriteNew(_import, chunk, prehashed: true);
             }
             catch (StoreException e)
             {
@@ -95,6 +122,7 @@ internal sealed class StoreCopy
             {
                 Interlocked.Add(ref _queuedBytes, -chunk.Length);
                 chunk.Release();
+                _room.Release();
             }
         }
     }

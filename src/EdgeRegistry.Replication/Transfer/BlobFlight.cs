@@ -39,14 +39,17 @@ internal sealed class BlobFlight
     /// <summary>A client takes the background copy over; null when a client already drives it or it is done.</summary>
     public ClientClaim? TryClaim()
     {
+        var claim = new ClientClaim();
         lock (_lock)
         {
             if (ClientDriven || _finished) return null;
             ClientDriven = true;
-            _claim = new ClientClaim();
+            _claim = claim;
         }
+        // Cancelling may run the background copy to its end on this thread, and Finish clears _claim as it hands
+        // over: the claim returned is the local one, or the client would wait on a flight nobody drives.
         _stopBackground.Cancel();
-        return _claim;
+        return claim;
     }
 
     /// <summary>

@@ -5,8 +5,8 @@ namespace EdgeRegistry.Replication.Transfer;
 /// <summary>
 /// A client's request to take over a background copy of the blob it wants, instead of starting a second transfer
 /// or waiting for the whole copy before its first byte. The background copy stops at the next chunk and hands over
-/// its partly written import (the client's store copy continues from there), or null when it has nothing to hand
-/// over: it finished (then the flight is complete) or had not started writing.
+/// its partly written import (the client is sent that prefix from the disk and the rest continues from there), or
+/// null when it has nothing to hand over: it finished (then the flight is complete) or had not started writing.
 /// </summary>
 internal sealed class ClientClaim
 {

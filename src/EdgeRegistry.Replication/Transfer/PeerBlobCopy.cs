@@ -109,12 +109,16 @@ internal static class PeerBlobCopy
         }
     }
 
-    /// <summary>Writes the part of the chunk the import does not hold yet.</summary>
-    internal static void WriteNew(BlobImport import, Chunk chunk)
+    /// <summary>
+    /// Writes the part of the chunk the import does not hold yet; <paramref name="prehashed"/>: the caller hashed it
+    /// (see <see cref="BlobImport.WritePrehashed"/>).
+    /// </summary>
+    internal static void WriteNew(BlobImport import, Chunk chunk, bool prehashed = false)
     {
         long skip = import.Written - chunk.Offset;
         if (skip >= chunk.Length) return;
         if (skip < 0) throw new IOException($"a gap in the copy of {import.Digest}: byte {chunk.Offset} follows {import.Written}");
-        import.Write(chunk.Span[(int)skip..]);
+        if (prehashed) import.WritePrehashed(chunk.Span[(int)skip..]);
+        else import.Write(chunk.Span[(int)skip..]);
     }
 }

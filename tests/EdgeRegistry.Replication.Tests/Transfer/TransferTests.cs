@@ -1,4 +1,5 @@
 using EdgeRegistry.Replication.Api;
+using EdgeRegistry.Replication.Transfer;
 using EdgeRegistry.Storage.Digests;
 
 namespace EdgeRegistry.Replication.Tests.Transfer;
@@ -137,8 +138,31 @@ public sealed class TransferTests
         Assert.Equal(content, pulled);
         Assert.True(await background.WaitAsync(Bound)); // the background's waiters see the client-driven flight's result
         Assert.Equal(2, node.Peers[0].Gets.Count); // the background copy stopped; the client's stream is the one transfer left
+        Assert.InRange(node.Peers[0].Gets[1], 1, content.Length - 1); // and it continued the copy: the prefix came from the disk
         Assert.Null(node.StateOf(node.Peers[0]).LastError); // stopping the background read is not the peer's failure
         Assert.Equal(content, node.StoredBytes(digest));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(node.TempArea));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task ClientClaim_PeerLiesAboutTheRest_ClientGetsAnErrorAndNothingCorruptIsStored()
+    {
+        await using var node = await TransferNode.StartAsync(peerCount: 1);
+        byte[] content = Content(16, 10);
+        var digest = node.HoldOnPeers(content);
+        node.Peers[0].DelayPerMiB = TimeSpan.FromMilliseconds(100);
+
+        var background = node.Fetcher.FetchAsync(digest, TransferNode.Repository, throttled: true, CancellationToken.None);
+        await WaitForAsync(() => node.Peers[0].Gets.Count == 1);
+        await Task.Delay(300); // a few MiB of honest prefix on disk
+        node.Peers[0].Script = PeerScript.Lying; // the rest, asked for with a Range, has a byte flipped at 8 MiB
+        var error = await Record.ExceptionAsync(() => node.Client.GetByteArrayAsync(node.BlobUrl(digest)));
+
+        Assert.True(error is HttpRequestException or IOException, $"the client must see a failure, got {error?.GetType().Name ?? "a complete body"}");
+        Assert.InRange(node.Peers[0].Gets[1], 1, (8 << 20) - 1);
+        Assert.False(await background.WaitAsync(Bound)); // the only peer lies: no copy is stored
+        Assert.Null(node.Store.BlobLength(digest));
+        Assert.Contains("wrong bytes", node.StateOf(node.Peers[0]).LastError);
         Assert.Empty(Directory.EnumerateFileSystemEntries(node.TempArea));
     }
 
@@ -149,6 +173,7 @@ public sealed class TransferTests
         byte[] content = Content(6, 8);
         var digest = node.HoldOnPeers(content);
         node.Content.Tee.StoreLagCapBytes = 1; // any queued chunk puts the disk "too far behind"
+        node.Content.Tee.StoreWaitShare = 0; // and the client never waits for it
 
         var pulled = await node.Client.GetByteArrayAsync(node.BlobUrl(digest));
 
@@ -156,6 +181,23 @@ public sealed class TransferTests
         Assert.True(await node.EventuallyStoredAsync(digest, Bound));
         Assert.Equal(content, node.StoredBytes(digest));
         Assert.Equal(2, node.Peers[0].Gets.Count); // the client's stream, then the store's own copy
+        Assert.Empty(Directory.EnumerateFileSystemEntries(node.TempArea));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task StoreCopy_DiskAChunkBehind_ClientWaitsForItAndTheOneTransferIsStored()
+    {
+        await using var node = await TransferNode.StartAsync(peerCount: 1);
+        byte[] content = Content(8, 9);
+        var digest = node.HoldOnPeers(content);
+        node.Content.Tee.StoreLagCapBytes = ReadAheadReader.ChunkBytes; // the client waits for the disk at every chunk
+
+        var pulled = await node.Client.GetByteArrayAsync(node.BlobUrl(digest));
+
+        Assert.Equal(content, pulled);
+        Assert.True(await node.EventuallyStoredAsync(digest, Bound));
+        Assert.Equal(content, node.StoredBytes(digest));
+        Assert.Single(node.Peers[0].Gets); // the copy kept up: no second transfer to complete it
         Assert.Empty(Directory.EnumerateFileSystemEntries(node.TempArea));
     }
 

@@ -209,6 +209,153 @@ public sealed class BlobImportTests : IDisposable
         AssertNothingOf(digest);
     }
 
+    [Fact]
+    public void AdoptHash_CallerHashedExactlyWhatWasWritten_CommitsOnTheCallersHash()
+    {
+        byte[] content = TestContent.Bytes(3 << 20, 20);
+        var digest = TestContent.Sha256(content);
+
+        using var import = _f.Store.BeginBlobImport(digest, content.Length);
+        var hasher = import.TakeHash();
+        for (int at = 0; at < content.Length; at += 1 << 20)
+        {
+            hasher.Append(content.AsSpan(at, 1 << 20));
+            import.WritePrehashed(content.AsSpan(at, 1 << 20));
+        }
+        Assert.True(import.AdoptHash(hasher, content.Length));
+        import.Commit(Repo);
+
+        Assert.Equal(content, File.ReadAllBytes(_f.BlobDataPath(digest)));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(TempArea));
+    }
+
+    [Fact]
+    public void AdoptHash_CallerHashedMoreThanReachedTheDisk_RefusedAndAResumeFromALiarIsCaught()
+    {
+        // A read-through whose store copy was dropped: the client side hashed the whole blob, the disk holds a prefix.
+        byte[] content = TestContent.Bytes(4 << 20, 21);
+        var digest = TestContent.Sha256(content);
+        byte[] lie = (byte[])content.Clone();
+        lie[^10] ^= 0xFF;
+        int prefix = 2 << 20;
+
+        using var import = _f.Store.BeginBlobImport(digest, content.Length);
+        using var whole = import.TakeHash();
+        whole.Append(content);
+        import.WritePrehashed(content.AsSpan(0, prefix));
+        Assert.False(import.AdoptHash(whole, content.Length));
+        import.Write(lie.AsSpan(prefix)); // the resume, from a peer that lies about the rest
+        var e = Assert.Throws<StoreException>(() => import.Commit(Repo));
+
+        Assert.Equal(StoreError.DigestMismatch, e.Error);
+        AssertNothingOf(digest);
+    }
+
+    [Fact]
+    public void WritePrehashed_HashNeverHandedOverThenResumed_ImportHashesItsFileFirst()
+    {
+        byte[] content = TestContent.Bytes(3 << 20, 22);
+        var digest = TestContent.Sha256(content);
+
+        using var import = _f.Store.BeginBlobImport(digest, content.Length);
+        using var taken = import.TakeHash(); // and never handed back
+        import.WritePrehashed(content.AsSpan(0, 1 << 20));
+        import.Write(content.AsSpan(1 << 20)); // resumed: the prefix is hashed from the file before this
+        import.Commit(Repo);
+
+        Assert.Equal(content, File.ReadAllBytes(_f.BlobDataPath(digest)));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(TempArea));
+    }
+
+    [Fact]
+    public void WritePrehashed_HashNeverHandedOverAndTheBytesAreWrong_DigestMismatchNothingVisible()
+    {
+        byte[] content = TestContent.Bytes(2 << 20, 23);
+        var digest = TestContent.Sha256(content);
+        byte[] lie = (byte[])content.Clone();
+        lie[1 << 20] ^= 0xFF;
+
+        using var import = _f.Store.BeginBlobImport(digest, content.Length);
+        using var taken = import.TakeHash();
+        import.WritePrehashed(lie);
+        var e = Assert.Throws<StoreException>(() => import.Commit(Repo));
+
+        Assert.Equal(StoreError.DigestMismatch, e.Error);
+        AssertNothingOf(digest);
+    }
+
+    [Fact]
+    public void WritePrehashed_WithoutTakingTheHash_Refused()
+    {
+        byte[] content = TestContent.Bytes(1 << 20, 24);
+        var digest = TestContent.Sha256(content);
+
+        using var import = _f.Store.BeginBlobImport(digest, content.Length);
+        import.Write(content.AsSpan(0, 1000));
+
+        Assert.Throws<InvalidOperationException>(() => import.WritePrehashed(content.AsSpan(1000)));
+    }
+
+    [Fact]
+    public void TakeHash_AfterHashedWrites_CallerContinuesItAndTheImportReadsItsPrefixBack()
+    {
+        // A client taking over a background copy: the prefix is read back for the client, the hash goes on from it.
+        byte[] content = TestContent.Bytes(3 << 20, 27);
+        var digest = TestContent.Sha256(content);
+        int prefix = (1 << 20) + 12345;
+
+        using var import = _f.Store.BeginBlobImport(digest, content.Length);
+        import.Write(content.AsSpan(0, prefix));
+        var hasher = import.TakeHash();
+        var readBack = new byte[prefix + 10];
+        int read = 0;
+        while (import.ReadWritten(read, readBack.AsSpan(read)) is var n && n > 0) read += n;
+        hasher.Append(content.AsSpan(prefix));
+        import.WritePrehashed(content.AsSpan(prefix));
+        Assert.True(import.AdoptHash(hasher, content.Length));
+        import.Commit(Repo);
+
+        Assert.Equal(prefix, read);
+        Assert.Equal(content.AsSpan(0, prefix).ToArray(), readBack.AsSpan(0, prefix).ToArray());
+        Assert.Equal(content, File.ReadAllBytes(_f.BlobDataPath(digest)));
+    }
+
+    [Fact]
+    public void WritePrehashed_DiskFull_StorageFullNothingVisible()
+    {
+        byte[] content = TestContent.Bytes(2 << 20, 25);
+        var digest = TestContent.Sha256(content);
+        _f.Faults.FailWritesAfter(1 << 20, p => p.StartsWith(TempArea, StringComparison.Ordinal));
+
+        using var import = _f.Store.BeginBlobImport(digest, content.Length);
+        using var taken = import.TakeHash();
+        var e = Assert.Throws<StoreException>(() =>
+        {
+            for (int at = 0; at < content.Length; at += 256 << 10) import.WritePrehashed(content.AsSpan(at, 256 << 10));
+        });
+
+        Assert.Equal(StoreError.StorageFull, e.Error);
+        _f.Faults.Clear();
+        AssertNothingOf(digest);
+    }
+
+    [Fact]
+    public void Commit_ReadingTheFileBackFails_IoFailureNothingVisible()
+    {
+        byte[] content = TestContent.Bytes(1 << 20, 26);
+        var digest = TestContent.Sha256(content);
+
+        using var import = _f.Store.BeginBlobImport(digest, content.Length);
+        using var taken = import.TakeHash();
+        import.WritePrehashed(content);
+        _f.Faults.FailReads(p => p.StartsWith(TempArea, StringComparison.Ordinal));
+        var e = Assert.Throws<StoreException>(() => import.Commit(Repo));
+
+        Assert.Equal(StoreError.IoFailure, e.Error);
+        _f.Faults.Clear();
+        AssertNothingOf(digest);
+    }
+
     private void AssertNothingOf(Digest digest)
     {
         Assert.Null(_f.Store.BlobLength(digest));
