@@ -55,11 +55,13 @@ public sealed class SystemdUnitsUnreachableTests
         await using ScriptedBus bus = ScriptedBus.AnsweringHello((stream, ct) => Task.Delay(Timeout.Infinite, ct));
         var clock = Stopwatch.StartNew();
 
-        SystemdUnitsReport report = await SystemdUnits.ReadAsync(["edgereg.service", "crio.service", "kubelet.service"], bus.Address, TimeSpan.FromMilliseconds(300));
+        // One second, not less: the same bound covers connect and Hello, which a loaded two-core CI machine once
+        // missed at 300 ms (the message then names the connect, not the call this test is about).
+        SystemdUnitsReport report = await SystemdUnits.ReadAsync(["edgereg.service", "crio.service", "kubelet.service"], bus.Address, TimeSpan.FromSeconds(1));
 
-        // The first timeout ends the reading: three units do not cost three timeouts.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
-        Assert.Contains("GetUnit to org.freedesktop.systemd1 got no reply within 0.3 s", report.UnreachableMessage);
+        // The first timeout ends the reading: three units do not cost three timeouts (3 s).
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2.9), $"took {clock.Elapsed}");
+        Assert.Contains("GetUnit to org.freedesktop.systemd1 got no reply within 1 s", report.UnreachableMessage);
     }
 
     [Theory]
