@@ -21,6 +21,9 @@ internal sealed class FileSender : IDisposable
     private readonly TransportLimits _limits;
     private TaskCompletionSource<SocketError>? _pending;
 
+    /// <summary>What sendfile answered the last time it refused a file (for the log line).</summary>
+    public SocketError LastRefusal { get; private set; }
+
     public FileSender(TransportLimits limits)
     {
         _limits = limits;
@@ -42,7 +45,11 @@ internal sealed class FileSender : IDisposable
             var (error, sent) = await SendPieceAsync(socket, send.File, position, piece).ConfigureAwait(false);
             if (error != SocketError.Success)
             {
-                if (position == send.Offset && sent == 0 && IsRefusal(error)) return false;
+                if (position == send.Offset && sent == 0 && IsRefusal(error))
+                {
+                    LastRefusal = error;
+                    return false;
+                }
                 throw new SocketException((int)error);
             }
             // sendfile stops early at end of file: the client would wait for bytes that never come.

@@ -234,7 +234,7 @@ internal sealed partial class TcpConnection : ConnectionContext,
                         _appOutput.CancelSwallow();
                         _fileSendRefused = true;
                         // Once per process: every connection meets the same store, so one line says it all.
-                        if (_counters.FileSendRefused() == 1) LogFileSendRefused(_logger, file.File.Name);
+                        if (_counters.FileSendRefused() == 1) LogFileSendRefused(_logger, file.File.Name, _fileSender.LastRefusal.ToString());
                         file.Refuse();
                     }
                 }
@@ -334,8 +334,8 @@ internal sealed partial class TcpConnection : ConnectionContext,
     private static bool IsConnectionReset(SocketError error) =>
         error is SocketError.ConnectionReset or SocketError.Shutdown or SocketError.ConnectionAborted;
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "The file system refused sendfile for {File}; blob bodies are copied through memory instead (slower, still correct)")]
-    private static partial void LogFileSendRefused(ILogger logger, string file);
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "sendfile failed for {File} before any byte was sent ({Error}); such bodies are copied through memory instead (slower, still correct). Logged once per process")]
+    private static partial void LogFileSendRefused(ILogger logger, string file, string error);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: sending failed: {Reason}")]
     private static partial void LogSendFailed(ILogger logger, string connectionId, string reason);
