@@ -151,7 +151,6 @@ internal sealed partial class TcpConnection : ConnectionContext,
         var sending = SendLoopAsync();
         await receiving.ConfigureAwait(false);
         await sending.ConfigureAwait(false);
-        _socket.Dispose();
     }
 
     private async Task ReceiveLoopAsync()
@@ -210,33 +209,7 @@ internal sealed partial class TcpConnection : ConnectionContext,
                     await SendAsync(before).ConfigureAwait(false);
                     sent += before.Length;
                     buffer = buffer.Slice(before.End);
-                    bool accepted;
-                    try
-                    {
-                        accepted = await _fileSender.SendAsync(_socket, file).ConfigureAwait(false);
-                    }
-                    catch (Exception e)
-                    {
-                        _counters.FileSendFailed();
-                        // A socket error or a stalled client is the connection going, not a fault of the file.
-                        file.Fail(e is SocketException or ObjectDisposedException or TimeoutException ? new ConnectionResetException(e.Message, e) : e);
-                        throw;
-                    }
-                    if (accepted)
-                    {
-                        _counters.FileSent(file.Count);
-                        file.Succeed();
-                    }
-                    else
-                    {
-                        // Nothing was swallowed yet (the caller waits for Accepted first): stop expecting the
-                        // placeholder body, and let the caller write the real one through the pipe.
-                        _appOutput.CancelSwallow();
-                        _fileSendRefused = true;
-                        // Once per process: every connection meets the same store, so one line says it all.
-                        if (_counters.FileSendRefused() == 1) LogFileSendRefused(_logger, file.File.Name, _fileSender.LastRefusal.ToString());
-                        file.Refuse();
-                    }
+                    await SendFileAsync(file).ConfigureAwait(false);
                 }
                 await SendAsync(buffer).ConfigureAwait(false);
                 sent += buffer.Length;
@@ -271,6 +244,36 @@ internal sealed partial class TcpConnection : ConnectionContext,
             // A writer blocked on a full pipe must not wait for a reader that is gone.
             _input.Writer.CancelPendingFlush();
         }
+    }
+
+    /// <summary>Sends a queued file; a failure is reported to its caller and rethrown to end the send loop.</summary>
+    private async Task SendFileAsync(FileSend file)
+    {
+        bool accepted;
+        try
+        {
+            accepted = await _fileSender.SendAsync(_socket, file).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _counters.FileSendFailed();
+            // A socket error or a stalled client is the connection going, not a fault of the file.
+            file.Fail(e is SocketException or ObjectDisposedException or TimeoutException ? new ConnectionResetException(e.Message, e) : e);
+            throw;
+        }
+        if (accepted)
+        {
+            _counters.FileSent(file.Count);
+            file.Succeed();
+            return;
+        }
+        // Nothing was swallowed yet (the caller waits for Accepted first): stop expecting the placeholder body, and
+        // let the caller write the real one through the pipe.
+        _appOutput.CancelSwallow();
+        _fileSendRefused = true;
+        // Once per process: every connection meets the same store, so one line says it all.
+        if (_counters.FileSendRefused() == 1) LogFileSendRefused(_logger, file.File.Name, _fileSender.LastRefusal.ToString());
+        file.Refuse();
     }
 
     private FileSend? TakeFileSendWithin(long end)
@@ -312,7 +315,7 @@ internal sealed partial class TcpConnection : ConnectionContext,
         {
             // Already reset by the peer: nothing left to shut down.
         }
-        // Disposing ends a pending receive; RunAsync disposes again once both loops are done (harmless).
+        // Disposing ends a pending receive. The send loop always ends here, so this is the socket's one disposal.
         _socket.Dispose();
     }
 

@@ -137,7 +137,7 @@ internal sealed partial class ClientTee
                 hasher.Dispose();
                 LogStoreFailed(_logger, digest.ToString(), e.Message);
                 context.Abort();
-                _ = Task.Run(() => _fetcher.DriveAsync(flight, repository, import: null, throttled: false, background: false, CancellationToken.None));
+                _ = ContinueFlight(flight, repository, import: null);
                 return;
             }
         }
@@ -194,7 +194,7 @@ internal sealed partial class ClientTee
                 LogLyingPeer(_logger, peer.Member, digest.ToString());
                 context.Abort();
                 // The store still lacks the blob: the flight goes on from the other peers, without this client.
-                _ = Task.Run(() => _fetcher.DriveAsync(flight, repository, import: null, throttled: false, background: false, CancellationToken.None));
+                _ = ContinueFlight(flight, repository, import: null);
                 return;
             }
             var (kept, diskFailure) = await copy.FinishAsync();
@@ -208,7 +208,7 @@ internal sealed partial class ClientTee
                 LogPeerFailed(_logger, peer.Member, digest.ToString(), failure);
                 context.Abort();
                 // What reached the disk stays: another peer continues from there.
-                _ = Task.Run(() => _fetcher.DriveAsync(flight, repository, kept, throttled: false, background: false, CancellationToken.None));
+                _ = ContinueFlight(flight, repository, kept);
                 return;
             }
             LogBlobReadThrough(_logger, repository.Value, digest.ToString(), peer.Member, length, copy.Dropped);
@@ -217,7 +217,7 @@ internal sealed partial class ClientTee
                 flight.Finish(false, null); // the disk failed: convergence tries again later
                 return;
             }
-            var finishing = Task.Run(() => _fetcher.DriveAsync(flight, repository, kept, throttled: false, background: false, CancellationToken.None));
+            var finishing = ContinueFlight(flight, repository, kept);
             // Complete on disk: commit before answering, so the next request is served locally. Dropped: the rest is
             // fetched with a Range request in the background; the client already has every byte.
             if (!copy.Dropped) await finishing;
@@ -227,6 +227,13 @@ internal sealed partial class ClientTee
             if (!hashHandedOver) hasher.Dispose();
         }
     }
+
+    /// <summary>
+    /// Hands the flight to the fetcher, unthrottled (a client asked for it): it commits <paramref name="import"/> when
+    /// complete, or continues it (or starts afresh when null) from the peers.
+    /// </summary>
+    private Task ContinueFlight(BlobFlight flight, RepositoryName repository, BlobImport? import) =>
+        Task.Run(() => _fetcher.DriveAsync(flight, repository, import, throttled: false, background: false, CancellationToken.None));
 
     /// <summary>Sends the client the first <paramref name="count"/> bytes from the import's file; false when the client left.</summary>
     private static async Task<bool> SendPrefixAsync(HttpContext context, BlobImport import, long count)
