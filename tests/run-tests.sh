@@ -56,13 +56,8 @@ install_missing_packages() {
 build_binary() {
   # A binary left over from an earlier run must never be what gets tested.
   rm -f out/edgereg
-  if [[ -f packaging/build-binary.sh ]]; then
-    log "building the native-AOT binary with packaging/build-binary.sh"
-    bash packaging/build-binary.sh
-  else
-    log "building the native-AOT binary with dotnet publish"
-    dotnet publish src/EdgeRegistry -c Release -r linux-x64 -p:EdgeTfm=net9.0 -o out
-  fi
+  log "building the native-AOT binary with packaging/build-binary.sh"
+  bash packaging/build-binary.sh
   if [[ ! -x out/edgereg ]]; then
     log "the build did not produce out/edgereg"
     exit 1

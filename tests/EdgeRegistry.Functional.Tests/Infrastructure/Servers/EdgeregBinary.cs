@@ -14,8 +14,8 @@ internal static class EdgeregBinary
             {
                 throw new InvalidOperationException(
                     $"{Variable} is not set. These tests drive the published native-AOT binary: build it with " +
-                    "packaging/build-binary.sh (or `dotnet publish src/EdgeRegistry -c Release -r linux-x64 " +
-                    $"-p:EdgeTfm=net9.0 -o out`) and export {Variable}=$PWD/out/edgereg, or run tests/run-tests.sh.");
+                    "packaging/build-binary.sh (or `dotnet publish src/EdgeRegistry -c Release -r linux-x64 -o out`) " +
+                    $"and export {Variable}=$PWD/out/edgereg, or run tests/run-tests.sh.");
             }
 
             if (!File.Exists(path))
