@@ -28,7 +28,7 @@ public sealed class BlobTransportTests : IDisposable
         await using var registry = await RunningRegistry.StartAsync(RunningRegistry.Settings(_temp.File("root")));
         using var http = Client(registry);
         var blob = RandomBytes(8 << 20);
-        var digest = await PushAsync(http, blob);
+        var digest = await OciPush.BlobAsync(http, "t/app", blob);
         var counters = Counters(registry);
         long before = counters.FileBytesSent;
 
@@ -59,7 +59,7 @@ public sealed class BlobTransportTests : IDisposable
         using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
         using var https = new HttpClient(handler) { BaseAddress = registry.BaseAddress, Timeout = Deadline };
         var blob = RandomBytes(4 << 20);
-        var digest = await PushAsync(https, blob);
+        var digest = await OciPush.BlobAsync(https, "t/app", blob);
 
         var got = await https.GetByteArrayAsync($"/v2/t/app/blobs/{digest}");
 
@@ -77,15 +77,5 @@ public sealed class BlobTransportTests : IDisposable
         var bytes = new byte[length];
         Random.Shared.NextBytes(bytes);
         return bytes;
-    }
-
-    private static async Task<string> PushAsync(HttpClient http, byte[] blob)
-    {
-        var digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(blob));
-        using var content = new ByteArrayContent(blob);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        using var response = await http.PostAsync($"/v2/t/app/blobs/uploads/?digest={digest}", content);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return digest;
     }
 }
