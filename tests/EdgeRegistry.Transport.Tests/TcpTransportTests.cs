@@ -60,6 +60,35 @@ public sealed class TcpTransportTests : IDisposable
     }
 
     [Fact]
+    public async Task SendfileFailsAfterTheFirstPiece_ConnectionCut_NotRetriedByCopy()
+    {
+        var file = WriteFile("blob", RandomBytes(8 << 20));
+        // A failure once bytes are on the wire is the connection's, not the file system's: no copy may follow it,
+        // or the client would get a body with a hole in it.
+        await using var server = await FileServer.StartAsync(_temp.Path,
+            fileSendFault: position => position >= 2 << 20 ? SocketError.InvalidArgument : SocketError.Success);
+        using var socket = await ConnectAsync(server);
+        using var deadline = new CancellationTokenSource(Deadline);
+        await socket.SendAsync(Encoding.ASCII.GetBytes("GET /blob HTTP/1.1\r\nHost: test\r\n\r\n"), SocketFlags.None, deadline.Token);
+
+        long received = 0;
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            int read;
+            while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, deadline.Token)) > 0) received += read;
+        }
+        catch (SocketException)
+        {
+            // reset instead of FIN: also cut
+        }
+
+        Assert.True(received < file.Length, $"received {received} bytes of a {file.Length}-byte body");
+        await WaitUntilAsync(() => server.Transport.Counters.FileSendsFailed == 1, "the failed file send to be reported");
+        Assert.Equal(0, server.Transport.Counters.FileSendsRefused);
+    }
+
+    [Fact]
     public async Task PipelinedRequests_FileBodiesBetweenOtherResponses_StayInOrder()
     {
         var file = WriteFile("blob", RandomBytes(3 << 20));
