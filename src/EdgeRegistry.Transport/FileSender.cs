@@ -19,14 +19,16 @@ internal sealed class FileSender : IDisposable
 
     private readonly SocketAsyncEventArgs _args = new();
     private readonly TransportLimits _limits;
+    private readonly FileSendFault? _fault;
     private TaskCompletionSource<SocketError>? _pending;
 
     /// <summary>What sendfile answered the last time it refused a file (for the log line).</summary>
     public SocketError LastRefusal { get; private set; }
 
-    public FileSender(TransportLimits limits)
+    public FileSender(TransportLimits limits, FileSendFault? fault)
     {
         _limits = limits;
+        _fault = fault;
         _args.Completed += (_, args) => _pending!.TrySetResult(args.SocketError);
     }
 
@@ -62,14 +64,14 @@ internal sealed class FileSender : IDisposable
 
     /// <summary>
     /// Errors that say "not this file" rather than "not this connection": sendfile's EINVAL/EOPNOTSUPP for a file
-    /// system that cannot splice, or a fault the tests inject in their place.
+    /// system that cannot splice, or a <see cref="FileSendFault"/> the tests inject in their place.
     /// </summary>
     private static bool IsRefusal(SocketError error) =>
         error is SocketError.InvalidArgument or SocketError.OperationNotSupported or SocketError.SocketError;
 
     private async Task<(SocketError Error, int Sent)> SendPieceAsync(Socket socket, FileStream file, long position, int piece)
     {
-        if (_limits.FileSendFault?.Invoke(position) is { } fault and not SocketError.Success) return (fault, 0);
+        if (_fault?.Invoke(position) is { } fault and not SocketError.Success) return (fault, 0);
         _args.SendPacketsElements = [new SendPacketsElement(file, position, piece)];
         var pending = _pending = new TaskCompletionSource<SocketError>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!socket.SendPacketsAsync(_args)) pending.TrySetResult(_args.SocketError);

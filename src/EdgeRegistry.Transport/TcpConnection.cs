@@ -2,7 +2,6 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
@@ -37,21 +36,16 @@ internal sealed partial class TcpConnection : ConnectionContext,
     private readonly ConnectionOutput _appOutput;
     private readonly IDuplexPipe _ownTransport;
     private readonly CancellationTokenSource _closed = new();
-    private readonly FileSender _fileSender;
-    private readonly Lock _sendLock = new();
-    private FileSend? _pendingFile;
     private bool _sendLoopEnded;
     private volatile bool _aborted;
-    /// <summary>Sendfile refused a file on this connection: its later bodies are written the ordinary way.</summary>
-    private volatile bool _fileSendRefused;
     private Exception? _abortReason;
     private int _socketShutDown;
     private Task _processing = Task.CompletedTask;
 
-    public TcpConnection(Socket socket, MemoryPool<byte> pool, TransportCounters counters, TransportLimits limits, ILogger logger)
+    public TcpConnection(Socket socket, MemoryPool<byte> pool, TransportCounters counters, TransportLimits limits, FileSendFault? fault, ILogger logger)
     {
         _socket = socket;
-        _fileSender = new FileSender(limits);
+        _fileSender = new FileSender(limits, fault);
         _logger = logger;
         _counters = counters;
         MemoryPool = pool;
@@ -117,31 +111,7 @@ internal sealed partial class TcpConnection : ConnectionContext,
         _closed.Dispose();
     }
 
-    // ---- IFileSendFeature ----
-
-    public bool CanSend => ReferenceEquals(Transport, _ownTransport) && !_aborted && !_appOutput.Swallowing && !_fileSendRefused;
-
-    public FileSend BeginSend(FileStream file, long offset, long count)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        if (!CanSend) throw new InvalidOperationException("The connection cannot send a file now.");
-        FileSend send;
-        lock (_sendLock)
-        {
-            send = new FileSend(_appOutput.BeginSwallow(count), file, offset, count);
-            if (_sendLoopEnded)
-            {
-                send.Fail(_abortReason ?? new ConnectionAbortedException("The connection is closed."));
-                return send;
-            }
-            _pendingFile = send;
-        }
-        // The send loop may be waiting for data that will never come (the body is swallowed): wake it.
-        _output.Reader.CancelPendingRead();
-        return send;
-    }
-
-    // ---- loops ----
+    // ---- the two loops: TcpConnection.Receive.cs fills the input pipe, TcpConnection.Send.cs drains the output ----
 
     private async Task RunAsync()
     {
@@ -151,157 +121,6 @@ internal sealed partial class TcpConnection : ConnectionContext,
         var sending = SendLoopAsync();
         await receiving.ConfigureAwait(false);
         await sending.ConfigureAwait(false);
-    }
-
-    private async Task ReceiveLoopAsync()
-    {
-        var writer = _input.Writer;
-        Exception? error = null;
-        try
-        {
-            bool waitForData = true;
-            while (true)
-            {
-                // An idle connection waits without holding a block; a busy one (the last receive filled its
-                // block, as in an upload) goes straight on to the next receive.
-                if (waitForData) await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
-                var memory = writer.GetMemory(BlockMemoryPool.BlockSize);
-                int received = await _socket.ReceiveAsync(memory, SocketFlags.None).ConfigureAwait(false);
-                if (received == 0) break; // the client's FIN
-                writer.Advance(received);
-                waitForData = received < memory.Length;
-                var flush = await writer.FlushAsync().ConfigureAwait(false);
-                if (flush.IsCompleted || flush.IsCanceled) break; // the application stopped reading
-            }
-        }
-        catch (SocketException e) when (IsConnectionReset(e.SocketErrorCode))
-        {
-            error = _aborted ? null : new ConnectionResetException(e.Message, e);
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            // The socket was shut down by Abort or by the send loop ending.
-            error = _aborted ? null : new ConnectionAbortedException(e.Message, e);
-        }
-        finally
-        {
-            writer.Complete(_abortReason ?? error);
-            FireConnectionClosed();
-        }
-    }
-
-    private async Task SendLoopAsync()
-    {
-        var reader = _output.Reader;
-        Exception? failure = null;
-        long sent = 0;
-        try
-        {
-            while (true)
-            {
-                var result = await reader.ReadAsync().ConfigureAwait(false);
-                if (_aborted) break;
-                var buffer = result.Buffer;
-                // A queued file goes on the wire right after the bytes written before it was queued.
-                while (TakeFileSendWithin(sent + buffer.Length) is { } file)
-                {
-                    var before = buffer.Slice(0, file.Position - sent);
-                    await SendAsync(before).ConfigureAwait(false);
-                    sent += before.Length;
-                    buffer = buffer.Slice(before.End);
-                    await SendFileAsync(file).ConfigureAwait(false);
-                }
-                await SendAsync(buffer).ConfigureAwait(false);
-                sent += buffer.Length;
-                reader.AdvanceTo(result.Buffer.End);
-                if (result.IsCompleted) break;
-            }
-        }
-        catch (SocketException e) when (IsConnectionReset(e.SocketErrorCode))
-        {
-            _abortReason ??= new ConnectionResetException(e.Message, e);
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or TimeoutException)
-        {
-            _abortReason ??= new ConnectionAbortedException(e.Message, e);
-            LogSendFailed(_logger, ConnectionId, e.Message);
-        }
-        catch (Exception e)
-        {
-            failure = e;
-            LogSendFailed(_logger, ConnectionId, e.Message);
-        }
-        finally
-        {
-            lock (_sendLock)
-            {
-                _sendLoopEnded = true;
-                _pendingFile?.Fail(_abortReason ?? new ConnectionAbortedException("The connection closed before the file was sent."));
-                _pendingFile = null;
-            }
-            ShutDownSocket();
-            reader.Complete(failure);
-            // A writer blocked on a full pipe must not wait for a reader that is gone.
-            _input.Writer.CancelPendingFlush();
-        }
-    }
-
-    /// <summary>Sends a queued file; a failure is reported to its caller and rethrown to end the send loop.</summary>
-    private async Task SendFileAsync(FileSend file)
-    {
-        bool accepted;
-        try
-        {
-            accepted = await _fileSender.SendAsync(_socket, file).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            _counters.FileSendFailed();
-            // A socket error or a stalled client is the connection going, not a fault of the file.
-            file.Fail(e is SocketException or ObjectDisposedException or TimeoutException ? new ConnectionResetException(e.Message, e) : e);
-            throw;
-        }
-        if (accepted)
-        {
-            _counters.FileSent(file.Count);
-            file.Succeed();
-            return;
-        }
-        // Nothing was swallowed yet (the caller waits for Accepted first): stop expecting the placeholder body, and
-        // let the caller write the real one through the pipe.
-        _appOutput.CancelSwallow();
-        _fileSendRefused = true;
-        // Once per process: every connection meets the same store, so one line says it all.
-        if (_counters.FileSendRefused() == 1) LogFileSendRefused(_logger, file.File.Name, _fileSender.LastRefusal.ToString());
-        file.Refuse();
-    }
-
-    private FileSend? TakeFileSendWithin(long end)
-    {
-        lock (_sendLock)
-        {
-            if (_pendingFile is not { } file || file.Position > end) return null;
-            _pendingFile = null;
-            return file;
-        }
-    }
-
-    private ValueTask<int> SendAsync(in ReadOnlySequence<byte> buffer)
-    {
-        if (buffer.IsEmpty) return ValueTask.FromResult(0);
-        if (buffer.IsSingleSegment) return _socket.SendAsync(buffer.First, SocketFlags.None);
-        return new ValueTask<int>(_socket.SendAsync(ToSegments(buffer), SocketFlags.None));
-    }
-
-    private static List<ArraySegment<byte>> ToSegments(in ReadOnlySequence<byte> buffer)
-    {
-        var segments = new List<ArraySegment<byte>>();
-        foreach (var memory in buffer)
-        {
-            if (!MemoryMarshal.TryGetArray(memory, out var segment)) segment = memory.ToArray();
-            segments.Add(segment);
-        }
-        return segments;
     }
 
     private void ShutDownSocket()
@@ -319,29 +138,8 @@ internal sealed partial class TcpConnection : ConnectionContext,
         _socket.Dispose();
     }
 
-    private void FireConnectionClosed()
-    {
-        // Off this thread: ConnectionClosed callbacks (request aborts) must not run inside the receive loop.
-        ThreadPool.UnsafeQueueUserWorkItem(static connection =>
-        {
-            try
-            {
-                connection._closed.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-            }
-        }, this, preferLocal: false);
-    }
-
     private static bool IsConnectionReset(SocketError error) =>
         error is SocketError.ConnectionReset or SocketError.Shutdown or SocketError.ConnectionAborted;
-
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "sendfile failed for {File} before any byte was sent ({Error}); such bodies are copied through memory instead (slower, still correct). Logged once per process")]
-    private static partial void LogFileSendRefused(ILogger logger, string file, string error);
-
-    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: sending failed: {Reason}")]
-    private static partial void LogSendFailed(ILogger logger, string connectionId, string reason);
 
     private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
     {

@@ -16,11 +16,13 @@ internal sealed partial class TcpConnectionListener : IConnectionListener
     private readonly MemoryPool<byte> _pool;
     private readonly TransportCounters _counters;
     private readonly TransportLimits _limits;
+    private readonly FileSendFault? _fault;
     private readonly ILogger _logger;
 
-    private TcpConnectionListener(Socket socket, MemoryPool<byte> pool, TransportCounters counters, TransportLimits limits, ILogger logger)
+    private TcpConnectionListener(Socket socket, MemoryPool<byte> pool, TransportCounters counters, TransportLimits limits, FileSendFault? fault, ILogger logger)
     {
         _limits = limits;
+        _fault = fault;
         _socket = socket;
         _pool = pool;
         _counters = counters;
@@ -30,7 +32,8 @@ internal sealed partial class TcpConnectionListener : IConnectionListener
 
     public EndPoint EndPoint { get; }
 
-    public static TcpConnectionListener Bind(IPEndPoint endpoint, MemoryPool<byte> pool, TransportCounters counters, TransportLimits limits, ILogger logger)
+    public static TcpConnectionListener Bind(IPEndPoint endpoint, MemoryPool<byte> pool, TransportCounters counters, TransportLimits limits,
+        FileSendFault? fault, ILogger logger)
     {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -51,7 +54,7 @@ internal sealed partial class TcpConnectionListener : IConnectionListener
             socket.Dispose();
             throw;
         }
-        return new TcpConnectionListener(socket, pool, counters, limits, logger);
+        return new TcpConnectionListener(socket, pool, counters, limits, fault, logger);
     }
 
     public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
@@ -79,7 +82,7 @@ internal sealed partial class TcpConnectionListener : IConnectionListener
             }
             // Responses are written whole; Nagle would only hold back the last segment of each.
             accepted.NoDelay = true;
-            var connection = new TcpConnection(accepted, _pool, _counters, _limits, _logger);
+            var connection = new TcpConnection(accepted, _pool, _counters, _limits, _fault, _logger);
             connection.Start();
             return connection;
         }

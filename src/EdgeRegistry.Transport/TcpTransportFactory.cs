@@ -18,9 +18,17 @@ public sealed class TcpTransportFactory : IConnectionListenerFactory
     private readonly BlockMemoryPool _pool = new(RetainedBlocks);
     private readonly SocketTransportFactory _other;
     private readonly ILogger _logger;
+    private readonly FileSendFault? _fileSendFault;
 
     public TcpTransportFactory(ILoggerFactory loggerFactory)
+        : this(loggerFactory, fileSendFault: null)
     {
+    }
+
+    /// <param name="fileSendFault">The tests' seam for a file system sendfile refuses; the host never passes one.</param>
+    internal TcpTransportFactory(ILoggerFactory loggerFactory, FileSendFault? fileSendFault)
+    {
+        _fileSendFault = fileSendFault;
         _logger = loggerFactory.CreateLogger("EdgeRegistry.Transport");
         _other = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggerFactory);
     }
@@ -33,7 +41,7 @@ public sealed class TcpTransportFactory : IConnectionListenerFactory
     public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
         if (endpoint is IPEndPoint ip)
-            return ValueTask.FromResult<IConnectionListener>(TcpConnectionListener.Bind(ip, _pool, Counters, Limits, _logger));
+            return ValueTask.FromResult<IConnectionListener>(TcpConnectionListener.Bind(ip, _pool, Counters, Limits, _fileSendFault, _logger));
         return _other.BindAsync(endpoint, cancellationToken);
     }
 }

@@ -10,10 +10,4 @@ public sealed class TransportLimits
     /// so the default cuts clients that take less than 1 MiB in two minutes (about 9 KB/s) — stalled, not slow.
     /// </summary>
     public TimeSpan FileSendStall { get; set; } = TimeSpan.FromMinutes(2);
-
-    /// <summary>
-    /// The tests' stand-in for a file system whose files sendfile refuses: given the file offset of a piece, an
-    /// error to fail it with before any byte is sent, or Success (null: no fault). Never set in production.
-    /// </summary>
-    internal Func<long, System.Net.Sockets.SocketError>? FileSendFault { get; set; }
 }

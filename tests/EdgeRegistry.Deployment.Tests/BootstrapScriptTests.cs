@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using System.Text;
 using EdgeRegistry.Deployment.Tests.Infrastructure;
 
@@ -23,7 +22,7 @@ public sealed class BootstrapScriptTests
         await peer.PushBlobAsync(Repository, binary);
         var target = temp.Combine("bin/edgereg");
 
-        var run = RunScript(temp, target, Digest(binary), ["127.0.0.1:1", peer.Address]);
+        var run = RunScript(temp, target, Sha256Digest.Of(binary), ["127.0.0.1:1", peer.Address]);
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(binary, File.ReadAllBytes(target));
@@ -42,11 +41,11 @@ public sealed class BootstrapScriptTests
         await using var good = await EdgeregPeer.StartAsync(temp.Combine("good"));
         await corrupt.PushBlobAsync(Repository, binary);
         await good.PushBlobAsync(Repository, binary);
-        corrupt.CorruptStoredBlob(Digest(binary));
+        corrupt.CorruptStoredBlob(Sha256Digest.Of(binary));
         var target = temp.Combine("edgereg");
         File.WriteAllBytes(target, FakeBinary("an older release"));
 
-        var run = RunScript(temp, target, Digest(binary), [corrupt.Address, good.Address]);
+        var run = RunScript(temp, target, Sha256Digest.Of(binary), [corrupt.Address, good.Address]);
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains($"peer {corrupt.Address}: served content with sha256:", run.Combined, StringComparison.Ordinal);
@@ -61,10 +60,10 @@ public sealed class BootstrapScriptTests
         var pinned = FakeBinary("release 3");
         await using var peer = await EdgeregPeer.StartAsync(temp.Combine("peer"));
         await peer.PushBlobAsync(Repository, pinned);
-        peer.CorruptStoredBlob(Digest(pinned));
+        peer.CorruptStoredBlob(Sha256Digest.Of(pinned));
         var target = temp.Combine("edgereg");
 
-        var run = RunScript(temp, target, Digest(pinned), [peer.Address]);
+        var run = RunScript(temp, target, Sha256Digest.Of(pinned), [peer.Address]);
 
         Assert.Equal(0, run.ExitCode);
         Assert.False(File.Exists(target), "a binary that does not match the pin was installed");
@@ -81,7 +80,7 @@ public sealed class BootstrapScriptTests
         await peer.PushBlobAsync(Repository, FakeBinary("some other release"));
         var target = temp.Combine("edgereg");
 
-        var run = RunScript(temp, target, Digest(FakeBinary("release 4")), [peer.Address]);
+        var run = RunScript(temp, target, Sha256Digest.Of(FakeBinary("release 4")), [peer.Address]);
 
         Assert.Equal(0, run.ExitCode);
         Assert.False(File.Exists(target));
@@ -98,7 +97,7 @@ public sealed class BootstrapScriptTests
         var before = File.GetLastWriteTimeUtc(target);
 
         // Port 1 on loopback refuses connections: any attempt would be logged as a failed fetch.
-        var run = RunScript(temp, target, Digest(binary), ["127.0.0.1:1"]);
+        var run = RunScript(temp, target, Sha256Digest.Of(binary), ["127.0.0.1:1"]);
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(string.Empty, run.Combined);
@@ -144,6 +143,4 @@ public sealed class BootstrapScriptTests
     }
 
     private static byte[] FakeBinary(string release) => Encoding.UTF8.GetBytes($"#!/bin/sh\necho 'fake edgereg {release}'\n");
-
-    private static string Digest(byte[] data) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(data));
 }

@@ -24,35 +24,67 @@ internal static class ServeSettingsResolver
             layers.Add(ConfigFileSettings.Read(configFile, errors));
         }
 
-        RawSetting? Winner(SettingKey key) => layers.Select(layer => layer.Get(key)).FirstOrDefault(value => value is not null);
-
+        var sources = new Sources(layers, errors);
+        // One step per concern, in this order: the errors are reported in it.
         var settings = new ServeSettings { ConfigFile = configFile };
-        if (Winner(SettingKey.Listen) is { } listen)
+        settings = ResolveListen(settings, sources);
+        settings = ResolveStore(settings, sources);
+        settings = ResolveAccess(settings, sources);
+        settings = ResolveLogLevel(settings, sources);
+        settings = ResolveLimits(settings, sources);
+        settings = ResolveCluster(settings, sources);
+        settings = ResolveStatusSocket(settings, sources);
+        settings = ResolveTls(settings, sources.Winner(SettingKey.TlsCert), sources.Winner(SettingKey.TlsKey), errors);
+        return new SettingsResult(errors.Count == 0 ? settings : null, errors);
+    }
+
+    private static ServeSettings ResolveListen(ServeSettings settings, Sources sources)
+    {
+        if (sources.Winner(SettingKey.Listen) is { } listen)
         {
-            settings = settings with { Listen = ParseListen(listen, errors) };
+            settings = settings with { Listen = ParseListen(listen, sources.Errors) };
         }
 
-        if (Winner(SettingKey.Root) is { } root && ParsePath(root, errors) is { } rootPath)
+        return settings;
+    }
+
+    /// <summary>The store root, which must be a usable directory whether it was set or is the default.</summary>
+    private static ServeSettings ResolveStore(ServeSettings settings, Sources sources)
+    {
+        var errors = sources.Errors;
+        if (sources.Winner(SettingKey.Root) is { } root && ParsePath(root, errors) is { } rootPath)
         {
             settings = settings with { Root = rootPath };
         }
 
         if (RootDirectoryCheck.Check(settings.Root) is { } rootProblem)
         {
-            errors.Add(Winner(SettingKey.Root)?.Problem(rootProblem) ?? $"{SettingKey.Root.Flag} \"{settings.Root}\" (default): {rootProblem}");
+            errors.Add(sources.Winner(SettingKey.Root)?.Problem(rootProblem) ?? $"{SettingKey.Root.Flag} \"{settings.Root}\" (default): {rootProblem}");
         }
 
-        if (Winner(SettingKey.CredentialsFile) is { } credentials && ParsePath(credentials, errors) is { } credentialsPath)
+        return settings;
+    }
+
+    /// <summary>Who may push: the credentials file and anonymous writes from loopback.</summary>
+    private static ServeSettings ResolveAccess(ServeSettings settings, Sources sources)
+    {
+        var errors = sources.Errors;
+        if (sources.Winner(SettingKey.CredentialsFile) is { } credentials && ParsePath(credentials, errors) is { } credentialsPath)
         {
             settings = settings with { CredentialsFile = credentialsPath };
         }
 
-        if (Winner(SettingKey.AnonymousWrites) is { } anonymous && ParseBoolean(anonymous, errors) is { } anonymousWrites)
+        if (sources.Winner(SettingKey.AnonymousWrites) is { } anonymous && ParseBoolean(anonymous, errors) is { } anonymousWrites)
         {
             settings = settings with { AnonymousWrites = anonymousWrites };
         }
 
-        if (Winner(SettingKey.LogLevel) is { } level)
+        return settings;
+    }
+
+    private static ServeSettings ResolveLogLevel(ServeSettings settings, Sources sources)
+    {
+        if (sources.Winner(SettingKey.LogLevel) is { } level)
         {
             if (LogLevelParser.TryParse(level.Value, out var parsed))
             {
@@ -60,50 +92,68 @@ internal static class ServeSettingsResolver
             }
             else
             {
-                errors.Add(level.Problem($"expected one of {LogLevelParser.Names}"));
+                sources.Errors.Add(level.Problem($"expected one of {LogLevelParser.Names}"));
             }
         }
 
-        if (Winner(SettingKey.ShutdownTimeout) is { } timeout
+        return settings;
+    }
+
+    /// <summary>The bounds on a running server: shutdown time and manifest size.</summary>
+    private static ServeSettings ResolveLimits(ServeSettings settings, Sources sources)
+    {
+        var errors = sources.Errors;
+        if (sources.Winner(SettingKey.ShutdownTimeout) is { } timeout
             && ParseInteger(timeout, 0, MaxShutdownTimeoutSeconds, "seconds", errors) is { } seconds)
         {
             settings = settings with { ShutdownTimeout = TimeSpan.FromSeconds(seconds) };
         }
 
-        if (Winner(SettingKey.MaxManifestBytes) is { } maxManifest
+        if (sources.Winner(SettingKey.MaxManifestBytes) is { } maxManifest
             && ParseInteger(maxManifest, MinManifestBytes, MaxManifestBytesLimit, "bytes", errors) is { } bytes)
         {
             settings = settings with { MaxManifestBytes = bytes };
         }
 
-        if (Winner(SettingKey.Members) is { } members)
+        return settings;
+    }
+
+    /// <summary>Replication: the members, this node's name, the shared secret and the bandwidth cap.</summary>
+    private static ServeSettings ResolveCluster(ServeSettings settings, Sources sources)
+    {
+        var errors = sources.Errors;
+        if (sources.Winner(SettingKey.Members) is { } members)
         {
             settings = settings with { Members = ParseMembers(members, errors) };
         }
 
-        if (Winner(SettingKey.NodeName) is { } nodeName)
+        if (sources.Winner(SettingKey.NodeName) is { } nodeName)
         {
             settings = settings with { NodeName = nodeName.Value.Trim() };
         }
 
-        if (Winner(SettingKey.ClusterSecretFile) is { } secret && ParsePath(secret, errors) is { } secretPath)
+        if (sources.Winner(SettingKey.ClusterSecretFile) is { } secret && ParsePath(secret, errors) is { } secretPath)
         {
             settings = settings with { ClusterSecretFile = secretPath };
         }
 
-        if (Winner(SettingKey.ReplicationBandwidth) is { } bandwidth
+        if (sources.Winner(SettingKey.ReplicationBandwidth) is { } bandwidth
             && ParseInteger(bandwidth, 0, long.MaxValue / 2, "bytes per second", errors) is { } bytesPerSecond)
         {
             settings = settings with { ReplicationBytesPerSecond = bytesPerSecond };
         }
 
-        if (Winner(SettingKey.StatusSocket) is { } statusSocket && ParsePath(statusSocket, errors) is { } statusSocketPath)
+        return settings;
+    }
+
+    private static ServeSettings ResolveStatusSocket(ServeSettings settings, Sources sources)
+    {
+        if (sources.Winner(SettingKey.StatusSocket) is { } statusSocket && ParsePath(statusSocket, sources.Errors) is { } statusSocketPath)
         {
             settings = settings with { StatusSocket = statusSocketPath };
         }
 
-        settings = ResolveTls(settings, Winner(SettingKey.TlsCert), Winner(SettingKey.TlsKey), errors);
-        return new SettingsResult(errors.Count == 0 ? settings : null, errors);
+        return settings;
     }
 
     /// <summary>
@@ -252,5 +302,14 @@ internal static class ServeSettingsResolver
 
         errors.Add(setting.Problem(string.Create(CultureInfo.InvariantCulture, $"expected a whole number of {unit} from {min} to {max}")));
         return null;
+    }
+
+    /// <summary>The layers, highest precedence first, and the errors every step adds to.</summary>
+    private sealed class Sources(IReadOnlyList<SettingLayer> layers, List<string> errors)
+    {
+        public List<string> Errors { get; } = errors;
+
+        /// <summary>The value of the first layer that sets <paramref name="key"/>, or null for the default.</summary>
+        public RawSetting? Winner(SettingKey key) => layers.Select(layer => layer.Get(key)).FirstOrDefault(value => value is not null);
     }
 }

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Security.Cryptography;
 
 namespace EdgeRegistry.Deployment.Tests.Infrastructure;
 
@@ -28,7 +25,7 @@ internal sealed class EdgeregPeer : IAsyncDisposable
     public static async Task<EdgeregPeer> StartAsync(string root)
     {
         Directory.CreateDirectory(root);
-        var port = FreeLoopbackPort();
+        var port = FreePort.Next();
         var start = new ProcessStartInfo(EdgeregBinary.Path)
         {
             RedirectStandardOutput = true,
@@ -60,10 +57,8 @@ internal sealed class EdgeregPeer : IAsyncDisposable
 
     public async Task PushBlobAsync(string repository, byte[] blob)
     {
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        using var content = new ByteArrayContent(blob);
-        using var response = await client.PostAsync(new Uri($"http://{Address}/v2/{repository}/blobs/uploads/?digest={Digest(blob)}"), content);
-        Assert.True(response.StatusCode == HttpStatusCode.Created, $"blob push answered {(int)response.StatusCode}");
+        using var client = new HttpClient { BaseAddress = new Uri($"http://{Address}"), Timeout = TimeSpan.FromSeconds(30) };
+        await OciPush.BlobAsync(client, repository, blob);
     }
 
     /// <summary>Flips every byte of a stored blob in place (same length): a peer with a rotten disk.</summary>
@@ -113,13 +108,4 @@ internal sealed class EdgeregPeer : IAsyncDisposable
         File.WriteAllText(path, "{}\n");
         return path;
     }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string Digest(byte[] data) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(data));
 }

@@ -27,7 +27,7 @@ public sealed class SkopeoInspectTests(ITestOutputHelper output)
         AssertRaw(index.Index, await skopeo.InspectRawAsync($"docker://{server.Host}/inspect/index@{index.Index.Digest}"));
     }
 
-    private static void AssertRaw(OciBlob expected, Infrastructure.Processes.ProcessResult result)
+    private static void AssertRaw(OciBlob expected, ProcessResult result)
     {
         result.EnsureSuccess();
         // skopeo prints the raw bytes; the generated manifests are ASCII JSON without a trailing newline.

@@ -35,7 +35,7 @@ public sealed class NodeDownMirrorTests(ITestOutputHelper output)
         await rig.AssertServesAsync(cluster.B, images);
         await rig.AssertServesAsync(cluster.C, images);
         var conf = WriteRegistriesConf(rig.Temp.Combine("registries.conf"), cluster);
-        var mirrored = new ImagePuller(new IsolatedSkopeo(rig.Temp.Sub("skopeo-mirrors"), conf).RunAsync, rig.Temp);
+        var mirrored = new ImagePuller(new Skopeo(rig.Temp.Sub("skopeo-mirrors"), conf).RunAsync, rig.Temp);
         foreach (var image in images)
         {
             await AssertPullWithinBoundAsync(mirrored, $"docker://{Source}/{image.Repository}@{image.RootDigest}", image);

@@ -21,7 +21,7 @@ internal sealed class ReplicationRig : IAsyncDisposable
         Temp = temp;
         Cluster = cluster;
         _pushes = new ImagePusher(temp);
-        Puller = new ImagePuller(new IsolatedSkopeo(temp.Sub("skopeo-pull")).RunAsync, temp);
+        Puller = new ImagePuller(new Skopeo(temp.Sub("skopeo-pull")).RunAsync, temp);
     }
 
     public TempDirectory Temp { get; }

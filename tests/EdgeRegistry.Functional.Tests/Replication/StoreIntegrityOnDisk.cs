@@ -15,7 +15,7 @@ internal static class StoreIntegrityOnDisk
                 continue;
             }
 
-            var actual = Infrastructure.OciLayout.Sha256Digest.OfFile(dataPath);
+            var actual = Sha256Digest.OfFile(dataPath);
             Assert.True(actual == digest, $"node {node.Name}: {dataPath} holds {actual}, not {digest}: corrupt content was committed");
         }
     }

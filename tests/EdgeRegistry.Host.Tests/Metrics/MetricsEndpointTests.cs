@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using EdgeRegistry.Host.Tests.Status;
 using EdgeRegistry.Host.Tests.Support;
@@ -22,22 +20,15 @@ public sealed class MetricsEndpointTests : IDisposable
         var before = await ScrapeAsync(http);
 
         var layer = Encoding.UTF8.GetBytes("metrics layer");
-        var layerDigest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(layer));
         var config = Encoding.UTF8.GetBytes("""{"architecture":"amd64","os":"linux"}""");
-        var configDigest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(config));
-        await PushBlobAsync(http, layer, layerDigest);
-        await PushBlobAsync(http, config, configDigest);
+        var layerDigest = await OciPush.BlobAsync(http, "team/app", layer);
+        var configDigest = await OciPush.BlobAsync(http, "team/app", config);
         var manifest = Encoding.UTF8.GetBytes($$"""
             {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",
              "config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{{configDigest}}","size":{{config.Length}}},
              "layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"{{layerDigest}}","size":{{layer.Length}}}]}
             """);
-        using (var put = new ByteArrayContent(manifest))
-        {
-            put.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.oci.image.manifest.v1+json");
-            using var response = await http.PutAsync("/v2/team/app/manifests/v1", put);
-            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        }
+        await OciPush.ManifestAsync(http, "team/app", "v1", "application/vnd.oci.image.manifest.v1+json", manifest);
 
         using var pulledManifest = await http.GetAsync("/v2/team/app/manifests/v1");
         Assert.Equal(HttpStatusCode.OK, pulledManifest.StatusCode);
@@ -107,14 +98,6 @@ public sealed class MetricsEndpointTests : IDisposable
     }
 
     private static long NotFoundBodyBytes(HttpResponseMessage response) => response.Content.Headers.ContentLength ?? 0;
-
-    private static async Task PushBlobAsync(HttpClient http, byte[] content, string digest)
-    {
-        using var body = new ByteArrayContent(content);
-        body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        using var response = await http.PostAsync($"/v2/team/app/blobs/uploads/?digest={digest}", body);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-    }
 
     private static async Task<MetricsExposition> ScrapeAsync(HttpClient http)
     {

@@ -24,9 +24,9 @@ public sealed class RegistriesConfSkopeoTests
         var digest = await TestImage.PushAsync(holder.BaseAddress, MirrorPath, "v1");
         var conf = await RenderAsync(temp, source, [empty, holder], MirrorSourcePolicy.NeverContactSource);
 
-        var byDigest = Skopeo.Inspect(conf, temp.Path, $"docker://{source.Address}/{MirrorPath}@{digest}");
-        var byTag = Skopeo.Inspect(conf, temp.Path, $"docker://{source.Address}/{MirrorPath}:v1");
-        var missing = Skopeo.Inspect(conf, temp.Path, $"docker://{source.Address}/{MirrorPath}:absent");
+        var byDigest = await new Skopeo(temp.Path, conf).InspectDigestAsync($"docker://{source.Address}/{MirrorPath}@{digest}");
+        var byTag = await new Skopeo(temp.Path, conf).InspectDigestAsync($"docker://{source.Address}/{MirrorPath}:v1");
+        var missing = await new Skopeo(temp.Path, conf).InspectDigestAsync($"docker://{source.Address}/{MirrorPath}:absent");
 
         Assert.True(byDigest.ExitCode == 0, byDigest.Output);
         Assert.Equal(digest, byDigest.Output);
@@ -48,7 +48,7 @@ public sealed class RegistriesConfSkopeoTests
         var conf = await RenderAsync(temp, source, [first, second], MirrorSourcePolicy.NeverContactSource);
         await first.DisposeAsync();
 
-        var run = Skopeo.Inspect(conf, temp.Path, $"docker://{source.Address}/{MirrorPath}@{digest}");
+        var run = await new Skopeo(temp.Path, conf).InspectDigestAsync($"docker://{source.Address}/{MirrorPath}@{digest}");
 
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.Equal(digest, run.Output);
@@ -63,7 +63,7 @@ public sealed class RegistriesConfSkopeoTests
         await using var node = await StartNodeAsync(temp, "127.0.0.2");
         var conf = await RenderAsync(temp, source, [node], MirrorSourcePolicy.AllowContactingSource);
 
-        var run = Skopeo.Inspect(conf, temp.Path, $"docker://{source.Address}/{MirrorPath}:absent");
+        var run = await new Skopeo(temp.Path, conf).InspectDigestAsync($"docker://{source.Address}/{MirrorPath}:absent");
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.True(source.Connections > 0, $"the source was never contacted: {run.Output}");

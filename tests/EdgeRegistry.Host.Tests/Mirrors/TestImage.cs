@@ -1,6 +1,4 @@
 using System.IO.Compression;
-using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace EdgeRegistry.Host.Tests.Mirrors;
@@ -17,25 +15,13 @@ internal static class TestImage
         var layerText = Encoding.UTF8.GetBytes("edgereg mirror test layer\n");
         var layer = Gzip(layerText);
         var config = Encoding.UTF8.GetBytes(
-            $$$"""{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["{{{Digest(layerText)}}}"]}}""");
-        await PushBlobAsync(client, repository, config);
-        await PushBlobAsync(client, repository, layer);
+            $$$"""{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["{{{Sha256Digest.Of(layerText)}}}"]}}""");
+        await OciPush.BlobAsync(client, repository, config);
+        await OciPush.BlobAsync(client, repository, layer);
 
         var manifest = Encoding.UTF8.GetBytes(
-            $$$"""{"schemaVersion":2,"mediaType":"{{{ManifestType}}}","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{{{Digest(config)}}}","size":{{{config.Length}}}},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"{{{Digest(layer)}}}","size":{{{layer.Length}}}}]}""");
-        using var content = new ByteArrayContent(manifest);
-        content.Headers.ContentType = new MediaTypeHeaderValue(ManifestType);
-        using var response = await client.PutAsync($"/v2/{repository}/manifests/{tag}", content);
-        Assert.True(response.IsSuccessStatusCode, $"manifest push answered {(int)response.StatusCode}");
-        return Digest(manifest);
-    }
-
-    private static async Task PushBlobAsync(HttpClient client, string repository, byte[] blob)
-    {
-        using var content = new ByteArrayContent(blob);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        using var response = await client.PostAsync($"/v2/{repository}/blobs/uploads/?digest={Digest(blob)}", content);
-        Assert.True(response.IsSuccessStatusCode, $"blob push answered {(int)response.StatusCode}");
+            $$$"""{"schemaVersion":2,"mediaType":"{{{ManifestType}}}","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{{{Sha256Digest.Of(config)}}}","size":{{{config.Length}}}},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"{{{Sha256Digest.Of(layer)}}}","size":{{{layer.Length}}}}]}""");
+        return await OciPush.ManifestAsync(client, repository, tag, ManifestType, manifest);
     }
 
     private static byte[] Gzip(byte[] data)
@@ -48,6 +34,4 @@ internal static class TestImage
 
         return buffer.ToArray();
     }
-
-    private static string Digest(byte[] data) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(data));
 }

@@ -21,7 +21,7 @@ internal sealed class ImagePusher(TempDirectory scratch)
         var number = Interlocked.Increment(ref _directories);
         var source = scratch.Sub($"push-{number}");
         write(source);
-        var skopeo = new IsolatedSkopeo(scratch.Sub($"skopeo-push-{number}"), launchPrefix: node.LaunchPrefix);
+        var skopeo = new Skopeo(scratch.Sub($"skopeo-push-{number}"), launchPrefix: node.LaunchPrefix);
         (await skopeo.RunAsync(["copy", "--all", "--dest-tls-verify=false", $"oci:{source}:{tag}", $"docker://{node.LocalHost}/{repository}:{tag}"]))
             .EnsureSuccess();
         return expected;

@@ -21,7 +21,7 @@ internal sealed class DistributionLayout
 
     public string BlobData(string digest)
     {
-        var hex = OciLayout.Sha256Digest.Hex(digest);
+        var hex = Sha256Digest.Hex(digest);
         return Path.Combine(BlobsDirectory, hex[..2], hex, "data");
     }
 

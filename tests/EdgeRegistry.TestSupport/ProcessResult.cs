@@ -1,9 +1,12 @@
-namespace EdgeRegistry.Functional.Tests.Infrastructure.Processes;
+namespace EdgeRegistry.TestSupport;
 
 /// <summary>The outcome of a finished child process.</summary>
-internal sealed record ProcessResult(string Command, int ExitCode, string StandardOutput, string StandardError)
+public sealed record ProcessResult(string Command, int ExitCode, string StandardOutput, string StandardError)
 {
     public bool Succeeded => ExitCode == 0;
+
+    /// <summary>Everything the command printed, stdout then stderr, trimmed: for short outputs such as a digest.</summary>
+    public string Output => (StandardOutput + StandardError).Trim();
 
     public string Describe() =>
         $"`{Command}` exited {ExitCode}\n--- stdout ---\n{StandardOutput}\n--- stderr ---\n{StandardError}";

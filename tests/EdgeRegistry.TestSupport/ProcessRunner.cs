@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace EdgeRegistry.Functional.Tests.Infrastructure.Processes;
+namespace EdgeRegistry.TestSupport;
 
 /// <summary>Runs a command to completion with a hard timeout, capturing its output.</summary>
-internal static class ProcessRunner
+public static class ProcessRunner
 {
     public static async Task<ProcessResult> RunAsync(
         string fileName,

@@ -1,13 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace EdgeRegistry.Host.Tests.Support;
+namespace EdgeRegistry.TestSupport;
 
 /// <summary>
-/// A loopback port that was free a moment ago, for tests that go through the CLI (which takes HOST:PORT
-/// text, not a bound socket). Tests that can use port 0 do.
+/// A loopback port that was free a moment ago, for servers started through a command line (which takes HOST:PORT
+/// text, not a bound socket). Tests that can bind port 0 themselves do.
 /// </summary>
-internal static class FreePort
+public static class FreePort
 {
     public static int Next()
     {

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 
-namespace EdgeRegistry.Functional.Tests.Infrastructure.OciLayout;
+namespace EdgeRegistry.TestSupport;
 
 /// <summary>"sha256:&lt;hex&gt;" digests of bytes, streams and files, independent of the code under test.</summary>
-internal static class Sha256Digest
+public static class Sha256Digest
 {
     public static string Of(ReadOnlySpan<byte> content) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(content));
 

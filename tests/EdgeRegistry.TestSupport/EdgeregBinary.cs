@@ -1,7 +1,7 @@
-namespace EdgeRegistry.Functional.Tests.Infrastructure.Servers;
+namespace EdgeRegistry.TestSupport;
 
-/// <summary>Finds the published native-AOT binary under test.</summary>
-internal static class EdgeregBinary
+/// <summary>The published native-AOT binary the tests run (EDGEREG_BINARY, set by tests/run-tests.sh).</summary>
+public static class EdgeregBinary
 {
     public const string Variable = "EDGEREG_BINARY";
 
@@ -13,7 +13,7 @@ internal static class EdgeregBinary
             if (string.IsNullOrWhiteSpace(path))
             {
                 throw new InvalidOperationException(
-                    $"{Variable} is not set. These tests drive the published native-AOT binary: build it with " +
+                    $"{Variable} is not set. These tests run the published native-AOT binary: build it with " +
                     "packaging/build-binary.sh (or `dotnet publish src/EdgeRegistry -c Release -r linux-x64 -o out`) " +
                     $"and export {Variable}=$PWD/out/edgereg, or run tests/run-tests.sh.");
             }
