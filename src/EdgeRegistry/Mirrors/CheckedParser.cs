@@ -35,6 +35,10 @@ internal sealed class CheckedParser(IParser inner, int maxDepth) : IParser
             case MappingEnd or SequenceEnd:
                 _depth--;
                 break;
+            case DocumentStart:
+                // An anchor is only known in its own document.
+                _anchors.Clear();
+                break;
             case AnchorAlias alias when !_anchors.Contains(alias.Value):
                 throw new YamlException(current.Start, current.End, $"alias *{alias.Value} has no anchor &{alias.Value} before it");
         }

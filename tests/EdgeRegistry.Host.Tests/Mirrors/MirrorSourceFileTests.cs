@@ -92,6 +92,7 @@ public sealed class MirrorSourceFileTests
     [InlineData("kind: ImageContentSourcePolicy\nspec:\n\trepositoryDigestMirrors:\n", 3, "")]
     [InlineData("kind: ImageDigestMirrorSet\nspec: {imageDigestMirrors: [\n", 3, "")]
     [InlineData("kind: ImageDigestMirrorSet\nspec:\n  imageDigestMirrors: *missing\n", 3, "alias *missing has no anchor &missing before it")]
+    [InlineData("kind: &k ImageDigestMirrorSet\n---\nkind: *k\n", 3, "alias *k has no anchor &k before it")]
     public void Read_MalformedYaml_OneLineNamingFileLineAndColumn(string contents, int line, string problem)
     {
         using var temp = new TempDirectory();
