@@ -4,8 +4,9 @@ using YamlDotNet.RepresentationModel;
 namespace EdgeRegistry.Deployment.Tests;
 
 /// <summary>
-/// <c>edgereg render-mirrors</c> run from the published (AOT) binary: its own YAML reader handles real
-/// oc-mirror input, and everything it writes is YAML that a full parser (YamlDotNet) reads back as intended.
+/// <c>edgereg render-mirrors</c> run from the published (AOT) binary: YamlDotNet's representation model, compiled
+/// ahead of time, reads real oc-mirror input, and everything the binary writes is YAML that YamlDotNet reads back
+/// as intended.
 /// </summary>
 public sealed class RenderMirrorsOutputTests
 {
@@ -58,7 +59,21 @@ public sealed class RenderMirrorsOutputTests
     }
 
     [Fact]
-    public void RenderMirrors_PublishedBinaryUnknownKind_ExitsTwoWithOneLine()
+    public void RenderMirrors_PublishedBinaryCatalogSourceBesideMirrorSets_SkipsIt()
+    {
+        using var temp = new TempDirectory();
+        var input = Path.Combine(RepositoryFiles.Root, "tests", "EdgeRegistry.Host.Tests", "Mirrors", "TestData", "oc-mirror-v2-cluster-resources.yaml");
+
+        var run = ToolRun.Execute(EdgeregBinary.Path, ["render-mirrors", "--node", "192.0.2.11", "--from", input, "--output-dir", temp.Path], temp.Path, ToolTimeout);
+        Assert.True(run.ExitCode == 0, run.Combined);
+
+        var sources = YamlFile.Load(temp.Combine("imagedigestmirrorset.yaml")).Mapping("spec").Sequence("imageDigestMirrors").Mappings()
+            .Select(entry => entry.Text("source"));
+        Assert.Equal(["registry.access.redhat.com/ubi9", "registry.redhat.io/lvms4", "registry.redhat.io/openshift4"], sources);
+    }
+
+    [Fact]
+    public void RenderMirrors_PublishedBinaryOnlyUnusedKinds_ExitsTwoNamingThem()
     {
         using var temp = new TempDirectory();
         var input = temp.Combine("deployment.yaml");
@@ -67,6 +82,21 @@ public sealed class RenderMirrorsOutputTests
         var run = ToolRun.Execute(EdgeregBinary.Path, ["render-mirrors", "--node", "192.0.2.11", "--from", input], temp.Path, ToolTimeout);
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal($"edgereg: {input}:1: unknown kind 'Deployment'; expected ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet", run.Error.Trim());
+        Assert.Equal(
+            $"edgereg: {input}: no mirror sources found (expected ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet entries; found only Deployment)",
+            run.Error.Trim());
+    }
+
+    [Fact]
+    public void RenderMirrors_PublishedBinaryMalformedYaml_ExitsTwoNamingFileLineAndColumn()
+    {
+        using var temp = new TempDirectory();
+        var input = temp.Combine("broken.yaml");
+        File.WriteAllText(input, "kind: ImageDigestMirrorSet\nspec:\n  imageDigestMirrors:\n  - source: 'quay.io/a\n");
+
+        var run = ToolRun.Execute(EdgeregBinary.Path, ["render-mirrors", "--node", "192.0.2.11", "--from", input], temp.Path, ToolTimeout);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"edgereg: {input}:4:13: While scanning a quoted scalar, found unexpected end of stream.", run.Error.Trim());
     }
 }

@@ -36,7 +36,7 @@ internal static class RegistryHost
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.WebHost.UseKestrelCore();
-        builder.Services.AddSerilogLoggerFactory(logger);
+        builder.Services.AddSerilogLogging(logger);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = settings.ShutdownTimeout);
         // edgereg logs its own start-up line with the bound addresses; the generic host's banner adds nothing.
         builder.Services.Configure<ConsoleLifetimeOptions>(options => options.SuppressStatusMessages = true);

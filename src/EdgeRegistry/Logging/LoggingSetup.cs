@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
@@ -8,9 +9,11 @@ using Serilog.Sinks.SystemConsole.Themes;
 namespace EdgeRegistry.Logging;
 
 /// <summary>
-/// The one place logging is configured: Serilog behind Microsoft.Extensions.Logging. Only message
-/// templates with scalar properties are used (no destructuring, no ReadFrom.Configuration), which keeps
-/// Serilog 3.1.1 trim-safe in the AOT binary.
+/// The one place logging is configured: one Serilog logger, built before the host, writing through
+/// Serilog.Sinks.Console in the style that suits standard output (under journald with <see cref="JournalFormatter"/>),
+/// behind Microsoft.Extensions.Logging through Serilog.Extensions.Hosting. Only message templates with scalar
+/// properties are used (no destructuring, no ReadFrom.Configuration): nothing reflects over the types logged,
+/// so the AOT publish stays free of trim warnings.
 /// </summary>
 internal static class LoggingSetup
 {
@@ -43,12 +46,26 @@ internal static class LoggingSetup
     }
 
     /// <summary>
-    /// Makes Serilog the only Microsoft.Extensions.Logging provider; Serilog's levels decide what is written. The
-    /// factory is registered finished, with fixed filter options: building it through the logging builder resolves
-    /// options monitors and their change-token sources that edgereg never changes, and in the AOT binary the
-    /// runtime type loader builds each of those generic types at start.
+    /// Makes <paramref name="logger"/>, built once before the host, its only logging, disposed with it.
+    /// Serilog.Extensions.Hosting registers the logger (as <see cref="Serilog.ILogger"/>) and its diagnostic
+    /// context; the <see cref="ILoggerFactory"/> it registers is then replaced. That factory reports scope
+    /// properties innermost first, so a journal line logged during a request would end
+    /// <c>requestId=… requestPath=… connectionId=…</c> instead of <c>connectionId=… requestId=… requestPath=…</c>;
+    /// Microsoft.Extensions.Logging's factory hands Serilog its scopes outermost first, as edgereg has always
+    /// written them. It is built finished, with fixed filter options (Serilog's levels decide): through the logging
+    /// builder it would resolve options monitors and change-token sources edgereg never changes, and in the AOT
+    /// binary the runtime type loader builds each of those generic types at start.
     /// </summary>
-    public static void AddSerilogLoggerFactory(this IServiceCollection services, Logger logger) =>
-        services.AddSingleton<ILoggerFactory>(_ => new LoggerFactory(
-            [new SerilogLoggerProvider(logger, dispose: true)], new LoggerFilterOptions { MinLevel = LogLevel.Trace }));
+    public static IServiceCollection AddSerilogLogging(this IServiceCollection services, Logger logger)
+    {
+        services.AddSerilog(logger);
+        services.RemoveAll<ILoggerFactory>();
+        return services.AddSingleton<ILoggerFactory>(_ =>
+        {
+            var factory = new LoggerFactory([], new LoggerFilterOptions { MinLevel = LogLevel.Trace });
+            // Added rather than passed to the constructor: the factory disposes only the providers added this way.
+            factory.AddProvider(new SerilogLoggerProvider(logger, dispose: true));
+            return factory;
+        });
+    }
 }

@@ -46,6 +46,8 @@ public sealed partial class JournalStreamTests(ITestOutputHelper output)
         Assert.Contains(" repository=team/app", stored, StringComparison.Ordinal);
         Assert.Contains(" digest=" + manifestDigest, stored, StringComparison.Ordinal);
         Assert.Contains(" reference=v1", stored, StringComparison.Ordinal);
+        // The request's scopes follow the event id, the connection's before the request's, as they always have.
+        Assert.Matches(RequestScopeFields(), stored);
     }
 
     [Fact(Timeout = TestTimeouts.TestMs)]
@@ -112,6 +114,9 @@ public sealed partial class JournalStreamTests(ITestOutputHelper output)
 
     [GeneratedRegex("^<[0-7]>")]
     private static partial Regex PriorityPrefix();
+
+    [GeneratedRegex(@" eventId=2001 connectionId=(\w+) requestId=\1:[0-9A-F]{8} requestPath=/v2/team/app/manifests/v1$")]
+    private static partial Regex RequestScopeFields();
 
     [GeneratedRegex(@"\d{2}:\d{2}:\d{2}")]
     private static partial Regex Timestamp();

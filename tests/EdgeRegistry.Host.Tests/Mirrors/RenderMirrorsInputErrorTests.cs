@@ -30,14 +30,15 @@ public sealed class RenderMirrorsInputErrorTests
     }
 
     [Theory]
-    [InlineData("kind: Deployment\nspec: {}\n", ":1: unknown kind 'Deployment'; expected ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet")]
+    [InlineData("kind: Deployment\nspec: {}\n", ": no mirror sources found (expected ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet entries; found only Deployment)")]
     [InlineData("apiVersion: v1\n", ":1: missing 'kind'")]
     [InlineData("kind: ImageDigestMirrorSet\nspec:\n  imageTagMirrors: []\n", ":3: ImageDigestMirrorSet has no 'spec.imageDigestMirrors' sequence")]
     [InlineData("kind: ImageDigestMirrorSet\nspec:\n  imageDigestMirrors: []\n", ": no mirror sources found")]
-    [InlineData("kind: ImageDigestMirrorSet\nspec:\n  imageDigestMirrors:\n  - mirrors: [a]\n    source: quay.io/a\n", ":4: flow collections")]
+    [InlineData("kind: ImageDigestMirrorSet\nspec:\n  imageDigestMirrors:\n  - mirrors: [a]\n    source: quay.io/a\n", ":4: mirror \"a\": must start with the registry host")]
     [InlineData("kind: ImageDigestMirrorSet\nspec:\n  imageDigestMirrors:\n  - mirrors:\n    - localhost:5000/a\n", ":4: missing 'source'")]
     [InlineData("kind: ImageDigestMirrorSet\nspec:\n  imageDigestMirrors:\n  - source: quay.io/a@sha256:00\n", ":4: source \"quay.io/a@sha256:00\": a mirror source is a repository without a tag or digest")]
-    [InlineData("kind: ImageContentSourcePolicy\nspec:\n\trepositoryDigestMirrors:\n", ":3: tab in indentation")]
+    [InlineData("kind: ImageContentSourcePolicy\nspec:\n\trepositoryDigestMirrors:\n", ":3:1: While scanning a mapping, found invalid tab as indentation.")]
+    [InlineData("kind: ImageDigestMirrorSet\nspec:\n  imageDigestMirrors:\n  - source: 'quay.io/a\n", ":4:13: While scanning a quoted scalar, found unexpected end of stream.")]
     public async Task RenderMirrors_BadFromFile_ExitTwoNamingFileAndLine(string contents, string expected)
     {
         using var temp = new TempDirectory();
@@ -48,7 +49,7 @@ public sealed class RenderMirrorsInputErrorTests
 
         Assert.Equal(2, exitCode);
         var line = Assert.Single(process.ErrorLines);
-        Assert.StartsWith($"edgereg: {path}{expected}", line, StringComparison.Ordinal);
+        Assert.True(line.StartsWith($"edgereg: {path}{expected}", StringComparison.Ordinal), line);
         Assert.Empty(process.Output);
     }
 

@@ -1,0 +1,110 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using EdgeRegistry.Cli;
+using EdgeRegistry.Hosting;
+using EdgeRegistry.Host.Tests.Support;
+using EdgeRegistry.Logging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Serilog.Events;
+
+namespace EdgeRegistry.Host.Tests.Logging;
+
+/// <summary>
+/// The host's logging as <c>serve</c> wires it: the logger built once, registered through
+/// Serilog.Extensions.Hosting, and Serilog's console sink writing standard output, a real request served on
+/// loopback in between.
+/// </summary>
+[Collection(StandardOutputCollection.Name)]
+public sealed class HostLoggingTests
+{
+    private static readonly byte[] Blob = Encoding.UTF8.GetBytes("journal blob");
+    private static readonly string BlobDigest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Blob));
+
+    [Fact]
+    public async Task Build_JournalStyleEventDuringRequest_FieldsThenScopesOutermostFirst()
+    {
+        var output = await ServeOneUploadAsync(LoggingSetup.CreateLogger(LogEventLevel.Debug, ConsoleStyle.Journal));
+
+        // The line as edgereg has always written it: the message's fields, the event id, then the connection's
+        // scope before the request's.
+        var line = Assert.Single(output, line => line.Contains("committed to", StringComparison.Ordinal));
+        var expected = "^" + Regex.Escape(
+                $"<7>EdgeRegistry.Distribution.Uploads: Blob {BlobDigest} (12 bytes) committed to team/app repository=team/app digest={BlobDigest} bytes=12 eventId=2003 ")
+            + @"connectionId=(\w+) requestId=\1:00000001 requestPath=/v2/team/app/blobs/uploads/$";
+        Assert.True(Regex.IsMatch(line, expected), line);
+        Assert.All(output, line => Assert.Matches("^<[3467]>", line));
+    }
+
+    [Fact]
+    public async Task Build_InformationLevel_AspNetCoreBelowWarningAndDebugLeftOut()
+    {
+        var output = await ServeOneUploadAsync(LoggingSetup.CreateLogger(LogEventLevel.Information, ConsoleStyle.Journal));
+
+        Assert.Contains(output, line => line.StartsWith("<6>Microsoft.Hosting.Lifetime: Now listening on: http://127.0.0.1:", StringComparison.Ordinal));
+        Assert.DoesNotContain(output, line => line.StartsWith("<7>", StringComparison.Ordinal));
+        Assert.DoesNotContain(output, line => line.Contains("Microsoft.AspNetCore", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Build_VerboseLevel_AspNetCoreTraceWritten()
+    {
+        var output = await ServeOneUploadAsync(LoggingSetup.CreateLogger(LogEventLevel.Verbose, ConsoleStyle.Plain));
+
+        Assert.Contains(output, line => line.Contains(" VRB Microsoft.AspNetCore.", StringComparison.Ordinal) || line.Contains(" DBG Microsoft.AspNetCore.", StringComparison.Ordinal));
+        Assert.All(output.Where(line => !line.StartsWith(' ')), line => Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2} [A-Z]{3} ", line));
+    }
+
+    [Fact]
+    public async Task Build_SerilogExtensionsHostingRegistrations_TheOneLoggerAndItsLevels()
+    {
+        using var temp = new TempDirectory();
+        var logger = LoggingSetup.CreateLogger(LogEventLevel.Information, ConsoleStyle.Plain);
+        await using var app = RegistryHost.Build(RunningRegistry.Settings(temp.Path), logger);
+        var factory = app.Services.GetRequiredService<ILoggerFactory>();
+
+        Assert.Same(logger, app.Services.GetRequiredService<Serilog.ILogger>());
+        Assert.NotNull(app.Services.GetRequiredService<Serilog.IDiagnosticContext>());
+        Assert.True(factory.CreateLogger("EdgeRegistry.Serve").IsEnabled(LogLevel.Information));
+        Assert.False(factory.CreateLogger("EdgeRegistry.Serve").IsEnabled(LogLevel.Debug));
+        Assert.False(factory.CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics").IsEnabled(LogLevel.Information));
+        Assert.True(factory.CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics").IsEnabled(LogLevel.Warning));
+    }
+
+    private static async Task<List<string>> ServeOneUploadAsync(Serilog.Core.Logger logger)
+    {
+        using var temp = new TempDirectory();
+        var output = await CaptureStandardOutputAsync(async () =>
+        {
+            await using var app = RegistryHost.Build(RunningRegistry.Settings(temp.Path), logger);
+            RegistryHost.OpenStore(app);
+            await app.StartAsync();
+            using var http = new HttpClient { BaseAddress = new Uri(ServeRunner.BoundAddresses(app).Single()), Timeout = TimeSpan.FromSeconds(10) };
+            using var body = new ByteArrayContent(Blob);
+            using var response = await http.PostAsync($"/v2/team/app/blobs/uploads/?digest={BlobDigest}", body);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await app.StopAsync(stop.Token);
+        });
+        return output.Split('\n').Where(line => line.Length > 0).ToList();
+    }
+
+    private static async Task<string> CaptureStandardOutputAsync(Func<Task> run)
+    {
+        var original = Console.Out;
+        using var captured = new StringWriter();
+        Console.SetOut(captured);
+        try
+        {
+            await run();
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+
+        return captured.ToString();
+    }
+}
