@@ -1,3 +1,5 @@
+using EdgeRegistry.Systemd.Notify;
+
 namespace EdgeRegistry.Systemd.Tests;
 
 public sealed class WatchdogSettingsTests
