@@ -1,6 +1,6 @@
 using EdgeRegistry.Systemd.Notify;
 
-namespace EdgeRegistry.Systemd.Tests;
+namespace EdgeRegistry.Systemd.Tests.Notify;
 
 public sealed class WatchdogSettingsTests
 {

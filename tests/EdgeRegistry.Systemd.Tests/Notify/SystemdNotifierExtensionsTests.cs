@@ -1,18 +1,15 @@
 using System.Net.Sockets;
-using System.Text;
 using EdgeRegistry.Systemd.Notify;
 using Microsoft.Extensions.Hosting.Systemd;
 
-namespace EdgeRegistry.Systemd.Tests;
+namespace EdgeRegistry.Systemd.Tests.Notify;
 
 /// <summary>
 /// sd_notify through the library's <see cref="SystemdNotifier"/> against a real AF_UNIX datagram socket, bound the
-/// way systemd binds NOTIFY_SOCKET. The notifier reads NOTIFY_SOCKET when it is created; no other test in this
-/// assembly creates one, so setting the variable around its creation cannot leak into another test.
+/// way systemd binds NOTIFY_SOCKET.
 /// </summary>
 public sealed class SystemdNotifierExtensionsTests : IDisposable
 {
-    private static readonly Lock EnvironmentLock = new();
     private readonly string _directory = Directory.CreateTempSubdirectory("edgereg-notify-").FullName;
 
     [Fact]
@@ -81,37 +78,11 @@ public sealed class SystemdNotifierExtensionsTests : IDisposable
         Assert.False(notifier.TryNotifyStopping("stopping"));
     }
 
-    private static SystemdNotifier NotifierFor(string? socket)
-    {
-        lock (EnvironmentLock)
-        {
-            string? before = Environment.GetEnvironmentVariable("NOTIFY_SOCKET");
-            try
-            {
-                Environment.SetEnvironmentVariable("NOTIFY_SOCKET", socket);
-                return new SystemdNotifier();
-            }
-            finally
-            {
-                Environment.SetEnvironmentVariable("NOTIFY_SOCKET", before);
-            }
-        }
-    }
+    private static SystemdNotifier NotifierFor(string? socket) => NotifySocket.CreateNotifier(socket);
 
-    private static Socket Bind(UnixDomainSocketEndPoint endPoint)
-    {
-        var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-        socket.Bind(endPoint);
-        socket.ReceiveTimeout = 5000;
-        return socket;
-    }
+    private static Socket Bind(UnixDomainSocketEndPoint endPoint) => NotifySocket.Bind(endPoint);
 
-    private static string Receive(Socket socket)
-    {
-        var buffer = new byte[4096];
-        int received = socket.Receive(buffer);
-        return Encoding.UTF8.GetString(buffer, 0, received);
-    }
+    private static string Receive(Socket socket) => NotifySocket.Receive(socket);
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }
