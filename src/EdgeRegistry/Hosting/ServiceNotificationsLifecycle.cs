@@ -40,7 +40,7 @@ internal sealed class ServiceNotificationsLifecycle : IHostedLifecycleService
     }
 
     /// <summary>The addresses actually bound (port 0 becomes the port the kernel picked).</summary>
-    public static IReadOnlyCollection<string> BoundAddresses(IServer server) =>
+    private static IReadOnlyCollection<string> BoundAddresses(IServer server) =>
         server.Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
