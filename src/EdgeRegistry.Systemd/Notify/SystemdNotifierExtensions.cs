@@ -11,7 +11,8 @@ public static class SystemdNotifierExtensions
 {
     /// <summary>
     /// Sends one notification made of <c>KEY=VALUE</c> lines. Failures are returned, never thrown: a notification
-    /// that cannot be delivered (the manager gone, the socket removed) must not take the registry down.
+    /// that cannot be delivered (the manager gone, the socket removed, a NOTIFY_SOCKET longer than a unix socket
+    /// address can be) must not take the registry down.
     /// </summary>
     public static bool TryNotify(this ISystemdNotifier notifier, params ReadOnlySpan<string> assignments)
     {
@@ -21,7 +22,7 @@ public static class SystemdNotifierExtensions
             notifier.Notify(new ServiceState(string.Join('\n', assignments)));
             return true;
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or ArgumentException)
         {
             return false;
         }

@@ -107,6 +107,12 @@ public sealed partial class SystemdUnits
             Abandon(_connection, call);
             throw new TimeoutException($"D-Bus call {method} to {SystemdNames.Destination} got no reply within {Seconds(Timeout)} s");
         }
+        catch (OperationCanceledException)
+        {
+            // The caller gave up; the call may still be answered or fail later, with nobody left to look.
+            Observe(call);
+            throw;
+        }
         catch (DBusConnectionException e)
         {
             throw new DBusConnectionClosedException($"the D-Bus connection to {Address} broke during {method}: {Reason(e)}", e);
@@ -117,9 +123,13 @@ public sealed partial class SystemdUnits
     private static void Abandon(DBusConnection connection, Task operation)
     {
         connection.Dispose();
+        Observe(operation);
+    }
+
+    /// <summary>Marks a failure nobody awaits any more as seen, so it does not surface as an unobserved task exception.</summary>
+    private static void Observe(Task operation) =>
         _ = operation.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
             TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-    }
 
     /// <summary>Trouble with the bus itself, as opposed to an error systemd answered about one unit.</summary>
     private static bool IsBusTrouble(Exception e) =>

@@ -91,7 +91,9 @@ public sealed partial class SystemdUnits : IDisposable
         string loadState = RequiredString(unit, "LoadState", unitName);
         string activeState = RequiredString(unit, "ActiveState", unitName);
         string subState = RequiredString(unit, "SubState", unitName);
-        DateTimeOffset? activeEnter = OptionalUInt64(unit, "ActiveEnterTimestamp", unitName) is ulong stamp ? FromMicroseconds(stamp) : null;
+        DateTimeOffset? activeEnter = OptionalUInt64(unit, "ActiveEnterTimestamp", unitName) is ulong stamp
+            ? FromMicroseconds(stamp)
+            : null;
 
         uint? mainPid = null;
         uint? restarts = null;
