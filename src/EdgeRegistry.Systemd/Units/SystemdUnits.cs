@@ -1,26 +1,41 @@
-using EdgeRegistry.Systemd.DBus;
+using Tmds.DBus.Protocol;
 
 namespace EdgeRegistry.Systemd.Units;
 
 /// <summary>
-/// Reads unit states from systemd over D-Bus: the unit's object from Manager.GetUnit (or LoadUnit when it is not
-/// loaded), then its Unit properties and, for services, its Service properties — one GetAll round trip each.
+/// Reads unit states from systemd over D-Bus (Tmds.DBus.Protocol): the unit's object from Manager.GetUnit (or
+/// LoadUnit when it is not loaded), then its Unit properties and, for services, its Service properties — one GetAll
+/// round trip each. Connecting (socket, authentication, Hello) and every call are bounded by one timeout, so a bus
+/// that is slow, absent or never answers costs a bounded time, never a hang.
 /// </summary>
-public sealed class SystemdUnits : IAsyncDisposable
+public sealed partial class SystemdUnits : IDisposable
 {
+    /// <summary>The default bound on connecting and on each call: a healthy local bus answers in milliseconds.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>The system bus when <c>DBUS_SYSTEM_BUS_ADDRESS</c> names none (the D-Bus specification's default).</summary>
+    public const string DefaultSystemBusAddress = "unix:path=/run/dbus/system_bus_socket";
+
     private readonly DBusConnection _connection;
 
-    public SystemdUnits(DBusConnection connection) => _connection = connection;
+    private SystemdUnits(DBusConnection connection, string address, TimeSpan timeout)
+    {
+        _connection = connection;
+        Address = address;
+        Timeout = timeout;
+    }
 
-    /// <summary>Connects to <paramref name="address"/>, or to the system bus (<see cref="DBusAddress.System"/>).</summary>
-    public static async Task<SystemdUnits> ConnectAsync(string? address = null, TimeSpan? timeout = null, CancellationToken ct = default) =>
-        new(await DBusConnection.ConnectAsync(address ?? DBusAddress.System, timeout ?? DBusConnection.DefaultTimeout, ct).ConfigureAwait(false));
+    /// <summary>The bus address this reader connected to.</summary>
+    public string Address { get; }
+
+    /// <summary>The bound on each call.</summary>
+    public TimeSpan Timeout { get; }
 
     /// <summary>
     /// Reads every unit in <paramref name="unitNames"/>; never throws for bus trouble — that becomes
     /// <see cref="SystemdUnitsReport.UnreachableReason"/>. Each step is bounded by <paramref name="timeout"/>
-    /// (default <see cref="DBusConnection.DefaultTimeout"/>) and the first timeout ends the reading, so the whole
-    /// costs at most a few timeouts however stuck the bus is.
+    /// (default <see cref="DefaultTimeout"/>) and the first timeout ends the reading, so the whole costs at most a
+    /// few timeouts however stuck the bus is.
     /// </summary>
     public static async Task<SystemdUnitsReport> ReadAsync(
         IReadOnlyList<string> unitNames, string? address = null, TimeSpan? timeout = null, CancellationToken ct = default)
@@ -30,11 +45,11 @@ public sealed class SystemdUnits : IAsyncDisposable
         {
             units = await ConnectAsync(address, timeout, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is DBusConnectionException or TimeoutException or DBusProtocolException or DBusErrorException)
+        catch (Exception e) when (IsBusTrouble(e))
         {
             return SystemdUnitsReport.Unreachable(e.Message);
         }
-        await using (units.ConfigureAwait(false))
+        using (units)
         {
             var reports = new List<UnitReport>(unitNames.Count);
             foreach (string name in unitNames)
@@ -43,15 +58,15 @@ public sealed class SystemdUnits : IAsyncDisposable
                 {
                     reports.Add(new UnitReport(name, await units.GetUnitStateAsync(name, ct).ConfigureAwait(false), null));
                 }
-                catch (DBusErrorException e) when (SystemdNames.MeansNoSystemd(e.ErrorName))
+                catch (DBusErrorReplyException e) when (SystemdNames.MeansNoSystemd(e.ErrorName))
                 {
-                    return SystemdUnitsReport.Unreachable($"no systemd on the bus at {units._connection.Endpoint} ({e.Message})");
+                    return SystemdUnitsReport.Unreachable($"no systemd on the bus at {units.Address} ({Describe(e)})");
                 }
-                catch (DBusErrorException e)
+                catch (DBusErrorReplyException e)
                 {
-                    reports.Add(new UnitReport(name, null, e.Message));
+                    reports.Add(new UnitReport(name, null, Describe(e)));
                 }
-                catch (Exception e) when (e is DBusConnectionException or TimeoutException or DBusProtocolException)
+                catch (Exception e) when (IsBusTrouble(e))
                 {
                     return SystemdUnitsReport.Unreachable(e.Message);
                 }
@@ -62,88 +77,98 @@ public sealed class SystemdUnits : IAsyncDisposable
 
     /// <summary>
     /// The state of <paramref name="unitName"/>. A unit systemd has no file for comes back with LoadState
-    /// "not-found", as systemctl shows it. Throws <see cref="DBusErrorException"/> for other refusals (invalid name,
-    /// access denied, no systemd on the bus), <see cref="TimeoutException"/> and <see cref="DBusConnectionException"/>
-    /// for bus trouble, <see cref="DBusProtocolException"/> when the answers are not shaped as systemd's.
+    /// "not-found", as systemctl shows it. Throws <see cref="DBusErrorReplyException"/> for other refusals (invalid
+    /// name, access denied, no systemd on the bus), <see cref="TimeoutException"/> when a call is not answered in
+    /// time, <see cref="DBusConnectionException"/> when the connection breaks, and <see cref="DBusReadException"/>
+    /// when the answers are not shaped as systemd's.
     /// </summary>
     public async Task<UnitState> GetUnitStateAsync(string unitName, CancellationToken ct = default)
     {
         string? path = await FindUnitAsync(unitName, ct).ConfigureAwait(false);
         if (path is null) return UnitState.NotFound(unitName);
 
-        Dictionary<string, DBusVariant> unit = await _connection.GetAllPropertiesAsync(SystemdNames.Destination, path, SystemdNames.UnitInterface, ct).ConfigureAwait(false);
+        Dictionary<string, VariantValue> unit = await GetAllPropertiesAsync(path, SystemdNames.UnitInterface, ct).ConfigureAwait(false);
         string loadState = RequiredString(unit, "LoadState", unitName);
         string activeState = RequiredString(unit, "ActiveState", unitName);
         string subState = RequiredString(unit, "SubState", unitName);
-        DateTimeOffset? activeEnter = unit.TryGetValue("ActiveEnterTimestamp", out DBusVariant? stamp) ? FromMicroseconds(stamp.AsUInt64()) : null;
+        DateTimeOffset? activeEnter = OptionalUInt64(unit, "ActiveEnterTimestamp", unitName) is ulong stamp
+            ? FromMicroseconds(stamp)
+            : null;
 
         uint? mainPid = null;
         uint? restarts = null;
         if (unitName.EndsWith(".service", StringComparison.Ordinal) && loadState != "not-found")
         {
-            Dictionary<string, DBusVariant>? service = await TryGetServicePropertiesAsync(path, ct).ConfigureAwait(false);
+            Dictionary<string, VariantValue>? service = await TryGetServicePropertiesAsync(path, ct).ConfigureAwait(false);
             if (service is not null)
             {
-                mainPid = service.TryGetValue("MainPID", out DBusVariant? pid) && pid.AsUInt32() is uint p and not 0 ? p : null;
+                mainPid = OptionalUInt32(service, "MainPID", unitName) is uint pid and not 0 ? pid : null;
                 // NRestarts appeared in systemd 235; older managers simply lack it.
-                restarts = service.TryGetValue("NRestarts", out DBusVariant? n) ? n.AsUInt32() : null;
+                restarts = OptionalUInt32(service, "NRestarts", unitName);
             }
         }
         return new UnitState(unitName, loadState, activeState, subState, activeEnter, mainPid, restarts);
     }
 
-    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+    public void Dispose() => _connection.Dispose();
 
     /// <summary>GetUnit only knows loaded units; LoadUnit loads the file, and answers NoSuchUnit when there is none.</summary>
     private async Task<string?> FindUnitAsync(string unitName, CancellationToken ct)
     {
         try
         {
-            return await CallForPathAsync("GetUnit", unitName, ct).ConfigureAwait(false);
+            return await CallManagerForPathAsync("GetUnit", unitName, ct).ConfigureAwait(false);
         }
-        catch (DBusErrorException e) when (e.ErrorName == SystemdNames.NoSuchUnitError)
+        catch (DBusErrorReplyException e) when (e.ErrorName == SystemdNames.NoSuchUnitError)
         {
             // Not loaded right now; LoadUnit below decides whether it exists at all.
         }
         try
         {
-            return await CallForPathAsync("LoadUnit", unitName, ct).ConfigureAwait(false);
+            return await CallManagerForPathAsync("LoadUnit", unitName, ct).ConfigureAwait(false);
         }
-        catch (DBusErrorException e) when (e.ErrorName == SystemdNames.NoSuchUnitError)
+        catch (DBusErrorReplyException e) when (e.ErrorName == SystemdNames.NoSuchUnitError)
         {
             return null;
         }
     }
 
-    private async Task<string> CallForPathAsync(string member, string unitName, CancellationToken ct)
-    {
-        DBusMessage reply = await _connection.CallAsync(
-            SystemdNames.Destination, SystemdNames.ManagerPath, SystemdNames.ManagerInterface, member, "s", [unitName], ct).ConfigureAwait(false);
-        reply.ExpectSignature("o");
-        return reply.GetBodyReader().ReadObjectPath();
-    }
-
-    private async Task<Dictionary<string, DBusVariant>?> TryGetServicePropertiesAsync(string path, CancellationToken ct)
+    private async Task<Dictionary<string, VariantValue>?> TryGetServicePropertiesAsync(string path, CancellationToken ct)
     {
         try
         {
-            return await _connection.GetAllPropertiesAsync(SystemdNames.Destination, path, SystemdNames.ServiceInterface, ct).ConfigureAwait(false);
+            return await GetAllPropertiesAsync(path, SystemdNames.ServiceInterface, ct).ConfigureAwait(false);
         }
-        catch (DBusErrorException e) when (!SystemdNames.MeansNoSystemd(e.ErrorName))
+        catch (DBusErrorReplyException e) when (!SystemdNames.MeansNoSystemd(e.ErrorName))
         {
             // A unit object without the Service interface (an alias resolved elsewhere, say): report what the Unit said.
             return null;
         }
     }
 
-    private static string RequiredString(Dictionary<string, DBusVariant> properties, string name, string unitName)
+    private static string RequiredString(Dictionary<string, VariantValue> properties, string name, string unitName)
     {
-        if (!properties.TryGetValue(name, out DBusVariant? value))
+        if (!properties.TryGetValue(name, out VariantValue value))
         {
-            throw new DBusProtocolException($"systemd reported no {name} for {unitName}");
+            throw new DBusReadException($"systemd reported no {name} for {unitName}");
         }
-        return value.AsString();
+        return value.Type == VariantValueType.String ? value.GetString() : throw Mismatch(name, unitName, value, "a string");
     }
+
+    private static uint? OptionalUInt32(Dictionary<string, VariantValue> properties, string name, string unitName)
+    {
+        if (!properties.TryGetValue(name, out VariantValue value)) return null;
+        return value.Type == VariantValueType.UInt32 ? value.GetUInt32() : throw Mismatch(name, unitName, value, "a uint32");
+    }
+
+    private static ulong? OptionalUInt64(Dictionary<string, VariantValue> properties, string name, string unitName)
+    {
+        if (!properties.TryGetValue(name, out VariantValue value)) return null;
+        return value.Type == VariantValueType.UInt64 ? value.GetUInt64() : throw Mismatch(name, unitName, value, "a uint64");
+    }
+
+    private static DBusReadException Mismatch(string name, string unitName, VariantValue value, string expected) =>
+        new($"systemd reported {name} of {unitName} as {value.Type}, expected {expected}");
 
     /// <summary>systemd's realtime timestamps are microseconds since the epoch; 0 means "never".</summary>
     internal static DateTimeOffset? FromMicroseconds(ulong microseconds)

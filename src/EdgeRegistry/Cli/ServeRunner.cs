@@ -29,7 +29,7 @@ internal static partial class ServeRunner
         await using var app = RegistryHost.Build(settings, logger, statusChannel: true, replication);
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeRegistry.Serve");
 
-        using var notifications = ServiceNotifications.FromEnvironment(log);
+        var notifications = app.Services.GetRequiredService<ServiceNotifications>();
         notifications.Recovering(settings.Root);
         IRegistryStore store;
         try
@@ -54,10 +54,9 @@ internal static partial class ServeRunner
             return ExitCodes.Failure;
         }
 
+        // READY=1 went out as the start completed (ServiceNotificationsLifecycle); STOPPING=1 goes out as it stops.
         LogStarted(log, app, settings);
-        notifications.Ready(store, BoundAddresses(app));
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
-        lifetime.ApplicationStopping.Register(notifications.Stopping);
         // Background loops end when the process has finished stopping, so the watchdog is fed during a graceful drain too.
         using var background = new CancellationTokenSource();
         var watchdog = notifications.RunWatchdogAsync(store, background.Token);

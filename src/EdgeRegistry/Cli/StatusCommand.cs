@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using EdgeRegistry.Configuration;
 using EdgeRegistry.Status;
-using EdgeRegistry.Systemd.DBus;
+using EdgeRegistry.Systemd.Units;
 
 namespace EdgeRegistry.Cli;
 
@@ -54,7 +54,7 @@ internal static class StatusCommand
             return ExitCodes.InvalidInput;
         }
 
-        var busAddress = process.Environment("DBUS_SYSTEM_BUS_ADDRESS") is { Length: > 0 } address ? address : DBusAddress.DefaultSystemBus;
+        var busAddress = process.Environment("DBUS_SYSTEM_BUS_ADDRESS") is { Length: > 0 } address ? address : SystemdUnits.DefaultSystemBusAddress;
         var (report, rows) = await StatusInspector.InspectAsync(targets, busAddress, TimeProvider.System, cancellationToken);
         var verdict = StatusRows.Verdict(rows);
         if (json)

@@ -40,6 +40,8 @@ internal static class RegistryHost
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = settings.ShutdownTimeout);
         // edgereg logs its own start-up line with the bound addresses; the generic host's banner adds nothing.
         builder.Services.Configure<ConsoleLifetimeOptions>(options => options.SuppressStatusMessages = true);
+        // sd_notify: READY=1 once recovered and bound, STOPPING=1, and under systemd the library's SystemdLifetime.
+        builder.Services.AddServiceNotifications();
         // edgereg's own TCP transport instead of Kestrel's socket transport: 64 KiB receives (Kestrel's take 4 KiB
         // each, a quarter-million syscalls per GiB uploaded) and blob bodies sent by sendfile(2).
         builder.Services.AddSingleton<IConnectionListenerFactory>(services =>

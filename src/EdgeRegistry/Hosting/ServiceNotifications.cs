@@ -1,15 +1,17 @@
 using EdgeRegistry.Storage;
-using EdgeRegistry.Systemd;
+using EdgeRegistry.Systemd.Notify;
+using Microsoft.Extensions.Hosting.Systemd;
 
 namespace EdgeRegistry.Hosting;
 
 /// <summary>
-/// What edgereg tells systemd, and when. READY=1 goes out only once the store is recovered and every listener
-/// is bound, because CRI-O is ordered after us: "ready" must mean "can serve". The watchdog is fed only while
-/// the store answers a write probe, so a hung or read-only store gets the process restarted. Without
-/// NOTIFY_SOCKET all of this is silent and edgereg runs as a plain foreground process.
+/// What edgereg tells systemd, and when, through Microsoft.Extensions.Hosting's <see cref="ISystemdNotifier"/>.
+/// READY=1 goes out only once the store is recovered and every listener is bound, because CRI-O is ordered after
+/// us: "ready" must mean "can serve" (<see cref="ServiceNotificationsLifecycle"/> sends it at that moment). The
+/// watchdog is fed only while the store answers a write probe, so a hung or read-only store gets the process
+/// restarted. Without NOTIFY_SOCKET all of this is silent and edgereg runs as a plain foreground process.
 /// </summary>
-internal sealed partial class ServiceNotifications : IDisposable
+internal sealed partial class ServiceNotifications
 {
     /// <summary>A probe that takes longer than this counts as failed: a hung mount must not look healthy.</summary>
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
@@ -17,7 +19,7 @@ internal sealed partial class ServiceNotifications : IDisposable
     /// <summary>How often STATUS= is refreshed while serving: `systemctl status` stays current without flooding the manager.</summary>
     public static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(10);
 
-    private readonly SystemdNotifier _notifier;
+    private readonly ISystemdNotifier _notifier;
     private readonly WatchdogSettings? _watchdog;
     private readonly ILogger _logger;
 
@@ -27,26 +29,23 @@ internal sealed partial class ServiceNotifications : IDisposable
     /// <summary>Set once STOPPING=1 went out: a late refresh must not replace the "stopping" STATUS.</summary>
     private volatile bool _stopping;
 
-    public ServiceNotifications(SystemdNotifier notifier, WatchdogSettings? watchdog, ILogger logger)
+    public ServiceNotifications(ISystemdNotifier notifier, WatchdogSettings? watchdog, ILogger<ServiceNotifications> logger)
     {
         _notifier = notifier;
         _watchdog = watchdog;
         _logger = logger;
     }
 
-    public static ServiceNotifications FromEnvironment(ILogger logger) =>
-        new(SystemdNotifier.FromEnvironment(), WatchdogSettings.FromEnvironment(), logger);
-
-    public void Recovering(string root) => _notifier.SetStatus($"recovering store {root}");
+    public void Recovering(string root) => _notifier.TryNotifyStatus($"recovering store {root}");
 
     /// <summary>
     /// READY=1 with the serving STATUS. The repository count lists the store's repositories, so it is only
     /// taken when there is a systemd to tell; a plain foreground run goes straight to serving.
     /// </summary>
-    public void Ready(IRegistryStore store, IEnumerable<string> addresses)
+    public void Ready(Func<IRegistryStore> store, IEnumerable<string> addresses)
     {
-        if (!_notifier.IsActive) return;
-        _notifier.Ready(Serving(store.ListRepositories().Count, addresses, syncing: null));
+        if (!_notifier.IsEnabled) return;
+        _notifier.TryNotifyReady(Serving(store().ListRepositories().Count, addresses, syncing: null));
     }
 
     /// <summary>
@@ -58,14 +57,14 @@ internal sealed partial class ServiceNotifications : IDisposable
     public async Task RunStatusAsync(Func<CancellationToken, Task<int>> repositories, IReadOnlyCollection<string> addresses, Func<int>? syncing,
         CancellationToken cancellationToken)
     {
-        if (!_notifier.IsActive) return;
+        if (!_notifier.IsEnabled) return;
         using var timer = new PeriodicTimer(StatusInterval);
         try
         {
             while (await WaitAsync(timer, cancellationToken).ConfigureAwait(false))
             {
                 int count = await repositories(cancellationToken).ConfigureAwait(false);
-                if (_healthy && !_stopping) _notifier.SetStatus(Serving(count, addresses, syncing?.Invoke()));
+                if (_healthy && !_stopping) _notifier.TryNotifyStatus(Serving(count, addresses, syncing?.Invoke()));
             }
         }
         catch (OperationCanceledException)
@@ -80,13 +79,13 @@ internal sealed partial class ServiceNotifications : IDisposable
     public void Stopping()
     {
         _stopping = true;
-        _notifier.Stopping("stopping: finishing in-flight requests");
+        _notifier.TryNotifyStopping("stopping: finishing in-flight requests");
     }
 
     /// <summary>Feeds the watchdog at half its interval while the store is healthy; returns when cancelled.</summary>
     public async Task RunWatchdogAsync(IRegistryStore store, CancellationToken cancellationToken)
     {
-        if (_watchdog is null || !_notifier.IsActive) return;
+        if (_watchdog is null || !_notifier.IsEnabled) return;
         using var timer = new PeriodicTimer(_watchdog.PingInterval);
         do
         {
@@ -94,12 +93,12 @@ internal sealed partial class ServiceNotifications : IDisposable
             _healthy = problem is null;
             if (problem is null)
             {
-                _notifier.Watchdog();
+                _notifier.TryNotifyWatchdog();
             }
             else
             {
                 LogUnhealthy(_logger, problem);
-                _notifier.SetStatus($"unhealthy: {problem}");
+                _notifier.TryNotifyStatus($"unhealthy: {problem}");
             }
         }
         while (await WaitAsync(timer, cancellationToken).ConfigureAwait(false));
@@ -123,8 +122,6 @@ internal sealed partial class ServiceNotifications : IDisposable
             return false;
         }
     }
-
-    public void Dispose() => _notifier.Dispose();
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Error, Message = "Store health probe failed, withholding the watchdog ping: {Problem}")]
     private static partial void LogUnhealthy(ILogger logger, string problem);

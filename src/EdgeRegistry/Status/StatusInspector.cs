@@ -1,5 +1,4 @@
 using EdgeRegistry.Replication.Peers;
-using EdgeRegistry.Systemd.DBus;
 using EdgeRegistry.Systemd.Units;
 
 namespace EdgeRegistry.Status;

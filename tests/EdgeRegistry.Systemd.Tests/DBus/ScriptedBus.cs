@@ -1,12 +1,11 @@
 using System.Net.Sockets;
 using System.Text;
-using EdgeRegistry.Systemd.DBus;
 
 namespace EdgeRegistry.Systemd.Tests.DBus;
 
 /// <summary>
-/// A fake bus on a unix socket that plays a fixed part: accept and stay silent, or authenticate and answer Hello
-/// and then behave as told. It stands in for broken or stuck buses that a real dbus-daemon will not imitate.
+/// A fake bus on a unix socket that plays a fixed part a real dbus-daemon will not: accept and stay silent, or
+/// authenticate the client (the SASL text exchange) and then behave as told — stay silent, send garbage, hang up.
 /// </summary>
 internal sealed class ScriptedBus : IAsyncDisposable
 {
@@ -30,58 +29,57 @@ internal sealed class ScriptedBus : IAsyncDisposable
 
     public static ScriptedBus Silent() => new((_, _) => Task.CompletedTask);
 
-    /// <summary>Authenticates the client, answers its Hello, then hands over to <paramref name="afterHello"/>.</summary>
-    public static ScriptedBus AnsweringHello(Func<NetworkStream, CancellationToken, Task> afterHello) => new(async (stream, ct) =>
+    /// <summary>Authenticates the client, then hands over to <paramref name="afterAuth"/> (the client's Hello is next on the wire).</summary>
+    public static ScriptedBus Authenticating(Func<NetworkStream, CancellationToken, Task> afterAuth) => new(async (stream, ct) =>
     {
-        await ReadUntilAsync(stream, "BEGIN\r\n", answerAuth: true, ct);
-        DBusMessage hello = await ReadMessageAsync(stream, ct);
-        await WriteAsync(stream, Reply(hello.Serial, "s", ":1.7"), ct);
-        await afterHello(stream, ct);
+        await AnswerSaslAsync(stream, accept: true, ct);
+        await afterAuth(stream, ct);
     });
 
-    public static async Task<DBusMessage> ReadMessageAsync(NetworkStream stream, CancellationToken ct)
-    {
-        var prefix = new byte[MessageCodec.FixedHeaderLength];
-        await stream.ReadExactlyAsync(prefix, ct);
-        var message = new byte[MessageCodec.GetMessageLength(prefix, 1 << 20)];
-        prefix.CopyTo(message, 0);
-        await stream.ReadExactlyAsync(message.AsMemory(prefix.Length), ct);
-        return MessageCodec.Decode(message);
-    }
+    /// <summary>Refuses every authentication mechanism, as a bus does for a uid it does not let in.</summary>
+    public static ScriptedBus Rejecting() => new((stream, ct) => AnswerSaslAsync(stream, accept: false, ct));
 
-    public static byte[] Reply(uint replySerial, string signature, params object[] values)
+    /// <summary>
+    /// The server half of the SASL exchange, line by line, up to the client's BEGIN: AUTH EXTERNAL gets OK (or
+    /// REJECTED), unix fd negotiation is agreed, anything else is an ERROR, as the specification has it.
+    /// </summary>
+    private static async Task AnswerSaslAsync(NetworkStream stream, bool accept, CancellationToken ct)
     {
-        var body = new MessageWriter();
-        body.WriteValues(signature, values);
-        return MessageCodec.Encode(new DBusMessage
+        while (true)
         {
-            Type = DBusMessageType.MethodReturn,
-            Serial = 1000 + replySerial,
-            ReplySerial = replySerial,
-            Signature = signature,
-            Body = body.ToArray(),
-        });
+            string line = await ReadLineAsync(stream, ct);
+            string answer;
+            if (line.StartsWith("AUTH", StringComparison.Ordinal))
+            {
+                answer = accept && line.StartsWith("AUTH EXTERNAL", StringComparison.Ordinal) ? "OK 0123456789abcdef0123456789abcdef" : "REJECTED EXTERNAL";
+            }
+            else if (line == "NEGOTIATE_UNIX_FD")
+            {
+                answer = "AGREE_UNIX_FD";
+            }
+            else if (line == "BEGIN")
+            {
+                return;
+            }
+            else
+            {
+                answer = "ERROR";
+            }
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(answer + "\r\n"), ct);
+        }
     }
 
-    public static async Task WriteAsync(NetworkStream stream, byte[] bytes, CancellationToken ct) => await stream.WriteAsync(bytes, ct);
-
-    /// <summary>Reads the SASL exchange up to <paramref name="terminator"/>, answering AUTH with OK or REJECTED.</summary>
-    public static async Task ReadUntilAsync(NetworkStream stream, string terminator, bool answerAuth, CancellationToken ct)
+    /// <summary>One CRLF-terminated line, skipping the NUL credentials byte the client sends first.</summary>
+    private static async Task<string> ReadLineAsync(NetworkStream stream, CancellationToken ct)
     {
-        var seen = new StringBuilder();
+        var line = new StringBuilder();
         var one = new byte[1];
-        bool answered = false;
-        while (!seen.ToString().EndsWith(terminator, StringComparison.Ordinal))
+        while (!line.ToString().EndsWith("\r\n", StringComparison.Ordinal))
         {
             if (await stream.ReadAsync(one, ct) == 0) throw new IOException("client went away");
-            seen.Append((char)one[0]);
-            if (!answered && seen.ToString().EndsWith("\r\n", StringComparison.Ordinal))
-            {
-                answered = true;
-                string answer = answerAuth ? "OK 0123456789abcdef0123456789abcdef\r\n" : "REJECTED ANONYMOUS\r\n";
-                await stream.WriteAsync(Encoding.ASCII.GetBytes(answer), ct);
-            }
+            if (one[0] != 0) line.Append((char)one[0]);
         }
+        return line.ToString()[..^2];
     }
 
     private async Task ServeAsync(Func<NetworkStream, CancellationToken, Task> afterAccept)
@@ -98,7 +96,7 @@ internal sealed class ScriptedBus : IAsyncDisposable
                     {
                         await afterAccept(new NetworkStream(client, ownsSocket: false), _stop.Token);
                     }
-                    catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
+                    catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
                     {
                         // The client hung up or the test ended: nothing left to play.
                     }

@@ -22,9 +22,10 @@ public sealed class FakeSystemdBus : IAsyncLifetime
         new FakeUnit("edgereg-metrics.socket", true, "loaded", "active", "listening", 1_600_000_000_000_000, 0, 0),
     ]);
 
-    public async Task DisposeAsync()
+    public Task DisposeAsync()
     {
-        if (_service is not null) await _service.DisposeAsync();
+        _service?.Dispose();
         Bus.Dispose();
+        return Task.CompletedTask;
     }
 }

@@ -1,5 +1,5 @@
-using EdgeRegistry.Systemd.DBus;
 using EdgeRegistry.Systemd.Units;
+using Tmds.DBus.Protocol;
 
 namespace EdgeRegistry.Systemd.Tests.Units;
 
@@ -15,7 +15,7 @@ public sealed class SystemdUnitsTests : IClassFixture<FakeSystemdBus>
     [Fact]
     public async Task GetUnitStateAsync_ActiveService_ReportsRunningWithPidTimestampAndRestarts()
     {
-        await using SystemdUnits units = await SystemdUnits.ConnectAsync(Address);
+        using SystemdUnits units = await SystemdUnits.ConnectAsync(Address);
 
         UnitState state = await units.GetUnitStateAsync("edgereg.service");
 
@@ -26,7 +26,7 @@ public sealed class SystemdUnitsTests : IClassFixture<FakeSystemdBus>
     [Fact]
     public async Task GetUnitStateAsync_UnitNotLoaded_FallsBackToLoadUnitAndReportsDead()
     {
-        await using SystemdUnits units = await SystemdUnits.ConnectAsync(Address);
+        using SystemdUnits units = await SystemdUnits.ConnectAsync(Address);
 
         UnitState state = await units.GetUnitStateAsync("crio.service");
 
@@ -38,7 +38,7 @@ public sealed class SystemdUnitsTests : IClassFixture<FakeSystemdBus>
     [Fact]
     public async Task GetUnitStateAsync_FailedService_ReportsFailedWithoutPid()
     {
-        await using SystemdUnits units = await SystemdUnits.ConnectAsync(Address);
+        using SystemdUnits units = await SystemdUnits.ConnectAsync(Address);
 
         UnitState state = await units.GetUnitStateAsync("kubelet.service");
 
@@ -52,7 +52,7 @@ public sealed class SystemdUnitsTests : IClassFixture<FakeSystemdBus>
     [Fact]
     public async Task GetUnitStateAsync_UnitWithoutFile_ReportsNotFoundInsteadOfThrowing()
     {
-        await using SystemdUnits units = await SystemdUnits.ConnectAsync(Address);
+        using SystemdUnits units = await SystemdUnits.ConnectAsync(Address);
 
         UnitState state = await units.GetUnitStateAsync("no-such-thing.service");
 
@@ -62,7 +62,7 @@ public sealed class SystemdUnitsTests : IClassFixture<FakeSystemdBus>
     [Fact]
     public async Task GetUnitStateAsync_SocketUnit_HasNoServiceFields()
     {
-        await using SystemdUnits units = await SystemdUnits.ConnectAsync(Address);
+        using SystemdUnits units = await SystemdUnits.ConnectAsync(Address);
 
         UnitState state = await units.GetUnitStateAsync("edgereg-metrics.socket");
 
@@ -74,9 +74,9 @@ public sealed class SystemdUnitsTests : IClassFixture<FakeSystemdBus>
     [Fact]
     public async Task GetUnitStateAsync_InvalidName_ThrowsSystemdsError()
     {
-        await using SystemdUnits units = await SystemdUnits.ConnectAsync(Address);
+        using SystemdUnits units = await SystemdUnits.ConnectAsync(Address);
 
-        var error = await Assert.ThrowsAsync<DBusErrorException>(() => units.GetUnitStateAsync("nodot"));
+        var error = await Assert.ThrowsAsync<DBusErrorReplyException>(() => units.GetUnitStateAsync("nodot"));
 
         Assert.Equal("org.freedesktop.DBus.Error.InvalidArgs", error.ErrorName);
     }
@@ -96,19 +96,29 @@ public sealed class SystemdUnitsTests : IClassFixture<FakeSystemdBus>
     }
 
     [Fact]
-    public async Task GetPropertyAsync_UnitProperties_ReadsSingleValues()
+    public async Task ReadAsync_AbstractAddress_ReadsUnits()
     {
-        await using DBusConnection connection = await DBusConnection.ConnectAsync(Address);
-        string path = FakeSystemdService.PathFor("edgereg.service");
+        SystemdUnitsReport report = await SystemdUnits.ReadAsync(["edgereg.service"], "unix:abstract=" + _fixture.Bus.AbstractName);
 
-        DBusVariant active = await connection.GetPropertyAsync("org.freedesktop.systemd1", path, "org.freedesktop.systemd1.Unit", "ActiveState");
-        DBusVariant names = await connection.GetPropertyAsync("org.freedesktop.systemd1", path, "org.freedesktop.systemd1.Unit", "Names");
-        var missing = await Assert.ThrowsAsync<DBusErrorException>(() =>
-            connection.GetPropertyAsync("org.freedesktop.systemd1", path, "org.freedesktop.systemd1.Unit", "NoSuchProperty"));
+        Assert.Equal("running", Assert.Single(report.Units).State!.SubState);
+    }
 
-        Assert.Equal("active", active.AsString());
-        Assert.Equal(new object[] { "edgereg.service" }, names.Value);
-        Assert.Equal("org.freedesktop.DBus.Error.UnknownProperty", missing.ErrorName);
+    [Fact]
+    public async Task ReadAsync_AddressAsDaemonPrintsIt_ReadsUnits()
+    {
+        // dbus-daemon prints its address with a guid= key, as DBUS_SYSTEM_BUS_ADDRESS may carry it.
+        SystemdUnitsReport report = await SystemdUnits.ReadAsync(["edgereg.service"], _fixture.Bus.PrintedAddress);
+
+        Assert.Equal("running", Assert.Single(report.Units).State!.SubState);
+    }
+
+    [Fact]
+    public async Task ReadAsync_FirstAddressEntryMissing_FallsBackToNext()
+    {
+        SystemdUnitsReport report = await SystemdUnits.ReadAsync(["edgereg.service"], "unix:path=/nonexistent/edgereg/bus;" + Address);
+
+        Assert.True(report.Reachable, report.UnreachableMessage);
+        Assert.Equal("running", Assert.Single(report.Units).State!.SubState);
     }
 
     [Fact]

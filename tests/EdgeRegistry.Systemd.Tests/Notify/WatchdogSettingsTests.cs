@@ -1,4 +1,6 @@
-namespace EdgeRegistry.Systemd.Tests;
+using EdgeRegistry.Systemd.Notify;
+
+namespace EdgeRegistry.Systemd.Tests.Notify;
 
 public sealed class WatchdogSettingsTests
 {

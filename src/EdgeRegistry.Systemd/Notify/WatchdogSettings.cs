@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace EdgeRegistry.Systemd;
+namespace EdgeRegistry.Systemd.Notify;
 
 /// <summary>
 /// The service watchdog as systemd describes it to us: <c>WATCHDOG_USEC</c> (the timeout) and, optionally,
