@@ -22,7 +22,7 @@ internal static class StoreEnumeration
                 foreach (string blobDirectory in SafeDirectories(fs, prefix))
                 {
                     if (!Digest.TryCreate(algorithm, Path.GetFileName(blobDirectory), out var digest)) continue;
-                    var data = fs.FileInfo.FromFileName(Path.Combine(blobDirectory, "data"));
+                    var data = fs.FileInfo.New(Path.Combine(blobDirectory, "data"));
                     if (data.Exists) yield return new BlobInfo(digest, data.Length);
                 }
             }

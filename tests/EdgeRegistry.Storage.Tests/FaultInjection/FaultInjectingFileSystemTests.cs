@@ -15,7 +15,7 @@ public sealed class FaultInjectingFileSystemTests : IDisposable
     {
         string path = _dir.Combine("f");
         _fs.Faults.FailWritesAfter(10);
-        using (var stream = _fs.FileStream.Create(path, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None))
+        using (var stream = _fs.FileStream.New(path, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None))
         {
             stream.Write(new byte[6]);
             var error = Assert.Throws<IOException>(() => stream.Write(new byte[6]));
