@@ -22,7 +22,7 @@ public static class ReplicationServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
-        services.AddSingleton(sp => new VersionFiles(sp.GetRequiredService<IRegistryStore>().Root));
+        services.AddSingleton(sp => new VersionFiles(sp.GetRequiredService<IRegistryStore>()));
         services.AddSingleton(sp => new HybridLogicalClock(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp =>
         {

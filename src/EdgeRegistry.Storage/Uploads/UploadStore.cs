@@ -109,11 +109,11 @@ internal sealed class UploadStore
         if (!_fs.Directory.Exists(_paths.Repositories)) return 0;
         var cutoff = _time.GetUtcNow() - maxAge;
         int purged = 0;
-        foreach (string uploads in _fs.Directory.EnumerateDirectories(_paths.Repositories, "_uploads", SearchOption.AllDirectories))
+        foreach (string uploads in _fs.Directory.EnumerateDirectories(_paths.Repositories, StorePaths.UploadsName, SearchOption.AllDirectories))
         {
             foreach (string upload in _fs.Directory.EnumerateDirectories(uploads))
             {
-                string data = Path.Combine(upload, "data");
+                string data = StorePaths.DataFile(upload);
                 var lastTouched = _fs.File.Exists(data) ? _fs.File.GetLastWriteTimeUtc(data) : _fs.Directory.GetLastWriteTimeUtc(upload);
                 string id = Path.GetFileName(upload);
                 if (lastTouched >= cutoff.UtcDateTime) continue;

@@ -68,7 +68,7 @@ internal sealed class TransferNode : IAsyncDisposable
         node.Fetcher = new BlobFetcher(node.Store, peers, new TokenBucket(0, TimeProvider.System), logger, new ReplicationCounters(), node.Clients);
         var fetches = new FetchQueue(node.Fetcher, node.Clients, workers: 2);
         var clock = new HybridLogicalClock(TimeProvider.System);
-        var local = new LocalInventory(node.Store, new VersionFiles(node.Store.Root), clock, Self);
+        var local = new LocalInventory(node.Store, new VersionFiles(node.Store), clock, Self);
         local.Build();
         var applier = new EntryApplier(node.Store, local, fetches, logger);
         node.Content = new PeerContent(node.Store, peers, node.Fetcher, applier, local, node.Clients, new CompletenessCache(TimeProvider.System), logger);

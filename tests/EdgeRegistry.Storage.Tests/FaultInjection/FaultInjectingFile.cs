@@ -75,6 +75,19 @@ internal sealed class FaultInjectingFile : FileWrapper
         stream.Write(bytes);
     }
 
+    // The span overloads (new in 23.x) would otherwise reach the real file system: a collection expression such as
+    // the one in WriteAllText below binds to them.
+    public override void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
+    {
+        using var stream = Create(path);
+        stream.Write(bytes);
+    }
+
+    public override void WriteAllText(string path, ReadOnlySpan<char> contents) => WriteAllText(path, contents, Utf8NoBom);
+
+    public override void WriteAllText(string path, ReadOnlySpan<char> contents, Encoding encoding) =>
+        WriteAllText(path, contents.ToString(), encoding);
+
     public override async Task WriteAllBytesAsync(string path, byte[] bytes, CancellationToken cancellationToken = default)
     {
         await using var stream = Create(path);
