@@ -49,7 +49,7 @@ public static class ReplicationServiceCollectionExtensions
             return new PeerSet(options.Peers.Select(member =>
             {
                 var state = new PeerState(member, time);
-                return new Peer(state, new PeerClient(state, http, authenticator, options.Self, options.UseTls), new PeerView());
+                return new Peer(state, new PeerClient(state, http, authenticator, options.Self, options.UseTls, options.MaxManifestBytes), new PeerView());
             }).ToList());
         });
         services.AddSingleton(sp => new PeerReports(sp.GetRequiredService<PeerSet>(), sp.GetRequiredService<LocalInventory>()));

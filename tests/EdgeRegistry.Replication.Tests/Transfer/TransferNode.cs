@@ -61,7 +61,7 @@ internal sealed class TransferNode : IAsyncDisposable
         var peers = new PeerSet(node.Peers.Select(p =>
         {
             var state = new PeerState(p.Member, TimeProvider.System);
-            return new Peer(state, new PeerClient(state, node._peerHttp, node.Authenticator, Self, useTls: false), new PeerView());
+            return new Peer(state, new PeerClient(state, node._peerHttp, node.Authenticator, Self, useTls: false, StoreOptions.DefaultMaxManifestBytes), new PeerView());
         }).ToList());
         node._peerSet = peers;
         ILogger logger = NullLogger.Instance;
