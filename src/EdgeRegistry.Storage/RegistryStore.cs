@@ -1,5 +1,6 @@
 using System.IO.Abstractions;
 using System.IO.Pipelines;
+using System.Runtime.ExceptionServices;
 using EdgeRegistry.Storage.Blobs;
 using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Durability;
@@ -170,7 +171,7 @@ public sealed partial class RegistryStore : IRegistryStore
     {
         var blob = await IoFailures.GuardAsync($"storing blob {expected}",
             () => _uploads.CompleteAsync(repository, uploadId, expected, finalChunk, expectedOffset, expectedLength, cancellationToken)).ConfigureAwait(false);
-        Raise(new StoreChange(StoreChangeKind.BlobCommitted, repository, blob.Digest, Size: blob.Length), $"storing blob {expected}");
+        Raise($"storing blob {expected}", new StoreChange(StoreChangeKind.BlobCommitted, repository, blob.Digest, Size: blob.Length));
         return blob;
     }
 
@@ -190,7 +191,7 @@ public sealed partial class RegistryStore : IRegistryStore
                 throw;
             }
         }).ConfigureAwait(false);
-        Raise(new StoreChange(StoreChangeKind.BlobCommitted, repository, blob.Digest, Size: blob.Length), $"storing blob {expected}");
+        Raise($"storing blob {expected}", new StoreChange(StoreChangeKind.BlobCommitted, repository, blob.Digest, Size: blob.Length));
         return blob;
     }
 
@@ -202,8 +203,9 @@ public sealed partial class RegistryStore : IRegistryStore
     {
         string operation = $"storing manifest {reference}";
         var result = IoFailures.Guard(operation, () => _manifests.Put(repository, reference, contentType, content));
-        Raise(new StoreChange(StoreChangeKind.ManifestStored, repository, result.Digest, Size: content.Length), operation);
-        if (!Digest.TryParse(reference, out _)) Raise(new StoreChange(StoreChangeKind.TagSet, repository, result.Digest, reference), operation);
+        var stored = new StoreChange(StoreChangeKind.ManifestStored, repository, result.Digest, Size: content.Length);
+        if (Digest.TryParse(reference, out _)) Raise(operation, stored);
+        else Raise(operation, stored, new StoreChange(StoreChangeKind.TagSet, repository, result.Digest, reference));
         return Task.FromResult(result);
     }
 
@@ -221,11 +223,8 @@ public sealed partial class RegistryStore : IRegistryStore
         bool byDigest = Digest.TryParse(reference, out var digest);
         // The version belongs to what was named: the manifest when deleted by digest (its tags go with it as new
         // local changes), the tag when deleted by tag.
-        foreach (string tag in removedTags)
-        {
-            Raise(new StoreChange(StoreChangeKind.TagDeleted, repository, null, tag, Version: byDigest ? null : version), operation);
-        }
-        if (byDigest) Raise(new StoreChange(StoreChangeKind.ManifestDeleted, repository, digest, Version: version), operation);
+        var changes = removedTags.Select(tag => new StoreChange(StoreChangeKind.TagDeleted, repository, null, tag, Version: byDigest ? null : version));
+        Raise(operation, byDigest ? [.. changes, new StoreChange(StoreChangeKind.ManifestDeleted, repository, digest, Version: version)] : [.. changes]);
         return true;
     }
 
@@ -257,7 +256,7 @@ public sealed partial class RegistryStore : IRegistryStore
     {
         _blobs.Commit(verifiedFile, blob.Digest);
         _blobs.LinkLayer(repository, blob.Digest);
-        Raise(new StoreChange(StoreChangeKind.BlobCommitted, repository, blob.Digest, Size: blob.Length), $"importing blob {blob.Digest}");
+        Raise($"importing blob {blob.Digest}", new StoreChange(StoreChangeKind.BlobCommitted, repository, blob.Digest, Size: blob.Length));
         return blob;
     }
 
@@ -265,7 +264,7 @@ public sealed partial class RegistryStore : IRegistryStore
     {
         string operation = $"importing manifest {digest}";
         var manifest = IoFailures.Guard(operation, () => _manifests.Import(repository, digest, content));
-        Raise(new StoreChange(StoreChangeKind.ManifestStored, repository, digest, Size: content.Length, Version: version), operation);
+        Raise(operation, new StoreChange(StoreChangeKind.ManifestStored, repository, digest, Size: content.Length, Version: version));
         return manifest.Stored;
     }
 
@@ -273,7 +272,7 @@ public sealed partial class RegistryStore : IRegistryStore
     {
         string operation = $"tagging {digest} as {tag}";
         IoFailures.Guard(operation, () => { _manifests.SetTag(repository, tag, digest); return true; });
-        Raise(new StoreChange(StoreChangeKind.TagSet, repository, digest, tag, Version: version), operation);
+        Raise(operation, new StoreChange(StoreChangeKind.TagSet, repository, digest, tag, Version: version));
     }
 
     public ManifestReferences? GetReferences(RepositoryName repository, Digest digest) =>
@@ -290,23 +289,36 @@ public sealed partial class RegistryStore : IRegistryStore
     /// Runs the observers as the last step of the write (see <see cref="IRegistryStore.Changed"/>): what they record
     /// (replication's versions) is part of it, so their failure is the write's failure and reaches the caller as a
     /// <see cref="StoreException"/> — never logged and dropped, which would acknowledge a write whose version a
-    /// restart then loses.
+    /// restart then loses. Every change of the write is delivered even after one failed, so observers still see
+    /// everything that became visible; the first failure is the one reported.
     /// </summary>
-    private void Raise(StoreChange change, string operation)
+    private void Raise(string operation, params ReadOnlySpan<StoreChange> changes)
     {
         var handlers = Changed;
         if (handlers is null) return;
-        try
+        Exception? first = null;
+        foreach (var change in changes)
         {
-            handlers(change);
+            try
+            {
+                handlers(change);
+            }
+            catch (Exception e) when (e is StoreException or IOException or UnauthorizedAccessException)
+            {
+                first ??= e;
+            }
         }
-        catch (IOException e)
+        switch (first)
         {
-            throw IoFailures.Translate(e, operation);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new StoreException(StoreError.IoFailure, $"{operation} failed: {e.Message}", e);
+            case null:
+                return;
+            case StoreException store:
+                ExceptionDispatchInfo.Throw(store);
+                break;
+            case IOException io:
+                throw IoFailures.Translate(io, operation);
+            default:
+                throw new StoreException(StoreError.IoFailure, $"{operation} failed: {first.Message}", first);
         }
     }
 

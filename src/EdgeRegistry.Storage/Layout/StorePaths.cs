@@ -42,6 +42,9 @@ public sealed class StorePaths
     /// <summary>Under <see cref="ManifestsName"/>: one directory per manifest revision.</summary>
     public const string RevisionsName = "revisions";
 
+    /// <summary>The directory name that holds a repository's uploads (searched for by the stale-upload purge).</summary>
+    public const string UploadsName = "_uploads";
+
     public StorePaths(string root)
     {
         Root = root;
@@ -100,9 +103,6 @@ public sealed class StorePaths
 
     public string TagIndexLink(RepositoryName name, string tag, Digest digest) =>
         LinkFile(Path.Combine(TagDirectory(name, tag), "index", digest.AlgorithmName, digest.Hex));
-
-    /// <summary>The directory name that holds a repository's uploads (searched for by the stale-upload purge).</summary>
-    public const string UploadsName = "_uploads";
 
     public string UploadsDirectory(RepositoryName name) => Path.Combine(Repository(name), UploadsName);
 

@@ -104,6 +104,29 @@ public sealed class VersionRecordingTests : IDisposable
     }
 
     [Fact]
+    public async Task PutManifestAsync_ManifestVersionWriteFails_PushFailsTagStillRecordedAndInventoryMatchesARestart()
+    {
+        var (config, configBytes, layers) = await ImageBuilder.PushBlobsAsync(_f, Repo.Value, 6, 1);
+        byte[] manifest = Manifests.OciManifest(config, configBytes.Length, layers);
+        var digest = TestContent.Sha256(manifest);
+        _f.Faults.FailMoves(p => p.StartsWith(_f.Store.Paths.ManifestVersions, StringComparison.Ordinal));
+
+        var error = await Assert.ThrowsAsync<StoreException>(() =>
+            _f.Store.PutManifestAsync(Repo, "v1", ManifestMediaTypes.OciManifest, manifest, CancellationToken.None));
+
+        Assert.Equal(StoreError.IoFailure, error.Error);
+        var manifestKey = new InventoryKey(EntryKind.Manifest, Repo.Value, digest.ToString());
+        var heldManifest = _local.Inventory.Get(manifestKey)!;
+        var heldTag = _local.Inventory.Get(TagKey("v1"))!;
+        Assert.Equal(0, heldManifest.Version);
+        Assert.True(heldTag.Version > 0);
+        _f.Faults.Clear();
+        var restarted = Attach(_f.Reopen());
+        Assert.Equal(heldManifest, restarted.Inventory.Get(manifestKey));
+        Assert.Equal(heldTag, restarted.Inventory.Get(TagKey("v1")));
+    }
+
+    [Fact]
     public async Task RecordApplied_TombstoneWriteFails_ApplyFailsAndInventoryUnchanged()
     {
         await ImageBuilder.PushOciAsync(_f, Repo.Value, "v1", 5);

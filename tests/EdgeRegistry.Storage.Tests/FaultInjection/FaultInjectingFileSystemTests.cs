@@ -109,4 +109,17 @@ public sealed class FaultInjectingFileSystemTests : IDisposable
         Assert.Throws<IOException>(() => _fs.File.Create(path));
         Assert.False(File.Exists(path));
     }
+
+    /// <summary>23.x added span overloads; a collection expression binds to them, so they must be faulted too.</summary>
+    [Fact]
+    public void WriteAllBytes_SpanOverload_FaultedLikeTheArrayOne()
+    {
+        string path = _dir.Combine("span");
+        _fs.Faults.FailNextWrite();
+
+        Assert.Throws<IOException>(() => _fs.File.WriteAllBytes(path, [1, 2, 3]));
+
+        Assert.Equal(1, _fs.Faults.Injected);
+        Assert.Equal(0, new FileInfo(path).Length);
+    }
 }
