@@ -13,5 +13,5 @@ public sealed record DistributionOptions
     public string? CredentialsFile { get; init; }
 
     /// <summary>The largest manifest body accepted; larger pushes get 413 SIZE_INVALID. Bounds memory per request.</summary>
-    public long MaxManifestBytes { get; init; } = 4 * 1024 * 1024;
+    public long MaxManifestBytes { get; init; } = Storage.StoreOptions.DefaultMaxManifestBytes;
 }

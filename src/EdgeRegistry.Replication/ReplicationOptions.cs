@@ -15,6 +15,12 @@ public sealed record ReplicationOptions
     /// <summary>Cap on background replication bytes per second; 0 = none. Client read-through is never capped.</summary>
     public long BytesPerSecond { get; init; }
 
+    /// <summary>
+    /// The largest manifest fetched from a peer: the node's `--max-manifest-bytes`, so whatever a node accepts from a
+    /// client also replicates (the host sets it from the same setting as the store's and the API's limit).
+    /// </summary>
+    public long MaxManifestBytes { get; init; } = Storage.StoreOptions.DefaultMaxManifestBytes;
+
     /// <summary>Peer requests use https when this node serves TLS (all members are configured alike).</summary>
     public bool UseTls { get; init; }
 

@@ -1,6 +1,7 @@
 using EdgeRegistry.Replication.Convergence;
 using EdgeRegistry.Replication.Inventory;
 using EdgeRegistry.Replication.Peers;
+using EdgeRegistry.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -52,8 +53,10 @@ public sealed partial class ReplicationService : BackgroundService
                 long cutoff = (_time.GetUtcNow() - _options.TombstoneLifetime).ToUnixTimeMilliseconds() << 16;
                 foreach (var expired in _local.Inventory.ExpireTombstones(cutoff))
                 {
+                    // A record that cannot be removed now only comes back as the same expired tombstone at the next
+                    // start, which expires it again: say so, and carry on with the others.
                     try { _versions.Delete(expired); }
-                    catch (IOException) { }
+                    catch (StoreException e) { LogTombstoneRemovalFailed(_logger, e.Message); }
                 }
             }
         }
@@ -64,4 +67,7 @@ public sealed partial class ReplicationService : BackgroundService
 
     [LoggerMessage(EventId = 3501, Level = LogLevel.Information, Message = "Replication on: this node is {Self}, peers {Peers}")]
     private static partial void LogStarted(ILogger logger, string self, string peers);
+
+    [LoggerMessage(EventId = 3502, Level = LogLevel.Warning, Message = "An expired tombstone's version file could not be removed: {Reason}")]
+    private static partial void LogTombstoneRemovalFailed(ILogger logger, string reason);
 }

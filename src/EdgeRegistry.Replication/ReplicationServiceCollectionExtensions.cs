@@ -22,7 +22,7 @@ public static class ReplicationServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
-        services.AddSingleton(sp => new VersionFiles(sp.GetRequiredService<IRegistryStore>().Root));
+        services.AddSingleton(sp => new VersionFiles(sp.GetRequiredService<IRegistryStore>()));
         services.AddSingleton(sp => new HybridLogicalClock(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp =>
         {
@@ -49,7 +49,7 @@ public static class ReplicationServiceCollectionExtensions
             return new PeerSet(options.Peers.Select(member =>
             {
                 var state = new PeerState(member, time);
-                return new Peer(state, new PeerClient(state, http, authenticator, options.Self, options.UseTls), new PeerView());
+                return new Peer(state, new PeerClient(state, http, authenticator, options.Self, options.UseTls, options.MaxManifestBytes), new PeerView());
             }).ToList());
         });
         services.AddSingleton(sp => new PeerReports(sp.GetRequiredService<PeerSet>(), sp.GetRequiredService<LocalInventory>()));

@@ -20,8 +20,18 @@ public interface IRegistryStore
     /// <summary>The store's root directory (the directory that holds <c>docker/registry/v2</c>).</summary>
     string Root { get; }
 
-    /// <summary>Every durable change, raised after it is visible (see <see cref="StoreChange"/>).</summary>
+    /// <summary>
+    /// Every durable change, raised after it is visible and before the write returns (see <see cref="StoreChange"/>).
+    /// Observers are part of the write: one that throws fails it (an I/O error as <see cref="StoreException"/>), so
+    /// the client is told and nothing is acknowledged that the observer could not record.
+    /// </summary>
     event Action<StoreChange>? Changed;
+
+    /// <summary>The on-disk layout of this store: every path under <see cref="Root"/>.</summary>
+    Layout.StorePaths Paths { get; }
+
+    /// <summary>Replication's version records, kept beside the store and as durable as it.</summary>
+    Versions.VersionRecords Versions { get; }
 
     /// <summary>
     /// A cheap liveness probe of the store's file system: creates, fsyncs and removes a small file in the temp
@@ -87,8 +97,11 @@ public interface IRegistryStore
     /// <summary>The manifest a tag or digest names in <paramref name="repository"/>; null when unknown.</summary>
     StoredManifest? GetManifest(RepositoryName repository, string reference);
 
-    /// <summary>Deletes a manifest by digest (its revision and every tag that points at it) or just a tag. False when unknown.</summary>
-    bool DeleteManifest(RepositoryName repository, string reference);
+    /// <summary>
+    /// Deletes a manifest by digest (its revision and every tag that points at it) or just a tag. False when unknown.
+    /// <paramref name="version"/> is the delete's version when it was made on another node first.
+    /// </summary>
+    bool DeleteManifest(RepositoryName repository, string reference, ChangeVersion? version = null);
 
     /// <summary>The repository's tags in lexical order; null when the repository does not exist.</summary>
     IReadOnlyList<string>? ListTags(RepositoryName repository);
@@ -113,12 +126,16 @@ public interface IRegistryStore
 
     /// <summary>
     /// Stores a manifest another registry of the cluster accepted: digest verified, JSON parsed, referenced blobs
-    /// linked into the repository even when their data has not arrived yet.
+    /// linked into the repository even when their data has not arrived yet. <paramref name="version"/> is the version
+    /// the manifest has on the node it came from.
     /// </summary>
-    StoredManifest ImportManifest(RepositoryName repository, Digest digest, ReadOnlyMemory<byte> content);
+    StoredManifest ImportManifest(RepositoryName repository, Digest digest, ReadOnlyMemory<byte> content, ChangeVersion? version = null);
 
-    /// <summary>Points a tag at a manifest the repository holds (<see cref="StoreError.ManifestUnknown"/> otherwise).</summary>
-    void SetTag(RepositoryName repository, string tag, Digest digest);
+    /// <summary>
+    /// Points a tag at a manifest the repository holds (<see cref="StoreError.ManifestUnknown"/> otherwise), at
+    /// <paramref name="version"/> when the change was made on another node first.
+    /// </summary>
+    void SetTag(RepositoryName repository, string tag, Digest digest, ChangeVersion? version = null);
 
     /// <summary>The references of a manifest the repository holds; null when it does not hold it.</summary>
     ManifestReferences? GetReferences(RepositoryName repository, Digest digest);

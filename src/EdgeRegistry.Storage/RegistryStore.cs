@@ -1,5 +1,6 @@
 using System.IO.Abstractions;
 using System.IO.Pipelines;
+using System.Runtime.ExceptionServices;
 using EdgeRegistry.Storage.Blobs;
 using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Durability;
@@ -9,6 +10,7 @@ using EdgeRegistry.Storage.Naming;
 using EdgeRegistry.Storage.Referrers;
 using EdgeRegistry.Storage.Tags;
 using EdgeRegistry.Storage.Uploads;
+using EdgeRegistry.Storage.Versions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -45,6 +47,7 @@ public sealed partial class RegistryStore : IRegistryStore
         _uploads = new UploadStore(fileSystem, sync, _paths, _files, _blobs, timeProvider ?? TimeProvider.System);
         _tags = new TagStore(fileSystem, _paths, _files);
         _manifests = new ManifestStore(fileSystem, _paths, _files, _blobs, _tags, _options, _logger);
+        Versions = new VersionRecords(fileSystem, _paths, _files);
     }
 
     /// <summary>Opens (creating if needed) a store on the real file system and recovers it after any crash.</summary>
@@ -59,6 +62,10 @@ public sealed partial class RegistryStore : IRegistryStore
     }
 
     public string Root => _options.Root;
+
+    public StorePaths Paths => _paths;
+
+    public VersionRecords Versions { get; }
 
     /// <summary>
     /// Brings the store to a clean state after an unclean stop: creates the layout, drops temporary files
@@ -164,7 +171,7 @@ public sealed partial class RegistryStore : IRegistryStore
     {
         var blob = await IoFailures.GuardAsync($"storing blob {expected}",
             () => _uploads.CompleteAsync(repository, uploadId, expected, finalChunk, expectedOffset, expectedLength, cancellationToken)).ConfigureAwait(false);
-        Raise(new StoreChange(StoreChangeKind.BlobCommitted, repository, blob.Digest, Size: blob.Length));
+        Raise($"storing blob {expected}", new StoreChange(StoreChangeKind.BlobCommitted, repository, blob.Digest, Size: blob.Length));
         return blob;
     }
 
@@ -184,7 +191,7 @@ public sealed partial class RegistryStore : IRegistryStore
                 throw;
             }
         }).ConfigureAwait(false);
-        Raise(new StoreChange(StoreChangeKind.BlobCommitted, repository, blob.Digest, Size: blob.Length));
+        Raise($"storing blob {expected}", new StoreChange(StoreChangeKind.BlobCommitted, repository, blob.Digest, Size: blob.Length));
         return blob;
     }
 
@@ -194,9 +201,11 @@ public sealed partial class RegistryStore : IRegistryStore
     public Task<ManifestPutResult> PutManifestAsync(RepositoryName repository, string reference, string? contentType,
         ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
-        var result = IoFailures.Guard($"storing manifest {reference}", () => _manifests.Put(repository, reference, contentType, content));
-        Raise(new StoreChange(StoreChangeKind.ManifestStored, repository, result.Digest, Size: content.Length));
-        if (!Digest.TryParse(reference, out _)) Raise(new StoreChange(StoreChangeKind.TagSet, repository, result.Digest, reference));
+        string operation = $"storing manifest {reference}";
+        var result = IoFailures.Guard(operation, () => _manifests.Put(repository, reference, contentType, content));
+        var stored = new StoreChange(StoreChangeKind.ManifestStored, repository, result.Digest, Size: content.Length);
+        if (Digest.TryParse(reference, out _)) Raise(operation, stored);
+        else Raise(operation, stored, new StoreChange(StoreChangeKind.TagSet, repository, result.Digest, reference));
         return Task.FromResult(result);
     }
 
@@ -206,12 +215,16 @@ public sealed partial class RegistryStore : IRegistryStore
         catch (IOException e) { throw IoFailures.Translate(e, $"reading manifest {reference}"); }
     }
 
-    public bool DeleteManifest(RepositoryName repository, string reference)
+    public bool DeleteManifest(RepositoryName repository, string reference, ChangeVersion? version = null)
     {
-        var removedTags = IoFailures.Guard($"deleting manifest {reference}", () => _manifests.Delete(repository, reference));
+        string operation = $"deleting manifest {reference}";
+        var removedTags = IoFailures.Guard(operation, () => _manifests.Delete(repository, reference));
         if (removedTags is null) return false;
-        foreach (string tag in removedTags) Raise(new StoreChange(StoreChangeKind.TagDeleted, repository, null, tag));
-        if (Digest.TryParse(reference, out var digest)) Raise(new StoreChange(StoreChangeKind.ManifestDeleted, repository, digest));
+        bool byDigest = Digest.TryParse(reference, out var digest);
+        // The version belongs to what was named: the manifest when deleted by digest (its tags go with it as new
+        // local changes), the tag when deleted by tag.
+        var changes = removedTags.Select(tag => new StoreChange(StoreChangeKind.TagDeleted, repository, null, tag, Version: byDigest ? null : version));
+        Raise(operation, byDigest ? [.. changes, new StoreChange(StoreChangeKind.ManifestDeleted, repository, digest, Version: version)] : [.. changes]);
         return true;
     }
 
@@ -234,7 +247,7 @@ public sealed partial class RegistryStore : IRegistryStore
         {
             string temp = _paths.NewTempFile();
             // Read access too: an import whose writes were hashed by the caller may have to hash its file itself.
-            var file = _fs.FileStream.Create(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
+            var file = _fs.FileStream.New(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
             return new BlobImport(digest, size, temp, file, _sync, PublishImport, _files.TryDelete);
         });
 
@@ -243,21 +256,23 @@ public sealed partial class RegistryStore : IRegistryStore
     {
         _blobs.Commit(verifiedFile, blob.Digest);
         _blobs.LinkLayer(repository, blob.Digest);
-        Raise(new StoreChange(StoreChangeKind.BlobCommitted, repository, blob.Digest, Size: blob.Length));
+        Raise($"importing blob {blob.Digest}", new StoreChange(StoreChangeKind.BlobCommitted, repository, blob.Digest, Size: blob.Length));
         return blob;
     }
 
-    public StoredManifest ImportManifest(RepositoryName repository, Digest digest, ReadOnlyMemory<byte> content)
+    public StoredManifest ImportManifest(RepositoryName repository, Digest digest, ReadOnlyMemory<byte> content, ChangeVersion? version = null)
     {
-        var manifest = IoFailures.Guard($"importing manifest {digest}", () => _manifests.Import(repository, digest, content));
-        Raise(new StoreChange(StoreChangeKind.ManifestStored, repository, digest, Size: content.Length));
+        string operation = $"importing manifest {digest}";
+        var manifest = IoFailures.Guard(operation, () => _manifests.Import(repository, digest, content));
+        Raise(operation, new StoreChange(StoreChangeKind.ManifestStored, repository, digest, Size: content.Length, Version: version));
         return manifest.Stored;
     }
 
-    public void SetTag(RepositoryName repository, string tag, Digest digest)
+    public void SetTag(RepositoryName repository, string tag, Digest digest, ChangeVersion? version = null)
     {
-        IoFailures.Guard($"tagging {digest} as {tag}", () => { _manifests.SetTag(repository, tag, digest); return true; });
-        Raise(new StoreChange(StoreChangeKind.TagSet, repository, digest, tag));
+        string operation = $"tagging {digest} as {tag}";
+        IoFailures.Guard(operation, () => { _manifests.SetTag(repository, tag, digest); return true; });
+        Raise(operation, new StoreChange(StoreChangeKind.TagSet, repository, digest, tag, Version: version));
     }
 
     public ManifestReferences? GetReferences(RepositoryName repository, Digest digest) =>
@@ -270,18 +285,40 @@ public sealed partial class RegistryStore : IRegistryStore
     public IReadOnlyList<(string Tag, Digest Digest)> ListTagTargets(RepositoryName repository) =>
         IoFailures.Guard($"listing tags of {repository}", () => _tags.List(repository));
 
-    /// <summary>Observers must not throw into the write path: the change is already durable.</summary>
-    private void Raise(StoreChange change)
+    /// <summary>
+    /// Runs the observers as the last step of the write (see <see cref="IRegistryStore.Changed"/>): what they record
+    /// (replication's versions) is part of it, so their failure is the write's failure and reaches the caller as a
+    /// <see cref="StoreException"/> — never logged and dropped, which would acknowledge a write whose version a
+    /// restart then loses. Every change of the write is delivered even after one failed, so observers still see
+    /// everything that became visible; the first failure is the one reported.
+    /// </summary>
+    private void Raise(string operation, params ReadOnlySpan<StoreChange> changes)
     {
         var handlers = Changed;
         if (handlers is null) return;
-        try
+        Exception? first = null;
+        foreach (var change in changes)
         {
-            handlers(change);
+            try
+            {
+                handlers(change);
+            }
+            catch (Exception e) when (e is StoreException or IOException or UnauthorizedAccessException)
+            {
+                first ??= e;
+            }
         }
-        catch (Exception e)
+        switch (first)
         {
-            LogObserverFailed(_logger, change.Kind.ToString(), e);
+            case null:
+                return;
+            case StoreException store:
+                ExceptionDispatchInfo.Throw(store);
+                break;
+            case IOException io:
+                throw IoFailures.Translate(io, operation);
+            default:
+                throw new StoreException(StoreError.IoFailure, $"{operation} failed: {first.Message}", first);
         }
     }
 
@@ -296,9 +333,6 @@ public sealed partial class RegistryStore : IRegistryStore
 
     public IReadOnlyList<ReferrerDescriptor> GetReferrers(RepositoryName repository, Digest subject, string? artifactType) =>
         IoFailures.Guard($"listing referrers of {subject}", () => _manifests.Referrers(repository, subject, artifactType));
-
-    [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "A store change observer failed on {Kind}")]
-    private static partial void LogObserverFailed(ILogger logger, string kind, Exception exception);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Recovery removed {Count} temporary files left by an unclean stop")]
     private static partial void LogTempCleared(ILogger logger, int count);

@@ -18,6 +18,9 @@ public enum StoreChangeKind
 
 /// <summary>
 /// A change that is already durable and visible. Raised synchronously on the thread that made it, after the
-/// change, so observers (replication's inventory) see every change exactly once and in order per object.
+/// change and before the write returns, so observers (replication's inventory) see every change exactly once and
+/// in order per object. <see cref="Version"/> is the version the writer passed (a change replicated from a peer);
+/// null for a client's write.
 /// </summary>
-public sealed record StoreChange(StoreChangeKind Kind, RepositoryName Repository, Digest? Digest, string? Tag = null, long Size = 0);
+public sealed record StoreChange(StoreChangeKind Kind, RepositoryName Repository, Digest? Digest, string? Tag = null, long Size = 0,
+    ChangeVersion? Version = null);

@@ -7,10 +7,13 @@ public sealed record StoreOptions
     public required string Root { get; init; }
 
     /// <summary>
-    /// The largest manifest accepted. Manifests are held in memory whole, so this bounds memory per request;
-    /// 4 MiB is Distribution's default and far above any real image index.
+    /// The default largest manifest: Distribution's default, far above any real image index. The one default of
+    /// `--max-manifest-bytes`, which the host passes to the store, the distribution API and the peer client alike.
     /// </summary>
-    public long MaxManifestBytes { get; init; } = 4 * 1024 * 1024;
+    public const long DefaultMaxManifestBytes = 4 * 1024 * 1024;
+
+    /// <summary>The largest manifest accepted (pushed or imported). Manifests are held in memory whole, so this bounds memory per request.</summary>
+    public long MaxManifestBytes { get; init; } = DefaultMaxManifestBytes;
 
     /// <summary>Uploads untouched for longer than this are removed when the store opens (and on each purge).</summary>
     public TimeSpan StaleUploadAge { get; init; } = TimeSpan.FromHours(24);

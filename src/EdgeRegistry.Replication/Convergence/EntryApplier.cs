@@ -73,10 +73,7 @@ public sealed partial class EntryApplier
         bool present = _store.GetReferences(repository, digest) is not null;
         if (entry.Deleted)
         {
-            using (LocalInventory.Applying(entry))
-            {
-                if (!present || !_store.DeleteManifest(repository, digest.ToString())) _local.RecordApplied(entry);
-            }
+            if (!present || !_store.DeleteManifest(repository, digest.ToString(), LocalInventory.VersionOf(entry))) _local.RecordApplied(entry);
             return true;
         }
         if (present)
@@ -87,10 +84,7 @@ public sealed partial class EntryApplier
         }
         var manifest = await peer.Client.GetManifestAsync(repository, digest.ToString(), cancellationToken).ConfigureAwait(false);
         if (manifest is null) return false;
-        using (LocalInventory.Applying(entry))
-        {
-            _store.ImportManifest(repository, digest, manifest.Content);
-        }
+        _store.ImportManifest(repository, digest, manifest.Content, LocalInventory.VersionOf(entry));
         EnqueueReferences(repository, digest);
         return true;
     }
@@ -103,10 +97,7 @@ public sealed partial class EntryApplier
         if (local is not null && !entry.Supersedes(local)) return true;
         if (entry.Deleted)
         {
-            using (LocalInventory.Applying(entry))
-            {
-                if (!_store.DeleteManifest(repository, tag)) _local.RecordApplied(entry);
-            }
+            if (!_store.DeleteManifest(repository, tag, LocalInventory.VersionOf(entry))) _local.RecordApplied(entry);
             LogTagConverged(_logger, repository.Value, tag, "deleted", peer.Member);
             return true;
         }
@@ -118,10 +109,7 @@ public sealed partial class EntryApplier
             if (_store.GetReferences(repository, digest) is null && !await ImportUnversionedAsync(peer, repository, digest, cancellationToken).ConfigureAwait(false))
                 return false;
         }
-        using (LocalInventory.Applying(entry))
-        {
-            _store.SetTag(repository, tag, digest);
-        }
+        _store.SetTag(repository, tag, digest, LocalInventory.VersionOf(entry));
         LogTagConverged(_logger, repository.Value, tag, digest.ToString(), peer.Member);
         return true;
     }
@@ -132,10 +120,7 @@ public sealed partial class EntryApplier
         var manifest = await peer.Client.GetManifestAsync(repository, digest.ToString(), cancellationToken).ConfigureAwait(false);
         if (manifest is null) return false;
         var entry = manifest.ManifestEntry ?? new InventoryEntry(EntryKind.Manifest, repository, null, digest, manifest.Content.Length, 0, "", false);
-        using (LocalInventory.Applying(entry))
-        {
-            _store.ImportManifest(repository, digest, manifest.Content);
-        }
+        _store.ImportManifest(repository, digest, manifest.Content, LocalInventory.VersionOf(entry));
         EnqueueReferences(repository, digest);
         return true;
     }

@@ -7,12 +7,12 @@ namespace EdgeRegistry.Replication.Inventory;
 /// <summary>
 /// This node's inventory: built from the store at start-up, then kept current from the store's change events.
 /// Changes made by clients get a fresh clock reading; changes that replication applies carry the version they
-/// had on the peer (they run inside <see cref="Applying"/>), so a replicated update never looks newer than it is.
+/// had on the peer (passed with the write, see <see cref="VersionOf"/>), so a replicated update never looks newer
+/// than it is. Recording is part of the write: the version is on disk before the write returns, and when it cannot
+/// be written the write fails (the observer throws) and the inventory is left as a restart would rebuild it.
 /// </summary>
 public sealed class LocalInventory
 {
-    private static readonly AsyncLocal<InventoryEntry?> CurrentlyApplying = new();
-
     private readonly IRegistryStore _store;
     private readonly VersionFiles _versions;
 
@@ -67,18 +67,15 @@ public sealed class LocalInventory
         foreach (var entry in Inventory.Snapshot()) Clock.Observe(entry.Version);
     }
 
-    /// <summary>Marks store changes made in this scope as the application of <paramref name="entry"/> from a peer.</summary>
-    public static IDisposable Applying(InventoryEntry entry)
-    {
-        var previous = CurrentlyApplying.Value;
-        CurrentlyApplying.Value = entry;
-        return new Scope(() => CurrentlyApplying.Value = previous);
-    }
+    /// <summary>The version to pass with the store write that applies <paramref name="entry"/> from a peer.</summary>
+    public static ChangeVersion VersionOf(InventoryEntry entry) => new(entry.Version, entry.Node);
 
-    /// <summary>The store's change observer.</summary>
+    /// <summary>
+    /// The store's change observer, run inside the write. Throws <see cref="StoreException"/> when the version cannot
+    /// be recorded, which fails the write.
+    /// </summary>
     public void OnStoreChanged(StoreChange change)
     {
-        var applying = CurrentlyApplying.Value;
         switch (change.Kind)
         {
             case StoreChangeKind.BlobCommitted:
@@ -86,46 +83,49 @@ public sealed class LocalInventory
                 break;
             case StoreChangeKind.ManifestStored:
                 Inventory.Put(new InventoryEntry(EntryKind.Blob, change.Repository, null, change.Digest, change.Size, 0, "", false));
-                Record(EntryKind.Manifest, change, deleted: false, applying);
+                Record(EntryKind.Manifest, change, deleted: false);
                 break;
             case StoreChangeKind.ManifestDeleted:
-                Record(EntryKind.Manifest, change, deleted: true, applying);
+                Record(EntryKind.Manifest, change, deleted: true);
                 break;
             case StoreChangeKind.TagSet:
-                Record(EntryKind.Tag, change, deleted: false, applying);
+                Record(EntryKind.Tag, change, deleted: false);
                 break;
             case StoreChangeKind.TagDeleted:
-                Record(EntryKind.Tag, change, deleted: true, applying);
+                Record(EntryKind.Tag, change, deleted: true);
                 break;
         }
     }
 
-    /// <summary>Records the outcome of applying a peer's entry whose store change raised no event (e.g. a tombstone for something we never had).</summary>
+    /// <summary>
+    /// Records the outcome of applying a peer's entry whose store change raised no event (e.g. a tombstone for
+    /// something we never had). Throws <see cref="StoreException"/> when the version cannot be written; the
+    /// inventory then still holds what it held, so the entry is applied again on the next round.
+    /// </summary>
     public void RecordApplied(InventoryEntry entry)
     {
         if (entry.Kind != EntryKind.Blob) _versions.Write(entry);
         Inventory.Put(entry);
     }
 
-    private void Record(EntryKind kind, StoreChange change, bool deleted, InventoryEntry? applying)
+    private void Record(EntryKind kind, StoreChange change, bool deleted)
     {
-        InventoryEntry entry;
-        if (applying is not null && applying.Kind == kind && applying.Repository == change.Repository
-            && (kind == EntryKind.Tag ? applying.Tag == change.Tag : applying.Digest == change.Digest))
+        var (version, node) = change.Version is { } known ? (known.Version, known.Node) : (Clock.Now(), Self);
+        var entry = new InventoryEntry(kind, change.Repository, change.Tag, deleted && kind == EntryKind.Tag ? null : change.Digest,
+            change.Size, version, node, deleted);
+        try
         {
-            entry = applying with { Size = change.Size, Deleted = deleted, Digest = deleted && kind == EntryKind.Tag ? null : applying.Digest };
+            _versions.Write(entry);
         }
-        else
+        catch (StoreException)
         {
-            entry = new InventoryEntry(kind, change.Repository, change.Tag, deleted && kind == EntryKind.Tag ? null : change.Digest,
-                change.Size, Clock.Now(), Self, deleted);
+            // The store change is visible but its version is not recorded: hold what a restart would rebuild from
+            // disk — the object at version 0 (any peer's version beats it, so the cluster's acknowledged state wins),
+            // or for a delete no entry at all — and fail the write.
+            if (deleted) Inventory.Remove(entry.Key);
+            else Inventory.Put(entry with { Version = 0, Node = "" });
+            throw;
         }
-        _versions.Write(entry);
         Inventory.Put(entry);
-    }
-
-    private sealed class Scope(Action onDispose) : IDisposable
-    {
-        public void Dispose() => onDispose();
     }
 }

@@ -18,18 +18,18 @@ namespace EdgeRegistry.Replication.Peers;
 /// </summary>
 public sealed class PeerClient
 {
-    /// <summary>Manifest bodies from peers are bounded like pushes are.</summary>
-    private const int MaxManifestBytes = 4 * 1024 * 1024;
-
     /// <summary>Small requests (summary, feed page, HEAD, manifest) must answer quickly or count as a failure.</summary>
     private static readonly TimeSpan SmallRequestTimeout = TimeSpan.FromSeconds(5);
 
     private readonly HttpClient _http;
     private readonly PeerAuthenticator _authenticator;
     private readonly string _self;
+    private readonly long _maxManifestBytes;
 
-    public PeerClient(PeerState state, HttpClient http, PeerAuthenticator authenticator, string self, bool useTls)
+    /// <param name="maxManifestBytes">Manifest bodies from peers are bounded like pushes are, by the same setting.</param>
+    public PeerClient(PeerState state, HttpClient http, PeerAuthenticator authenticator, string self, bool useTls, long maxManifestBytes)
     {
+        _maxManifestBytes = maxManifestBytes;
         State = state;
         _http = http;
         _authenticator = authenticator;
@@ -99,7 +99,7 @@ public sealed class PeerClient
     {
         using var response = await SendSmallAsync(HttpMethod.Get, $"_edgereg/peer/v1/manifests/{repository.Value}/{reference}", cancellationToken).ConfigureAwait(false);
         if (response is null || !response.IsSuccessStatusCode) return null;
-        if (response.Content.Headers.ContentLength is not long length || length > MaxManifestBytes) return null;
+        if (response.Content.Headers.ContentLength is not long length || length > _maxManifestBytes) return null;
         byte[] content = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         if (!response.Headers.TryGetValues("Docker-Content-Digest", out var digests) || !Digest.TryParse(digests.FirstOrDefault(), out var digest))
             return null;

@@ -125,17 +125,11 @@ public sealed partial class PeerContent : IRemoteContent
             if (manifest is null) continue;
             var manifestEntry = manifest.ManifestEntry
                 ?? new InventoryEntry(EntryKind.Manifest, repository, null, manifest.Digest, manifest.Content.Length, 0, "", false);
-            using (LocalInventory.Applying(manifestEntry))
-            {
-                _store.ImportManifest(repository, manifest.Digest, manifest.Content);
-            }
+            _store.ImportManifest(repository, manifest.Digest, manifest.Content, LocalInventory.VersionOf(manifestEntry));
             if (byTag)
             {
                 var tagEntry = manifest.TagEntry ?? new InventoryEntry(EntryKind.Tag, repository, reference, manifest.Digest, 0, 0, "", false);
-                using (LocalInventory.Applying(tagEntry))
-                {
-                    _store.SetTag(repository, reference, manifest.Digest);
-                }
+                _store.SetTag(repository, reference, manifest.Digest, LocalInventory.VersionOf(tagEntry));
             }
             LogManifestReadThrough(_logger, repository.Value, reference, peer.Member);
             _applier.EnqueueReferences(repository, manifest.Digest);

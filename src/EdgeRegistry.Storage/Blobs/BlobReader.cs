@@ -1,4 +1,5 @@
 using EdgeRegistry.Storage.Digests;
+using EdgeRegistry.Storage.Durability;
 using Microsoft.Win32.SafeHandles;
 
 namespace EdgeRegistry.Storage.Blobs;
@@ -17,9 +18,10 @@ public sealed class BlobReader : IDisposable
     {
         Digest = digest;
         _stream = stream;
-        // The real file system hands out FileStreams: read them with pread straight into the caller's
-        // buffer. Any other stream (a test's fault-injecting wrapper) goes through Stream's API.
-        _handle = stream is FileStream fs ? fs.SafeFileHandle : null;
+        // A file of the real file system is read with pread straight into the caller's buffer. Any other
+        // stream (a test's fault-injecting wrapper) goes through Stream's API.
+        File = PlainFileStreams.TryUnwrap(stream);
+        _handle = File?.SafeFileHandle;
         Length = stream.Length;
     }
 
@@ -31,7 +33,7 @@ public sealed class BlobReader : IDisposable
     /// The open file, for the kernel to send from (sendfile); null when the blob is not a plain file stream
     /// (a test's fault-injecting wrapper), which must then be read through <see cref="Read"/>.
     /// </summary>
-    public FileStream? File => _handle is null ? null : (FileStream)_stream;
+    public FileStream? File { get; }
 
     /// <summary>Reads at <paramref name="offset"/> into <paramref name="buffer"/>; 0 only at end of file.</summary>
     public async ValueTask<int> ReadAsync(Memory<byte> buffer, long offset, CancellationToken cancellationToken)

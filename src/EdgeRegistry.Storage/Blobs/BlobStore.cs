@@ -27,7 +27,7 @@ internal sealed class BlobStore
     /// <summary>The committed blob's length, or null when the store does not hold it.</summary>
     public long? Length(Digest digest)
     {
-        var info = _fs.FileInfo.FromFileName(_paths.BlobData(digest));
+        var info = _fs.FileInfo.New(_paths.BlobData(digest));
         return info.Exists ? info.Length : null;
     }
 
@@ -53,7 +53,7 @@ internal sealed class BlobStore
         try
         {
             // bufferSize 1 disables FileStream's own buffer: reads go straight into the caller's memory.
-            var stream = _fs.FileStream.Create(_paths.BlobData(digest), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.Asynchronous);
+            var stream = _fs.FileStream.New(_paths.BlobData(digest), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.Asynchronous);
             return new BlobReader(digest, stream);
         }
         catch (FileNotFoundException) { return null; }

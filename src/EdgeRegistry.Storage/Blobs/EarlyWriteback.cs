@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using EdgeRegistry.Storage.Durability;
 using Microsoft.Win32.SafeHandles;
 
 namespace EdgeRegistry.Storage.Blobs;
@@ -15,7 +16,7 @@ internal static partial class EarlyWriteback
 
     public static void Start(Stream stream, long offset, long count)
     {
-        if (!OperatingSystem.IsLinux() || stream is not FileStream file || count <= 0) return;
+        if (!OperatingSystem.IsLinux() || PlainFileStreams.TryUnwrap(stream) is not FileStream file || count <= 0) return;
         try
         {
             _ = SyncFileRange(file.SafeFileHandle, offset, count, SyncFileRangeWrite);

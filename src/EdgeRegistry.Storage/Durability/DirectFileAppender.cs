@@ -52,6 +52,9 @@ internal sealed class DirectFileAppender : IFileAppender
     public static DirectFileAppender? TryOpen(string path, Func<long, int>? directWriteFault = null)
     {
         if (LinuxFileIo.ODirect == 0) return null;
+        // A raw handle outside IFileSystem on purpose: O_DIRECT is set on the descriptor with fcntl and the writes
+        // are pwrite(2) calls from aligned buffers, which no stream abstraction carries. Tests reach this path
+        // through the IFileSync seam (a fault-injecting appender in front of it) instead.
         var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Write);
         int error = LinuxFileIo.SetDirect((int)handle.DangerousGetHandle(), direct: true);
         if (error != 0)

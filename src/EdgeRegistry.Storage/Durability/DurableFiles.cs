@@ -28,7 +28,7 @@ internal sealed class DurableFiles
         string temp = _paths.NewTempFile();
         try
         {
-            using (var stream = _fs.FileStream.Create(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1))
+            using (var stream = _fs.FileStream.New(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1))
             {
                 stream.Write(content);
                 _sync.FlushFile(stream);

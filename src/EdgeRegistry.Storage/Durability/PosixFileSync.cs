@@ -1,3 +1,4 @@
+using System.IO.Abstractions;
 using System.Runtime.InteropServices;
 
 namespace EdgeRegistry.Storage.Durability;
@@ -18,8 +19,12 @@ public sealed partial class PosixFileSync : IFileSync
 
     public void FlushFile(Stream stream)
     {
-        if (stream is FileStream fs) fs.Flush(flushToDisk: true);
-        else stream.Flush();
+        switch (stream)
+        {
+            case FileStream file: file.Flush(flushToDisk: true); break;
+            case FileSystemStream file: file.Flush(flushToDisk: true); break;
+            default: stream.Flush(); break;
+        }
     }
 
     /// <summary>Direct I/O where the file system takes it, the page cache otherwise.</summary>

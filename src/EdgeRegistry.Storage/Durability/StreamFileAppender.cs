@@ -22,6 +22,9 @@ internal sealed class StreamFileAppender : IFileAppender
         Length = stream.Length;
     }
 
+    // Outside IFileSystem on purpose: appenders are themselves the IFileSync seam (PosixFileSync.CreateAppender),
+    // which tests replace with a fault-injecting appender; an upload's bytes are written by positioned writes on
+    // this FileStream, like the O_DIRECT path beside it.
     public static StreamFileAppender Open(string path) =>
         new(new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read, bufferSize: 1), path);
 

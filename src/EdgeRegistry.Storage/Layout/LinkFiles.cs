@@ -14,7 +14,7 @@ internal static class LinkFiles
     {
         try
         {
-            using var stream = fs.FileStream.Create(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
+            using var stream = fs.FileStream.New(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
             Span<byte> buffer = stackalloc byte[MaxLinkBytes];
             int total = 0;
             int read;

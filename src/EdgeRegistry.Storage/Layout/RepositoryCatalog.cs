@@ -24,7 +24,7 @@ internal static class RepositoryCatalog
             string name = Path.GetFileName(child);
             if (name.StartsWith('_')) continue;
             string repository = prefix.Length == 0 ? name : prefix + "/" + name;
-            if (fs.Directory.Exists(Path.Combine(child, "_manifests"))) names.Add(repository);
+            if (fs.Directory.Exists(Path.Combine(child, StorePaths.ManifestsName))) names.Add(repository);
             Walk(fs, child, repository, names);
         }
     }

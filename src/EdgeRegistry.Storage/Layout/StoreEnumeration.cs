@@ -15,14 +15,14 @@ internal static class StoreEnumeration
     {
         foreach (var algorithm in new[] { DigestAlgorithm.Sha256, DigestAlgorithm.Sha512 })
         {
-            string algorithmDirectory = Path.Combine(paths.Blobs, Digest.NameOf(algorithm));
+            string algorithmDirectory = paths.BlobAlgorithmDirectory(Digest.NameOf(algorithm));
             if (!fs.Directory.Exists(algorithmDirectory)) continue;
             foreach (string prefix in SafeDirectories(fs, algorithmDirectory))
             {
                 foreach (string blobDirectory in SafeDirectories(fs, prefix))
                 {
                     if (!Digest.TryCreate(algorithm, Path.GetFileName(blobDirectory), out var digest)) continue;
-                    var data = fs.FileInfo.FromFileName(Path.Combine(blobDirectory, "data"));
+                    var data = fs.FileInfo.New(StorePaths.DataFile(blobDirectory));
                     if (data.Exists) yield return new BlobInfo(digest, data.Length);
                 }
             }
@@ -34,15 +34,14 @@ internal static class StoreEnumeration
         foreach (string name in RepositoryCatalog.List(fs, paths))
         {
             if (!RepositoryName.TryParse(name, out var repository)) continue;
-            string revisions = Path.Combine(paths.ManifestsDirectory(repository), "revisions");
             foreach (var algorithm in new[] { DigestAlgorithm.Sha256, DigestAlgorithm.Sha512 })
             {
-                string algorithmDirectory = Path.Combine(revisions, Digest.NameOf(algorithm));
+                string algorithmDirectory = paths.RevisionsDirectory(repository, Digest.NameOf(algorithm));
                 if (!fs.Directory.Exists(algorithmDirectory)) continue;
                 foreach (string revision in SafeDirectories(fs, algorithmDirectory))
                 {
                     if (Digest.TryCreate(algorithm, Path.GetFileName(revision), out var digest)
-                        && fs.File.Exists(Path.Combine(revision, "link")))
+                        && fs.File.Exists(StorePaths.LinkFile(revision)))
                     {
                         yield return (repository, digest);
                     }

@@ -176,7 +176,7 @@ internal sealed partial class ManifestStore
         {
             foreach (string linkDirectory in _fs.Directory.EnumerateDirectories(algorithmDirectory))
             {
-                if (LinkFiles.Read(_fs, Path.Combine(linkDirectory, "link")) is not Digest digest) continue;
+                if (LinkFiles.Read(_fs, StorePaths.LinkFile(linkDirectory)) is not Digest digest) continue;
                 if (!_fs.File.Exists(_paths.RevisionLink(repository, digest))) continue;
                 if (Load(digest) is not { } manifest) continue;
                 string? type = manifest.Parsed.EffectiveArtifactType;

@@ -47,7 +47,7 @@ internal sealed class UploadStore
         var startedAt = _time.GetUtcNow();
         string directory = _paths.UploadDirectory(repository, id);
         _files.EnsureDirectory(directory);
-        using (_fs.FileStream.Create(_paths.UploadData(repository, id), FileMode.CreateNew, FileAccess.Write)) { }
+        using (_fs.FileStream.New(_paths.UploadData(repository, id), FileMode.CreateNew, FileAccess.Write)) { }
         _fs.File.WriteAllText(_paths.UploadStartedAt(repository, id), startedAt.ToString("O", CultureInfo.InvariantCulture), Encoding.ASCII);
         return new UploadStatus(id, 0, startedAt);
     }
@@ -55,7 +55,7 @@ internal sealed class UploadStore
     public UploadStatus? Get(RepositoryName repository, string uploadId)
     {
         if (!IsWellFormedId(uploadId)) return null;
-        var data = _fs.FileInfo.FromFileName(_paths.UploadData(repository, uploadId));
+        var data = _fs.FileInfo.New(_paths.UploadData(repository, uploadId));
         if (!data.Exists) return null;
         return new UploadStatus(uploadId, data.Length, ReadStartedAt(repository, uploadId) ?? data.CreationTimeUtc);
     }
@@ -109,11 +109,11 @@ internal sealed class UploadStore
         if (!_fs.Directory.Exists(_paths.Repositories)) return 0;
         var cutoff = _time.GetUtcNow() - maxAge;
         int purged = 0;
-        foreach (string uploads in _fs.Directory.EnumerateDirectories(_paths.Repositories, "_uploads", SearchOption.AllDirectories))
+        foreach (string uploads in _fs.Directory.EnumerateDirectories(_paths.Repositories, StorePaths.UploadsName, SearchOption.AllDirectories))
         {
             foreach (string upload in _fs.Directory.EnumerateDirectories(uploads))
             {
-                string data = Path.Combine(upload, "data");
+                string data = StorePaths.DataFile(upload);
                 var lastTouched = _fs.File.Exists(data) ? _fs.File.GetLastWriteTimeUtc(data) : _fs.Directory.GetLastWriteTimeUtc(upload);
                 string id = Path.GetFileName(upload);
                 if (lastTouched >= cutoff.UtcDateTime) continue;
@@ -131,7 +131,7 @@ internal sealed class UploadStore
         string data = _paths.UploadData(repository, uploadId);
         Digest actual;
         long length;
-        using (var stream = _fs.FileStream.Create(data, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, bufferSize: 1))
+        using (var stream = _fs.FileStream.New(data, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, bufferSize: 1))
         {
             length = stream.Length;
             if (session.Hasher is { } hasher && hasher.Algorithm == expected.Algorithm && session.HashedLength == length)
@@ -267,7 +267,7 @@ internal sealed class UploadStore
         var hasher = new ContentHasher(algorithm);
         if (length > 0)
         {
-            using var stream = _fs.FileStream.Create(data, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
+            using var stream = _fs.FileStream.New(data, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
             HashInto(hasher, stream, length);
         }
         session.Hasher = hasher;

@@ -20,7 +20,7 @@ internal sealed record ServeSettings
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Distribution's own limit for manifests; larger ones are refused with 413.</summary>
-    public const long DefaultMaxManifestBytes = 4 * 1024 * 1024;
+    public const long DefaultMaxManifestBytes = Storage.StoreOptions.DefaultMaxManifestBytes;
 
     public IReadOnlyList<ListenEndpoint> Listen { get; init; } = DefaultListen;
     public string Root { get; init; } = DefaultRoot;

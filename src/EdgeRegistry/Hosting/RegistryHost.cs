@@ -53,19 +53,25 @@ internal static class RegistryHost
             .AddPrebuiltOptions<KestrelServerOptions>()
             .AddPrebuiltOptions<FormOptions>();
 
+        // --max-manifest-bytes is read here once and given to everything that bounds a manifest: the API (413 before
+        // the body is read), the store (which checks again on every write) and the peer client (so what one node
+        // accepts also replicates). Three limits that could differ would let a manifest pass one and fail the next.
+        long maxManifestBytes = settings.MaxManifestBytes;
+
         // Stale uploads are purged by StoreMaintenance once serving: that walk of every repository is not
         // needed for a consistent store, so it stays off the path to READY.
         builder.Services.AddSingleton<IRegistryStore>(services => RegistryStore.Open(
-            new StoreOptions { Root = settings.Root, PurgeStaleUploadsOnOpen = false }, services.GetRequiredService<ILoggerFactory>()));
+            new StoreOptions { Root = settings.Root, PurgeStaleUploadsOnOpen = false, MaxManifestBytes = maxManifestBytes },
+            services.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddDistributionApi(new DistributionOptions
         {
             AnonymousWritesFromLoopback = settings.AnonymousWrites,
             CredentialsFile = settings.CredentialsFile,
-            MaxManifestBytes = settings.MaxManifestBytes,
+            MaxManifestBytes = maxManifestBytes,
         });
         if (replication is not null)
         {
-            builder.Services.AddReplication(replication);
+            builder.Services.AddReplication(replication with { MaxManifestBytes = maxManifestBytes });
             builder.Services.AddSingleton<IPeerStatusSource>(sp => new ReplicationPeerStatus(sp.GetRequiredService<PeerReports>()));
         }
 

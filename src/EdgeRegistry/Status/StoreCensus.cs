@@ -1,15 +1,16 @@
+using System.IO.Abstractions;
+using EdgeRegistry.Storage.Layout;
+
 namespace EdgeRegistry.Status;
 
 /// <summary>
-/// Counts a store by reading Distribution's layout directly, read-only, so `edgereg status` can report on a
-/// store whose agent is down (and the agent on its own store without locking anything):
-/// <code>
-/// &lt;root&gt;/docker/registry/v2/
-///   blobs/&lt;alg&gt;/&lt;hex[0:2]&gt;/&lt;hex&gt;/data                    one blob, its size is its bytes
-///   repositories/&lt;name…&gt;/_manifests/revisions/&lt;alg&gt;/&lt;hex&gt;/link   a manifest of that repository
-/// </code>
-/// Repository names nest (<c>library/alpine</c>): any directory holding <c>_manifests</c> is a repository, and
-/// directories starting with <c>_</c> are never names. A walk costs one stat per blob, so callers cache it.
+/// Counts a store by reading Distribution's layout (drawn in <see cref="StorePaths"/>) directly, read-only, so
+/// `edgereg status` can report on a store whose agent is down (and the agent on its own store without locking
+/// anything): every <c>blobs/&lt;alg&gt;/&lt;hex[0:2]&gt;/&lt;hex&gt;/data</c> is one blob of its size, every
+/// <c>_manifests/revisions/&lt;alg&gt;/&lt;hex&gt;/link</c> one manifest. Repository names nest
+/// (<c>library/alpine</c>): any directory holding <c>_manifests</c> is a repository, and directories starting with
+/// <c>_</c> are never names. It reads through the store's file-system seam; a walk costs one stat per blob, so
+/// callers cache it.
 /// </summary>
 internal static class StoreCensus
 {
@@ -21,49 +22,55 @@ internal static class StoreCensus
         ReturnSpecialDirectories = false,
     };
 
+    private static readonly IFileSystem RealFileSystem = new FileSystem();
+
     /// <summary>The directory holding blobs and repositories, as Distribution lays it out under the root.</summary>
-    public static string LayoutDirectory(string root) => Path.Combine(root, "docker", "registry", "v2");
+    public static string LayoutDirectory(string root) => new StorePaths(root).V2;
+
+    /// <inheritdoc cref="Count(IFileSystem, string, TimeProvider, CancellationToken)"/>
+    public static StoreCounts Count(string root, TimeProvider time, CancellationToken cancellationToken) =>
+        Count(RealFileSystem, root, time, cancellationToken);
 
     /// <summary>
     /// Walks the store. Throws <see cref="IOException"/> (including a missing root or layout) or
     /// <see cref="UnauthorizedAccessException"/> when the store cannot be read, and
     /// <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> ends the walk.
     /// </summary>
-    public static StoreCounts Count(string root, TimeProvider time, CancellationToken cancellationToken)
+    public static StoreCounts Count(IFileSystem fs, string root, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(root))
+        if (!fs.Directory.Exists(root))
         {
             throw new DirectoryNotFoundException($"store root {root} does not exist");
         }
 
-        var layout = LayoutDirectory(root);
-        if (!Directory.Exists(layout))
+        var paths = new StorePaths(root);
+        if (!fs.Directory.Exists(paths.V2))
         {
-            throw new DirectoryNotFoundException($"{root} holds no registry store ({Path.Combine("docker", "registry", "v2")} is missing)");
+            throw new DirectoryNotFoundException($"{root} holds no registry store ({StorePaths.V2Relative} is missing)");
         }
 
-        var (blobs, bytes) = CountBlobs(Path.Combine(layout, "blobs"), cancellationToken);
+        var (blobs, bytes) = CountBlobs(fs, paths.Blobs, cancellationToken);
         var manifests = new HashSet<string>(StringComparer.Ordinal);
-        var repositories = CountRepositories(Path.Combine(layout, "repositories"), manifests, cancellationToken);
+        var repositories = CountRepositories(fs, paths.Repositories, manifests, cancellationToken);
         return new StoreCounts(repositories, manifests.Count, blobs, bytes, time.GetUtcNow());
     }
 
-    private static (long Blobs, long Bytes) CountBlobs(string blobsDirectory, CancellationToken cancellationToken)
+    private static (long Blobs, long Bytes) CountBlobs(IFileSystem fs, string blobsDirectory, CancellationToken cancellationToken)
     {
         long blobs = 0, bytes = 0;
-        if (!Directory.Exists(blobsDirectory))
+        if (!fs.Directory.Exists(blobsDirectory))
         {
             return (0, 0);
         }
 
-        foreach (var algorithm in Directory.EnumerateDirectories(blobsDirectory, "*", Flat))
+        foreach (var algorithm in fs.Directory.EnumerateDirectories(blobsDirectory, "*", Flat))
         {
-            foreach (var prefix in Directory.EnumerateDirectories(algorithm, "*", Flat))
+            foreach (var prefix in fs.Directory.EnumerateDirectories(algorithm, "*", Flat))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                foreach (var blob in Directory.EnumerateDirectories(prefix, "*", Flat))
+                foreach (var blob in fs.Directory.EnumerateDirectories(prefix, "*", Flat))
                 {
-                    var data = new FileInfo(Path.Combine(blob, "data"));
+                    var data = fs.FileInfo.New(StorePaths.DataFile(blob));
                     // A blob directory without data is a write that never committed (Distribution leaves them too).
                     if (data.Exists)
                     {
@@ -77,9 +84,9 @@ internal static class StoreCensus
         return (blobs, bytes);
     }
 
-    private static int CountRepositories(string directory, HashSet<string> manifests, CancellationToken cancellationToken)
+    private static int CountRepositories(IFileSystem fs, string directory, HashSet<string> manifests, CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(directory))
+        if (!fs.Directory.Exists(directory))
         {
             return 0;
         }
@@ -90,13 +97,13 @@ internal static class StoreCensus
         while (pending.TryPop(out var current))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            foreach (var child in Directory.EnumerateDirectories(current, "*", Flat))
+            foreach (var child in fs.Directory.EnumerateDirectories(current, "*", Flat))
             {
                 var name = Path.GetFileName(child);
-                if (name == "_manifests")
+                if (name == StorePaths.ManifestsName)
                 {
                     repositories++;
-                    CollectRevisions(Path.Combine(child, "revisions"), manifests);
+                    CollectRevisions(fs, StorePaths.RevisionsIn(child), manifests);
                 }
                 else if (!name.StartsWith('_'))
                 {
@@ -108,19 +115,19 @@ internal static class StoreCensus
         return repositories;
     }
 
-    private static void CollectRevisions(string revisions, HashSet<string> manifests)
+    private static void CollectRevisions(IFileSystem fs, string revisions, HashSet<string> manifests)
     {
-        if (!Directory.Exists(revisions))
+        if (!fs.Directory.Exists(revisions))
         {
             return;
         }
 
-        foreach (var algorithm in Directory.EnumerateDirectories(revisions, "*", Flat))
+        foreach (var algorithm in fs.Directory.EnumerateDirectories(revisions, "*", Flat))
         {
             var algorithmName = Path.GetFileName(algorithm);
-            foreach (var revision in Directory.EnumerateDirectories(algorithm, "*", Flat))
+            foreach (var revision in fs.Directory.EnumerateDirectories(algorithm, "*", Flat))
             {
-                if (File.Exists(Path.Combine(revision, "link")))
+                if (fs.File.Exists(StorePaths.LinkFile(revision)))
                 {
                     manifests.Add($"{algorithmName}:{Path.GetFileName(revision)}");
                 }

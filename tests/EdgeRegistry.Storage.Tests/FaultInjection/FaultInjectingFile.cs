@@ -6,7 +6,8 @@ namespace EdgeRegistry.Storage.Tests.FaultInjection;
 /// <summary>
 /// fs.File with faults: every open goes through <see cref="FaultInjectingStream"/>, the whole-file helpers
 /// write and read through such a stream (so a full disk leaves the same partial file it would in reality),
-/// and moves consult the plan with both their source and destination. Metadata calls pass through.
+/// moves consult the plan with both their source and destination, and moves and unlinks are recorded for a
+/// <see cref="PowerCut"/>. Metadata calls pass through.
 /// </summary>
 internal sealed class FaultInjectingFile : FileWrapper
 {
@@ -15,25 +16,25 @@ internal sealed class FaultInjectingFile : FileWrapper
 
     public FaultInjectingFile(IFileSystem fileSystem, FaultPlan plan) : base(fileSystem) => _plan = plan;
 
-    public override Stream Open(string path, FileMode mode) =>
+    public override FileSystemStream Open(string path, FileMode mode) =>
         Open(path, mode, mode == FileMode.Append ? FileAccess.Write : FileAccess.ReadWrite, FileShare.None);
 
-    public override Stream Open(string path, FileMode mode, FileAccess access) => Open(path, mode, access, FileShare.None);
+    public override FileSystemStream Open(string path, FileMode mode, FileAccess access) => Open(path, mode, access, FileShare.None);
 
-    public override Stream Open(string path, FileMode mode, FileAccess access, FileShare share) =>
-        FileSystem.FileStream.Create(path, mode, access, share);
+    public override FileSystemStream Open(string path, FileMode mode, FileAccess access, FileShare share) =>
+        FileSystem.FileStream.New(path, mode, access, share);
 
-    public override Stream OpenRead(string path) => Open(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+    public override FileSystemStream OpenRead(string path) => Open(path, FileMode.Open, FileAccess.Read, FileShare.Read);
 
-    public override Stream OpenWrite(string path) => Open(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None);
+    public override FileSystemStream OpenWrite(string path) => Open(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None);
 
-    public override Stream Create(string path) => Open(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+    public override FileSystemStream Create(string path) => Open(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None);
 
-    public override Stream Create(string path, int bufferSize) =>
-        FileSystem.FileStream.Create(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize);
+    public override FileSystemStream Create(string path, int bufferSize) =>
+        FileSystem.FileStream.New(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize);
 
-    public override Stream Create(string path, int bufferSize, FileOptions options) =>
-        FileSystem.FileStream.Create(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize, options);
+    public override FileSystemStream Create(string path, int bufferSize, FileOptions options) =>
+        FileSystem.FileStream.New(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, bufferSize, options);
 
     public override byte[] ReadAllBytes(string path)
     {
@@ -74,6 +75,19 @@ internal sealed class FaultInjectingFile : FileWrapper
         stream.Write(bytes);
     }
 
+    // The span overloads (new in 23.x) would otherwise reach the real file system: a collection expression such as
+    // the one in WriteAllText below binds to them.
+    public override void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
+    {
+        using var stream = Create(path);
+        stream.Write(bytes);
+    }
+
+    public override void WriteAllText(string path, ReadOnlySpan<char> contents) => WriteAllText(path, contents, Utf8NoBom);
+
+    public override void WriteAllText(string path, ReadOnlySpan<char> contents, Encoding encoding) =>
+        WriteAllText(path, contents.ToString(), encoding);
+
     public override async Task WriteAllBytesAsync(string path, byte[] bytes, CancellationToken cancellationToken = default)
     {
         await using var stream = Create(path);
@@ -113,18 +127,27 @@ internal sealed class FaultInjectingFile : FileWrapper
     public override void Move(string sourceFileName, string destFileName, bool overwrite)
     {
         CheckMove(sourceFileName, destFileName);
+        if (overwrite || !base.Exists(destFileName)) _plan.PowerCut.Moving(sourceFileName, destFileName);
         base.Move(sourceFileName, destFileName, overwrite);
+    }
+
+    public override void Delete(string path)
+    {
+        _plan.PowerCut.Deleting(path);
+        base.Delete(path);
     }
 
     public override void Replace(string sourceFileName, string destinationFileName, string? destinationBackupFileName)
     {
         CheckMove(sourceFileName, destinationFileName);
+        _plan.PowerCut.Moving(sourceFileName, destinationFileName);
         base.Replace(sourceFileName, destinationFileName, destinationBackupFileName);
     }
 
     public override void Replace(string sourceFileName, string destinationFileName, string? destinationBackupFileName, bool ignoreMetadataErrors)
     {
         CheckMove(sourceFileName, destinationFileName);
+        _plan.PowerCut.Moving(sourceFileName, destinationFileName);
         base.Replace(sourceFileName, destinationFileName, destinationBackupFileName, ignoreMetadataErrors);
     }
 

@@ -4,9 +4,10 @@ using Microsoft.Win32.SafeHandles;
 namespace EdgeRegistry.Storage.Tests.FaultInjection;
 
 /// <summary>
-/// fs.FileStream.Create(...) through the real factory, with every returned stream wrapped in a
-/// <see cref="FaultInjectingStream"/>. Streams over raw handles have no path; they are wrapped under
-/// the name "&lt;handle&gt;" so that a catch-all fault still reaches them.
+/// fs.FileStream.New(...) through the real factory, with every returned stream wrapped in a
+/// <see cref="FaultInjectingStream"/> and every file opened for writing recorded in the plan's
+/// <see cref="PowerCut"/> (its bytes are not durable until fsynced). Streams over raw handles have no path;
+/// they are wrapped under the name "&lt;handle&gt;" so that a catch-all fault still reaches them.
 /// </summary>
 internal sealed class FaultInjectingFileStreamFactory : IFileStreamFactory
 {
@@ -14,54 +15,48 @@ internal sealed class FaultInjectingFileStreamFactory : IFileStreamFactory
     private readonly IFileStreamFactory _inner;
     private readonly FaultPlan _plan;
 
-    public FaultInjectingFileStreamFactory(IFileStreamFactory inner, FaultPlan plan)
+    public FaultInjectingFileStreamFactory(IFileSystem fileSystem, IFileStreamFactory inner, FaultPlan plan)
     {
+        FileSystem = fileSystem;
         _inner = inner;
         _plan = plan;
     }
 
-    public Stream Create(string path, FileMode mode) => Wrap(path, () => _inner.Create(path, mode));
+    public IFileSystem FileSystem { get; }
 
-    public Stream Create(string path, FileMode mode, FileAccess access) => Wrap(path, () => _inner.Create(path, mode, access));
+    public FileSystemStream New(string path, FileMode mode) =>
+        Wrap(path, mode == FileMode.Append ? FileAccess.Write : FileAccess.ReadWrite, () => _inner.New(path, mode));
 
-    public Stream Create(string path, FileMode mode, FileAccess access, FileShare share) =>
-        Wrap(path, () => _inner.Create(path, mode, access, share));
+    public FileSystemStream New(string path, FileMode mode, FileAccess access) => Wrap(path, access, () => _inner.New(path, mode, access));
 
-    public Stream Create(string path, FileMode mode, FileAccess access, FileShare share, int bufferSize) =>
-        Wrap(path, () => _inner.Create(path, mode, access, share, bufferSize));
+    public FileSystemStream New(string path, FileMode mode, FileAccess access, FileShare share) =>
+        Wrap(path, access, () => _inner.New(path, mode, access, share));
 
-    public Stream Create(string path, FileMode mode, FileAccess access, FileShare share, int bufferSize, FileOptions options) =>
-        Wrap(path, () => _inner.Create(path, mode, access, share, bufferSize, options));
+    public FileSystemStream New(string path, FileMode mode, FileAccess access, FileShare share, int bufferSize) =>
+        Wrap(path, access, () => _inner.New(path, mode, access, share, bufferSize));
 
-    public Stream Create(string path, FileMode mode, FileAccess access, FileShare share, int bufferSize, bool useAsync) =>
-        Wrap(path, () => _inner.Create(path, mode, access, share, bufferSize, useAsync));
+    public FileSystemStream New(string path, FileMode mode, FileAccess access, FileShare share, int bufferSize, FileOptions options) =>
+        Wrap(path, access, () => _inner.New(path, mode, access, share, bufferSize, options));
 
-    public Stream Create(SafeFileHandle handle, FileAccess access) => Wrap(HandlePath, () => _inner.Create(handle, access));
+    public FileSystemStream New(string path, FileMode mode, FileAccess access, FileShare share, int bufferSize, bool useAsync) =>
+        Wrap(path, access, () => _inner.New(path, mode, access, share, bufferSize, useAsync));
 
-    public Stream Create(SafeFileHandle handle, FileAccess access, int bufferSize) =>
-        Wrap(HandlePath, () => _inner.Create(handle, access, bufferSize));
+    public FileSystemStream New(string path, FileStreamOptions options) => Wrap(path, options.Access, () => _inner.New(path, options));
 
-    public Stream Create(SafeFileHandle handle, FileAccess access, int bufferSize, bool isAsync) =>
-        Wrap(HandlePath, () => _inner.Create(handle, access, bufferSize, isAsync));
+    public FileSystemStream New(SafeFileHandle handle, FileAccess access) => Wrap(HandlePath, FileAccess.Read, () => _inner.New(handle, access));
 
-    [Obsolete("This method has been deprecated. Please use new Create(SafeFileHandle handle, FileAccess access) instead. http://go.microsoft.com/fwlink/?linkid=14202")]
-    public Stream Create(IntPtr handle, FileAccess access) => Wrap(HandlePath, () => _inner.Create(handle, access));
+    public FileSystemStream New(SafeFileHandle handle, FileAccess access, int bufferSize) =>
+        Wrap(HandlePath, FileAccess.Read, () => _inner.New(handle, access, bufferSize));
 
-    [Obsolete("This method has been deprecated. Please use new Create(SafeFileHandle handle, FileAccess access) instead. http://go.microsoft.com/fwlink/?linkid=14202")]
-    public Stream Create(IntPtr handle, FileAccess access, bool ownsHandle) =>
-        Wrap(HandlePath, () => _inner.Create(handle, access, ownsHandle));
+    public FileSystemStream New(SafeFileHandle handle, FileAccess access, int bufferSize, bool isAsync) =>
+        Wrap(HandlePath, FileAccess.Read, () => _inner.New(handle, access, bufferSize, isAsync));
 
-    [Obsolete("This method has been deprecated. Please use new Create(SafeFileHandle handle, FileAccess access, int bufferSize) instead. http://go.microsoft.com/fwlink/?linkid=14202")]
-    public Stream Create(IntPtr handle, FileAccess access, bool ownsHandle, int bufferSize) =>
-        Wrap(HandlePath, () => _inner.Create(handle, access, ownsHandle, bufferSize));
+    public FileSystemStream Wrap(FileStream fileStream) => Wrap(fileStream.Name, FileAccess.Read, () => _inner.Wrap(fileStream));
 
-    [Obsolete("This method has been deprecated. Please use new Create(SafeFileHandle handle, FileAccess access, int bufferSize, bool isAsync) instead. http://go.microsoft.com/fwlink/?linkid=14202")]
-    public Stream Create(IntPtr handle, FileAccess access, bool ownsHandle, int bufferSize, bool isAsync) =>
-        Wrap(HandlePath, () => _inner.Create(handle, access, ownsHandle, bufferSize, isAsync));
-
-    private FaultInjectingStream Wrap(string path, Func<Stream> open)
+    private FaultInjectingStream Wrap(string path, FileAccess access, Func<FileSystemStream> open)
     {
         _plan.Check(FaultOperation.Open, path);
+        if (path != HandlePath && (access & FileAccess.Write) != 0) _plan.PowerCut.OpenedForWriting(path);
         return new FaultInjectingStream(open(), path, _plan);
     }
 }

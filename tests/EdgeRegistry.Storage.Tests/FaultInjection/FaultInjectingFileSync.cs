@@ -4,7 +4,8 @@ namespace EdgeRegistry.Storage.Tests.FaultInjection;
 
 /// <summary>
 /// fsync that fails when the plan says so and otherwise really syncs: a <see cref="FaultInjectingStream"/> is
-/// unwrapped to its FileStream first, so the durability path under test is the production one.
+/// unwrapped to the real stream first, so the durability path under test is the production one. A sync that
+/// succeeds tells the plan's <see cref="PowerCut"/> that the file or directory is now durable.
 /// </summary>
 internal sealed class FaultInjectingFileSync : IFileSync
 {
@@ -36,6 +37,7 @@ internal sealed class FaultInjectingFileSync : IFileSync
         };
         _plan.Check(FaultOperation.Fsync, path);
         _inner.FlushFile(real);
+        _plan.PowerCut.FileSynced(path);
     }
 
     /// <summary>The inner (by default the production) appender, opened only if the plan lets the file open, with write faults in front.</summary>
@@ -50,5 +52,6 @@ internal sealed class FaultInjectingFileSync : IFileSync
         Interlocked.Increment(ref _directorySyncs);
         _plan.Check(FaultOperation.Fsync, path);
         _inner.FlushDirectory(path);
+        _plan.PowerCut.DirectorySynced(path);
     }
 }

@@ -4,7 +4,8 @@ namespace EdgeRegistry.Storage.Tests.FaultInjection;
 
 /// <summary>
 /// The real file system with faults armed through <see cref="Faults"/>: File, Directory and FileStream are
-/// intercepted; Path, FileInfo, DirectoryInfo, DriveInfo and watchers are the real ones. Tests assert
+/// intercepted (and what they change is recorded for a <see cref="PowerCut"/>); Path, FileInfo, DirectoryInfo,
+/// DriveInfo, FileVersionInfo, RandomAccess and watchers are the real ones. Tests assert
 /// <see cref="FaultPlan.Injected"/> so that a store reaching files some other way cannot pass unnoticed.
 /// </summary>
 internal sealed class FaultInjectingFileSystem : IFileSystem
@@ -14,7 +15,7 @@ internal sealed class FaultInjectingFileSystem : IFileSystem
     public FaultInjectingFileSystem(FaultPlan? faults = null)
     {
         Faults = faults ?? new FaultPlan();
-        FileStream = new FaultInjectingFileStreamFactory(_real.FileStream, Faults);
+        FileStream = new FaultInjectingFileStreamFactory(this, _real.FileStream, Faults);
         File = new FaultInjectingFile(this, Faults);
         Directory = new FaultInjectingDirectory(this, Faults);
     }
@@ -36,4 +37,9 @@ internal sealed class FaultInjectingFileSystem : IFileSystem
     public IDriveInfoFactory DriveInfo => _real.DriveInfo;
 
     public IFileSystemWatcherFactory FileSystemWatcher => _real.FileSystemWatcher;
+
+    public IFileVersionInfoFactory FileVersionInfo => _real.FileVersionInfo;
+
+    /// <summary>Positional reads and writes on raw handles: the store's own handle paths say why they bypass the seam.</summary>
+    public IRandomAccess RandomAccess => _real.RandomAccess;
 }

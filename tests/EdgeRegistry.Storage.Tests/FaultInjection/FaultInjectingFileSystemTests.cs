@@ -15,7 +15,7 @@ public sealed class FaultInjectingFileSystemTests : IDisposable
     {
         string path = _dir.Combine("f");
         _fs.Faults.FailWritesAfter(10);
-        using (var stream = _fs.FileStream.Create(path, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None))
+        using (var stream = _fs.FileStream.New(path, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None))
         {
             stream.Write(new byte[6]);
             var error = Assert.Throws<IOException>(() => stream.Write(new byte[6]));
@@ -108,5 +108,18 @@ public sealed class FaultInjectingFileSystemTests : IDisposable
         _fs.Faults.FailOpens();
         Assert.Throws<IOException>(() => _fs.File.Create(path));
         Assert.False(File.Exists(path));
+    }
+
+    /// <summary>23.x added span overloads; a collection expression binds to them, so they must be faulted too.</summary>
+    [Fact]
+    public void WriteAllBytes_SpanOverload_FaultedLikeTheArrayOne()
+    {
+        string path = _dir.Combine("span");
+        _fs.Faults.FailNextWrite();
+
+        Assert.Throws<IOException>(() => _fs.File.WriteAllBytes(path, [1, 2, 3]));
+
+        Assert.Equal(1, _fs.Faults.Injected);
+        Assert.Equal(0, new FileInfo(path).Length);
     }
 }

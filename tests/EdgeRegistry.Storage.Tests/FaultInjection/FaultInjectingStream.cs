@@ -1,3 +1,5 @@
+using System.IO.Abstractions;
+
 namespace EdgeRegistry.Storage.Tests.FaultInjection;
 
 /// <summary>
@@ -6,18 +8,18 @@ namespace EdgeRegistry.Storage.Tests.FaultInjection;
 /// filled up mid-write would hold. <see cref="Inner"/> is the real FileStream, which
 /// <see cref="FaultInjectingFileSync"/> unwraps to fsync for real.
 /// </summary>
-internal sealed class FaultInjectingStream : Stream
+internal sealed class FaultInjectingStream : FileSystemStream
 {
     private readonly FaultPlan _plan;
 
-    public FaultInjectingStream(Stream inner, string path, FaultPlan plan)
+    public FaultInjectingStream(FileSystemStream inner, string path, FaultPlan plan) : base(inner, path, inner.IsAsync)
     {
         Inner = inner;
         Path = path;
         _plan = plan;
     }
 
-    public Stream Inner { get; }
+    public FileSystemStream Inner { get; }
 
     public string Path { get; }
 
@@ -59,6 +61,33 @@ internal sealed class FaultInjectingStream : Stream
         return Inner.ReadAsync(buffer, cancellationToken);
     }
 
+    // FileSystemStream sends these straight to the stream it wraps: route them through the faulted Read/Write.
+
+    public override void CopyTo(Stream destination, int bufferSize)
+    {
+        byte[] buffer = new byte[bufferSize];
+        int read;
+        while ((read = Read(buffer)) > 0) destination.Write(buffer, 0, read);
+    }
+
+    public override async Task CopyToAsync(Stream destination, int bufferSize, CancellationToken cancellationToken)
+    {
+        byte[] buffer = new byte[bufferSize];
+        int read;
+        while ((read = await ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+    }
+
+    public override IAsyncResult BeginRead(byte[] buffer, int offset, int count, AsyncCallback? callback, object? state) =>
+        TaskToAsyncResult.Begin(ReadAsync(buffer, offset, count, CancellationToken.None), callback, state);
+
+    public override int EndRead(IAsyncResult asyncResult) => TaskToAsyncResult.End<int>(asyncResult);
+
+    public override IAsyncResult BeginWrite(byte[] buffer, int offset, int count, AsyncCallback? callback, object? state) =>
+        TaskToAsyncResult.Begin(WriteAsync(buffer, offset, count, CancellationToken.None), callback, state);
+
+    public override void EndWrite(IAsyncResult asyncResult) => TaskToAsyncResult.End(asyncResult);
+
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
@@ -84,6 +113,19 @@ internal sealed class FaultInjectingStream : Stream
     {
         _plan.Check(FaultOperation.Flush, Path);
         Inner.Flush();
+    }
+
+    /// <summary>Flush(true) is an fsync: it answers to the plan's fsync faults and makes the bytes survive a power cut.</summary>
+    public override void Flush(bool flushToDisk)
+    {
+        if (!flushToDisk)
+        {
+            Flush();
+            return;
+        }
+        _plan.Check(FaultOperation.Fsync, Path);
+        Inner.Flush(flushToDisk: true);
+        _plan.PowerCut.FileSynced(Path);
     }
 
     public override Task FlushAsync(CancellationToken cancellationToken)

@@ -11,6 +11,9 @@ internal sealed class FaultPlan
     private readonly List<FaultRule> _rules = [];
     private int _injected;
 
+    /// <summary>What a power cut would take back now (writes, creations, renames and unlinks not yet fsynced).</summary>
+    public PowerCut PowerCut { get; } = new();
+
     /// <summary>How many faults have been injected since the plan was created.</summary>
     public int Injected => Volatile.Read(ref _injected);
 

@@ -175,6 +175,34 @@ public sealed class ManifestPutTests : IDisposable
         Assert.Null(small.Store.GetManifest(Repo, "v1"));
     }
 
+    [Fact]
+    public async Task PutManifestAsync_FiveMiBUnderEightMiBLimit_StoredAndImportable()
+    {
+        using var large = new StoreFixture(new StoreOptions { Root = "unused", MaxManifestBytes = 8 * 1024 * 1024 });
+        var (config, configBytes, layers) = await ImageBuilder.PushBlobsAsync(large, RepoName, 13, 1);
+        byte[] manifest = M.OciManifest(config, configBytes.Length, layers, annotations: "{\"pad\":\"" + new string('x', 5 * 1024 * 1024) + "\"}");
+
+        var result = await large.Store.PutManifestAsync(Repo, "v1", ManifestMediaTypes.OciManifest, manifest, CancellationToken.None);
+
+        Assert.Equal(manifest, large.Store.GetManifest(Repo, "v1")!.Content.ToArray());
+        var other = RepositoryName.Parse("edge/imported");
+        Assert.Equal(result.Digest, large.Store.ImportManifest(other, result.Digest, manifest).Digest);
+    }
+
+    [Fact]
+    public async Task PutManifestAsync_FiveMiBAtDefaultLimit_TooLarge()
+    {
+        Assert.Equal(4 * 1024 * 1024, new StoreOptions { Root = "unused" }.MaxManifestBytes);
+        var (config, configBytes, layers) = await ImageBuilder.PushBlobsAsync(_f, RepoName, 14, 1);
+        byte[] manifest = M.OciManifest(config, configBytes.Length, layers, annotations: "{\"pad\":\"" + new string('x', 5 * 1024 * 1024) + "\"}");
+
+        var error = await Assert.ThrowsAsync<StoreException>(() =>
+            _f.Store.PutManifestAsync(Repo, "v1", ManifestMediaTypes.OciManifest, manifest, CancellationToken.None));
+
+        Assert.Equal(StoreError.TooLarge, error.Error);
+        Assert.Throws<StoreException>(() => _f.Store.ImportManifest(Repo, TestContent.Sha256(manifest), manifest));
+    }
+
     [Theory]
     [InlineData("-bad")]
     [InlineData("../x")]

@@ -33,14 +33,32 @@ public sealed class ReplicationSupportTests : IDisposable
     }
 
     [Fact]
-    public async Task Changed_ObserverThrows_WriteStillSucceeds()
+    public async Task Changed_ObserverFailsWithEio_WriteFailsWithIoFailure()
     {
-        _fixture.Store.Changed += _ => throw new InvalidOperationException("observer bug");
+        var (config, configBytes, layers) = await ImageBuilder.PushBlobsAsync(_fixture, Repo.Value, seed: 2, layerCount: 1);
+        byte[] manifest = Support.Manifests.OciManifest(config, configBytes.Length, layers);
+        _fixture.Store.Changed += change =>
+        {
+            if (change.Kind == StoreChangeKind.TagSet) throw FaultInjection.IoErrors.InputOutput("version file");
+        };
 
-        var image = await ImageBuilder.PushOciAsync(_fixture, Repo.Value, "v1", seed: 2);
+        var error = await Assert.ThrowsAsync<StoreException>(() =>
+            _fixture.Store.PutManifestAsync(Repo, "v1", ManifestMediaTypes.OciManifest, manifest, CancellationToken.None));
 
-        Assert.NotNull(_fixture.Store.GetManifest(Repo, "v1"));
-        Assert.Equal(image.Digest, _fixture.Store.GetManifest(Repo, "v1")!.Digest);
+        Assert.Equal(StoreError.IoFailure, error.Error);
+        Assert.Contains("storing manifest v1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Changed_ObserverFailsWithEnospc_WriteFailsWithStorageFull()
+    {
+        using var source = new StoreFixture();
+        var image = await ImageBuilder.PushOciAsync(source, Repo.Value, "v1", seed: 4);
+        _fixture.Store.Changed += _ => throw FaultInjection.IoErrors.NoSpace("version file");
+
+        var error = Assert.Throws<StoreException>(() => _fixture.Store.ImportManifest(Repo, image.Digest, image.Manifest, new ChangeVersion(7, "peer")));
+
+        Assert.Equal(StoreError.StorageFull, error.Error);
     }
 
     [Fact]

@@ -36,7 +36,7 @@ internal sealed class StoreFixture : IDisposable
 
     public string Root => Options.Root;
 
-    public string V2 => Path.Combine(Root, "docker", "registry", "v2");
+    public string V2 => Store.Paths.V2;
 
     /// <summary>A restarted store on the same root (nothing in memory carried over), still fault-injected.</summary>
     public RegistryStore Reopen()
@@ -46,13 +46,23 @@ internal sealed class StoreFixture : IDisposable
         return Store;
     }
 
+    /// <summary>
+    /// The power goes out and comes back: everything not yet made durable (see <see cref="FaultInjection.PowerCut"/>)
+    /// is taken back on disk, and the store restarts on the same root.
+    /// </summary>
+    public RegistryStore PowerCutAndRestart()
+    {
+        Faults.Clear();
+        Faults.PowerCut.Cut();
+        return Reopen();
+    }
+
     /// <summary>A store on the same root through the plain real file system, as the production binary opens it.</summary>
     public RegistryStore OpenPlain() => RegistryStore.Open(Options);
 
-    public string BlobDataPath(Digest digest) =>
-        Path.Combine(V2, "blobs", digest.AlgorithmName, digest.Hex[..2], digest.Hex, "data");
+    public string BlobDataPath(Digest digest) => Store.Paths.BlobData(digest);
 
-    public string RepositoryPath(string repository) => Path.Combine(V2, "repositories", repository);
+    public string RepositoryPath(string repository) => Store.Paths.Repository(RepositoryName.Parse(repository));
 
     public Task<BlobInfo> PutBlobAsync(string repository, byte[] content, DigestAlgorithm algorithm = DigestAlgorithm.Sha256) =>
         Store.PutBlobAsync(RepositoryName.Parse(repository), ContentHasher.Compute(algorithm, content), Body(content), content.Length,

@@ -1,0 +1,145 @@
+using EdgeRegistry.Replication.Inventory;
+using EdgeRegistry.Storage;
+using EdgeRegistry.Storage.Manifests;
+using EdgeRegistry.Storage.Naming;
+using EdgeRegistry.Storage.Tests.Support;
+
+namespace EdgeRegistry.Replication.Tests.Inventory;
+
+/// <summary>
+/// The real inventory on a real store reached through the store's fault-injecting file system: versions are
+/// recorded as part of each write, survive a power cut once the write returned, and a version that cannot be
+/// written fails the push or the apply and leaves the inventory as a restart would rebuild it.
+/// </summary>
+public sealed class VersionRecordingTests : IDisposable
+{
+    private const string Self = "127.0.0.1:5000";
+    private static readonly RepositoryName Repo = RepositoryName.Parse("team/app");
+    private readonly StoreFixture _f = new();
+    private LocalInventory _local;
+
+    public VersionRecordingTests() => _local = Attach(_f.Store);
+
+    public void Dispose() => _f.Dispose();
+
+    private static LocalInventory Attach(IRegistryStore store)
+    {
+        var local = new LocalInventory(store, new VersionFiles(store), new HybridLogicalClock(TimeProvider.System), Self);
+        local.Build();
+        store.Changed += local.OnStoreChanged;
+        return local;
+    }
+
+    private static InventoryKey TagKey(string tag) => new(EntryKind.Tag, Repo.Value, tag);
+
+    /// <summary>The process dies with the power: a new store and a new inventory are built from what the disk kept.</summary>
+    private LocalInventory PowerCutAndRestart()
+    {
+        var store = _f.PowerCutAndRestart();
+        return _local = Attach(store);
+    }
+
+    [Fact]
+    public async Task PutManifestAsync_PowerCutAfterReturn_TagVersionSurvives()
+    {
+        await ImageBuilder.PushOciAsync(_f, Repo.Value, "v1", 1);
+        var pushed = _local.Inventory.Get(TagKey("v1"))!;
+        Assert.True(pushed.Version > 0);
+
+        var restarted = PowerCutAndRestart();
+
+        Assert.Equal(pushed, restarted.Inventory.Get(TagKey("v1")));
+    }
+
+    [Fact]
+    public async Task DeleteManifest_PowerCutAfterReturn_TombstoneSurvivesSoThePeerCannotBringTheTagBack()
+    {
+        var image = await ImageBuilder.PushOciAsync(_f, Repo.Value, "v1", 2);
+        var olderOnPeer = _local.Inventory.Get(TagKey("v1"))!;
+        Assert.True(_f.Store.DeleteManifest(Repo, "v1"));
+        var tombstone = _local.Inventory.Get(TagKey("v1"))!;
+        Assert.True(tombstone.Deleted);
+
+        var restarted = PowerCutAndRestart();
+
+        var rebuilt = restarted.Inventory.Get(TagKey("v1"));
+        Assert.Equal(tombstone, rebuilt);
+        Assert.False(olderOnPeer.Supersedes(rebuilt!));
+        Assert.Null(_f.Store.GetManifest(Repo, "v1"));
+        Assert.NotNull(_f.Store.GetManifest(Repo, image.Digest.ToString()));
+    }
+
+    [Fact]
+    public async Task SetTag_AppliedAtPeerVersion_PowerCutKeepsThePeerVersion()
+    {
+        var image = await ImageBuilder.PushOciAsync(_f, Repo.Value, "v1", 3);
+        long peerVersion = _local.Clock.Now() + 1000;
+
+        _f.Store.SetTag(Repo, "v2", image.Digest, LocalInventory.VersionOf(
+            new InventoryEntry(EntryKind.Tag, Repo, "v2", image.Digest, 0, peerVersion, "127.0.0.2:5000", false)));
+
+        var restarted = PowerCutAndRestart();
+        var rebuilt = restarted.Inventory.Get(TagKey("v2"))!;
+        Assert.Equal((peerVersion, "127.0.0.2:5000", image.Digest), (rebuilt.Version, rebuilt.Node, rebuilt.Digest!.Value));
+    }
+
+    [Fact]
+    public async Task PutManifestAsync_VersionWriteFailsWithEio_PushFailsAndInventoryMatchesARestart()
+    {
+        var (config, configBytes, layers) = await ImageBuilder.PushBlobsAsync(_f, Repo.Value, 4, 1);
+        byte[] manifest = Manifests.OciManifest(config, configBytes.Length, layers);
+        _f.Faults.FailMoves(p => p.StartsWith(_f.Store.Paths.TagVersions, StringComparison.Ordinal));
+
+        var error = await Assert.ThrowsAsync<StoreException>(() =>
+            _f.Store.PutManifestAsync(Repo, "v1", ManifestMediaTypes.OciManifest, manifest, CancellationToken.None));
+
+        Assert.Equal(StoreError.IoFailure, error.Error);
+        Assert.True(_f.Faults.Injected > 0);
+        var held = _local.Inventory.Get(TagKey("v1"))!;
+        Assert.Equal(0, held.Version);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_f.Store.Paths.Temp));
+        _f.Faults.Clear();
+        var restarted = Attach(_f.Reopen());
+        Assert.Equal(held, restarted.Inventory.Get(TagKey("v1")));
+    }
+
+    [Fact]
+    public async Task PutManifestAsync_ManifestVersionWriteFails_PushFailsTagStillRecordedAndInventoryMatchesARestart()
+    {
+        var (config, configBytes, layers) = await ImageBuilder.PushBlobsAsync(_f, Repo.Value, 6, 1);
+        byte[] manifest = Manifests.OciManifest(config, configBytes.Length, layers);
+        var digest = TestContent.Sha256(manifest);
+        _f.Faults.FailMoves(p => p.StartsWith(_f.Store.Paths.ManifestVersions, StringComparison.Ordinal));
+
+        var error = await Assert.ThrowsAsync<StoreException>(() =>
+            _f.Store.PutManifestAsync(Repo, "v1", ManifestMediaTypes.OciManifest, manifest, CancellationToken.None));
+
+        Assert.Equal(StoreError.IoFailure, error.Error);
+        var manifestKey = new InventoryKey(EntryKind.Manifest, Repo.Value, digest.ToString());
+        var heldManifest = _local.Inventory.Get(manifestKey)!;
+        var heldTag = _local.Inventory.Get(TagKey("v1"))!;
+        Assert.Equal(0, heldManifest.Version);
+        Assert.True(heldTag.Version > 0);
+        _f.Faults.Clear();
+        var restarted = Attach(_f.Reopen());
+        Assert.Equal(heldManifest, restarted.Inventory.Get(manifestKey));
+        Assert.Equal(heldTag, restarted.Inventory.Get(TagKey("v1")));
+    }
+
+    [Fact]
+    public async Task RecordApplied_TombstoneWriteFails_ApplyFailsAndInventoryUnchanged()
+    {
+        await ImageBuilder.PushOciAsync(_f, Repo.Value, "v1", 5);
+        var before = _local.Inventory.Get(TagKey("gone"));
+        var tombstone = new InventoryEntry(EntryKind.Tag, Repo, "gone", null, 0, _local.Clock.Now() + 10, "127.0.0.2:5000", Deleted: true);
+        _f.Faults.FailFsync(p => p.StartsWith(_f.Store.Paths.TagVersions, StringComparison.Ordinal));
+
+        var error = Assert.Throws<StoreException>(() => _local.RecordApplied(tombstone));
+
+        Assert.Equal(StoreError.IoFailure, error.Error);
+        Assert.Equal(before, _local.Inventory.Get(TagKey("gone")));
+        _f.Faults.Clear();
+        _local.RecordApplied(tombstone);
+        Assert.Equal(tombstone, Attach(_f.Reopen()).Inventory.Get(TagKey("gone")));
+    }
+}
