@@ -2,7 +2,6 @@ using EdgeRegistry.Replication.Inventory;
 using EdgeRegistry.Storage;
 using EdgeRegistry.Storage.Manifests;
 using EdgeRegistry.Storage.Naming;
-using EdgeRegistry.Storage.Tests.Support;
 
 namespace EdgeRegistry.Replication.Tests.Inventory;
 

@@ -1,7 +1,6 @@
 using EdgeRegistry.Storage.Blobs;
 using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Naming;
-using EdgeRegistry.Storage.Tests.Support;
 
 namespace EdgeRegistry.Storage.Tests.Blobs;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using EdgeRegistry.Storage.Naming;
-using EdgeRegistry.Storage.Tests.Support;
 
 namespace EdgeRegistry.Storage.Tests.Durability;
 
@@ -122,7 +121,7 @@ public sealed class CrashRecoveryTests : IDisposable
     public async Task Open_RevisionLinkToMissingManifestBlob_ManifestAbsent()
     {
         var (config, configBytes, layers) = await ImageBuilder.PushBlobsAsync(_f, RepoName, 8, 1);
-        byte[] manifest = Support.Manifests.OciManifest(config, configBytes.Length, layers);
+        byte[] manifest = Testing.Support.Manifests.OciManifest(config, configBytes.Length, layers);
         var digest = TestContent.Sha256(manifest);
         string revision = Path.Combine(_f.RepositoryPath(RepoName), "_manifests", "revisions", "sha256", digest.Hex, "link");
         Directory.CreateDirectory(Path.GetDirectoryName(revision)!);

@@ -1,7 +1,5 @@
 using EdgeRegistry.Storage.Manifests;
 using EdgeRegistry.Storage.Naming;
-using EdgeRegistry.Storage.Tests.FaultInjection;
-using EdgeRegistry.Storage.Tests.Support;
 
 namespace EdgeRegistry.Storage.Tests.Durability;
 
@@ -66,7 +64,7 @@ public sealed class DiskFullTests : IDisposable
     {
         var old = await ImageBuilder.PushOciAsync(_f, RepoName, "v1", 4);
         var (config, configBytes, layers) = await ImageBuilder.PushBlobsAsync(_f, RepoName, 5, 1);
-        byte[] manifest = Support.Manifests.OciManifest(config, configBytes.Length, layers);
+        byte[] manifest = Testing.Support.Manifests.OciManifest(config, configBytes.Length, layers);
         var before = _f.Snapshot();
         _f.Faults.FailWritesAfter(0, Everywhere);
 

@@ -1,7 +1,5 @@
 using EdgeRegistry.Storage.Manifests;
 using EdgeRegistry.Storage.Naming;
-using EdgeRegistry.Storage.Tests.FaultInjection;
-using EdgeRegistry.Storage.Tests.Support;
 
 namespace EdgeRegistry.Storage.Tests.Durability;
 
@@ -57,7 +55,7 @@ public sealed class IoFailureTests : IDisposable
     {
         var old = await ImageBuilder.PushOciAsync(_f, RepoName, "v1", 4);
         var (config, configBytes, layers) = await ImageBuilder.PushBlobsAsync(_f, RepoName, 5, 1);
-        byte[] manifest = Support.Manifests.OciManifest(config, configBytes.Length, layers);
+        byte[] manifest = Testing.Support.Manifests.OciManifest(config, configBytes.Length, layers);
         _f.Faults.FailFsync();
 
         var error = await Assert.ThrowsAsync<StoreException>(() =>

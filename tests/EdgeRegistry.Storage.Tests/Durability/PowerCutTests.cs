@@ -1,7 +1,5 @@
 using EdgeRegistry.Storage.Manifests;
 using EdgeRegistry.Storage.Naming;
-using EdgeRegistry.Storage.Tests.FaultInjection;
-using EdgeRegistry.Storage.Tests.Support;
 using EdgeRegistry.Storage.Versions;
 
 namespace EdgeRegistry.Storage.Tests.Durability;

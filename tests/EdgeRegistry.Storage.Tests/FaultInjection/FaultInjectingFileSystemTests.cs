@@ -1,4 +1,3 @@
-using EdgeRegistry.Storage.Tests.Support;
 
 namespace EdgeRegistry.Storage.Tests.FaultInjection;
 

@@ -2,7 +2,6 @@ using System.Text;
 using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Manifests;
 using EdgeRegistry.Storage.Naming;
-using EdgeRegistry.Storage.Tests.Support;
 
 namespace EdgeRegistry.Storage.Tests.Layout;
 
@@ -56,7 +55,7 @@ public sealed class DistributionLayoutTests : IDisposable
         byte[] config = Encoding.UTF8.GetBytes("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}");
         var layerDigest = TestContent.Sha256(layer);
         var configDigest = TestContent.Sha256(config);
-        byte[] manifest = Support.Manifests.DockerManifest(configDigest, config.Length, [(layerDigest, layer.Length)]);
+        byte[] manifest = Testing.Support.Manifests.DockerManifest(configDigest, config.Length, [(layerDigest, layer.Length)]);
         var manifestDigest = TestContent.Sha256(manifest);
         var oldDigest = TestContent.Sha256([0x42]);
         foreach (var (digest, bytes) in new[] { (layerDigest, layer), (configDigest, config), (manifestDigest, manifest) })

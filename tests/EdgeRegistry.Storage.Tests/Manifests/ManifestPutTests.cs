@@ -2,8 +2,7 @@ using System.Text;
 using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Manifests;
 using EdgeRegistry.Storage.Naming;
-using EdgeRegistry.Storage.Tests.Support;
-using M = EdgeRegistry.Storage.Tests.Support.Manifests;
+using M = EdgeRegistry.Storage.Testing.Support.Manifests;
 
 namespace EdgeRegistry.Storage.Tests.Manifests;
 

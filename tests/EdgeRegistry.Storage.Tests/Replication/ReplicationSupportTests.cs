@@ -1,7 +1,6 @@
 using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Manifests;
 using EdgeRegistry.Storage.Naming;
-using EdgeRegistry.Storage.Tests.Support;
 
 namespace EdgeRegistry.Storage.Tests.Replication;
 
@@ -36,10 +35,10 @@ public sealed class ReplicationSupportTests : IDisposable
     public async Task Changed_ObserverFailsWithEio_WriteFailsWithIoFailure()
     {
         var (config, configBytes, layers) = await ImageBuilder.PushBlobsAsync(_fixture, Repo.Value, seed: 2, layerCount: 1);
-        byte[] manifest = Support.Manifests.OciManifest(config, configBytes.Length, layers);
+        byte[] manifest = Testing.Support.Manifests.OciManifest(config, configBytes.Length, layers);
         _fixture.Store.Changed += change =>
         {
-            if (change.Kind == StoreChangeKind.TagSet) throw FaultInjection.IoErrors.InputOutput("version file");
+            if (change.Kind == StoreChangeKind.TagSet) throw IoErrors.InputOutput("version file");
         };
 
         var error = await Assert.ThrowsAsync<StoreException>(() =>
@@ -54,7 +53,7 @@ public sealed class ReplicationSupportTests : IDisposable
     {
         using var source = new StoreFixture();
         var image = await ImageBuilder.PushOciAsync(source, Repo.Value, "v1", seed: 4);
-        _fixture.Store.Changed += _ => throw FaultInjection.IoErrors.NoSpace("version file");
+        _fixture.Store.Changed += _ => throw IoErrors.NoSpace("version file");
 
         var error = Assert.Throws<StoreException>(() => _fixture.Store.ImportManifest(Repo, image.Digest, image.Manifest, new ChangeVersion(7, "peer")));
 

@@ -1,6 +1,5 @@
 using EdgeRegistry.Storage.Manifests;
 using EdgeRegistry.Storage.Naming;
-using EdgeRegistry.Storage.Tests.Support;
 
 namespace EdgeRegistry.Storage.Tests.Tags;
 

@@ -1,6 +1,5 @@
 using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Naming;
-using EdgeRegistry.Storage.Tests.Support;
 
 namespace EdgeRegistry.Storage.Tests.Uploads;
 

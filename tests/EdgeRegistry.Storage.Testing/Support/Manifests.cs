@@ -2,10 +2,10 @@ using System.Text;
 using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Manifests;
 
-namespace EdgeRegistry.Storage.Tests.Support;
+namespace EdgeRegistry.Storage.Testing.Support;
 
 /// <summary>Hand-written manifest JSON of each supported kind, as real clients push it.</summary>
-internal static class Manifests
+public static class Manifests
 {
     public const string OciConfigType = "application/vnd.oci.image.config.v1+json";
     public const string OciLayerType = "application/vnd.oci.image.layer.v1.tar+gzip";

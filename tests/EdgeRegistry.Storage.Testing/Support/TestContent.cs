@@ -1,9 +1,9 @@
 using EdgeRegistry.Storage.Digests;
 
-namespace EdgeRegistry.Storage.Tests.Support;
+namespace EdgeRegistry.Storage.Testing.Support;
 
 /// <summary>Deterministic test bytes: different seeds give different content, the same seed the same.</summary>
-internal static class TestContent
+public static class TestContent
 {
     public static byte[] Bytes(int length, int seed)
     {

@@ -1,10 +1,10 @@
-namespace EdgeRegistry.Storage.Tests.FaultInjection;
+namespace EdgeRegistry.Storage.Testing.FaultInjection;
 
 /// <summary>
 /// The exceptions .NET raises on Linux for the errors we inject: an <see cref="IOException"/> whose HResult is
 /// the raw errno, which is what the runtime itself produces for ENOSPC and EIO.
 /// </summary>
-internal static class IoErrors
+public static class IoErrors
 {
     public const int Enospc = 28;
     public const int Eio = 5;

@@ -1,6 +1,6 @@
 using System.IO.Abstractions;
 
-namespace EdgeRegistry.Storage.Tests.FaultInjection;
+namespace EdgeRegistry.Storage.Testing.FaultInjection;
 
 /// <summary>
 /// The real file system with faults armed through <see cref="Faults"/>: File, Directory and FileStream are
@@ -8,7 +8,7 @@ namespace EdgeRegistry.Storage.Tests.FaultInjection;
 /// DriveInfo, FileVersionInfo, RandomAccess and watchers are the real ones. Tests assert
 /// <see cref="FaultPlan.Injected"/> so that a store reaching files some other way cannot pass unnoticed.
 /// </summary>
-internal sealed class FaultInjectingFileSystem : IFileSystem
+public sealed class FaultInjectingFileSystem : IFileSystem
 {
     private readonly FileSystem _real = new();
 

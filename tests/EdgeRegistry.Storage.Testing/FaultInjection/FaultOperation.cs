@@ -1,7 +1,7 @@
-namespace EdgeRegistry.Storage.Tests.FaultInjection;
+namespace EdgeRegistry.Storage.Testing.FaultInjection;
 
 /// <summary>The file-system operations a <see cref="FaultPlan"/> can make fail.</summary>
-internal enum FaultOperation
+public enum FaultOperation
 {
     /// <summary>Bytes written through a stream or a File.Write* call.</summary>
     Write,

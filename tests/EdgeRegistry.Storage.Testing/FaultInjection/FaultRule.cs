@@ -1,11 +1,11 @@
-namespace EdgeRegistry.Storage.Tests.FaultInjection;
+namespace EdgeRegistry.Storage.Testing.FaultInjection;
 
 /// <summary>
 /// One armed fault: which operation, on which paths, when it fires and what it throws. A rule with a byte
 /// budget lets that many bytes through and then fails every later write it matches, the way a disk that
 /// has filled up keeps failing; a rule with a count fires that many times and then disarms itself.
 /// </summary>
-internal sealed class FaultRule
+public sealed class FaultRule
 {
     public FaultRule(FaultOperation operation, Func<string, bool> matches, Func<string, Exception> error,
         long? byteBudget, int? remainingHits)

@@ -1,6 +1,6 @@
 using System.IO.Abstractions;
 
-namespace EdgeRegistry.Storage.Tests.FaultInjection;
+namespace EdgeRegistry.Storage.Testing.FaultInjection;
 
 /// <summary>
 /// A file stream that consults a <see cref="FaultPlan"/> before every read, write and flush. A write that
@@ -8,7 +8,7 @@ namespace EdgeRegistry.Storage.Tests.FaultInjection;
 /// filled up mid-write would hold. <see cref="Inner"/> is the real FileStream, which
 /// <see cref="FaultInjectingFileSync"/> unwraps to fsync for real.
 /// </summary>
-internal sealed class FaultInjectingStream : FileSystemStream
+public sealed class FaultInjectingStream : FileSystemStream
 {
     private readonly FaultPlan _plan;
 

@@ -1,7 +1,7 @@
 using System.IO.Abstractions;
 using System.Text;
 
-namespace EdgeRegistry.Storage.Tests.FaultInjection;
+namespace EdgeRegistry.Storage.Testing.FaultInjection;
 
 /// <summary>
 /// fs.File with faults: every open goes through <see cref="FaultInjectingStream"/>, the whole-file helpers
@@ -9,7 +9,7 @@ namespace EdgeRegistry.Storage.Tests.FaultInjection;
 /// moves consult the plan with both their source and destination, and moves and unlinks are recorded for a
 /// <see cref="PowerCut"/>. Metadata calls pass through.
 /// </summary>
-internal sealed class FaultInjectingFile : FileWrapper
+public sealed class FaultInjectingFile : FileWrapper
 {
     private static readonly Encoding Utf8NoBom = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
     private readonly FaultPlan _plan;

@@ -2,10 +2,10 @@ using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Manifests;
 using EdgeRegistry.Storage.Naming;
 
-namespace EdgeRegistry.Storage.Tests.Support;
+namespace EdgeRegistry.Storage.Testing.Support;
 
 /// <summary>Pushes a complete image (config, layers, manifest) the way a client does: blobs first, then the manifest.</summary>
-internal static class ImageBuilder
+public static class ImageBuilder
 {
     public sealed record PushedImage(Digest Digest, byte[] Manifest, Digest Config, Digest[] Layers);
 

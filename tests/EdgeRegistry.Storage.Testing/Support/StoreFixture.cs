@@ -2,15 +2,15 @@ using System.IO.Pipelines;
 using EdgeRegistry.Storage.Blobs;
 using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Naming;
-using EdgeRegistry.Storage.Tests.FaultInjection;
+using EdgeRegistry.Storage.Testing.FaultInjection;
 
-namespace EdgeRegistry.Storage.Tests.Support;
+namespace EdgeRegistry.Storage.Testing.Support;
 
 /// <summary>
 /// A <see cref="RegistryStore"/> on a real temporary directory, reached through the fault-injecting file system
 /// and fsync, recovered as at start-up. <see cref="Reopen"/> simulates a restart: a new store on the same root.
 /// </summary>
-internal sealed class StoreFixture : IDisposable
+public sealed class StoreFixture : IDisposable
 {
     private readonly TempDirectory _dir = new();
 

@@ -1,11 +1,11 @@
-namespace EdgeRegistry.Storage.Tests.FaultInjection;
+namespace EdgeRegistry.Storage.Testing.FaultInjection;
 
 /// <summary>
 /// The faults armed on a <see cref="FaultInjectingFileSystem"/> and its <see cref="FaultInjectingFileSync"/>.
 /// Thread-safe: the store under test may write from several tasks while a test arms or clears faults.
 /// Every injected fault is counted, so a test can prove its fault really was on the store's path.
 /// </summary>
-internal sealed class FaultPlan
+public sealed class FaultPlan
 {
     private readonly object _gate = new();
     private readonly List<FaultRule> _rules = [];

@@ -1,14 +1,14 @@
 using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Durability;
 
-namespace EdgeRegistry.Storage.Tests.FaultInjection;
+namespace EdgeRegistry.Storage.Testing.FaultInjection;
 
 /// <summary>
 /// The production appender with the plan's write faults in front of it: a write that runs out of byte budget
 /// hands the admitted prefix to the real appender and waits until it is in the file before failing, so the
 /// file holds exactly what a disk that filled up mid-write would hold.
 /// </summary>
-internal sealed class FaultInjectingAppender : IFileAppender
+public sealed class FaultInjectingAppender : IFileAppender
 {
     private readonly FaultPlan _plan;
 

@@ -1,12 +1,12 @@
 using System.IO.Abstractions;
 
-namespace EdgeRegistry.Storage.Tests.FaultInjection;
+namespace EdgeRegistry.Storage.Testing.FaultInjection;
 
 /// <summary>
 /// fs.Directory with faults on Directory.Move (the rename a store may use to publish or remove a directory), and
 /// the creations and renames recorded for a <see cref="PowerCut"/>.
 /// </summary>
-internal sealed class FaultInjectingDirectory : DirectoryWrapper
+public sealed class FaultInjectingDirectory : DirectoryWrapper
 {
     private readonly FaultPlan _plan;
 

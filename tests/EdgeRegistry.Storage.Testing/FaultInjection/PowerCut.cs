@@ -1,4 +1,4 @@
-namespace EdgeRegistry.Storage.Tests.FaultInjection;
+namespace EdgeRegistry.Storage.Testing.FaultInjection;
 
 /// <summary>
 /// What a power cut would take back, kept as the fault-injecting file system works and applied by <see cref="Cut"/>:
@@ -13,7 +13,7 @@ namespace EdgeRegistry.Storage.Tests.FaultInjection;
 /// clears whatever a cut left there. Files larger than <see cref="MaxRestoredBytes"/> are not restored (the
 /// version and link files these tests care about are a few dozen bytes).
 /// </summary>
-internal sealed class PowerCut
+public sealed class PowerCut
 {
     private const int MaxRestoredBytes = 1024 * 1024;
 

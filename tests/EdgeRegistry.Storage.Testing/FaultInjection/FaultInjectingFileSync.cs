@@ -1,13 +1,13 @@
 using EdgeRegistry.Storage.Durability;
 
-namespace EdgeRegistry.Storage.Tests.FaultInjection;
+namespace EdgeRegistry.Storage.Testing.FaultInjection;
 
 /// <summary>
 /// fsync that fails when the plan says so and otherwise really syncs: a <see cref="FaultInjectingStream"/> is
 /// unwrapped to the real stream first, so the durability path under test is the production one. A sync that
 /// succeeds tells the plan's <see cref="PowerCut"/> that the file or directory is now durable.
 /// </summary>
-internal sealed class FaultInjectingFileSync : IFileSync
+public sealed class FaultInjectingFileSync : IFileSync
 {
     private readonly IFileSync _inner;
     private readonly FaultPlan _plan;

@@ -1,7 +1,7 @@
 using System.IO.Abstractions;
 using Microsoft.Win32.SafeHandles;
 
-namespace EdgeRegistry.Storage.Tests.FaultInjection;
+namespace EdgeRegistry.Storage.Testing.FaultInjection;
 
 /// <summary>
 /// fs.FileStream.New(...) through the real factory, with every returned stream wrapped in a
@@ -9,7 +9,7 @@ namespace EdgeRegistry.Storage.Tests.FaultInjection;
 /// <see cref="PowerCut"/> (its bytes are not durable until fsynced). Streams over raw handles have no path;
 /// they are wrapped under the name "&lt;handle&gt;" so that a catch-all fault still reaches them.
 /// </summary>
-internal sealed class FaultInjectingFileStreamFactory : IFileStreamFactory
+public sealed class FaultInjectingFileStreamFactory : IFileStreamFactory
 {
     private const string HandlePath = "<handle>";
     private readonly IFileStreamFactory _inner;
