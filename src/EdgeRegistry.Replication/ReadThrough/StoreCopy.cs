@@ -97,7 +97,7 @@ internal sealed class StoreCopy
         {
             try
             {
-                if (_failure is null) ImportSink.WriteNew(_import, chunk, prehashed: true);
+                if (_failure is null) await ImportSink.WriteNewAsync(_import, chunk, prehashed: true).ConfigureAwait(false);
             }
             catch (StoreException e)
             {

@@ -8,7 +8,7 @@ internal sealed class ImportSink(BlobImport import, Func<CancellationToken, Valu
     public async ValueTask<CopyResult?> AcceptAsync(Chunk chunk, bool last, CancellationToken cancellationToken)
     {
         if (pause is not null) await pause(cancellationToken).ConfigureAwait(false);
-        WriteNew(import, chunk);
+        await WriteNewAsync(import, chunk).ConfigureAwait(false);
         return null;
     }
 
@@ -16,12 +16,12 @@ internal sealed class ImportSink(BlobImport import, Func<CancellationToken, Valu
     /// Writes the part of the chunk the import does not hold yet (a peer that ignored a Range resends the prefix);
     /// <paramref name="prehashed"/>: the caller hashed it (see <see cref="BlobImport.WritePrehashed"/>).
     /// </summary>
-    public static void WriteNew(BlobImport import, Chunk chunk, bool prehashed = false)
+    public static ValueTask WriteNewAsync(BlobImport import, Chunk chunk, bool prehashed = false)
     {
         long skip = import.Written - chunk.Offset;
-        if (skip >= chunk.Length) return;
+        if (skip >= chunk.Length) return ValueTask.CompletedTask;
         if (skip < 0) throw new IOException($"a gap in the copy of {import.Digest}: byte {chunk.Offset} follows {import.Written}");
-        if (prehashed) import.WritePrehashed(chunk.Span[(int)skip..]);
-        else import.Write(chunk.Span[(int)skip..]);
+        // Not cancelled mid-chunk: the appender's ring must never be left holding half a chunk.
+        return prehashed ? import.WritePrehashedAsync(chunk.Memory[(int)skip..]) : import.WriteAsync(chunk.Memory[(int)skip..]);
     }
 }
