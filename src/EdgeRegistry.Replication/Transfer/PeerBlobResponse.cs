@@ -57,7 +57,7 @@ internal sealed class PeerBlobResponse : IDisposable
     }
 
     /// <summary>Null when the response can be copied, else what is wrong with it.</summary>
-    private static string? Check(HttpResponseMessage message, long from, long? size)
+    internal static string? Check(HttpResponseMessage message, long from, long? size)
     {
         var headers = message.Content.Headers;
         if (headers.ContentLength is not long body || body < 0) return "no Content-Length";
