@@ -48,7 +48,6 @@ internal sealed partial class PeerContent : IContentSource
         _tee = new ClientTee(store, fetcher, readThrough ?? ReadThroughOptions.Default, logger);
     }
 
-
     public bool IsLocalOnly(HttpRequest request) => request.Headers.ContainsKey(PeerAuthenticator.HeaderName);
 
     public async ValueTask<BlobLookup> FindBlobAsync(RepositoryName repository, Digest digest, BlobWant want, CancellationToken cancellationToken)
@@ -72,9 +71,7 @@ internal sealed partial class PeerContent : IContentSource
         {
             var lookup = want == BlobWant.Whole
                 ? await StreamOrWaitAsync(repository, digest, activity, cancellationToken)
-                // A range: wait for the whole blob, then it is served from disk in this same request.
-                : await _fetcher.FetchAsync(digest, repository, throttled: false, CancellationToken.None).WaitAsync(cancellationToken)
-                  && _store.StatBlob(repository, digest) is not null ? BlobLookup.Local : BlobLookup.Missing;
+                : await FetchWholeAsync(repository, digest, cancellationToken);
             // A body streaming from a peer holds the client's activity until it is disposed.
             if (lookup.Body is null) activity.Dispose();
             return lookup;
@@ -85,6 +82,13 @@ internal sealed partial class PeerContent : IContentSource
             throw;
         }
     }
+
+    /// <summary>For a Range: the whole blob is fetched (a flight under way is joined), then served from disk in the same request.</summary>
+    private async Task<BlobLookup> FetchWholeAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken) =>
+        await _fetcher.FetchAsync(digest, repository, throttled: false, CancellationToken.None).WaitAsync(cancellationToken)
+        && _store.StatBlob(repository, digest) is not null
+            ? BlobLookup.Local
+            : BlobLookup.Missing;
 
     /// <summary>
     /// Drives the blob's flight with this client (a new one, or a background copy taken over from where it is), or
