@@ -1,3 +1,4 @@
+using EdgeRegistry.Content;
 using EdgeRegistry.Distribution.Access;
 using EdgeRegistry.Distribution.Handlers;
 using EdgeRegistry.Storage;
@@ -25,9 +26,10 @@ public static class DistributionApiExtensions
                 ? new CredentialStore(file, sp.GetRequiredService<TimeProvider>(), Logger(sp, "EdgeRegistry.Distribution.Access"))
                 : null,
             Logger(sp, "EdgeRegistry.Distribution.Access")));
-        services.AddSingleton(sp => new BlobHandler(sp.GetRequiredService<IRegistryStore>(), sp.GetService<IRemoteContent>(), Logger(sp, "EdgeRegistry.Distribution.Blobs")));
+        services.AddSingleton(sp => new ContentSources(sp.GetServices<IContentSource>()));
+        services.AddSingleton(sp => new BlobHandler(sp.GetRequiredService<IRegistryStore>(), sp.GetRequiredService<ContentSources>(), Logger(sp, "EdgeRegistry.Distribution.Blobs")));
         services.AddSingleton(sp => new UploadHandler(sp.GetRequiredService<IRegistryStore>(), Logger(sp, "EdgeRegistry.Distribution.Uploads")));
-        services.AddSingleton(sp => new ManifestHandler(sp.GetRequiredService<IRegistryStore>(), sp.GetService<IRemoteContent>(), options, Logger(sp, "EdgeRegistry.Distribution.Manifests")));
+        services.AddSingleton(sp => new ManifestHandler(sp.GetRequiredService<IRegistryStore>(), sp.GetRequiredService<ContentSources>(), options, Logger(sp, "EdgeRegistry.Distribution.Manifests")));
         services.AddSingleton(sp => new ListingHandler(sp.GetRequiredService<IRegistryStore>()));
         services.AddSingleton<RegistryDispatcher>();
         return services;

@@ -1,5 +1,5 @@
 using System.Net;
-using EdgeRegistry.Distribution;
+using EdgeRegistry.Content;
 using EdgeRegistry.Replication.Api;
 using EdgeRegistry.Replication.Convergence;
 using EdgeRegistry.Replication.Inventory;
@@ -63,7 +63,7 @@ public static class ReplicationServiceCollectionExtensions
         services.AddSingleton(sp => new EntryApplier(sp.GetRequiredService<IRegistryStore>(), sp.GetRequiredService<LocalInventory>(),
             sp.GetRequiredService<FetchQueue>(), Logger(sp, "EdgeRegistry.Replication.Apply")));
         services.AddSingleton(sp => new CompletenessCache(sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IRemoteContent>(sp => new PeerContent(sp.GetRequiredService<IRegistryStore>(), sp.GetRequiredService<PeerSet>(),
+        services.AddSingleton<IContentSource>(sp => new PeerContent(sp.GetRequiredService<IRegistryStore>(), sp.GetRequiredService<PeerSet>(),
             sp.GetRequiredService<BlobFetcher>(), sp.GetRequiredService<EntryApplier>(), sp.GetRequiredService<LocalInventory>(),
             sp.GetRequiredService<ClientActivity>(), sp.GetRequiredService<CompletenessCache>(), Logger(sp, "EdgeRegistry.Replication.ReadThrough")));
         services.AddSingleton<IReadOnlyList<PeerSync>>(sp => sp.GetRequiredService<PeerSet>().All.Select(peer => new PeerSync(peer,

@@ -247,7 +247,8 @@ public sealed partial class RegistryStore : IRegistryStore
         {
             string temp = _paths.NewTempFile();
             // Read access too: an import whose writes were hashed by the caller may have to hash its file itself.
-            var file = _fs.FileStream.New(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
+            // Shared: the import's appender opens the file again to write it (O_DIRECT where allowed).
+            var file = _fs.FileStream.New(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 1);
             return new BlobImport(digest, size, temp, file, _sync, PublishImport, _files.TryDelete);
         });
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace EdgeRegistry.Distribution.Handlers;
 
 /// <summary><c>GET</c>/<c>HEAD</c>/<c>PUT</c>/<c>DELETE /v2/&lt;name&gt;/manifests/&lt;reference&gt;</c>.</summary>
-internal sealed class ManifestHandler(IRegistryStore store, IRemoteContent? remote, DistributionOptions options, ILogger logger)
+internal sealed class ManifestHandler(IRegistryStore store, ContentSources sources, DistributionOptions options, ILogger logger)
 {
     /// <summary>The hot path of every pull: no allocations beyond the digest string, body written from the stored bytes.</summary>
     public Task GetAsync(RegistryRequest request)
@@ -17,7 +17,7 @@ internal sealed class ManifestHandler(IRegistryStore store, IRemoteContent? remo
         if (!References.IsValidManifestReference(request.Reference, out var error))
             return ErrorWriter.WriteAsync(request.Context, error);
         var manifest = store.GetManifest(request.Repository, request.Reference);
-        if (remote is not null && !remote.IsLocalOnly(request.Context)) return GetThroughRemoteAsync(request, manifest);
+        if (!sources.IsEmpty && !sources.IsLocalOnly(request.Request)) return GetThroughRemoteAsync(request, manifest);
         return WriteManifestAsync(request, manifest);
     }
 
@@ -27,8 +27,8 @@ internal sealed class ManifestHandler(IRegistryStore store, IRemoteContent? remo
     /// </summary>
     private async Task GetThroughRemoteAsync(RegistryRequest request, StoredManifest? manifest)
     {
-        manifest ??= await remote!.TryFetchManifestAsync(request.Repository, request.Reference, request.Aborted);
-        if (manifest is not null && !await remote!.IsCompleteAsync(request.Repository, manifest, request.Aborted))
+        manifest ??= await sources.TryFetchManifestAsync(request.Repository, request.Reference, request.Aborted);
+        if (manifest is not null && !await sources.IsCompleteAsync(request.Repository, manifest, request.Aborted))
         {
             DistributionLog.ManifestIncomplete(logger, request.Repository.Value, manifest.Digest.ToString());
             manifest = null;

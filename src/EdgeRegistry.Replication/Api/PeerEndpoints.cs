@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using EdgeRegistry.Distribution.Http;
+using EdgeRegistry.Content;
 using EdgeRegistry.Replication.Inventory;
 using EdgeRegistry.Replication.Peers;
 using EdgeRegistry.Replication.Security;
@@ -94,13 +94,13 @@ internal sealed partial class PeerEndpoints(
         // "bytes=N-" resumes a copy that was interrupted or dropped; any other range form is served whole.
         long position = ResumeOffset(context.Request.Headers.Range.ToString(), reader.Length);
         context.Response.StatusCode = position > 0 ? StatusCodes.Status206PartialContent : StatusCodes.Status200OK;
-        context.Response.ContentType = "application/octet-stream";
+        context.Response.Headers.ContentType = ContentHeaders.OctetStream;
         context.Response.ContentLength = reader.Length - position;
         if (position > 0)
         {
             context.Response.Headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes {position}-{reader.Length - 1}/{reader.Length}");
         }
-        context.Response.Headers["Docker-Content-Digest"] = digest.ToString();
+        context.Response.Headers[ContentHeaders.ContentDigest] = digest.ToString();
         if (HttpMethods.IsHead(context.Request.Method)) return;
         await BlobBodyWriter.WriteAsync(context, reader, position, reader.Length - position);
     }
@@ -130,7 +130,7 @@ internal sealed partial class PeerEndpoints(
             return;
         }
         var headers = context.Response.Headers;
-        headers["Docker-Content-Digest"] = manifest.Digest.ToString();
+        headers[ContentHeaders.ContentDigest] = manifest.Digest.ToString();
         if (local.Inventory.Get(new InventoryKey(EntryKind.Manifest, repository.Value, manifest.Digest.ToString())) is { } manifestEntry)
             headers[PeerHeaders.ManifestVersion] = Version(manifestEntry);
         if (!Digest.TryParse(reference, out _)

@@ -55,16 +55,16 @@ public sealed partial class BlobFetcher
         }
         if (!throttled) _urgent[digest] = 0;
         var flight = Flights.Join(digest, clientDriven: false, out bool lead);
-        if (lead) _ = DriveAsync(flight, repository, import: null, throttled, background: true, cancellationToken);
+        if (lead) _ = DriveAsync(flight, repository, throttled, background: true, cancellationToken);
         return flight.Stored;
     }
 
     /// <summary>
-    /// Drives a flight to its end: commits <paramref name="import"/> when it is complete, otherwise copies (the rest
-    /// of) the blob from the peers that hold it, least busy first, each tried once. A background driver stops when a
-    /// client claims the flight and hands it what it wrote. Completes the flight.
+    /// Drives a flight to its end: commits the flight's import when it is complete, otherwise copies (the rest of)
+    /// the blob from the peers that hold it, least busy first, each tried once. A background driver stops when a
+    /// client claims the flight, which then continues what was written. Completes the flight.
     /// </summary>
-    internal async Task<bool> DriveAsync(BlobFlight flight, RepositoryName repository, BlobImport? import, bool throttled, bool background,
+    internal async Task<bool> DriveAsync(BlobFlight flight, RepositoryName repository, bool throttled, bool background,
         CancellationToken cancellationToken)
     {
         var digest = flight.Digest;
@@ -76,48 +76,37 @@ public sealed partial class BlobFetcher
         {
             // A flight of the same digest may have committed between FetchAsync's check and this flight's start (it
             // finished just before we joined): copying it again would waste a transfer, and it is not counted again.
-            if (import is null && _store.BlobLength(digest) is not null)
+            if (flight.Import is null && _store.BlobLength(digest) is not null)
             {
                 _store.MountBlob(repository, digest, from: null);
                 stored = alreadyStored = true;
             }
-            else if (import is { Size: long size } && import.Written == size)
+            else if (flight.Import is { Size: long size } import && import.Written == size)
             {
-                stored = TryCommit(import, repository, peer: null);
-                import = null;
+                stored = TryCommit(flight, repository, peer: null);
             }
             var tried = new HashSet<Peer>();
             var yielding = background && _clients is not null ? new ClientYield(_clients) : null;
             while (!stored && !stop.IsCancellationRequested && NextPeer(digest, tried) is { } peer)
             {
                 tried.Add(peer);
-                Interlocked.Increment(ref peer.State.InFlight);
-                CopyOutcome outcome;
-                try
+                var result = await CopyFromAsync(flight, peer, throttled, yielding, stop.Token).ConfigureAwait(false);
+                if (result.Outcome == CopyOutcome.Complete)
                 {
-                    (outcome, import) = await PeerBlobCopy.RunAsync(_store, peer, digest, import,
-                        throttled && !_bucket.Unlimited ? s => new ThrottledStream(s, _bucket, () => _urgent.ContainsKey(digest)) : null,
-                        yielding is null ? null : yielding.WaitAsync, stop.Token).ConfigureAwait(false);
+                    stored = TryCommit(flight, repository, peer);
+                    continue;
                 }
-                catch (StoreException e)
+                if (result.BlamesPeer)
                 {
-                    // The local disk failed (full, I/O error): the import is gone; another peer would not help now.
-                    LogFetchFailed(_logger, digest.ToString(), peer.Member, e.Message);
-                    import = null;
+                    peer.State.Failed(result.Reason ?? "failed");
+                    LogFetchFailed(_logger, digest.ToString(), peer.Member, result.Reason ?? "failed");
+                }
+                // Bytes that cannot be the blob are not continued; a failed disk is not helped by another peer.
+                if (result.Outcome is CopyOutcome.PeerLied or CopyOutcome.DiskFailed) flight.DropImport();
+                if (result.Outcome == CopyOutcome.DiskFailed)
+                {
+                    LogFetchFailed(_logger, digest.ToString(), peer.Member, result.Reason ?? "the disk failed");
                     break;
-                }
-                finally
-                {
-                    Interlocked.Decrement(ref peer.State.InFlight);
-                }
-                if (outcome == CopyOutcome.Complete)
-                {
-                    stored = TryCommit(import!, repository, peer);
-                    import = null;
-                }
-                else if (outcome == CopyOutcome.PeerFailed)
-                {
-                    LogFetchFailed(_logger, digest.ToString(), peer.Member, peer.State.LastError ?? "failed");
                 }
             }
         }
@@ -128,29 +117,64 @@ public sealed partial class BlobFetcher
         {
             if (stored || !background || !flight.ClientDriven) _urgent.TryRemove(digest, out _);
             if (stored && !alreadyStored && background && !flight.ClientDriven) _counters?.BlobFetched(_store.BlobLength(digest) ?? 0);
-            flight.Finish(stored, stored ? null : import);
+            flight.Finish(stored);
         }
         return stored;
     }
 
-    /// <summary>Verifies and publishes; a digest mismatch marks the peer (if one alone supplied the bytes) as lying.</summary>
-    private bool TryCommit(BlobImport import, RepositoryName repository, Peer? peer)
+    /// <summary>One peer's copy into the flight's import, continued from where it ends; the import is begun once the peer announced the length.</summary>
+    private async Task<CopyResult> CopyFromAsync(BlobFlight flight, Peer peer, bool throttled, ClientYield? yielding, CancellationToken cancellationToken)
     {
+        var digest = flight.Digest;
+        Interlocked.Increment(ref peer.State.InFlight);
         try
         {
-            var blob = import.Commit(repository);
+            var (response, failure) = await PeerBlobResponse.OpenAsync(peer, digest, flight.Import?.Written ?? 0, flight.Import?.Size,
+                cancellationToken).ConfigureAwait(false);
+            if (response is null) return failure;
+            using (response)
+            {
+                BlobImport import;
+                try
+                {
+                    import = flight.Import ?? flight.BeginImport(_store, response.Length);
+                }
+                catch (StoreException e)
+                {
+                    return new CopyResult(CopyOutcome.DiskFailed, e.Message);
+                }
+                var wrap = throttled && !_bucket.Unlimited
+                    ? s => new ThrottledStream(s, _bucket, () => _urgent.ContainsKey(digest))
+                    : (Func<Stream, Stream>?)null;
+                return await BlobCopier.CopyAsync(response, wrap, new ImportSink(import, yielding is null ? null : yielding.WaitAsync),
+                    cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref peer.State.InFlight);
+        }
+    }
+
+    /// <summary>Verifies and publishes; a digest mismatch marks the peer (if one alone supplied the bytes) as lying.</summary>
+    private bool TryCommit(BlobFlight flight, RepositoryName repository, Peer? peer)
+    {
+        var digest = flight.Digest;
+        try
+        {
+            var blob = flight.Commit(repository);
             LogFetched(_logger, blob.Digest.ToString(), peer?.Member ?? "a client read-through", blob.Length);
             return true;
         }
         catch (StoreException e) when (e.Error is StoreError.DigestMismatch or StoreError.UploadInvalid)
         {
-            peer?.State.Failed($"served wrong bytes for {import.Digest}");
-            LogLyingPeer(_logger, peer?.Member ?? "a peer", import.Digest.ToString());
+            peer?.State.Failed($"served wrong bytes for {digest}");
+            LogLyingPeer(_logger, peer?.Member ?? "a peer", digest.ToString());
             return false;
         }
         catch (StoreException e)
         {
-            LogFetchFailed(_logger, import.Digest.ToString(), peer?.Member ?? "local store", e.Message);
+            LogFetchFailed(_logger, digest.ToString(), peer?.Member ?? "local store", e.Message);
             return false;
         }
     }

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using EdgeRegistry.Content;
 using EdgeRegistry.Replication.Api;
 using EdgeRegistry.Replication.Inventory;
 using EdgeRegistry.Replication.Security;
@@ -101,7 +102,7 @@ public sealed class PeerClient
         if (response is null || !response.IsSuccessStatusCode) return null;
         if (response.Content.Headers.ContentLength is not long length || length > _maxManifestBytes) return null;
         byte[] content = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        if (!response.Headers.TryGetValues("Docker-Content-Digest", out var digests) || !Digest.TryParse(digests.FirstOrDefault(), out var digest))
+        if (!response.Headers.TryGetValues(ContentHeaders.ContentDigest, out var digests) || !Digest.TryParse(digests.FirstOrDefault(), out var digest))
             return null;
         if (ContentHasher.Compute(digest.Algorithm, content) != digest) return null;
         if (Digest.TryParse(reference, out var requested) && requested != digest) return null;

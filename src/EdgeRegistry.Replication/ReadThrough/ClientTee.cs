@@ -1,226 +1,181 @@
 using System.Buffers;
-using System.Net;
+using System.IO.Pipelines;
+using EdgeRegistry.Content;
 using EdgeRegistry.Replication.Convergence;
 using EdgeRegistry.Replication.Peers;
 using EdgeRegistry.Replication.Transfer;
 using EdgeRegistry.Storage;
 using EdgeRegistry.Storage.Blobs;
-using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Naming;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeRegistry.Replication.ReadThrough;
 
 /// <summary>
-/// A client read-through that drives the flight of its blob: the peer's bytes are read ahead in large chunks,
-/// hashed and streamed to the client, and offered to a trailing <see cref="StoreCopy"/> that holds the client up
-/// only briefly; that one hash serves the client's check and the import's commit, so each byte is hashed once.
-/// The last chunk reaches the client only after the digest verified, so a client never receives a complete body
-/// with wrong bytes: a lying peer makes the response fail, never succeed corrupt. Once the client has its bytes,
-/// the flight is finished by the fetcher: the import is committed, or — if the disk fell behind or the peer
-/// failed — continued from where it stopped with a Range request.
+/// A client read-through that drives the flight of its blob: the peer's bytes are copied by the one
+/// <see cref="BlobCopier"/> into a <see cref="TeeSink"/>, which hashes them, streams them to the client and offers
+/// them to a trailing <see cref="StoreCopy"/> that holds the client up only briefly; that one hash serves the
+/// client's check and the import's commit, so each byte is hashed once. The last chunk reaches the client only
+/// after the digest verified, so a client never receives a complete body with wrong bytes: a lying peer makes the
+/// response fail, never succeed corrupt. Once the client has its bytes, the flight is finished by the fetcher:
+/// the import is committed, or — if the disk fell behind or the peer failed — continued from where it stopped
+/// with a Range request.
 /// </summary>
-internal sealed partial class ClientTee
+internal sealed partial class ClientTee(IRegistryStore store, BlobFetcher fetcher, ReadThroughOptions options, ILogger logger)
 {
-    private readonly IRegistryStore _store;
-    private readonly BlobFetcher _fetcher;
-    private readonly ILogger _logger;
-
-    public ClientTee(IRegistryStore store, BlobFetcher fetcher, ILogger logger)
-    {
-        _store = store;
-        _fetcher = fetcher;
-        _logger = logger;
-    }
-
-    /// <summary>How far the disk may fall behind the client before the client waits for it (tests make it small).</summary>
-    public long StoreLagCapBytes { get; set; } = StoreCopy.DefaultLagCapBytes;
-
-    /// <summary>The share of its time a client may wait for the disk before the store copy is dropped (tests make it 0).</summary>
-    public double StoreWaitShare { get; set; } = StoreCopy.DefaultClientWaitShare;
-
     /// <summary>
-    /// Serves the blob from the first candidate that has it and drives <paramref name="flight"/> to its end;
-    /// <paramref name="inherited"/> is what a claimed background copy already wrote. False when no peer could serve
-    /// (nothing was sent to the client then).
+    /// Opens the blob at the first candidate that has it, continuing the flight's import if a claimed background
+    /// copy left one; the body is sent by the caller. Missing when no peer could serve (the flight is finished then),
+    /// failed when the local store could not take it. A body holds <paramref name="activity"/> (the client's mark) until disposed.
     /// </summary>
-    public async Task<bool> ServeAsync(HttpContext context, RepositoryName repository, BlobFlight flight, BlobImport? inherited,
-        IEnumerable<Peer> candidates)
+    public async Task<BlobLookup> OpenAsync(RepositoryName repository, BlobFlight flight, IEnumerable<Peer> candidates, IDisposable activity,
+        CancellationToken clientAborted)
     {
-        var import = inherited;
+        var lookup = BlobLookup.Missing;
         try
         {
             foreach (var peer in candidates)
             {
                 // A claimed background copy is continued: its prefix goes to the client from the disk, the rest comes
                 // from the peer with a Range request.
-                long from = import?.Written ?? 0;
-                HttpResponseMessage? response;
-                try
+                var (response, failure) = await PeerBlobResponse.OpenAsync(peer, flight.Digest, flight.Import?.Written ?? 0,
+                    flight.Import?.Size, clientAborted);
+                if (failure.Outcome == CopyOutcome.Stopped) break; // the client left before anything was sent
+                if (response is null)
                 {
-                    response = await peer.Client.OpenBlobAsync(flight.Digest, from, context.RequestAborted);
-                }
-                catch (OperationCanceledException)
-                {
-                    break; // the client left before anything was sent
-                }
-                if (response is null) continue;
-                long start = response.StatusCode == HttpStatusCode.PartialContent ? response.Content.Headers.ContentRange?.From ?? -1 : 0;
-                // After a prefix the peer must send something: a body served wholly from the disk would reach the
-                // client unverified (the digest is checked as the last chunk from the peer arrives).
-                if (response.Content.Headers.ContentLength is not long body || (start > 0 && body <= 0) || (start != from && start != 0)
-                    || (import is { Size: long size } && size != start + body))
-                {
-                    response.Dispose();
+                    if (failure.BlamesPeer) peer.State.Failed(failure.Reason ?? "failed");
                     continue;
                 }
-                long length = start + body;
-                using (response)
+                try
                 {
-                    if (start != from)
-                    {
-                        // The peer ignored the Range and sends the whole blob: the prefix is written again rather than
-                        // every byte hashed twice (this stream's hash is not the hash of the prefix's bytes).
-                        import!.Abort();
-                        import = null;
-                    }
-                    import ??= _store.BeginBlobImport(flight.Digest, length);
-                    var handed = import;
-                    import = null; // StreamAsync owns it now
-                    try
-                    {
-                        await StreamAsync(context, repository, flight, peer, response, start, length, handed);
-                    }
-                    catch
-                    {
-                        // Never leave the digest with a flight nobody drives: later requests would wait on it forever.
-                        flight.Finish(false, null);
-                        throw;
-                    }
-                    return true;
+                    // The peer ignored the Range and sends the whole blob: the prefix is written again rather than
+                    // every byte hashed twice (this stream's hash is not the hash of the prefix's bytes).
+                    if (response.Start == 0 && flight.Import is { Written: > 0 }) flight.DropImport();
+                    if (flight.Import is null) flight.BeginImport(store, response.Length);
                 }
+                catch
+                {
+                    response.Dispose();
+                    throw;
+                }
+                return BlobLookup.Streaming(new PeerBlobBody(this, repository, flight, peer, response, activity));
             }
         }
         catch (StoreException e)
         {
-            LogStoreFailed(_logger, flight.Digest.ToString(), e.Message);
+            LogStoreFailed(logger, flight.Digest.ToString(), e.Message);
+            lookup = BlobLookup.Failed;
         }
-        flight.Finish(false, import);
-        return false;
+        catch
+        {
+            flight.Finish(false); // never leave the digest with a flight nobody drives
+            throw;
+        }
+        flight.Finish(false);
+        return lookup;
     }
 
-    /// <param name="start">Where the peer's body starts: the import holds the bytes before it (a claimed copy's prefix).</param>
-    private async Task StreamAsync(HttpContext context, RepositoryName repository, BlobFlight flight, Peer peer,
-        HttpResponseMessage response, long start, long length, BlobImport import)
+    /// <summary>Streams the opened response to the client and drives the flight to its end (or hands it to the fetcher).</summary>
+    internal async Task<BlobSendResult> StreamAsync(RepositoryName repository, BlobFlight flight, Peer peer, PeerBlobResponse response,
+        PipeWriter client, CancellationToken clientAborted)
+    {
+        try
+        {
+            return await TeeAsync(repository, flight, peer, response, client, clientAborted);
+        }
+        catch
+        {
+            // Never leave the digest with a flight nobody drives: later requests would wait on it forever.
+            flight.Finish(false);
+            throw;
+        }
+    }
+
+    private async Task<BlobSendResult> TeeAsync(RepositoryName repository, BlobFlight flight, Peer peer, PeerBlobResponse response,
+        PipeWriter client, CancellationToken clientAborted)
     {
         var digest = flight.Digest;
+        var import = flight.Import!;
+        long start = response.Start;
         // One hash serves the client's check and the import: it goes on from the import's own hash of its prefix,
         // which is why the client is sent that prefix from the disk, not from the peer.
         var hasher = import.TakeHash();
         bool hashHandedOver = false;
-        bool clientAlive = true;
-        bool lied = false;
-        string? failure = null;
-        long total = start;
-        long hashed = start;
-        WriteBlobHeaders(context.Response, digest, length);
-        if (start > 0)
-        {
-            try
-            {
-                clientAlive = await SendPrefixAsync(context, import, start);
-            }
-            catch (StoreException e)
-            {
-                // The prefix could not be read back (the import is gone): this client cannot get a whole body from here.
-                hasher.Dispose();
-                LogStoreFailed(_logger, digest.ToString(), e.Message);
-                context.Abort();
-                _ = ContinueFlight(flight, repository, import: null);
-                return;
-            }
-        }
-        var copy = new StoreCopy(import, StoreLagCapBytes, StoreWaitShare);
-        Interlocked.Increment(ref peer.State.InFlight);
         try
         {
+            bool clientAlive = true;
+            if (start > 0)
+            {
+                try
+                {
+                    clientAlive = await SendPrefixAsync(client, import, start, clientAborted);
+                }
+                catch (StoreException e)
+                {
+                    // The prefix could not be read back (the import is gone): this client cannot get a whole body from here.
+                    LogStoreFailed(logger, digest.ToString(), e.Message);
+                    flight.DropImport();
+                    _ = ContinueFlight(flight, repository);
+                    return BlobSendResult.SourceFailed;
+                }
+            }
+            var copy = new StoreCopy(import, options.StoreLagCapBytes, options.StoreWaitShare);
+            var sink = new TeeSink(digest, hasher, start, copy, client, clientAlive, clientAborted);
+            CopyResult result;
+            Interlocked.Increment(ref peer.State.InFlight);
             try
             {
-                await using var source = await response.Content.ReadAsStreamAsync(CancellationToken.None);
                 // The transfer goes on if the client leaves: the store copy still needs the bytes.
-                await using var reader = new ReadAheadReader(source, start, length - start, ReadAheadReader.DefaultDepth, CancellationToken.None);
-                while (await reader.NextAsync(CancellationToken.None) is { } chunk)
-                {
-                    try
-                    {
-                        total += chunk.Length;
-                        if (total > length)
-                        {
-                            lied = true;
-                            break;
-                        }
-                        hasher.Append(chunk.Span);
-                        hashed += chunk.Length;
-                        await copy.OfferAsync(chunk);
-                        bool last = total == length;
-                        if (last && hasher.Current() != digest)
-                        {
-                            lied = true;
-                            break;
-                        }
-                        if (clientAlive) clientAlive = await WriteToClientAsync(context, chunk.Memory);
-                    }
-                    finally
-                    {
-                        chunk.Release();
-                    }
-                }
-                if (!lied && total != length) failure = $"sent {total} of {length} bytes";
-            }
-            catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
-            {
-                failure = e.Message;
+                result = await BlobCopier.CopyAsync(response, wrap: null, sink, CancellationToken.None);
             }
             finally
             {
                 Interlocked.Decrement(ref peer.State.InFlight);
             }
+            // An empty blob has no last chunk to verify on.
+            if (result.Outcome == CopyOutcome.Complete && !sink.Verified && hasher.Current() != digest)
+                result = new CopyResult(CopyOutcome.PeerLied, $"served wrong bytes for {digest}");
 
-            if (lied)
-            {
-                await copy.AbandonAsync();
-                peer.State.Failed($"served wrong bytes for {digest}");
-                LogLyingPeer(_logger, peer.Member, digest.ToString());
-                context.Abort();
-                // The store still lacks the blob: the flight goes on from the other peers, without this client.
-                _ = ContinueFlight(flight, repository, import: null);
-                return;
-            }
             var (kept, diskFailure) = await copy.FinishAsync();
+            if (result.Outcome == CopyOutcome.PeerLied)
+            {
+                flight.DropImport();
+                peer.State.Failed(result.Reason ?? $"served wrong bytes for {digest}");
+                LogLyingPeer(logger, peer.Member, digest.ToString());
+                // The store still lacks the blob: the flight goes on from the other peers, without this client.
+                _ = ContinueFlight(flight, repository);
+                return BlobSendResult.SourceFailed;
+            }
             // The disk holds exactly the bytes hashed (the copy was not dropped): the import takes the hash over instead
             // of hashing them again. Otherwise it hashes its file itself, should it be resumed.
-            hashHandedOver = kept is not null && kept.AdoptHash(hasher, hashed);
-            if (diskFailure is not null) LogStoreFailed(_logger, digest.ToString(), diskFailure.Message);
-            if (failure is not null)
+            hashHandedOver = kept is not null && kept.AdoptHash(hasher, sink.Hashed);
+            if (diskFailure is not null)
             {
-                peer.State.Failed(failure);
-                LogPeerFailed(_logger, peer.Member, digest.ToString(), failure);
-                context.Abort();
-                // What reached the disk stays: another peer continues from there.
-                _ = ContinueFlight(flight, repository, kept);
-                return;
+                LogStoreFailed(logger, digest.ToString(), diskFailure.Message);
+                flight.DropImport();
             }
-            LogBlobReadThrough(_logger, repository.Value, digest.ToString(), peer.Member, length, copy.Dropped);
+            if (result.Outcome != CopyOutcome.Complete)
+            {
+                string reason = result.Reason ?? "failed";
+                peer.State.Failed(reason);
+                LogPeerFailed(logger, peer.Member, digest.ToString(), reason);
+                // What reached the disk stays: another peer continues from there.
+                _ = ContinueFlight(flight, repository);
+                return BlobSendResult.SourceFailed;
+            }
+            LogBlobReadThrough(logger, repository.Value, digest.ToString(), peer.Member, response.Length, copy.Dropped);
             if (kept is null)
             {
-                flight.Finish(false, null); // the disk failed: convergence tries again later
-                return;
+                flight.Finish(false); // the disk failed: convergence tries again later
             }
-            var finishing = ContinueFlight(flight, repository, kept);
-            // Complete on disk: commit before answering, so the next request is served locally. Dropped: the rest is
-            // fetched with a Range request in the background; the client already has every byte.
-            if (!copy.Dropped) await finishing;
+            else
+            {
+                var finishing = ContinueFlight(flight, repository);
+                // Complete on disk: commit before answering, so the next request is served locally. Dropped: the rest
+                // is fetched with a Range request in the background; the client already has every byte.
+                if (!copy.Dropped) await finishing;
+            }
+            return sink.ClientAlive ? BlobSendResult.Complete : BlobSendResult.ClientGone;
         }
         finally
         {
@@ -229,14 +184,14 @@ internal sealed partial class ClientTee
     }
 
     /// <summary>
-    /// Hands the flight to the fetcher, unthrottled (a client asked for it): it commits <paramref name="import"/> when
-    /// complete, or continues it (or starts afresh when null) from the peers.
+    /// Hands the flight to the fetcher, unthrottled (a client asked for it): it commits the flight's import when
+    /// complete, or continues it (or starts afresh) from the peers.
     /// </summary>
-    private Task ContinueFlight(BlobFlight flight, RepositoryName repository, BlobImport? import) =>
-        Task.Run(() => _fetcher.DriveAsync(flight, repository, import, throttled: false, background: false, CancellationToken.None));
+    internal Task ContinueFlight(BlobFlight flight, RepositoryName repository) =>
+        Task.Run(() => fetcher.DriveAsync(flight, repository, throttled: false, background: false, CancellationToken.None));
 
     /// <summary>Sends the client the first <paramref name="count"/> bytes from the import's file; false when the client left.</summary>
-    private static async Task<bool> SendPrefixAsync(HttpContext context, BlobImport import, long count)
+    private static async Task<bool> SendPrefixAsync(PipeWriter client, BlobImport import, long count, CancellationToken clientAborted)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(ReadAheadReader.ChunkBytes);
         try
@@ -245,7 +200,7 @@ internal sealed partial class ClientTee
             {
                 int read = import.ReadWritten(at, buffer.AsSpan(0, (int)Math.Min(ReadAheadReader.ChunkBytes, count - at)));
                 if (read == 0) throw new StoreException(StoreError.IoFailure, $"the prefix of {import.Digest} ended at {at} of {count} bytes");
-                if (!await WriteToClientAsync(context, buffer.AsMemory(0, read))) return false;
+                if (!await ClientWriter.WriteAsync(client, buffer.AsMemory(0, read), clientAborted)) return false;
                 at += read;
             }
             return true;
@@ -254,28 +209,6 @@ internal sealed partial class ClientTee
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    private static async Task<bool> WriteToClientAsync(HttpContext context, ReadOnlyMemory<byte> chunk)
-    {
-        try
-        {
-            var flushed = await context.Response.BodyWriter.WriteAsync(chunk, context.RequestAborted);
-            return !flushed.IsCanceled && !flushed.IsCompleted;
-        }
-        catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
-    internal static void WriteBlobHeaders(HttpResponse response, Digest digest, long length)
-    {
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "application/octet-stream";
-        response.ContentLength = length;
-        response.Headers["Docker-Content-Digest"] = digest.ToString();
-        response.Headers.AcceptRanges = "bytes";
     }
 
     [LoggerMessage(EventId = 3401, Level = LogLevel.Information, Message = "Served blob {Digest} of {Repository} from peer {Peer} ({Bytes} bytes; store copy dropped: {Dropped})")]

@@ -1,10 +1,9 @@
-using EdgeRegistry.Distribution;
+using EdgeRegistry.Content;
 using EdgeRegistry.Replication.Convergence;
 using EdgeRegistry.Replication.Inventory;
 using EdgeRegistry.Replication.Peers;
 using EdgeRegistry.Replication.Security;
 using EdgeRegistry.Storage;
-using EdgeRegistry.Storage.Blobs;
 using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Manifests;
 using EdgeRegistry.Storage.Naming;
@@ -19,7 +18,7 @@ namespace EdgeRegistry.Replication.ReadThrough;
 /// client only after verification, so a client never receives a complete body with wrong bytes: a lying peer
 /// makes the response fail, never succeed corrupt.
 /// </summary>
-public sealed partial class PeerContent : IRemoteContent
+internal sealed partial class PeerContent : IContentSource
 {
     /// <summary>Asking peers whether they hold something must not hold up a pull for long.</summary>
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(1);
@@ -32,9 +31,11 @@ public sealed partial class PeerContent : IRemoteContent
     private readonly ClientActivity _clients;
     private readonly CompletenessCache _completeness;
     private readonly ILogger _logger;
+    /// <summary>Client read-throughs that drive the transfer of their blob.</summary>
+    private readonly ClientTee _tee;
 
     public PeerContent(IRegistryStore store, PeerSet peers, BlobFetcher fetcher, EntryApplier applier, LocalInventory local,
-        ClientActivity clients, CompletenessCache completeness, ILogger logger)
+        ClientActivity clients, CompletenessCache completeness, ILogger logger, ReadThroughOptions? readThrough = null)
     {
         _store = store;
         _peers = peers;
@@ -44,71 +45,75 @@ public sealed partial class PeerContent : IRemoteContent
         _clients = clients;
         _completeness = completeness;
         _logger = logger;
-        Tee = new ClientTee(store, fetcher, logger);
+        _tee = new ClientTee(store, fetcher, readThrough ?? ReadThroughOptions.Default, logger);
     }
 
-    /// <summary>Client read-throughs that drive the transfer of their blob.</summary>
-    internal ClientTee Tee { get; }
+    public bool IsLocalOnly(HttpRequest request) => request.Headers.ContainsKey(PeerAuthenticator.HeaderName);
 
-    public bool IsLocalOnly(HttpContext context) => context.Request.Headers.ContainsKey(PeerAuthenticator.HeaderName);
-
-    public async Task<bool> TryServeBlobAsync(HttpContext context, RepositoryName repository, Digest digest)
+    public async ValueTask<BlobLookup> FindBlobAsync(RepositoryName repository, Digest digest, BlobWant want, CancellationToken cancellationToken)
     {
         // Only repositories that exist in the cluster: an anonymous GET must not create directories for any name.
         // Until every peer's whole inventory has been read (just after start, or after a resync), the peers are asked
         // anyway: a view whose first page is still being applied lists only part of the repositories.
-        if (!IsKnownRepository(repository) && _peers.All.All(static p => p.View.Listed)) return false;
+        if (!IsKnownRepository(repository) && _peers.All.All(static p => p.View.Listed)) return BlobLookup.Missing;
         // The bytes are here under another repository (a replica copied them before the manifest's links, or a
-        // mount): link them and let the client ask again, now answered from disk.
-        if (_store.BlobLength(digest) is not null && _store.MountBlob(repository, digest, from: null) is not null)
+        // mount): link them, and the blob is served from disk.
+        if (_store.BlobLength(digest) is not null && _store.MountBlob(repository, digest, from: null) is not null) return BlobLookup.Local;
+        if (want == BlobWant.Length)
         {
-            RedirectToSelf(context);
-            return true;
-        }
-        bool isHead = HttpMethods.IsHead(context.Request.Method);
-        bool isRange = !string.IsNullOrEmpty(context.Request.Headers.Range);
-        if (isHead)
-        {
-            long? length = await LocateAsync(digest, context.RequestAborted);
-            if (length is null) return false;
+            long? length = await LocateAsync(digest, cancellationToken);
+            if (length is null) return BlobLookup.Missing;
             _ = _fetcher.FetchAsync(digest, repository, throttled: false, CancellationToken.None);
-            ClientTee.WriteBlobHeaders(context.Response, digest, length.Value);
-            return true;
+            return BlobLookup.Elsewhere(length.Value);
         }
-        using (_clients.Enter())
+        var activity = _clients.Enter();
+        try
         {
-            if (!isRange)
-            {
-                // A flight this client only waited on may fail (a background copy that found no peer): then it tries
-                // once itself, as it would have without the flight.
-                for (int attempt = 0; attempt < 2; attempt++)
-                {
-                    var flight = _fetcher.Flights.Join(digest, clientDriven: true, out bool lead);
-                    BlobImport? inherited = null;
-                    bool drive = lead;
-                    if (!lead && flight.TryClaim() is { } claim)
-                    {
-                        // A background copy of this blob is under way: take it over rather than wait for all of it.
-                        inherited = await claim.TakeAsync();
-                        drive = !flight.Stored.IsCompleted;
-                    }
-                    if (drive) return await Tee.ServeAsync(context, repository, flight, inherited, TeeCandidates(digest));
-                    // Another client is streaming it (or it just landed): wait for the whole blob, then serve from disk.
-                    if (await flight.Stored.WaitAsync(context.RequestAborted))
-                    {
-                        if (_store.StatBlob(repository, digest) is null) return false;
-                        RedirectToSelf(context);
-                        return true;
-                    }
-                }
-                return false;
-            }
-            // A range: wait for the whole blob, then serve it from disk.
-            if (!await _fetcher.FetchAsync(digest, repository, throttled: false, CancellationToken.None).WaitAsync(context.RequestAborted)
-                || _store.StatBlob(repository, digest) is null) return false;
-            RedirectToSelf(context);
-            return true;
+            var lookup = want == BlobWant.Whole
+                ? await StreamOrWaitAsync(repository, digest, activity, cancellationToken)
+                : await FetchWholeAsync(repository, digest, cancellationToken);
+            // A body streaming from a peer holds the client's activity until it is disposed.
+            if (lookup.Body is null) activity.Dispose();
+            return lookup;
         }
+        catch
+        {
+            activity.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>For a Range: the whole blob is fetched (a flight under way is joined), then served from disk in the same request.</summary>
+    private async Task<BlobLookup> FetchWholeAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken) =>
+        await _fetcher.FetchAsync(digest, repository, throttled: false, CancellationToken.None).WaitAsync(cancellationToken)
+        && _store.StatBlob(repository, digest) is not null
+            ? BlobLookup.Local
+            : BlobLookup.Missing;
+
+    /// <summary>
+    /// Drives the blob's flight with this client (a new one, or a background copy taken over from where it is), or
+    /// waits for the client that drives it and then answers from disk.
+    /// </summary>
+    private async Task<BlobLookup> StreamOrWaitAsync(RepositoryName repository, Digest digest, IDisposable activity, CancellationToken cancellationToken)
+    {
+        // A flight this client only waited on may fail (a background copy that found no peer): then it tries once
+        // itself, as it would have without the flight.
+        for (int attempt = 0; attempt < 2; attempt++)
+        {
+            var flight = _fetcher.Flights.Join(digest, clientDriven: true, out bool lead);
+            bool drive = lead;
+            if (!lead && flight.TryClaim() is { } claim)
+            {
+                // A background copy of this blob is under way: take it over rather than wait for all of it.
+                await claim.TakeAsync();
+                drive = !flight.Stored.IsCompleted;
+            }
+            if (drive) return await _tee.OpenAsync(repository, flight, TeeCandidates(digest), activity, cancellationToken);
+            // Another client is streaming it (or it just landed): wait for the whole blob, then serve it from disk.
+            if (await flight.Stored.WaitAsync(cancellationToken))
+                return _store.StatBlob(repository, digest) is not null ? BlobLookup.Local : BlobLookup.Missing;
+        }
+        return BlobLookup.Missing;
     }
 
     public async Task<StoredManifest?> TryFetchManifestAsync(RepositoryName repository, string reference, CancellationToken cancellationToken)
@@ -218,14 +223,6 @@ public sealed partial class PeerContent : IRemoteContent
 
     private bool IsKnownRepository(RepositoryName repository) =>
         _store.ListTags(repository) is not null || _peers.All.Any(p => p.View.Inventory.HasRepository(repository.Value));
-
-    /// <summary>307 to the same URL: the blob is now local, and the ordinary blob path (ranges included) serves it.</summary>
-    private static void RedirectToSelf(HttpContext context)
-    {
-        context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
-        context.Response.Headers.Location = context.Request.PathBase + context.Request.Path + context.Request.QueryString;
-        context.Response.ContentLength = 0;
-    }
 
     [LoggerMessage(EventId = 3402, Level = LogLevel.Information, Message = "Fetched manifest {Repository}:{Reference} from peer {Peer}")]
     private static partial void LogManifestReadThrough(ILogger logger, string repository, string reference, string peer);

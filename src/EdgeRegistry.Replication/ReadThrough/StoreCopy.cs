@@ -76,21 +76,13 @@ internal sealed class StoreCopy
 
     /// <summary>
     /// Waits until the disk has everything queued; the import (complete or a prefix to resume) or null when writing
-    /// failed (the import is then discarded and <paramref name="failure"/> says why).
+    /// failed (<paramref name="failure"/> says why; the import's owner, the flight, drops it).
     /// </summary>
     public async Task<(BlobImport? Import, StoreException? Failure)> FinishAsync()
     {
         Close();
         await _writer.ConfigureAwait(false);
         return _failure is null ? (_import, null) : (null, _failure);
-    }
-
-    /// <summary>Stops and discards everything: nothing of this copy becomes visible.</summary>
-    public async Task AbandonAsync()
-    {
-        Close();
-        await _writer.ConfigureAwait(false);
-        _import.Abort();
     }
 
     private void Close()
@@ -105,17 +97,16 @@ internal sealed class StoreCopy
         {
             try
             {
-                if (_failure is null) PeerBlobCopy.WriteNew(_import, chunk, prehashed: true);
+                if (_failure is null) await ImportSink.WriteNewAsync(_import, chunk, prehashed: true).ConfigureAwait(false);
             }
             catch (StoreException e)
             {
-                _failure = e; // the import aborted itself
+                _failure = e;
                 Close();
             }
             catch (IOException e)
             {
                 _failure = new StoreException(StoreError.IoFailure, e.Message, e);
-                _import.Abort();
                 Close();
             }
             finally

@@ -1,5 +1,7 @@
+using EdgeRegistry.Storage;
 using EdgeRegistry.Storage.Blobs;
 using EdgeRegistry.Storage.Digests;
+using EdgeRegistry.Storage.Naming;
 
 namespace EdgeRegistry.Replication.Transfer;
 
@@ -7,7 +9,12 @@ namespace EdgeRegistry.Replication.Transfer;
 /// The one transfer of a digest from the peers that is under way (single flight): client read-throughs and
 /// background convergence asking for the same blob all wait on <see cref="Stored"/> instead of fetching it again.
 /// It is driven either by background convergence or by a client; a client may take a background-driven flight
-/// over (<see cref="TryClaim"/>), after which the background driver hands over and stops.
+/// over (<see cref="TryClaim"/>), after which the background driver stops and the client drives.
+/// <para>
+/// The flight owns the blob's half-written <see cref="Import"/> from its first byte until it is committed
+/// (<see cref="Commit"/>) or dropped (<see cref="DropImport"/>, or <see cref="Finish"/> without a claimant): drivers
+/// change, the owner does not. Only the current driver touches it.
+/// </para>
 /// </summary>
 internal sealed class BlobFlight
 {
@@ -36,6 +43,31 @@ internal sealed class BlobFlight
     /// <summary>Cancelled when a client claims the flight: the background copy stops reading at once.</summary>
     public CancellationToken BackgroundStop => _stopBackground.Token;
 
+    /// <summary>What has been written of the blob so far (the next driver continues it), or null.</summary>
+    public BlobImport? Import { get; private set; }
+
+    /// <summary>Starts the import, of the length the first peer announced; the flight owns it from now on.</summary>
+    public BlobImport BeginImport(IRegistryStore store, long length)
+    {
+        if (Import is not null) throw new InvalidOperationException($"the flight of {Digest} already has an import");
+        return Import = store.BeginBlobImport(Digest, length);
+    }
+
+    /// <summary>Verifies and publishes the import (see <see cref="BlobImport.Commit"/>); the import is gone either way.</summary>
+    public BlobInfo Commit(RepositoryName repository)
+    {
+        var import = Import ?? throw new InvalidOperationException($"the flight of {Digest} has no import to commit");
+        Import = null;
+        return import.Commit(repository); // a failed commit removes the temporary file itself
+    }
+
+    /// <summary>Discards what was written (wrong bytes, a failed disk, a peer that ignored the Range): the next copy starts afresh.</summary>
+    public void DropImport()
+    {
+        Import?.Abort();
+        Import = null;
+    }
+
     /// <summary>A client takes the background copy over; null when a client already drives it or it is done.</summary>
     public ClientClaim? TryClaim()
     {
@@ -53,11 +85,11 @@ internal sealed class BlobFlight
     }
 
     /// <summary>
-    /// The driver is done. Stored: the flight completes. Otherwise, if a client claimed it, the partly written import
-    /// goes to that client and the flight stays open for it; if not, the import is discarded and the flight fails.
-    /// A second call changes nothing already decided (a safety net may call it after the driver did).
+    /// The driver is done. Stored: the flight completes. Otherwise, if a client claimed it, that client drives it
+    /// from now on (continuing <see cref="Import"/>) and the flight stays open; if not, the import is dropped and
+    /// the flight fails. A second call changes nothing already decided (a safety net may call it after the driver did).
     /// </summary>
-    public void Finish(bool stored, BlobImport? import)
+    public void Finish(bool stored)
     {
         ClientClaim? claim;
         lock (_lock)
@@ -68,14 +100,14 @@ internal sealed class BlobFlight
         }
         if (!stored && claim is not null)
         {
-            claim.HandOver(import);
+            claim.HandOver();
             return;
         }
         // Clean up before anyone waiting on the flight looks at the store; a claimant learns the flight is done
-        // (Stored completed) before its claim returns empty-handed.
-        if (!stored) import?.Abort();
+        // (Stored completed) before its claim returns.
+        if (!stored) DropImport();
         _onDone(this);
         _stored.TrySetResult(stored);
-        claim?.HandOver(null);
+        claim?.HandOver();
     }
 }

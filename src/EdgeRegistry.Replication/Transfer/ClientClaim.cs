@@ -1,22 +1,17 @@
-using EdgeRegistry.Storage.Blobs;
-
 namespace EdgeRegistry.Replication.Transfer;
 
 /// <summary>
 /// A client's request to take over a background copy of the blob it wants, instead of starting a second transfer
-/// or waiting for the whole copy before its first byte. The background copy stops at the next chunk and hands over
-/// its partly written import (the client is sent that prefix from the disk and the rest continues from there), or
-/// null when it has nothing to hand over: it finished (then the flight is complete) or had not started writing.
+/// or waiting for the whole copy before its first byte. The background copy stops at the next chunk and hands the
+/// flight over: the client then drives it, continuing the flight's import (its prefix is sent from the disk and
+/// the rest asked for with a Range), or finds the flight complete.
 /// </summary>
 internal sealed class ClientClaim
 {
-    private readonly TaskCompletionSource<BlobImport?> _handover = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _handover = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public void HandOver(BlobImport? import)
-    {
-        if (!_handover.TrySetResult(import)) import?.Abort();
-    }
+    public void HandOver() => _handover.TrySetResult();
 
-    /// <summary>Not cancellable on purpose: the import handed over must always have an owner.</summary>
-    public Task<BlobImport?> TakeAsync() => _handover.Task;
+    /// <summary>Not cancellable on purpose: once claimed, the flight must always get its driver.</summary>
+    public Task TakeAsync() => _handover.Task;
 }

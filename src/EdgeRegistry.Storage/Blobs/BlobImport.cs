@@ -20,19 +20,23 @@ namespace EdgeRegistry.Storage.Blobs;
 /// caller's writes stopped short of what it hashed), the import re-reads its file to hash it before it goes on:
 /// nothing is ever committed on the strength of a hash of other bytes.
 /// </para>
+/// <para>
+/// Bytes reach the file through the store's appender (<see cref="IFileSync.CreateAppender"/>): O_DIRECT from aligned
+/// chunks where the file system takes it, as uploads do, so a copy leaves no gigabytes of dirty page cache behind
+/// for the final fsync, and the import's own hash runs on the appender's write chain, beside the disk. The
+/// asynchronous writes are the copy path; the synchronous ones block while the disk is the appender's ring behind.
+/// </para>
 /// </summary>
 public sealed class BlobImport : IDisposable
 {
-    /// <summary>Dirty data handed to the disk every this many bytes, so the final fsync is short.</summary>
-    private const long WritebackBytes = 8 << 20;
-
     private readonly string _temp;
+    /// <summary>For reading back and for the fsync; the bytes are written through <see cref="_appender"/>.</summary>
     private readonly Stream _file;
+    private readonly IFileAppender _appender;
     private readonly IFileSync _sync;
     private readonly Func<string, BlobInfo, RepositoryName, BlobInfo> _publish;
     private readonly Action<string> _delete;
     private ContentHasher _hasher;
-    private long _writebackFrom;
     private bool _finished;
 
     /// <summary>True while the bytes written were hashed by the caller and <see cref="_hasher"/> has not seen them.</summary>
@@ -49,6 +53,16 @@ public sealed class BlobImport : IDisposable
         _publish = publish;
         _delete = delete;
         _hasher = new ContentHasher(digest.Algorithm);
+        try
+        {
+            _appender = sync.CreateAppender(temp);
+        }
+        catch
+        {
+            file.Dispose();
+            delete(temp);
+            throw;
+        }
     }
 
     public Digest Digest { get; }
@@ -60,12 +74,15 @@ public sealed class BlobImport : IDisposable
     public long Written { get; private set; }
 
     /// <summary>Appends bytes. More bytes than the announced size is an error, and the import is then aborted.</summary>
-    public void Write(ReadOnlySpan<byte> chunk)
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
         HashFileIfCallerHashed();
-        Append(chunk, hash: true);
+        return AppendAsync(chunk, hash: true, cancellationToken);
     }
+
+    /// <summary><see cref="WriteAsync"/> for a caller without an asynchronous context.</summary>
+    public void Write(ReadOnlySpan<byte> chunk) => Wait(WriteAsync(chunk.ToArray()));
 
     /// <summary>
     /// Hands the caller the hash of the bytes written so far, to go on hashing the bytes it writes next with
@@ -77,6 +94,7 @@ public sealed class BlobImport : IDisposable
     {
         ObjectDisposedException.ThrowIf(_finished, this);
         HashFileIfCallerHashed();
+        CompleteWrites(); // the hash may still be running on the write chain
         var taken = _hasher;
         _hasher = new ContentHasher(Digest.Algorithm); // stands in until a hash is adopted or the file is hashed again
         _callerHashes = true;
@@ -88,12 +106,15 @@ public sealed class BlobImport : IDisposable
     /// must hash exactly these bytes (the same immutable buffer); a hash of anything else is never adopted, since the
     /// byte counts would differ.
     /// </summary>
-    public void WritePrehashed(ReadOnlySpan<byte> chunk)
+    public ValueTask WritePrehashedAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
         if (!_callerHashes) throw new InvalidOperationException($"prehashed bytes of {Digest} without TakeHash first");
-        Append(chunk, hash: false);
+        return AppendAsync(chunk, hash: false, cancellationToken);
     }
+
+    /// <summary><see cref="WritePrehashedAsync"/> for a caller without an asynchronous context.</summary>
+    public void WritePrehashed(ReadOnlySpan<byte> chunk) => Wait(WritePrehashedAsync(chunk.ToArray()));
 
     /// <summary>
     /// Takes the caller's hasher back when it covers exactly the bytes written (<paramref name="hashedBytes"/> from
@@ -119,6 +140,7 @@ public sealed class BlobImport : IDisposable
         ObjectDisposedException.ThrowIf(_finished, this);
         int count = (int)Math.Min(buffer.Length, Math.Max(0, Written - offset));
         if (count == 0) return 0;
+        CompleteWrites();
         try
         {
             _file.Position = offset;
@@ -133,7 +155,7 @@ public sealed class BlobImport : IDisposable
         }
     }
 
-    private void Append(ReadOnlySpan<byte> chunk, bool hash)
+    private async ValueTask AppendAsync(ReadOnlyMemory<byte> chunk, bool hash, CancellationToken cancellationToken)
     {
         if (Size is long size && Written + chunk.Length > size)
         {
@@ -142,20 +164,51 @@ public sealed class BlobImport : IDisposable
         }
         try
         {
-            if (hash) _hasher.Append(chunk);
-            _file.Write(chunk);
+            // The appender hashes each chunk it writes, in file order, from the buffer the write reads.
+            _appender.Hasher = hash ? _hasher : null;
+            while (!chunk.IsEmpty)
+            {
+                var buffer = _appender.Buffer;
+                int count = Math.Min(buffer.Length, chunk.Length);
+                chunk.Span[..count].CopyTo(buffer.Span);
+                var written = _appender.WriteAsync(count, cancellationToken);
+                if (!written.IsCompletedSuccessfully)
+                {
+                    await written.ConfigureAwait(false);
+                    // That await resumes inline, inside the completion of the appender's write chain: a caller that went
+                    // on to a blocking wait for the chain (Commit, Abort) from there would wait for continuations queued
+                    // behind itself. Leave the chain's thread first.
+                    await Task.Yield();
+                }
+                chunk = chunk[count..];
+                Written += count;
+            }
         }
         catch (IOException e)
         {
             Abort();
             throw IoFailures.Translate(e, $"importing blob {Digest}");
         }
-        Written += chunk.Length;
-        if (Written - _writebackFrom >= WritebackBytes)
+    }
+
+    /// <summary>Waits until every byte handed to the appender is in the file (and hashed); a write failure aborts.</summary>
+    private void CompleteWrites()
+    {
+        try
         {
-            EarlyWriteback.Start(_file, _writebackFrom, Written - _writebackFrom);
-            _writebackFrom = Written;
+            Wait(_appender.CompleteWritesAsync());
         }
+        catch (IOException e)
+        {
+            Abort();
+            throw IoFailures.Translate(e, $"importing blob {Digest}");
+        }
+    }
+
+    private static void Wait(ValueTask pending)
+    {
+        if (pending.IsCompletedSuccessfully) return;
+        pending.AsTask().GetAwaiter().GetResult();
     }
 
     /// <summary>
@@ -165,6 +218,7 @@ public sealed class BlobImport : IDisposable
     private void HashFileIfCallerHashed()
     {
         if (!_callerHashes) return;
+        CompleteWrites();
         var hasher = new ContentHasher(Digest.Algorithm);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
         try
@@ -204,6 +258,7 @@ public sealed class BlobImport : IDisposable
         try
         {
             HashFileIfCallerHashed();
+            CompleteWrites();
             if (Size is long size && Written != size)
             {
                 throw new StoreException(StoreError.UploadInvalid, $"blob {Digest} ended after {Written} of {size} bytes");
@@ -216,6 +271,7 @@ public sealed class BlobImport : IDisposable
             }
             // Durable before visible: the rename in publish makes these bytes the blob.
             _sync.FlushFile(_file);
+            Wait(_appender.DisposeAsync());
             _file.Dispose();
             _finished = true;
             _hasher.Dispose();
@@ -239,6 +295,9 @@ public sealed class BlobImport : IDisposable
         if (!_finished)
         {
             _finished = true;
+            // The appender may still be writing (and hashing) from its chunks: it waits for that before it lets go.
+            try { Wait(_appender.DisposeAsync()); }
+            catch (IOException) { }
             try { _file.Dispose(); }
             catch (IOException) { }
             _hasher.Dispose();

@@ -1,5 +1,5 @@
 using System.Text;
-using EdgeRegistry.Distribution;
+using EdgeRegistry.Content;
 using EdgeRegistry.Status;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -13,7 +13,7 @@ internal static class MetricsEndpoint
 {
     public const string Path = "/metrics";
 
-    /// <summary>Call after the remote content source (replication) is registered, so its outcomes are counted.</summary>
+    /// <summary>Call after the content sources (replication) are registered, so their outcomes are counted.</summary>
     public static void AddMetrics(this IServiceCollection services, string storeRoot)
     {
         services.TryAddSingleton(TimeProvider.System);
@@ -22,7 +22,7 @@ internal static class MetricsEndpoint
         // The status channel registers the same census; metrics share it so store sizes are counted once per 30 s.
         services.TryAddSingleton(sp => new CachedStoreCensus(storeRoot, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<MetricsScrape>(sp => new MetricsScrape(sp));
-        DecorateRemoteContent(services);
+        DecorateContentSources(services);
     }
 
     /// <summary>Must be the first middleware, so every answer (the peer API and errors included) is counted.</summary>
@@ -68,13 +68,15 @@ internal static class MetricsEndpoint
         }
     }
 
-    /// <summary>Wraps the registered remote source (if any) in the counting decorator, keeping its lifetime.</summary>
-    private static void DecorateRemoteContent(IServiceCollection services)
+    /// <summary>Wraps every registered content source in the counting decorator, keeping its place in the order and its lifetime.</summary>
+    private static void DecorateContentSources(IServiceCollection services)
     {
-        var registered = services.LastOrDefault(d => d.ServiceType == typeof(IRemoteContent));
-        if (registered?.ImplementationFactory is not { } factory) return;
-        services.Remove(registered);
-        services.Add(new ServiceDescriptor(typeof(IRemoteContent),
-            sp => new CountingRemoteContent((IRemoteContent)factory(sp), sp.GetRequiredService<ReadThroughCounters>()), registered.Lifetime));
+        for (int i = 0; i < services.Count; i++)
+        {
+            var registered = services[i];
+            if (registered.ServiceType != typeof(IContentSource) || registered.ImplementationFactory is not { } factory) continue;
+            services[i] = new ServiceDescriptor(typeof(IContentSource),
+                sp => new CountingContentSource((IContentSource)factory(sp), sp.GetRequiredService<ReadThroughCounters>()), registered.Lifetime);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using EdgeRegistry.Content;
 using EdgeRegistry.Replication.Convergence;
 using EdgeRegistry.Replication.Inventory;
 using EdgeRegistry.Replication.Peers;
@@ -18,7 +19,9 @@ namespace EdgeRegistry.Replication.Tests.Transfer;
 /// <summary>
 /// A node under test built from the real replication components (store on a temp directory, peer clients over
 /// loopback HTTP, fetcher, read-through) with scripted peers, and a loopback Kestrel front that serves a blob from
-/// disk when the store holds it and through <see cref="PeerContent"/> otherwise — the way the distribution API does.
+/// disk when the store holds it and through <see cref="PeerContent"/> otherwise, writing every response itself
+/// from the source's outcome — the way the distribution API does. Its client follows no redirect: every answer
+/// comes in the request that asked.
 /// </summary>
 internal sealed class TransferNode : IAsyncDisposable
 {
@@ -49,12 +52,12 @@ internal sealed class TransferNode : IAsyncDisposable
 
     public ClientActivity Clients { get; } = new();
 
-    public HttpClient Client { get; } = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = true }) { Timeout = TimeSpan.FromSeconds(60) };
+    public HttpClient Client { get; } = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(60) };
 
     public string TempArea => Path.Combine(_root, ".edgereg", "tmp");
 
     /// <summary>A node with <paramref name="peerCount"/> scripted peers on 127.0.0.2, 127.0.0.3, ….</summary>
-    public static async Task<TransferNode> StartAsync(int peerCount)
+    public static async Task<TransferNode> StartAsync(int peerCount, ReadThroughOptions? readThrough = null)
     {
         var node = new TransferNode();
         for (int i = 0; i < peerCount; i++) node.Peers.Add(await ScriptedPeer.StartAsync($"127.0.0.{i + 2}", node.Authenticator));
@@ -71,7 +74,8 @@ internal sealed class TransferNode : IAsyncDisposable
         var local = new LocalInventory(node.Store, new VersionFiles(node.Store), clock, Self);
         local.Build();
         var applier = new EntryApplier(node.Store, local, fetches, logger);
-        node.Content = new PeerContent(node.Store, peers, node.Fetcher, applier, local, node.Clients, new CompletenessCache(TimeProvider.System), logger);
+        node.Content = new PeerContent(node.Store, peers, node.Fetcher, applier, local, node.Clients, new CompletenessCache(TimeProvider.System), logger,
+            readThrough);
         await node.StartFrontAsync();
         return node;
     }
@@ -127,22 +131,32 @@ internal sealed class TransferNode : IAsyncDisposable
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             return;
         }
-        using (var reader = Store.OpenBlob(Repository, digest))
+        if (await ServeFromStoreAsync(context, digest)) return;
+        var lookup = await Content.FindBlobAsync(Repository, digest, BlobWant.Whole, context.RequestAborted);
+        if (lookup.Outcome == BlobOutcome.Streaming)
         {
-            if (reader is not null)
-            {
-                context.Response.ContentLength = reader.Length;
-                var buffer = new byte[1 << 20];
-                for (long at = 0; at < reader.Length;)
-                {
-                    int read = await reader.ReadAsync(buffer, at, context.RequestAborted);
-                    await context.Response.Body.WriteAsync(buffer.AsMemory(0, read));
-                    at += read;
-                }
-                return;
-            }
+            await using var body = lookup.Body!;
+            context.Response.ContentLength = body.Length;
+            if (await body.SendAsync(context.Response.BodyWriter, context.RequestAborted) == BlobSendResult.SourceFailed) context.Abort();
+            return;
         }
-        if (!await Content.TryServeBlobAsync(context, Repository, digest)) context.Response.StatusCode = (int)HttpStatusCode.NotFound;
+        if (lookup.Outcome == BlobOutcome.Local && await ServeFromStoreAsync(context, digest)) return;
+        context.Response.StatusCode = (int)HttpStatusCode.NotFound;
+    }
+
+    private async Task<bool> ServeFromStoreAsync(HttpContext context, Digest digest)
+    {
+        using var reader = Store.OpenBlob(Repository, digest);
+        if (reader is null) return false;
+        context.Response.ContentLength = reader.Length;
+        var buffer = new byte[1 << 20];
+        for (long at = 0; at < reader.Length;)
+        {
+            int read = await reader.ReadAsync(buffer, at, context.RequestAborted);
+            await context.Response.Body.WriteAsync(buffer.AsMemory(0, read));
+            at += read;
+        }
+        return true;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,5 @@
 using EdgeRegistry.Replication.Api;
+using EdgeRegistry.Replication.ReadThrough;
 using EdgeRegistry.Replication.Transfer;
 using EdgeRegistry.Storage.Digests;
 
@@ -169,11 +170,10 @@ public sealed class TransferTests
     [Fact(Timeout = 60_000)]
     public async Task StoreCopy_DiskFallsBehind_CopyDroppedClientServedAndBlobFetchedAgainLater()
     {
-        await using var node = await TransferNode.StartAsync(peerCount: 1);
+        // Any queued chunk puts the disk "too far behind", and the client never waits for it.
+        await using var node = await TransferNode.StartAsync(peerCount: 1, new ReadThroughOptions { StoreLagCapBytes = 1, StoreWaitShare = 0 });
         byte[] content = Content(6, 8);
         var digest = node.HoldOnPeers(content);
-        node.Content.Tee.StoreLagCapBytes = 1; // any queued chunk puts the disk "too far behind"
-        node.Content.Tee.StoreWaitShare = 0; // and the client never waits for it
 
         var pulled = await node.Client.GetByteArrayAsync(node.BlobUrl(digest));
 
@@ -187,10 +187,10 @@ public sealed class TransferTests
     [Fact(Timeout = 60_000)]
     public async Task StoreCopy_DiskAChunkBehind_ClientWaitsForItAndTheOneTransferIsStored()
     {
-        await using var node = await TransferNode.StartAsync(peerCount: 1);
+        // The client waits for the disk at every chunk.
+        await using var node = await TransferNode.StartAsync(peerCount: 1, new ReadThroughOptions { StoreLagCapBytes = ReadAheadReader.ChunkBytes });
         byte[] content = Content(8, 9);
         var digest = node.HoldOnPeers(content);
-        node.Content.Tee.StoreLagCapBytes = ReadAheadReader.ChunkBytes; // the client waits for the disk at every chunk
 
         var pulled = await node.Client.GetByteArrayAsync(node.BlobUrl(digest));
 

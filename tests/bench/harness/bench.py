@@ -289,29 +289,7 @@ class Bench:
         """Replication between three edgereg members: edgereg only, the ratio is against its own direct GET."""
         log(f"peer rows: three edgereg members on {', '.join(peers.HOSTS)}")
         f = peers.run(self.args.edgereg, self.work, img, REPO, TAG, self.args.converge_gib)
-        direct = report.median(f["direct"])
-        for variant, rates in f["read_through"].items():
-            rt = report.median(rates)
-            self.table.add(f"peer read-through GET 256 MiB from B (only A holds it, {variant}), MB/s "
-                           f"(median of {len(rates)})", {"edgereg": rt}, ratios=False,
-                           detail={"edgereg": f"{rt / direct:.2f}× direct GET from A; min {min(rates):.0f}, "
-                                              f"max {max(rates):.0f}"})
-        self.table.add(f"peer direct GET 256 MiB from A (c=1), MB/s (median of {len(f['direct'])})",
-                       {"edgereg": direct}, ratios=False,
-                       detail={"edgereg": f"min {min(f['direct']):.0f}, max {max(f['direct']):.0f}"})
-        gb = f["bytes"] / 1e9
-        base = f["one_peer_get"]
-        self.table.add(f"peer direct GET of the {gb:.2f} GB set from A (4 connections), MB/s", {"edgereg": base},
-                       ratios=False, detail={"edgereg": f"1 connection: {f['one_peer_get_c1']:.0f}"})
-        for key, label in (("both", "from A and B"), ("one", "from A alone (B stopped)")):
-            self.table.add(f"peer wiped node re-converging {f['gib']:g} GiB {label}, MB/s", {"edgereg": f[key]},
-                           ratios=False, detail={"edgereg": f"{f[key + '_s']:.1f} s, {f[key] / base:.2f}× direct "
-                                                            f"GET from one peer"})
-        self.notes.append(f"peer targets (issue 6): read-through ≥ 0.9× direct GET — "
-                          + ", ".join(f"{v}: {report.median(r) / direct:.2f}×" for v, r in f["read_through"].items())
-                          + f"; re-convergence ≥ 0.8× one peer's GET — {f['one'] / base:.2f}× from one peer, "
-                          f"{f['both'] / base:.2f}× from two (two {'faster' if f['both'] > f['one'] else 'not faster'} "
-                          f"than one)")
+        peers.add_rows(self.table, self.notes, f)
 
     def render(self):
         load = (f"Load runs: {self.seconds}s each; other processes used {report.median(self.other_cores):.2f} "

@@ -1,8 +1,14 @@
 """The replication rows of issue 6: read-through of a 256 MiB blob from a node that lacks it, and a wiped node
-re-converging N GiB from two peers and from one. Three edgereg members on 127.0.0.1/.2/.3, one shared port."""
+re-converging N GiB from two peers and from one. Three edgereg members on 127.0.0.1/.2/.3, one shared port.
+
+Each peer row is set against the limit of a verified, durable copy on this machine (issue 11), measured in the
+same run: min(a direct GET from the peer, one core's SHA-256 rate, the disk's durable write rate). A copy can go
+no faster than it receives, hashes or durably writes; the row prints that limit, its ratio to it and the
+receiving node's CPU seconds per GB."""
 import hashlib
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -14,6 +20,7 @@ from urllib.parse import urlsplit
 import clients
 import image
 import procstats
+import report
 import servers
 from httpraw import request, sha256_of_get
 
@@ -130,6 +137,7 @@ def read_through(cluster, img, repo, work):
     blob = img["layers"]["256m"]
     path = f"/v2/{repo}/blobs/{blob['digest']}"
     out = {"C down": [], "C up": []}
+    cpu = {v: [] for v in out}
     for variant in out:
         for i in range(READ_THROUGH_RUNS):
             cluster.wipe("B")
@@ -149,6 +157,7 @@ def read_through(cluster, img, repo, work):
             if r["requests"] != 1 or r["errors"] or r["bytes"] < blob["size"]:
                 raise RuntimeError(f"read-through GET from B failed: {r}")
             out[variant].append(blob["size"] / (r["p50_ms"] / 1000) / 1e6)
+            cpu[variant].append(cpu_b / (blob["size"] / 1e9))
             cluster.wait_holds("B", [blob["digest"]], time.perf_counter())
             status, hexd, n = sha256_of_get(cluster.nodes["B"].base, path)
             if status != 200 or "sha256:" + hexd != blob["digest"]:
@@ -162,7 +171,43 @@ def read_through(cluster, img, repo, work):
             raise RuntimeError(f"direct GET from A failed: {r}")
         direct.append(blob["size"] / (r["p50_ms"] / 1000) / 1e6)
         _log(f"  direct GET from A run {i + 1}: {direct[-1]:.0f} MB/s")
-    return out, direct
+    return out, direct, cpu
+
+
+def sha256_rate():
+    """One core's SHA-256 rate in MB/s: `openssl speed -evp sha256` on 16 KiB blocks (its largest-block column)."""
+    out = subprocess.run(["openssl", "speed", "-seconds", "2", "-bytes", "16384", "-evp", "sha256"],
+                         capture_output=True, text=True, timeout=60).stdout
+    # "sha256  1722686.58k": thousands of bytes per second processed
+    m = re.search(r"^sha256\s+([0-9.]+)k\s*$", out, re.M)
+    if not m:
+        raise RuntimeError(f"cannot read openssl speed's sha256 rate from: {out[-300:]!r}")
+    return float(m.group(1)) * 1000 / 1e6
+
+
+def durable_write_rate(directory, mib=512):
+    """The disk's durable write rate in MB/s on the stores' file system: dd bs=1M conv=fsync (the fsync counted)."""
+    probe = os.path.join(directory, "dd-probe")
+    try:
+        proc = subprocess.run(["dd", "if=/dev/zero", f"of={probe}", "bs=1M", f"count={mib}", "conv=fsync"],
+                              capture_output=True, text=True, timeout=300)
+    finally:
+        if os.path.exists(probe):
+            os.remove(probe)
+    # "536870912 bytes (537 MB, 512 MiB) copied, 0.61 s, 880 MB/s"
+    m = re.search(r"^(\d+) bytes .* copied, ([0-9.]+) s", proc.stderr, re.M)
+    if proc.returncode != 0 or not m:
+        raise RuntimeError(f"dd failed: {proc.stderr[-300:]!r}")
+    return int(m.group(1)) / float(m.group(2)) / 1e6
+
+
+def limits(work):
+    """The machine's SHA-256 and durable write rates, measured now (the direct GETs are measured by the rows)."""
+    sha = sha256_rate()
+    disk = durable_write_rate(work)
+    _log(f"peers: limits of a verified durable copy: SHA-256 one core {sha:.0f} MB/s (openssl, 16 KiB), "
+         f"durable write {disk:.0f} MB/s (dd conv=fsync)")
+    return {"sha256": sha, "disk": disk}
 
 
 def push_content(base, work, gib):
@@ -236,8 +281,8 @@ def parallel_get_rate(base, urls, workers=4):
 
 def reconverge(cluster, name, digests, total):
     """Stops and wipes name, starts it again and times exec -> its store holds every digest, RECONVERGE_RUNS
-    times. Returns the median MB/s and its seconds; logs every run with the node's CPU s/GB (start included)."""
-    runs = []
+    times. Returns the median MB/s, its seconds and the median CPU s/GB of the node (start included); logs every run."""
+    runs, cpus = [], []
     for i in range(RECONVERGE_RUNS):
         cluster.wipe(name)
         t0 = time.perf_counter()
@@ -245,19 +290,21 @@ def reconverge(cluster, name, digests, total):
         seconds = cluster.wait_holds(name, digests, t0)
         cpu = procstats.cpu_seconds(cluster.nodes[name].proc.pid)
         runs.append(seconds)
+        cpus.append(cpu / (total / 1e9))
         _log(f"    run {i + 1}: {seconds:.2f}s, {total / seconds / 1e6:.0f} MB/s, {name}'s CPU {cpu / (total / 1e9):.2f} s/GB")
     seconds = sorted(runs)[len(runs) // 2]
-    return total / seconds / 1e6, seconds
+    return total / seconds / 1e6, seconds, sorted(cpus)[len(cpus) // 2]
 
 
 def run(binary, work, img, repo, tag, gib):
     """All peer rows; returns a dict of figures. Every node is stopped by servers.stop_all on the way out."""
     cluster = Cluster(binary, work)
+    limit = limits(cluster.work)
     cluster.start("A")
     image.push(cluster.nodes["A"].base, repo, tag, img)
     _log(f"peers: image pushed into A alone ({cluster.nodes['A'].base}); read-through 256 MiB from B, "
          f"{READ_THROUGH_RUNS}x with C down and with C starting, then {READ_THROUGH_RUNS} direct GETs from A")
-    rt, direct = read_through(cluster, img, repo, work)
+    rt, direct, rt_cpu = read_through(cluster, img, repo, work)
 
     if not cluster.nodes["C"].proc or cluster.nodes["C"].proc.poll() is not None:
         cluster.start("C")
@@ -273,13 +320,53 @@ def run(binary, work, img, repo, tag, gib):
     one_peer_get_c1 = parallel_get_rate(cluster.nodes["A"].base, layer_urls, workers=1)
     _log(f"  direct GET of the {total / 1e9:.2f} GB set from A: {one_peer_get:.0f} MB/s over 4 connections, "
          f"{one_peer_get_c1:.0f} MB/s over 1")
-    both, both_s = reconverge(cluster, "C", digests, total)
+    both, both_s, both_cpu = reconverge(cluster, "C", digests, total)
     _log(f"  C wiped, re-converged from A and B: {both_s:.1f}s, {both:.0f} MB/s (median of {RECONVERGE_RUNS})")
     cluster.stop("B")
-    one, one_s = reconverge(cluster, "C", digests, total)
+    one, one_s, one_cpu = reconverge(cluster, "C", digests, total)
     _log(f"  C wiped, re-converged from A alone (B stopped): {one_s:.1f}s, {one:.0f} MB/s (median of {RECONVERGE_RUNS})")
     for n in NAMES:
         cluster.stop(n)
-    return {"read_through": rt, "direct": direct, "gib": gib, "bytes": total,
+    return {"read_through": rt, "read_through_cpu": rt_cpu, "direct": direct, "gib": gib, "bytes": total,
             "one_peer_get": one_peer_get, "one_peer_get_c1": one_peer_get_c1,
-            "both": both, "both_s": both_s, "one": one, "one_s": one_s}
+            "both": both, "both_s": both_s, "both_cpu": both_cpu, "one": one, "one_s": one_s, "one_cpu": one_cpu,
+            "sha256": limit["sha256"], "disk": limit["disk"]}
+
+
+def _limit(direct, f):
+    """min(direct GET from the peer, SHA-256 on one core, durable write) and which one it is."""
+    return min((direct, "direct GET"), (f["sha256"], "SHA-256"), (f["disk"], "durable write"))
+
+
+def add_rows(table, notes, f):
+    """The peer rows (edgereg only), each with the limit of a verified durable copy, the ratio to it and the
+    receiving node's CPU s/GB; the note sums the targets up (>= 0.8x of the limit)."""
+    direct = report.median(f["direct"])
+    rt_limit, rt_by = _limit(direct, f)
+    ratios = []
+    for variant, rates in f["read_through"].items():
+        rt = report.median(rates)
+        ratios.append((f"read-through {variant}", rt / rt_limit))
+        table.add(f"peer read-through GET 256 MiB from B (only A holds it, {variant}), MB/s "
+                  f"(median of {len(rates)})", {"edgereg": rt}, ratios=False,
+                  detail={"edgereg": f"limit {rt_limit:.0f} ({rt_by}), {rt / rt_limit:.2f}× limit; "
+                                     f"{rt / direct:.2f}× direct GET; B's CPU {report.median(f['read_through_cpu'][variant]):.2f} s/GB; "
+                                     f"min {min(rates):.0f}, max {max(rates):.0f}"})
+    table.add(f"peer direct GET 256 MiB from A (c=1), MB/s (median of {len(f['direct'])})",
+              {"edgereg": direct}, ratios=False,
+              detail={"edgereg": f"min {min(f['direct']):.0f}, max {max(f['direct']):.0f}"})
+    table.add("peer limit inputs: SHA-256 one core (openssl speed, 16 KiB) / durable write (dd conv=fsync), MB/s",
+              {"edgereg": f["sha256"]}, ratios=False, detail={"edgereg": f"disk {f['disk']:.0f}"})
+    gb = f["bytes"] / 1e9
+    base = f["one_peer_get"]
+    table.add(f"peer direct GET of the {gb:.2f} GB set from A (4 connections), MB/s", {"edgereg": base},
+              ratios=False, detail={"edgereg": f"1 connection: {f['one_peer_get_c1']:.0f}"})
+    rc_limit, rc_by = _limit(base, f)
+    for key, label in (("both", "from A and B"), ("one", "from A alone (B stopped)")):
+        ratios.append((f"re-convergence {label}", f[key] / rc_limit))
+        table.add(f"peer wiped node re-converging {f['gib']:g} GiB {label}, MB/s", {"edgereg": f[key]},
+                  ratios=False, detail={"edgereg": f"{f[key + '_s']:.1f} s; limit {rc_limit:.0f} ({rc_by}), "
+                                                   f"{f[key] / rc_limit:.2f}× limit; {f[key] / base:.2f}× direct GET "
+                                                   f"from one peer; C's CPU {f[key + '_cpu']:.2f} s/GB"})
+    notes.append("peer targets (issue 11): ≥ 0.8× the limit of a verified durable copy, min(direct GET from the "
+                 "peer, one core's SHA-256, durable write) — " + ", ".join(f"{n}: {r:.2f}×" for n, r in ratios))

@@ -2,7 +2,7 @@ using EdgeRegistry.Storage.Blobs;
 using EdgeRegistry.Transport;
 using Microsoft.AspNetCore.Http;
 
-namespace EdgeRegistry.Distribution.Http;
+namespace EdgeRegistry.Content;
 
 /// <summary>
 /// Writes a blob range as the response body. On edgereg's own TCP transport (plain HTTP/1.x) the kernel sends it
