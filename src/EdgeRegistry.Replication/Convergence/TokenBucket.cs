@@ -12,7 +12,12 @@ public sealed class TokenBucket
     private double _tokens;
     private long _lastTicks;
 
-    public TokenBucket(long bytesPerSecond, TimeProvider time)
+    public TokenBucket(ReplicationOptions options, TimeProvider time)
+        : this(options.BytesPerSecond, time)
+    {
+    }
+
+    internal TokenBucket(long bytesPerSecond, TimeProvider time)
     {
         _bytesPerSecond = bytesPerSecond;
         _time = time;

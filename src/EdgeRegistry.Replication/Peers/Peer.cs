@@ -1,7 +1,20 @@
 namespace EdgeRegistry.Replication.Peers;
 
 /// <summary>One peer: its health, the client that talks to it, and our view of its inventory.</summary>
-public sealed record Peer(PeerState State, PeerClient Client, PeerView View)
+public sealed record Peer
 {
+    internal Peer(PeerState state, PeerClient client, PeerView view)
+    {
+        State = state;
+        Client = client;
+        View = view;
+    }
+
+    public PeerState State { get; }
+
+    internal PeerClient Client { get; }
+
+    internal PeerView View { get; }
+
     public string Member => State.Member;
 }

@@ -14,7 +14,7 @@ public sealed class PeerState
     private int _failures;
     private DateTimeOffset _retryAt = DateTimeOffset.MinValue;
 
-    public PeerState(string member, TimeProvider time)
+    internal PeerState(string member, TimeProvider time)
     {
         Member = member;
         _time = time;
@@ -32,10 +32,10 @@ public sealed class PeerState
     public string? LastError { get; private set; }
 
     /// <summary>Requests in flight to this peer: background fetches go to the less busy peer.</summary>
-    public int InFlight;
+    internal int InFlight;
 
     /// <summary>True when the peer may be asked now (up, or down with its back-off expired).</summary>
-    public bool Available
+    internal bool Available
     {
         get
         {
@@ -43,7 +43,7 @@ public sealed class PeerState
         }
     }
 
-    public void Succeeded(TimeSpan elapsed)
+    internal void Succeeded(TimeSpan elapsed)
     {
         lock (_lock)
         {
@@ -60,7 +60,7 @@ public sealed class PeerState
     /// The peer just made an authenticated request to us, so it is up: end its back-off now instead of making
     /// clients wait for it to expire (after a cluster cold start every node has failed to reach the others once).
     /// </summary>
-    public void HeardFrom()
+    internal void HeardFrom()
     {
         lock (_lock)
         {
@@ -69,7 +69,7 @@ public sealed class PeerState
         }
     }
 
-    public void Failed(string error)
+    internal void Failed(string error)
     {
         lock (_lock)
         {

@@ -70,7 +70,7 @@ internal sealed class TransferNode : IAsyncDisposable
         var clock = new HybridLogicalClock(TimeProvider.System);
         var local = new LocalInventory(node.Store, new VersionFiles(node.Store), clock, Self);
         local.Build();
-        var applier = new EntryApplier(node.Store, local, fetches, logger);
+        var applier = new EntryApplier(node.Store, local, fetches, NullLogger<EntryApplier>.Instance);
         node.Content = new PeerContent(node.Store, peers, node.Fetcher, applier, local, node.Clients, new CompletenessCache(TimeProvider.System), logger);
         await node.StartFrontAsync();
         return node;
