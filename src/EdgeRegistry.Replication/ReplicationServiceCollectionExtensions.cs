@@ -90,6 +90,7 @@ public static class ReplicationServiceCollectionExtensions
     /// </summary>
     public static void PrepareReplication(this IServiceProvider services) => services.GetService<LocalInventory>();
 
+    // Only the read-through registrations still hand out a plain ILogger under their old category names.
     private static ILogger Logger(IServiceProvider services, string category) =>
         services.GetRequiredService<ILoggerFactory>().CreateLogger(category);
 }
