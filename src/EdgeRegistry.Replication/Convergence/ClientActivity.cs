@@ -8,9 +8,9 @@ public sealed class ClientActivity
 {
     private int _active;
 
-    public bool Busy => Volatile.Read(ref _active) > 0;
+    internal bool Busy => Volatile.Read(ref _active) > 0;
 
-    public IDisposable Enter()
+    internal IDisposable Enter()
     {
         Interlocked.Increment(ref _active);
         return new Exit(this);

@@ -25,10 +25,10 @@ public sealed class TokenBucket
         _lastTicks = time.GetTimestamp();
     }
 
-    public bool Unlimited => _bytesPerSecond <= 0;
+    internal bool Unlimited => _bytesPerSecond <= 0;
 
     /// <summary>Waits until <paramref name="bytes"/> may be transferred.</summary>
-    public async ValueTask TakeAsync(int bytes, CancellationToken cancellationToken)
+    internal async ValueTask TakeAsync(int bytes, CancellationToken cancellationToken)
     {
         if (Unlimited) return;
         while (true)

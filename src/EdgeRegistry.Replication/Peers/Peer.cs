@@ -10,11 +10,14 @@ public sealed record Peer
         View = view;
     }
 
-    public PeerState State { get; }
+    internal PeerState State { get; }
 
     internal PeerClient Client { get; }
 
     internal PeerView View { get; }
 
     public string Member => State.Member;
+
+    /// <summary>Whether the peer answered its last request (the host's metrics read it).</summary>
+    public bool Reachable => State.Reachable;
 }

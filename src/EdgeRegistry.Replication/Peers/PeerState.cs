@@ -5,7 +5,7 @@ namespace EdgeRegistry.Replication.Peers;
 /// everything that picks a peer. A peer that fails is skipped until its back-off expires, so a dead peer costs a
 /// client at most one short connect timeout, not one per request.
 /// </summary>
-public sealed class PeerState
+internal sealed class PeerState
 {
     /// <summary>Long enough that a dead peer is not asked on every pull, short enough that a returning one is found fast.</summary>
     private static readonly TimeSpan MaxBackOff = TimeSpan.FromSeconds(10);
@@ -14,7 +14,7 @@ public sealed class PeerState
     private int _failures;
     private DateTimeOffset _retryAt = DateTimeOffset.MinValue;
 
-    internal PeerState(string member, TimeProvider time)
+    public PeerState(string member, TimeProvider time)
     {
         Member = member;
         _time = time;
@@ -32,10 +32,10 @@ public sealed class PeerState
     public string? LastError { get; private set; }
 
     /// <summary>Requests in flight to this peer: background fetches go to the less busy peer.</summary>
-    internal int InFlight;
+    public int InFlight;
 
     /// <summary>True when the peer may be asked now (up, or down with its back-off expired).</summary>
-    internal bool Available
+    public bool Available
     {
         get
         {
@@ -43,7 +43,7 @@ public sealed class PeerState
         }
     }
 
-    internal void Succeeded(TimeSpan elapsed)
+    public void Succeeded(TimeSpan elapsed)
     {
         lock (_lock)
         {
@@ -60,7 +60,7 @@ public sealed class PeerState
     /// The peer just made an authenticated request to us, so it is up: end its back-off now instead of making
     /// clients wait for it to expire (after a cluster cold start every node has failed to reach the others once).
     /// </summary>
-    internal void HeardFrom()
+    public void HeardFrom()
     {
         lock (_lock)
         {
@@ -69,7 +69,7 @@ public sealed class PeerState
         }
     }
 
-    internal void Failed(string error)
+    public void Failed(string error)
     {
         lock (_lock)
         {

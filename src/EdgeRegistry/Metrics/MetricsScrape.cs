@@ -87,7 +87,7 @@ internal sealed class MetricsScrape
             text.Family("edgereg_peer_up", "gauge", "1 when the peer answered its last request, else 0.");
             foreach (var peer in _peers.All)
             {
-                text.Sample("edgereg_peer_up", peer.State.Reachable ? 1 : 0, ("peer", peer.Member));
+                text.Sample("edgereg_peer_up", peer.Reachable ? 1 : 0, ("peer", peer.Member));
             }
         }
 
