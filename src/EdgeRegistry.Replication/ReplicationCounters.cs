@@ -10,7 +10,7 @@ public sealed class ReplicationCounters
 
     public long FetchedBytes => Volatile.Read(ref _fetchedBytes);
 
-    public void BlobFetched(long bytes)
+    internal void BlobFetched(long bytes)
     {
         Interlocked.Increment(ref _fetchedBlobs);
         Interlocked.Add(ref _fetchedBytes, bytes);

@@ -11,7 +11,7 @@ namespace EdgeRegistry.Replication;
 /// Runs replication in the background for the life of the process: one sync loop per peer, the fetch workers,
 /// and hourly expiry of old tombstones.
 /// </summary>
-public sealed partial class ReplicationService : BackgroundService
+internal sealed partial class ReplicationService : BackgroundService
 {
     private static readonly TimeSpan ExpiryInterval = TimeSpan.FromHours(1);
 
@@ -23,10 +23,10 @@ public sealed partial class ReplicationService : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public ReplicationService(IReadOnlyList<PeerSync> syncs, FetchQueue fetches, LocalInventory local, VersionFiles versions,
+    public ReplicationService(PeerSet peers, PeerSyncFactory syncs, FetchQueue fetches, LocalInventory local, VersionFiles versions,
         ReplicationOptions options, TimeProvider time, ILogger<ReplicationService> logger)
     {
-        _syncs = syncs;
+        _syncs = peers.All.Select(syncs.For).ToList();
         _fetches = fetches;
         _local = local;
         _versions = versions;

@@ -1,4 +1,3 @@
-using System.Net;
 using EdgeRegistry.Content;
 using EdgeRegistry.Replication.Api;
 using EdgeRegistry.Replication.Convergence;
@@ -21,61 +20,62 @@ public static class ReplicationServiceCollectionExtensions
     public static IServiceCollection AddReplication(this IServiceCollection services, ReplicationOptions options)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(options);
-        services.AddSingleton(sp => new VersionFiles(sp.GetRequiredService<IRegistryStore>()));
-        services.AddSingleton(sp => new HybridLogicalClock(sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp =>
-        {
-            var store = sp.GetRequiredService<IRegistryStore>();
-            var local = new LocalInventory(store, sp.GetRequiredService<VersionFiles>(), sp.GetRequiredService<HybridLogicalClock>(), options.Self);
-            local.Build();
-            store.Changed += local.OnStoreChanged;
-            return local;
-        });
-        services.AddSingleton(sp => new PeerAuthenticator(options.Secret, options.Peers.Append(options.Self), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp =>
-        {
-            var http = new HttpClient(new SocketsHttpHandler
-            {
-                ConnectTimeout = options.ConnectTimeout,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                AutomaticDecompression = DecompressionMethods.None,
-                UseProxy = false,
-                AllowAutoRedirect = false,
-            })
-            { Timeout = Timeout.InfiniteTimeSpan };
-            var time = sp.GetRequiredService<TimeProvider>();
-            var authenticator = sp.GetRequiredService<PeerAuthenticator>();
-            return new PeerSet(options.Peers.Select(member =>
-            {
-                var state = new PeerState(member, time);
-                return new Peer(state, new PeerClient(state, http, authenticator, options.Self, options.UseTls, options.MaxManifestBytes), new PeerView());
-            }).ToList());
-        });
-        services.AddSingleton(sp => new PeerReports(sp.GetRequiredService<PeerSet>(), sp.GetRequiredService<LocalInventory>()));
-        services.AddSingleton<ClientActivity>();
-        services.AddSingleton<ReplicationCounters>();
-        services.AddSingleton(sp => new TokenBucket(options.BytesPerSecond, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new BlobFetcher(sp.GetRequiredService<IRegistryStore>(), sp.GetRequiredService<PeerSet>(),
-            sp.GetRequiredService<TokenBucket>(), Logger(sp, "EdgeRegistry.Replication.Fetch"), sp.GetRequiredService<ReplicationCounters>(),
-            sp.GetRequiredService<ClientActivity>()));
-        services.AddSingleton(sp => new FetchQueue(sp.GetRequiredService<BlobFetcher>(), sp.GetRequiredService<ClientActivity>(), options.FetchConcurrency));
-        services.AddSingleton(sp => new EntryApplier(sp.GetRequiredService<IRegistryStore>(), sp.GetRequiredService<LocalInventory>(),
-            sp.GetRequiredService<FetchQueue>(), Logger(sp, "EdgeRegistry.Replication.Apply")));
-        services.AddSingleton(sp => new CompletenessCache(sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IContentSource>(sp => new PeerContent(sp.GetRequiredService<IRegistryStore>(), sp.GetRequiredService<PeerSet>(),
-            sp.GetRequiredService<BlobFetcher>(), sp.GetRequiredService<EntryApplier>(), sp.GetRequiredService<LocalInventory>(),
-            sp.GetRequiredService<ClientActivity>(), sp.GetRequiredService<CompletenessCache>(), Logger(sp, "EdgeRegistry.Replication.ReadThrough")));
-        services.AddSingleton<IReadOnlyList<PeerSync>>(sp => sp.GetRequiredService<PeerSet>().All.Select(peer => new PeerSync(peer,
-            sp.GetRequiredService<EntryApplier>(), sp.GetRequiredService<HybridLogicalClock>(), sp.GetRequiredService<FetchQueue>(), options,
-            sp.GetRequiredService<TimeProvider>(), Logger(sp, "EdgeRegistry.Replication.Sync"))).ToList());
-        services.AddSingleton(sp => new PeerEndpoints(sp.GetRequiredService<IRegistryStore>(), sp.GetRequiredService<LocalInventory>(),
-            sp.GetRequiredService<PeerAuthenticator>(), sp.GetRequiredService<PeerSet>(), sp.GetRequiredService<ILogger<PeerEndpoints>>()));
-        services.AddHostedService(sp => new ReplicationService(sp.GetRequiredService<IReadOnlyList<PeerSync>>(), sp.GetRequiredService<FetchQueue>(),
-            sp.GetRequiredService<LocalInventory>(), sp.GetRequiredService<VersionFiles>(), options, sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<ReplicationService>>()));
+        services.TryAddSingleton(options);
+        services.AddInventory();
+        services.AddPeers();
+        services.AddConvergence();
+        services.AddReadThrough();
+        services.AddPeerApi();
         return services;
     }
+
+    /// <summary>This node's inventory and the version records it is built from.</summary>
+    private static void AddInventory(this IServiceCollection services)
+    {
+        services.TryAddSingleton<VersionFiles>();
+        services.TryAddSingleton<HybridLogicalClock>();
+        services.TryAddSingleton<LocalInventoryLoader>();
+        services.TryAddSingleton(static sp => sp.GetRequiredService<LocalInventoryLoader>().Load());
+    }
+
+    /// <summary>The other members: how we authenticate to them, talk to them, and report on them.</summary>
+    private static void AddPeers(this IServiceCollection services)
+    {
+        services.TryAddSingleton<PeerAuthenticator>();
+        services.TryAddSingleton<PeerSetFactory>();
+        services.TryAddSingleton(static sp => sp.GetRequiredService<PeerSetFactory>().Create());
+        // Public for the executable's status, over internal inventory types: built here rather than by reflection.
+        services.TryAddSingleton(static sp => new PeerReports(sp.GetRequiredService<PeerSet>(), sp.GetRequiredService<LocalInventory>()));
+    }
+
+    /// <summary>Background convergence with every peer: the sync loops, the applier and the throttle they share.</summary>
+    private static void AddConvergence(this IServiceCollection services)
+    {
+        services.TryAddSingleton<ClientActivity>();
+        services.TryAddSingleton<ReplicationCounters>();
+        services.TryAddSingleton<TokenBucket>();
+        services.TryAddSingleton<EntryApplier>();
+        services.TryAddSingleton<PeerSyncFactory>();
+        services.AddHostedService<ReplicationService>();
+    }
+
+    /// <summary>
+    /// Content fetched from peers: for clients (read-through, a content source after the local store) and for
+    /// convergence (the fetcher and its queue of blobs to copy).
+    /// </summary>
+    private static void AddReadThrough(this IServiceCollection services)
+    {
+        services.TryAddSingleton<BlobFetcher>();
+        services.TryAddSingleton<FetchQueue>();
+        services.TryAddSingleton<IReplicationBacklog>(static sp => sp.GetRequiredService<FetchQueue>());
+        services.TryAddSingleton<CompletenessCache>();
+        services.TryAddSingleton<PeerContent>();
+        // Registered by factory so the executable's metrics can decorate every content source the same way.
+        services.AddSingleton<IContentSource>(static sp => sp.GetRequiredService<PeerContent>());
+    }
+
+    /// <summary>The peer-only HTTP API other members read our inventory and content through.</summary>
+    private static void AddPeerApi(this IServiceCollection services) => services.TryAddSingleton<PeerEndpoints>();
 
     /// <summary>Serves the peer-only API; call before the distribution API.</summary>
     public static IApplicationBuilder UseReplicationEndpoints(this IApplicationBuilder app)
@@ -89,7 +89,4 @@ public static class ReplicationServiceCollectionExtensions
     /// anything listens, so peers never see a partial inventory and a store failure stops start-up cleanly.
     /// </summary>
     public static void PrepareReplication(this IServiceProvider services) => services.GetService<LocalInventory>();
-
-    private static ILogger Logger(IServiceProvider services, string category) =>
-        services.GetRequiredService<ILoggerFactory>().CreateLogger(category);
 }

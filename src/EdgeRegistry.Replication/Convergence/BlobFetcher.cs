@@ -16,20 +16,20 @@ namespace EdgeRegistry.Replication.Convergence;
 /// serves wrong bytes wastes one transfer and is marked failed; the next peer that holds the blob is tried. A copy
 /// interrupted by a failing peer continues from the next peer where it stopped.
 /// </summary>
-public sealed partial class BlobFetcher
+internal sealed partial class BlobFetcher
 {
     private readonly IRegistryStore _store;
     private readonly PeerSet _peers;
     private readonly TokenBucket _bucket;
     private readonly ILogger _logger;
-    private readonly ReplicationCounters? _counters;
-    private readonly ClientActivity? _clients;
+    private readonly ReplicationCounters _counters;
+    private readonly ClientActivity _clients;
 
     /// <summary>Digests a client is waiting for: their background fetch runs at full speed from then on.</summary>
     private readonly ConcurrentDictionary<Digest, byte> _urgent = new();
 
-    public BlobFetcher(IRegistryStore store, PeerSet peers, TokenBucket bucket, ILogger logger, ReplicationCounters? counters = null,
-        ClientActivity? clients = null)
+    public BlobFetcher(IRegistryStore store, PeerSet peers, TokenBucket bucket, ILogger<BlobFetcher> logger, ReplicationCounters counters,
+        ClientActivity clients)
     {
         _clients = clients;
         _counters = counters;

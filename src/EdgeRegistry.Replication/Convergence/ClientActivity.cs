@@ -4,13 +4,13 @@ namespace EdgeRegistry.Replication.Convergence;
 /// Counts client pulls that are being served through a peer right now. Background replication yields while
 /// any are under way: a pod waiting for its image matters more than a replica catching up.
 /// </summary>
-public sealed class ClientActivity
+internal sealed class ClientActivity
 {
     private int _active;
 
-    public bool Busy => Volatile.Read(ref _active) > 0;
+    internal bool Busy => Volatile.Read(ref _active) > 0;
 
-    public IDisposable Enter()
+    internal IDisposable Enter()
     {
         Interlocked.Increment(ref _active);
         return new Exit(this);

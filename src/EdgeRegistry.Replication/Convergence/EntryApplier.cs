@@ -12,14 +12,14 @@ namespace EdgeRegistry.Replication.Convergence;
 /// entry with the greater (version, node, digest) wins — so all nodes converge to the same tags whatever order
 /// they learn of updates in. Applying is idempotent: reconciliation re-applies entries freely.
 /// </summary>
-public sealed partial class EntryApplier
+internal sealed partial class EntryApplier
 {
     private readonly IRegistryStore _store;
     private readonly LocalInventory _local;
     private readonly FetchQueue _fetches;
     private readonly ILogger _logger;
 
-    public EntryApplier(IRegistryStore store, LocalInventory local, FetchQueue fetches, ILogger logger)
+    public EntryApplier(IRegistryStore store, LocalInventory local, FetchQueue fetches, ILogger<EntryApplier> logger)
     {
         _store = store;
         _local = local;
@@ -28,7 +28,7 @@ public sealed partial class EntryApplier
     }
 
     /// <summary>Applies the entry; false when it still needs something that could not be had now (retried later).</summary>
-    public async Task<bool> ApplyAsync(Peer peer, InventoryEntry entry, CancellationToken cancellationToken)
+    internal async Task<bool> ApplyAsync(Peer peer, InventoryEntry entry, CancellationToken cancellationToken)
     {
         try
         {
@@ -47,7 +47,7 @@ public sealed partial class EntryApplier
     }
 
     /// <summary>True when the local store is missing nothing this entry calls for.</summary>
-    public bool IsSatisfied(InventoryEntry entry)
+    internal bool IsSatisfied(InventoryEntry entry)
     {
         var local = _local.Inventory.Get(entry.Key);
         return entry.Kind switch
@@ -125,7 +125,7 @@ public sealed partial class EntryApplier
         return true;
     }
 
-    public void EnqueueReferences(RepositoryName repository, Digest digest)
+    internal void EnqueueReferences(RepositoryName repository, Digest digest)
     {
         if (_store.GetReferences(repository, digest) is not { } references) return;
         foreach (var blob in references.Blobs)

@@ -9,7 +9,7 @@ namespace EdgeRegistry.Replication.Convergence;
 /// concurrency). Each worker asks the least busy peer that holds its blob, so when both peers hold what a node
 /// lacks it fetches from both at once. Workers pause while clients are pulling through a peer.
 /// </summary>
-public sealed class FetchQueue
+internal sealed class FetchQueue : IReplicationBacklog
 {
     private readonly Channel<(Digest Digest, RepositoryName Repository)> _channel =
         Channel.CreateUnbounded<(Digest, RepositoryName)>(new UnboundedChannelOptions { SingleWriter = false });
@@ -20,7 +20,12 @@ public sealed class FetchQueue
     private readonly int _workers;
     private int _failed;
 
-    public FetchQueue(BlobFetcher fetcher, ClientActivity clients, int workers)
+    public FetchQueue(BlobFetcher fetcher, ClientActivity clients, ReplicationOptions options)
+        : this(fetcher, clients, options.FetchConcurrency)
+    {
+    }
+
+    internal FetchQueue(BlobFetcher fetcher, ClientActivity clients, int workers)
     {
         _fetcher = fetcher;
         _clients = clients;

@@ -11,7 +11,7 @@ namespace EdgeRegistry.Replication.Convergence;
 /// whole inventory); and periodically re-applies whatever is still unsatisfied (a fetch that failed while a peer
 /// was down). Polling doubles as the peer's health probe.
 /// </summary>
-public sealed partial class PeerSync
+internal sealed partial class PeerSync
 {
     private const int PageSize = 1000;
     private static readonly TimeSpan ReconcileInterval = TimeSpan.FromSeconds(20);
@@ -25,7 +25,7 @@ public sealed partial class PeerSync
     private readonly ILogger _logger;
 
     public PeerSync(Peer peer, EntryApplier applier, HybridLogicalClock clock, FetchQueue fetches, ReplicationOptions options,
-        TimeProvider time, ILogger logger)
+        TimeProvider time, ILogger<PeerSync> logger)
     {
         _peer = peer;
         _applier = applier;

@@ -4,7 +4,7 @@ namespace EdgeRegistry.Replication.Convergence;
 /// Caps background replication traffic at a byte rate (the site uplink or the disks may be shared with
 /// workloads). Up to one second of burst; a rate of 0 means no cap.
 /// </summary>
-public sealed class TokenBucket
+internal sealed class TokenBucket
 {
     private readonly long _bytesPerSecond;
     private readonly TimeProvider _time;
@@ -12,7 +12,12 @@ public sealed class TokenBucket
     private double _tokens;
     private long _lastTicks;
 
-    public TokenBucket(long bytesPerSecond, TimeProvider time)
+    public TokenBucket(ReplicationOptions options, TimeProvider time)
+        : this(options.BytesPerSecond, time)
+    {
+    }
+
+    internal TokenBucket(long bytesPerSecond, TimeProvider time)
     {
         _bytesPerSecond = bytesPerSecond;
         _time = time;
@@ -20,10 +25,10 @@ public sealed class TokenBucket
         _lastTicks = time.GetTimestamp();
     }
 
-    public bool Unlimited => _bytesPerSecond <= 0;
+    internal bool Unlimited => _bytesPerSecond <= 0;
 
     /// <summary>Waits until <paramref name="bytes"/> may be transferred.</summary>
-    public async ValueTask TakeAsync(int bytes, CancellationToken cancellationToken)
+    internal async ValueTask TakeAsync(int bytes, CancellationToken cancellationToken)
     {
         if (Unlimited) return;
         while (true)

@@ -1,7 +1,7 @@
 namespace EdgeRegistry.Replication.Inventory;
 
 /// <summary>The kinds of object the cluster keeps converged.</summary>
-public enum EntryKind
+internal enum EntryKind
 {
     /// <summary>Blob bytes (content-addressed, shared by repositories).</summary>
     Blob,

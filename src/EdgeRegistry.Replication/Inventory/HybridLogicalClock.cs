@@ -5,7 +5,7 @@ namespace EdgeRegistry.Replication.Inventory;
 /// backwards, moves past every timestamp it has seen from peers, and stays close to real time, so "the later
 /// update wins" means what an operator expects even when node clocks disagree a little.
 /// </summary>
-public sealed class HybridLogicalClock
+internal sealed class HybridLogicalClock
 {
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();

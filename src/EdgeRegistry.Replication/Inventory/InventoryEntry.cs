@@ -8,7 +8,7 @@ namespace EdgeRegistry.Replication.Inventory;
 /// (Version, Node, Digest) compared in that order, so every node picks the same winner. Deleted entries are
 /// tombstones: they travel like updates and expire after a while.
 /// </summary>
-public sealed record InventoryEntry(
+internal sealed record InventoryEntry(
     EntryKind Kind,
     RepositoryName? Repository,
     string? Tag,
@@ -43,4 +43,4 @@ public sealed record InventoryEntry(
 }
 
 /// <summary>Identifies an inventory entry: kind, repository (none for blobs) and tag or digest.</summary>
-public readonly record struct InventoryKey(EntryKind Kind, string? Repository, string? Name);
+internal readonly record struct InventoryKey(EntryKind Kind, string? Repository, string? Name);

@@ -11,12 +11,12 @@ namespace EdgeRegistry.Replication.Inventory;
 /// than it is. Recording is part of the write: the version is on disk before the write returns, and when it cannot
 /// be written the write fails (the observer throws) and the inventory is left as a restart would rebuild it.
 /// </summary>
-public sealed class LocalInventory
+internal sealed class LocalInventory
 {
     private readonly IRegistryStore _store;
     private readonly VersionFiles _versions;
 
-    public LocalInventory(IRegistryStore store, VersionFiles versions, HybridLogicalClock clock, string self)
+    internal LocalInventory(IRegistryStore store, VersionFiles versions, HybridLogicalClock clock, string self)
     {
         _store = store;
         _versions = versions;
@@ -25,14 +25,14 @@ public sealed class LocalInventory
         Inventory = new NodeInventory(Guid.NewGuid().ToString("N"));
     }
 
-    public NodeInventory Inventory { get; }
+    internal NodeInventory Inventory { get; }
 
-    public HybridLogicalClock Clock { get; }
+    internal HybridLogicalClock Clock { get; }
 
-    public string Self { get; }
+    internal string Self { get; }
 
     /// <summary>Reads the whole store once. Blobs only count when some manifest references them (orphans are not worth copying).</summary>
-    public void Build()
+    internal void Build()
     {
         var referenced = new Dictionary<Digest, RepositoryName>();
         foreach (var (repository, digest) in _store.EnumerateManifests())
@@ -68,13 +68,13 @@ public sealed class LocalInventory
     }
 
     /// <summary>The version to pass with the store write that applies <paramref name="entry"/> from a peer.</summary>
-    public static ChangeVersion VersionOf(InventoryEntry entry) => new(entry.Version, entry.Node);
+    internal static ChangeVersion VersionOf(InventoryEntry entry) => new(entry.Version, entry.Node);
 
     /// <summary>
     /// The store's change observer, run inside the write. Throws <see cref="StoreException"/> when the version cannot
     /// be recorded, which fails the write.
     /// </summary>
-    public void OnStoreChanged(StoreChange change)
+    internal void OnStoreChanged(StoreChange change)
     {
         switch (change.Kind)
         {
@@ -102,7 +102,7 @@ public sealed class LocalInventory
     /// something we never had). Throws <see cref="StoreException"/> when the version cannot be written; the
     /// inventory then still holds what it held, so the entry is applied again on the next round.
     /// </summary>
-    public void RecordApplied(InventoryEntry entry)
+    internal void RecordApplied(InventoryEntry entry)
     {
         if (entry.Kind != EntryKind.Blob) _versions.Write(entry);
         Inventory.Put(entry);

@@ -9,7 +9,7 @@ namespace EdgeRegistry.Replication.Inventory;
 /// A summary (count and an order-independent hash) lets two nodes detect drift without listing everything.
 /// Used both for this node's own inventory and for our view of each peer's.
 /// </summary>
-public sealed class NodeInventory
+internal sealed class NodeInventory
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<InventoryKey, (InventoryEntry Entry, long Sequence)> _entries = [];

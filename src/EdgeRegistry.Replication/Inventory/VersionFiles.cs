@@ -12,7 +12,7 @@ namespace EdgeRegistry.Replication.Inventory;
 /// replication was on, or a registry:2 store taken over as it is — has version 0 and loses to any update.
 /// Failures are <see cref="StoreException"/>s, like the store's own.
 /// </summary>
-public sealed class VersionFiles
+internal sealed class VersionFiles
 {
     private readonly VersionRecords _records;
 

@@ -17,7 +17,7 @@ namespace EdgeRegistry.Replication.Peers;
 /// Talks to one peer's peer-only API, signing every request. Every answer is checked before use (digests of
 /// content, shape of JSON), and every outcome updates the peer's <see cref="PeerState"/>.
 /// </summary>
-public sealed class PeerClient
+internal sealed class PeerClient
 {
     /// <summary>Small requests (summary, feed page, HEAD, manifest) must answer quickly or count as a failure.</summary>
     private static readonly TimeSpan SmallRequestTimeout = TimeSpan.FromSeconds(5);

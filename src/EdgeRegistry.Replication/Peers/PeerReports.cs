@@ -7,15 +7,24 @@ namespace EdgeRegistry.Replication.Peers;
 /// on the network). An object counts as lacking on one side when the other holds it and this side has nothing
 /// at least as new for the same key; tombstones are not objects.
 /// </summary>
-public sealed class PeerReports(PeerSet peers, LocalInventory local)
+public sealed class PeerReports
 {
+    private readonly PeerSet _peers;
+    private readonly LocalInventory _local;
+
+    internal PeerReports(PeerSet peers, LocalInventory local)
+    {
+        _peers = peers;
+        _local = local;
+    }
+
     public IReadOnlyList<PeerReport> Current()
     {
-        var ours = local.Inventory.Snapshot().Where(static e => !e.Deleted).ToList();
-        return peers.All.Select(peer =>
+        var ours = _local.Inventory.Snapshot().Where(static e => !e.Deleted).ToList();
+        return _peers.All.Select(peer =>
         {
             var theirs = peer.View.Inventory;
-            var (theyHave, theyBytes) = Lacking(theirs.Snapshot().Where(static e => !e.Deleted), local.Inventory);
+            var (theyHave, theyBytes) = Lacking(theirs.Snapshot().Where(static e => !e.Deleted), _local.Inventory);
             var (weHave, weBytes) = Lacking(ours, theirs);
             var state = peer.State;
             return new PeerReport(peer.Member, state.Reachable, state.LatencyMs, state.LastContact,

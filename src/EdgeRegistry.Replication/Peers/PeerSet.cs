@@ -5,11 +5,11 @@ namespace EdgeRegistry.Replication.Peers;
 /// <summary>The peers of this node, and the rules for choosing among them.</summary>
 public sealed class PeerSet
 {
-    public PeerSet(IReadOnlyList<Peer> peers) => All = peers;
+    internal PeerSet(IReadOnlyList<Peer> peers) => All = peers;
 
     public IReadOnlyList<Peer> All { get; }
 
-    public void HeardFrom(string member)
+    internal void HeardFrom(string member)
     {
         foreach (var peer in All)
         {
@@ -18,10 +18,10 @@ public sealed class PeerSet
     }
 
     /// <summary>Peers that may be asked now, fastest first.</summary>
-    public IEnumerable<Peer> Available() =>
+    internal IEnumerable<Peer> Available() =>
         All.Where(static p => p.State.Available).OrderBy(static p => p.State.LatencyMs ?? double.MaxValue);
 
     /// <summary>Available peers known (from their feeds) to hold the blob, least busy first.</summary>
-    public IEnumerable<Peer> Holding(Digest digest) =>
+    internal IEnumerable<Peer> Holding(Digest digest) =>
         Available().Where(p => p.View.Inventory.HasBlob(digest)).OrderBy(static p => p.State.InFlight);
 }

@@ -5,7 +5,7 @@ namespace EdgeRegistry.Replication.Peers;
 /// everything that picks a peer. A peer that fails is skipped until its back-off expires, so a dead peer costs a
 /// client at most one short connect timeout, not one per request.
 /// </summary>
-public sealed class PeerState
+internal sealed class PeerState
 {
     /// <summary>Long enough that a dead peer is not asked on every pull, short enough that a returning one is found fast.</summary>
     private static readonly TimeSpan MaxBackOff = TimeSpan.FromSeconds(10);

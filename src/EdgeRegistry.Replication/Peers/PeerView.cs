@@ -6,7 +6,7 @@ namespace EdgeRegistry.Replication.Peers;
 /// What this node has learned of one peer's inventory from its change feed, and where in that feed it stands.
 /// Used to decide what to copy, to pick a peer that holds a blob without asking, and for `edgereg status`.
 /// </summary>
-public sealed class PeerView
+internal sealed class PeerView
 {
     private NodeInventory _inventory = new("");
 

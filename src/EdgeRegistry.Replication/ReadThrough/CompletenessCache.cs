@@ -8,7 +8,7 @@ namespace EdgeRegistry.Replication.ReadThrough;
 /// path. Complete-from-the-local-store is stable and kept long; an answer that depends on peers is kept briefly
 /// (a peer may go away), and "incomplete" only for a moment (the missing piece may be arriving).
 /// </summary>
-public sealed class CompletenessCache
+internal sealed class CompletenessCache
 {
     public static readonly TimeSpan LocalLifetime = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan PeerLifetime = TimeSpan.FromSeconds(10);

@@ -35,7 +35,7 @@ internal sealed partial class PeerContent : IContentSource
     private readonly ClientTee _tee;
 
     public PeerContent(IRegistryStore store, PeerSet peers, BlobFetcher fetcher, EntryApplier applier, LocalInventory local,
-        ClientActivity clients, CompletenessCache completeness, ILogger logger, ReadThroughOptions? readThrough = null)
+        ClientActivity clients, CompletenessCache completeness, ILogger<PeerContent> logger, ReadThroughOptions? readThrough = null)
     {
         _store = store;
         _peers = peers;

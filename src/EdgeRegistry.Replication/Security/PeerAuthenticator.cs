@@ -10,7 +10,7 @@ namespace EdgeRegistry.Replication.Security;
 /// path. A captured header is only good for the same request within the clock window, and the content it fetches
 /// is verified by digest anyway, so a replay gains an attacker nothing it could not read anonymously.
 /// </summary>
-public sealed class PeerAuthenticator
+internal sealed class PeerAuthenticator
 {
     public const string HeaderName = "Edgereg-Peer";
 
@@ -21,7 +21,13 @@ public sealed class PeerAuthenticator
     private readonly HashSet<string> _members;
     private readonly TimeProvider _time;
 
-    public PeerAuthenticator(byte[] secret, IEnumerable<string> members, TimeProvider time)
+    /// <summary>Accepts requests from the members of the cluster: the peers and this node.</summary>
+    public PeerAuthenticator(ReplicationOptions options, TimeProvider time)
+        : this(options.Secret, options.Peers.Append(options.Self), time)
+    {
+    }
+
+    internal PeerAuthenticator(byte[] secret, IEnumerable<string> members, TimeProvider time)
     {
         _secret = secret;
         _members = new HashSet<string>(members, StringComparer.OrdinalIgnoreCase);

@@ -63,7 +63,7 @@ internal static partial class ServeRunner
         var status = notifications.RunStatusAsync(
             async token => (await app.Services.GetRequiredService<CachedStoreCensus>().GetAsync(token).ConfigureAwait(false))?.Counts?.Repositories
                 ?? store.ListRepositories().Count,
-            BoundAddresses(app), app.Services.GetService<FetchQueue>() is { } queue ? () => queue.Pending : null, lifetime.ApplicationStopping);
+            BoundAddresses(app), app.Services.GetService<IReplicationBacklog>() is { } queue ? () => queue.Pending : null, lifetime.ApplicationStopping);
         var maintenance = store is RegistryStore local ? StoreMaintenance.RunAsync(local, log, background.Token) : Task.CompletedTask;
 
         await app.WaitForShutdownAsync(cancellationToken);

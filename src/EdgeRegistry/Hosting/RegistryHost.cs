@@ -72,7 +72,7 @@ internal static class RegistryHost
         if (replication is not null)
         {
             builder.Services.AddReplication(replication with { MaxManifestBytes = maxManifestBytes });
-            builder.Services.AddSingleton<IPeerStatusSource>(sp => new ReplicationPeerStatus(sp.GetRequiredService<PeerReports>()));
+            builder.Services.AddSingleton<IPeerStatusSource, ReplicationPeerStatus>();
         }
 
         if (statusChannel)

@@ -18,7 +18,7 @@ internal sealed class MetricsScrape
     private readonly ReadThroughCounters _readThrough;
     private readonly CachedStoreCensus _census;
     private readonly ReplicationCounters? _replication;
-    private readonly FetchQueue? _fetchQueue;
+    private readonly IReplicationBacklog? _fetchQueue;
     private readonly PeerSet? _peers;
     private readonly TransportCounters? _transport;
 
@@ -28,7 +28,7 @@ internal sealed class MetricsScrape
         _readThrough = services.GetRequiredService<ReadThroughCounters>();
         _census = services.GetRequiredService<CachedStoreCensus>();
         _replication = services.GetService<ReplicationCounters>();
-        _fetchQueue = services.GetService<FetchQueue>();
+        _fetchQueue = services.GetService<IReplicationBacklog>();
         _peers = services.GetService<PeerSet>();
         _transport = (services.GetService<IConnectionListenerFactory>() as TcpTransportFactory)?.Counters;
     }
@@ -87,7 +87,7 @@ internal sealed class MetricsScrape
             text.Family("edgereg_peer_up", "gauge", "1 when the peer answered its last request, else 0.");
             foreach (var peer in _peers.All)
             {
-                text.Sample("edgereg_peer_up", peer.State.Reachable ? 1 : 0, ("peer", peer.Member));
+                text.Sample("edgereg_peer_up", peer.Reachable ? 1 : 0, ("peer", peer.Member));
             }
         }
 

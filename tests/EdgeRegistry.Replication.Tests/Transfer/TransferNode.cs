@@ -67,15 +67,15 @@ internal sealed class TransferNode : IAsyncDisposable
             return new Peer(state, new PeerClient(state, node._peerHttp, node.Authenticator, Self, useTls: false, StoreOptions.DefaultMaxManifestBytes), new PeerView());
         }).ToList());
         node._peerSet = peers;
-        ILogger logger = NullLogger.Instance;
-        node.Fetcher = new BlobFetcher(node.Store, peers, new TokenBucket(0, TimeProvider.System), logger, new ReplicationCounters(), node.Clients);
+        node.Fetcher = new BlobFetcher(node.Store, peers, new TokenBucket(0, TimeProvider.System), NullLogger<BlobFetcher>.Instance, new ReplicationCounters(),
+            node.Clients);
         var fetches = new FetchQueue(node.Fetcher, node.Clients, workers: 2);
         var clock = new HybridLogicalClock(TimeProvider.System);
         var local = new LocalInventory(node.Store, new VersionFiles(node.Store), clock, Self);
         local.Build();
-        var applier = new EntryApplier(node.Store, local, fetches, logger);
-        node.Content = new PeerContent(node.Store, peers, node.Fetcher, applier, local, node.Clients, new CompletenessCache(TimeProvider.System), logger,
-            readThrough);
+        var applier = new EntryApplier(node.Store, local, fetches, NullLogger<EntryApplier>.Instance);
+        node.Content = new PeerContent(node.Store, peers, node.Fetcher, applier, local, node.Clients, new CompletenessCache(TimeProvider.System),
+            NullLogger<PeerContent>.Instance, readThrough);
         await node.StartFrontAsync();
         return node;
     }
