@@ -157,50 +157,11 @@ public sealed class ManifestSizeLimitTests : IDisposable
         Assert.Equal(1, metrics.Get($"edgereg_peer_up{{peer=\"{peer}\"}}"));
     }
 
-    private async Task<(Node A, Node B, int Port)> StartPairAsync(long limitA, long limitB)
+    private async Task<(InProcessNode A, InProcessNode B, int Port)> StartPairAsync(long limitA, long limitB)
     {
-        int port = FreePort.Next();
-        var secret = _temp.File("cluster.secret");
-        File.WriteAllText(secret, new string('k', 64));
-        File.SetUnixFileMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        MemberEndpoint[] members = [new("127.0.0.1", port), new("127.0.0.2", port), new("127.0.0.3", port)];
-        var a = await Node.StartAsync(NodeSettings("a", IPAddress.Parse("127.0.0.1"), port, members, secret, limitA));
-        var b = await Node.StartAsync(NodeSettings("b", IPAddress.Parse("127.0.0.2"), port, members, secret, limitB));
-        return (a, b, port);
-    }
-
-    private ServeSettings NodeSettings(string name, IPAddress address, int port, IReadOnlyList<MemberEndpoint> members, string secret,
-        long maxManifestBytes) => new()
-    {
-        AnonymousWrites = true,
-        Listen = [new ListenEndpoint(address, port)],
-        Root = Directory.CreateDirectory(_temp.File(name)).FullName,
-        CredentialsFile = _temp.File("no-credentials"),
-        LogLevel = LogEventLevel.Warning,
-        Members = members,
-        ClusterSecretFile = secret,
-        MaxManifestBytes = maxManifestBytes,
-    };
-
-    private sealed class Node(WebApplication app, ServeSettings settings) : IAsyncDisposable
-    {
-        public ServeSettings Settings { get; } = settings;
-
-        public static async Task<Node> StartAsync(ServeSettings settings)
-        {
-            var (replication, problem) = ClusterSetup.Resolve(settings);
-            Assert.Null(problem);
-            var app = RegistryHost.Build(settings, LoggingSetup.CreateLogger(LogEventLevel.Warning, ConsoleStyle.Plain), replication: replication);
-            RegistryHost.OpenStore(app);
-            await app.StartAsync();
-            return new Node(app, settings);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await app.StopAsync(timeout.Token);
-            await app.DisposeAsync();
-        }
+        var cluster = new InProcessCluster(_temp);
+        var a = await InProcessCluster.StartAsync(cluster.Settings(0) with { MaxManifestBytes = limitA });
+        var b = await InProcessCluster.StartAsync(cluster.Settings(1) with { MaxManifestBytes = limitB });
+        return (a, b, cluster.Port);
     }
 }

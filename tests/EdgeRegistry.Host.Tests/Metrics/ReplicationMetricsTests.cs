@@ -22,16 +22,13 @@ public sealed class ReplicationMetricsTests : IDisposable
     [Fact]
     public async Task Scrape_ImageOnPeer_BackgroundFetchCountedExactlyAndPeerStates()
     {
-        int port = FreePort.Next();
-        var secret = _temp.File("cluster.secret");
-        File.WriteAllText(secret, new string('k', 64));
-        File.SetUnixFileMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        MemberEndpoint[] members = [new("127.0.0.1", port), new("127.0.0.2", port), new("127.0.0.3", port)];
-        var settingsA = NodeSettings("a", IPAddress.Parse("127.0.0.1"), port, members, secret);
+        var cluster = new InProcessCluster(_temp);
+        int port = cluster.Port;
+        var settingsA = cluster.Settings(0);
         var blobBytes = await StoreContent.PushImageAsync(RegistryStore.Open(settingsA.Root), "apps/metrics", "v1", "metrics");
-        await using var a = await StartAsync(settingsA);
-        await using var b = await StartAsync(NodeSettings("b", IPAddress.Parse("127.0.0.2"), port, members, secret));
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.2:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+        await using var a = await InProcessCluster.StartAsync(settingsA);
+        await using var b = await InProcessCluster.StartAsync(cluster.Settings(1));
+        using var http = cluster.Client(1, TimeSpan.FromSeconds(30));
 
         // Background convergence copies the image's two blobs (config and layer); the manifest is not counted as a blob.
         MetricsExposition metrics;
@@ -71,35 +68,4 @@ public sealed class ReplicationMetricsTests : IDisposable
     }
 
     private const string PeerApiAnswered = """edgereg_http_requests_total{route="peer",method="GET",code="200"}""";
-
-    private ServeSettings NodeSettings(string name, IPAddress address, int port, IReadOnlyList<MemberEndpoint> members, string secret) => new()
-    {
-        AnonymousWrites = true,
-        Listen = [new ListenEndpoint(address, port)],
-        Root = Directory.CreateDirectory(_temp.File(name)).FullName,
-        CredentialsFile = _temp.File("no-credentials"),
-        LogLevel = LogEventLevel.Warning,
-        Members = members,
-        ClusterSecretFile = secret,
-    };
-
-    private static async Task<Running> StartAsync(ServeSettings settings)
-    {
-        var (replication, problem) = ClusterSetup.Resolve(settings);
-        Assert.Null(problem);
-        var app = RegistryHost.Build(settings, LoggingSetup.CreateLogger(LogEventLevel.Warning, ConsoleStyle.Plain), replication: replication);
-        RegistryHost.OpenStore(app);
-        await app.StartAsync();
-        return new Running(app);
-    }
-
-    private sealed class Running(WebApplication app) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await app.StopAsync(timeout.Token);
-            await app.DisposeAsync();
-        }
-    }
 }

@@ -144,10 +144,10 @@ public sealed class ReadThroughResponseTests : IDisposable
     /// <summary>A (holding the image with the blob) and B (empty, its background copies capped at 64 KiB/s), C never started.</summary>
     private sealed class Cluster : IAsyncDisposable
     {
-        private readonly WebApplication _a;
-        private readonly WebApplication _b;
+        private readonly InProcessNode _a;
+        private readonly InProcessNode _b;
 
-        private Cluster(WebApplication a, WebApplication b, HttpClient http, byte[] blob, Digest digest)
+        private Cluster(InProcessNode a, InProcessNode b, HttpClient http, byte[] blob, Digest digest)
         {
             _a = a;
             _b = b;
@@ -167,23 +167,14 @@ public sealed class ReadThroughResponseTests : IDisposable
 
         public static async Task<Cluster> StartAsync(TempDirectory temp, int blobMiB)
         {
-            int port = FreePort.Next();
-            var secret = temp.File("cluster.secret");
-            File.WriteAllText(secret, new string('k', 64));
-            File.SetUnixFileMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            MemberEndpoint[] members = [new("127.0.0.1", port), new("127.0.0.2", port), new("127.0.0.3", port)];
-            var settingsA = Settings(temp, "a", IPAddress.Parse("127.0.0.1"), port, members, secret);
+            var members = new InProcessCluster(temp);
+            var settingsA = members.Settings(0);
             var blob = new byte[blobMiB << 20];
             new Random(blobMiB).NextBytes(blob);
             var digest = await PushImageAsync(RegistryStore.Open(settingsA.Root), blob);
-            var a = await StartAsync(settingsA);
-            var b = await StartAsync(Settings(temp, "b", IPAddress.Parse("127.0.0.2"), port, members, secret) with { ReplicationBytesPerSecond = 64 << 10 });
-            var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false })
-            {
-                BaseAddress = new Uri($"http://127.0.0.2:{port}/"),
-                Timeout = Bound,
-            };
-            return new Cluster(a, b, http, blob, digest);
+            var a = await InProcessCluster.StartAsync(settingsA);
+            var b = await InProcessCluster.StartAsync(members.Settings(1) with { ReplicationBytesPerSecond = 64 << 10 });
+            return new Cluster(a, b, members.Client(1, Bound), blob, digest);
         }
 
         public async Task<MetricsExposition> ScrapeBAsync()
@@ -214,37 +205,11 @@ public sealed class ReadThroughResponseTests : IDisposable
             return digest;
         }
 
-        private static ServeSettings Settings(TempDirectory temp, string name, IPAddress address, int port, IReadOnlyList<MemberEndpoint> members,
-            string secret) => new()
-        {
-            AnonymousWrites = true,
-            Listen = [new ListenEndpoint(address, port)],
-            Root = Directory.CreateDirectory(temp.File(name)).FullName,
-            CredentialsFile = temp.File("no-credentials"),
-            LogLevel = LogEventLevel.Warning,
-            Members = members,
-            ClusterSecretFile = secret,
-        };
-
-        private static async Task<WebApplication> StartAsync(ServeSettings settings)
-        {
-            var (replication, problem) = ClusterSetup.Resolve(settings);
-            Assert.Null(problem);
-            var app = RegistryHost.Build(settings, LoggingSetup.CreateLogger(LogEventLevel.Warning, ConsoleStyle.Plain), replication: replication);
-            RegistryHost.OpenStore(app);
-            await app.StartAsync();
-            return app;
-        }
-
         public async ValueTask DisposeAsync()
         {
             Http.Dispose();
-            foreach (var app in new[] { _b, _a })
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                await app.StopAsync(timeout.Token);
-                await app.DisposeAsync();
-            }
+            await _b.DisposeAsync();
+            await _a.DisposeAsync();
         }
     }
 }
