@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using EdgeRegistry.Functional.Tests.Infrastructure;
@@ -88,28 +85,14 @@ public sealed partial class JournalStreamTests(ITestOutputHelper output)
     {
         var layer = Encoding.UTF8.GetBytes("journal layer");
         var config = Encoding.UTF8.GetBytes("""{"architecture":"amd64","os":"linux"}""");
-        var layerDigest = await PushBlobAsync(http, repository, layer);
-        var configDigest = await PushBlobAsync(http, repository, config);
+        var layerDigest = await OciPush.BlobAsync(http, repository, layer);
+        var configDigest = await OciPush.BlobAsync(http, repository, config);
         var manifest = Encoding.UTF8.GetBytes($$"""
             {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",
              "config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{{configDigest}}","size":{{config.Length}}},
              "layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"{{layerDigest}}","size":{{layer.Length}}}]}
             """);
-        using var body = new ByteArrayContent(manifest);
-        body.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.oci.image.manifest.v1+json");
-        using var response = await http.PutAsync($"/v2/{repository}/manifests/{tag}", body);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(manifest));
-    }
-
-    private static async Task<string> PushBlobAsync(HttpClient http, string repository, byte[] content)
-    {
-        var digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(content));
-        using var body = new ByteArrayContent(content);
-        body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        using var response = await http.PostAsync($"/v2/{repository}/blobs/uploads/?digest={digest}", body);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return digest;
+        return await OciPush.ManifestAsync(http, repository, tag, "application/vnd.oci.image.manifest.v1+json", manifest);
     }
 
     [GeneratedRegex("^<[0-7]>")]
