@@ -14,8 +14,11 @@ internal sealed class ManifestHandler(IRegistryStore store, ContentSources sourc
     /// <summary>The hot path of every pull: no allocations beyond the digest string, body written from the stored bytes.</summary>
     public Task GetAsync(RegistryRequest request)
     {
+        // A name that is no valid tag cannot be stored, so asking for it is asking for an unknown manifest: 404, as
+        // Distribution and zot answer and the conformance suite expects (`.INVALID_MANIFEST_NAME`). A PUT to such a
+        // name stays a 400; a malformed digest stays DIGEST_INVALID.
         if (!References.IsValidManifestReference(request.Reference, out var error))
-            return ErrorWriter.WriteAsync(request.Context, error);
+            return ErrorWriter.WriteAsync(request.Context, request.Reference.Contains(':') ? error : ApiErrors.ManifestUnknown(request.Reference));
         var manifest = store.GetManifest(request.Repository, request.Reference);
         if (!sources.IsEmpty && !sources.IsLocalOnly(request.Request)) return GetThroughRemoteAsync(request, manifest);
         return WriteManifestAsync(request, manifest);

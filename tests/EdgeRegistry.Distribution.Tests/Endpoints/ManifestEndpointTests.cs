@@ -91,6 +91,27 @@ public class ManifestEndpointTests
         await OciAssert.ErrorAsync(repo, HttpStatusCode.NotFound, "MANIFEST_UNKNOWN");
     }
 
+    [Theory]
+    [InlineData(".INVALID_MANIFEST_NAME")]
+    [InlineData("-leading-dash")]
+    public async Task GetAndHead_ReferenceNoValidTag_404ManifestUnknown(string reference)
+    {
+        await using var server = await RegistryServer.StartAsync();
+        await server.PushImageAsync("known", "v1");
+        using var get = await server.Client.GetAsync($"/v2/known/manifests/{reference}");
+        await OciAssert.ErrorAsync(get, HttpStatusCode.NotFound, "MANIFEST_UNKNOWN");
+        using var head = await server.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/v2/known/manifests/{reference}"));
+        Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
+    }
+
+    [Fact]
+    public async Task Get_MalformedDigestReference_400DigestInvalid()
+    {
+        await using var server = await RegistryServer.StartAsync();
+        using var get = await server.Client.GetAsync("/v2/known/manifests/sha256:totallywrong");
+        await OciAssert.ErrorAsync(get, HttpStatusCode.BadRequest, "DIGEST_INVALID");
+    }
+
     [Fact]
     public async Task Put_NotJson_400ManifestInvalidAndNothingStored()
     {
