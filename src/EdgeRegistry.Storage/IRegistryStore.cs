@@ -34,11 +34,12 @@ public interface IRegistryStore
     Versions.VersionRecords Versions { get; }
 
     /// <summary>
-    /// A cheap liveness probe of the store's file system: creates, fsyncs and removes a small file in the temp
-    /// area. Null when healthy, otherwise what is wrong (read-only remount, full disk, I/O errors, hung mount
-    /// detected by the caller's timeout).
+    /// A cheap probe of the store's file system: creates, fsyncs and removes a small file in the temp area, and
+    /// when that fails, lists the store's root to tell a store that can still serve (full disk, read-only remount:
+    /// <see cref="StoreHealthState.Degraded"/>) from one that cannot be read at all. A hung mount is detected by
+    /// the caller's timeout.
     /// </summary>
-    string? CheckHealth();
+    StoreHealth CheckHealth();
 
     // ---- blobs -------------------------------------------------------------------------------------
 

@@ -107,19 +107,38 @@ public sealed partial class RegistryStore : IRegistryStore
         }
     }
 
-    public string? CheckHealth()
+    public StoreHealth CheckHealth()
     {
         string probe = _paths.NewTempFile() + ".probe";
         try
         {
             _files.WriteAtomically(probe, "ok"u8);
             _fs.File.Delete(probe);
-            return null;
+            return StoreHealth.Healthy;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             _files.TryDelete(probe);
-            return $"the store at {Root} is not writable: {e.Message}";
+            string? unreadable = ReadProblem();
+            return unreadable is null
+                ? new StoreHealth(StoreHealthState.Degraded, $"the store at {Root} is not writable, still serving what it holds: {e.Message}")
+                : new StoreHealth(StoreHealthState.Unhealthy, $"the store at {Root} cannot be read: {unreadable}");
+        }
+    }
+
+    /// <summary>Null when the store's root and its repository tree can be listed (what every pull starts from).</summary>
+    private string? ReadProblem()
+    {
+        try
+        {
+            _ = _fs.Directory.EnumerateFileSystemEntries(Root).FirstOrDefault();
+            string repositories = _paths.Repositories;
+            if (_fs.Directory.Exists(repositories)) _ = _fs.Directory.EnumerateFileSystemEntries(repositories).FirstOrDefault();
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
         }
     }
 

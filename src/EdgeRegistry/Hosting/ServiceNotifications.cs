@@ -23,8 +23,11 @@ internal sealed partial class ServiceNotifications
     private readonly WatchdogSettings? _watchdog;
     private readonly ILogger _logger;
 
-    /// <summary>Cleared by a failed probe: the "unhealthy" STATUS then stays until a probe passes again.</summary>
+    /// <summary>Cleared by a failed probe: the "degraded"/"unhealthy" STATUS then stays until a probe passes again.</summary>
     private volatile bool _healthy = true;
+
+    /// <summary>The last problem logged, so a lasting one is logged once per change rather than at every ping.</summary>
+    private string? _loggedProblem;
 
     /// <summary>Set once STOPPING=1 went out: a late refresh must not replace the "stopping" STATUS.</summary>
     private volatile bool _stopping;
@@ -82,33 +85,50 @@ internal sealed partial class ServiceNotifications
         _notifier.TryNotifyStopping("stopping: finishing in-flight requests");
     }
 
-    /// <summary>Feeds the watchdog at half its interval while the store is healthy; returns when cancelled.</summary>
+    /// <summary>
+    /// Feeds the watchdog at half its interval while this process can serve; returns when cancelled. The watchdog
+    /// means "alive and serving": a store that can still be read but not written (a full disk, a read-only
+    /// remount) keeps being fed, with a "degraded" STATUS, since a restart would cut every pull and fix nothing.
+    /// Only a store that cannot be read, or a probe that hangs, withholds the ping so systemd restarts us.
+    /// </summary>
     public async Task RunWatchdogAsync(IRegistryStore store, CancellationToken cancellationToken)
     {
         if (_watchdog is null || !_notifier.IsEnabled) return;
         using var timer = new PeriodicTimer(_watchdog.PingInterval);
         do
         {
-            string? problem = await ProbeAsync(store).ConfigureAwait(false);
-            _healthy = problem is null;
-            if (problem is null)
+            var health = await ProbeAsync(store).ConfigureAwait(false);
+            _healthy = health.State == StoreHealthState.Healthy;
+            switch (health.State)
             {
-                _notifier.TryNotifyWatchdog();
-            }
-            else
-            {
-                LogUnhealthy(_logger, problem);
-                _notifier.TryNotifyStatus($"unhealthy: {problem}");
+                case StoreHealthState.Healthy:
+                    if (_loggedProblem is not null) LogRecovered(_logger);
+                    _loggedProblem = null;
+                    _notifier.TryNotifyWatchdog();
+                    break;
+                case StoreHealthState.Degraded:
+                    if (_loggedProblem != health.Problem) LogDegraded(_logger, health.Problem!);
+                    _loggedProblem = health.Problem;
+                    _notifier.TryNotifyWatchdog();
+                    _notifier.TryNotifyStatus($"degraded: {health.Problem}");
+                    break;
+                default:
+                    LogUnhealthy(_logger, health.Problem!);
+                    _loggedProblem = health.Problem;
+                    _notifier.TryNotifyStatus($"unhealthy: {health.Problem}");
+                    break;
             }
         }
         while (await WaitAsync(timer, cancellationToken).ConfigureAwait(false));
     }
 
-    private static async Task<string?> ProbeAsync(IRegistryStore store)
+    private static async Task<StoreHealth> ProbeAsync(IRegistryStore store)
     {
         var probe = Task.Run(store.CheckHealth);
         var finished = await Task.WhenAny(probe, Task.Delay(ProbeTimeout)).ConfigureAwait(false);
-        return finished == probe ? await probe.ConfigureAwait(false) : $"the store did not answer within {ProbeTimeout.TotalSeconds:0} s";
+        return finished == probe
+            ? await probe.ConfigureAwait(false)
+            : new StoreHealth(StoreHealthState.Unhealthy, $"the store did not answer within {ProbeTimeout.TotalSeconds:0} s");
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
@@ -125,4 +145,10 @@ internal sealed partial class ServiceNotifications
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Error, Message = "Store health probe failed, withholding the watchdog ping: {Problem}")]
     private static partial void LogUnhealthy(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Store degraded, still serving and feeding the watchdog: {Problem}")]
+    private static partial void LogDegraded(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Information, Message = "Store healthy again: writes succeed")]
+    private static partial void LogRecovered(ILogger logger);
 }

@@ -6,7 +6,8 @@ namespace EdgeRegistry.Functional.Tests.Systemd;
 
 /// <summary>
 /// The published binary under a stand-in for systemd's Type=notify protocol: READY only after recovery and
-/// binding, watchdog pings only while the store is healthy, STOPPING on SIGTERM.
+/// binding, watchdog pings while the process can serve (a full or unwritable store is degraded, not restarted; a
+/// store that cannot be read is), STOPPING on SIGTERM.
 /// </summary>
 public sealed class ServiceNotificationTests(ITestOutputHelper output)
 {
@@ -44,20 +45,13 @@ public sealed class ServiceNotificationTests(ITestOutputHelper output)
     }
 
     [Fact(Timeout = TestTimeouts.TestMs)]
-    public async Task Serve_StoreBecomesUnwritable_WatchdogPingsStopAndStatusSaysWhy()
+    public async Task Serve_StoreBecomesUnwritable_DegradedStatusWatchdogStillFedPullsServed()
     {
         using var temp = new TempDirectory("watchdog");
         using var socket = new NotifySocket(temp.Combine("notify.sock"));
         var root = temp.Sub("root");
         var seen = new List<string>();
-        await using var server = await EdgeregServer.StartAsync(new EdgeregOptions(root)
-        {
-            Environment = new Dictionary<string, string>
-            {
-                ["NOTIFY_SOCKET"] = socket.Path,
-                ["WATCHDOG_USEC"] = "400000",
-            },
-        }, output);
+        await using var server = await StartUnderWatchdogAsync(root, socket);
         socket.WaitFor(m => m == "WATCHDOG=1", Wait, seen);
 
         // The store's temp area vanishing breaks every write; replacing it with a file keeps it broken.
@@ -65,11 +59,98 @@ public sealed class ServiceNotificationTests(ITestOutputHelper output)
         Directory.Delete(tempArea, recursive: true);
         await File.WriteAllTextAsync(tempArea, "not a directory");
 
+        await AssertDegradedButServingAsync(server, socket, seen);
+    }
+
+    [Fact(Timeout = TestTimeouts.TestMs)]
+    public async Task Serve_StoreOnFullTmpfs_DegradedStatusWatchdogStillFedPullsServed()
+    {
+        using var temp = new TempDirectory("watchdog-full");
+        using var socket = new NotifySocket(temp.Combine("notify.sock"));
+        var root = temp.Sub("root");
+        await RunAsync("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", root);
+        try
+        {
+            var seen = new List<string>();
+            await using (var server = await StartUnderWatchdogAsync(root, socket))
+            {
+                socket.WaitFor(m => m == "WATCHDOG=1", Wait, seen);
+                FillUp(Path.Combine(root, "filler"));
+
+                await AssertDegradedButServingAsync(server, socket, seen);
+                Assert.Contains("No space left on device", seen.Last(m => m.StartsWith("STATUS=degraded: ", StringComparison.Ordinal)));
+            }
+        }
+        finally
+        {
+            await RunAsync("umount", root);
+        }
+    }
+
+    [Fact(Timeout = TestTimeouts.TestMs)]
+    public async Task Serve_StoreCannotBeRead_WatchdogPingsStopAndStatusSaysWhy()
+    {
+        using var temp = new TempDirectory("watchdog-unreadable");
+        using var socket = new NotifySocket(temp.Combine("notify.sock"));
+        var root = temp.Sub("root");
+        var seen = new List<string>();
+        await using var server = await StartUnderWatchdogAsync(root, socket);
+        socket.WaitFor(m => m == "WATCHDOG=1", Wait, seen);
+
+        // The whole store replaced by a file: nothing can be read or written, a restart is the remedy.
+        Directory.Delete(root, recursive: true);
+        await File.WriteAllTextAsync(root, "not a store");
+
         socket.WaitFor(m => m.StartsWith("STATUS=unhealthy: ", StringComparison.Ordinal), Wait, seen);
         var afterUnhealthy = new List<string>();
         var quiet = Assert.Throws<TimeoutException>(() => socket.WaitFor(m => m == "WATCHDOG=1", TimeSpan.FromSeconds(2), afterUnhealthy));
         Assert.DoesNotContain("WATCHDOG=1", afterUnhealthy);
         Assert.NotNull(quiet);
+    }
+
+    private Task<EdgeregServer> StartUnderWatchdogAsync(string root, NotifySocket socket) =>
+        EdgeregServer.StartAsync(new EdgeregOptions(root)
+        {
+            Environment = new Dictionary<string, string>
+            {
+                ["NOTIFY_SOCKET"] = socket.Path,
+                ["WATCHDOG_USEC"] = "400000",
+            },
+        }, output);
+
+    /// <summary>A degraded STATUS, then the watchdog still fed at its pace, and a pull-side request still answered.</summary>
+    private static async Task AssertDegradedButServingAsync(EdgeregServer server, NotifySocket socket, List<string> seen)
+    {
+        socket.WaitFor(m => m.StartsWith("STATUS=degraded: ", StringComparison.Ordinal), Wait, seen);
+        var afterDegraded = new List<string>();
+        socket.WaitFor(m => m == "WATCHDOG=1", TimeSpan.FromSeconds(2), afterDegraded);
+        seen.AddRange(afterDegraded);
+        Assert.DoesNotContain(seen, m => m.StartsWith("STATUS=unhealthy", StringComparison.Ordinal));
+        using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        using var response = await http.GetAsync("/v2/");
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>Writes until the file system refuses more (bounded by the tmpfs's own size).</summary>
+    private static void FillUp(string path)
+    {
+        var chunk = new byte[64 * 1024];
+        using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
+        try
+        {
+            for (int i = 0; i < 1024; i++) file.Write(chunk);
+            throw new InvalidOperationException($"{path}: 64 MiB written to a 4 MiB tmpfs without ENOSPC");
+        }
+        catch (IOException)
+        {
+            // Full, as intended.
+        }
+    }
+
+    private static async Task RunAsync(string command, params string[] arguments)
+    {
+        var result = await ProcessRunner.RunAsync(command, arguments, TimeSpan.FromSeconds(30));
+        Assert.True(result.ExitCode == 0, $"{command} {string.Join(' ', arguments)} failed ({result.ExitCode}): {result.Output}");
     }
 
     [Fact(Timeout = TestTimeouts.TestMs)]
