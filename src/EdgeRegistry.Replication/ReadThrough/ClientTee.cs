@@ -147,8 +147,10 @@ internal sealed partial class ClientTee(IRegistryStore store, BlobFetcher fetche
                 return BlobSendResult.SourceFailed;
             }
             // The disk holds exactly the bytes hashed (the copy was not dropped): the import takes the hash over instead
-            // of hashing them again. Otherwise it hashes its file itself, should it be resumed.
+            // of hashing them again. Dropped, it takes the snapshot of the hash at the drop; failing both, it hashes
+            // its file itself, should it be resumed.
             hashHandedOver = kept is not null && kept.AdoptHash(hasher, sink.Hashed);
+            if (sink.DropSnapshot is { } snapshot && (kept is null || !kept.AdoptHash(snapshot, sink.DroppedAt))) snapshot.Dispose();
             if (diskFailure is not null)
             {
                 LogStoreFailed(logger, digest.ToString(), diskFailure.Message);

@@ -52,10 +52,11 @@ internal sealed class StoreCopy
     public bool Dropped { get; private set; }
 
     /// <summary>
-    /// Queues the chunk (already hashed by the caller) for the disk unless the copy was dropped or failed. With the
-    /// queue full, waits for room as long as the client's waiting stays within its share; drops the copy after that.
+    /// Queues the chunk (hashed by the caller, before or after) for the disk unless the copy was dropped or failed.
+    /// With the queue full, waits for room as long as the client's waiting stays within its share; drops the copy
+    /// after that. True when the chunk was queued.
     /// </summary>
-    public async ValueTask OfferAsync(Chunk chunk)
+    public async ValueTask<bool> OfferAsync(Chunk chunk)
     {
         while (!_closed && Interlocked.Read(ref _queuedBytes) + chunk.Length > _lagCap)
         {
@@ -69,9 +70,11 @@ internal sealed class StoreCopy
                 Close();
             }
         }
-        if (_closed) return;
+        if (_closed) return false;
         Interlocked.Add(ref _queuedBytes, chunk.Length);
-        if (!_queue.Writer.TryWrite(chunk.Retain())) chunk.Release();
+        if (_queue.Writer.TryWrite(chunk.Retain())) return true;
+        chunk.Release();
+        return false;
     }
 
     /// <summary>

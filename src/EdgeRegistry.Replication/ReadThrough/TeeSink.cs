@@ -20,11 +20,26 @@ internal sealed class TeeSink(Digest digest, ContentHasher hasher, long hashedBe
     /// <summary>True once the last chunk verified.</summary>
     public bool Verified { get; private set; }
 
+    /// <summary>
+    /// When the store copy was dropped: a copy of the hash as it stood at the end of what the copy took (and
+    /// <see cref="DroppedAt"/>, its byte count), so the import resumes on it instead of reading its prefix back from
+    /// the disk to hash it again. The taker owns it.
+    /// </summary>
+    public ContentHasher? DropSnapshot { get; private set; }
+
+    public long DroppedAt { get; private set; }
+
     public async ValueTask<CopyResult?> AcceptAsync(Chunk chunk, bool last, CancellationToken cancellationToken)
     {
+        // Offered before it is hashed: if this is the chunk the copy drops at, the hash still stands at the end of
+        // what the import will hold.
+        if (!await copy.OfferAsync(chunk).ConfigureAwait(false) && copy.Dropped && DropSnapshot is null)
+        {
+            DropSnapshot = hasher.Clone();
+            DroppedAt = Hashed;
+        }
         hasher.Append(chunk.Span);
         Hashed += chunk.Length;
-        await copy.OfferAsync(chunk).ConfigureAwait(false);
         if (last)
         {
             if (hasher.Current() != digest) return new CopyResult(CopyOutcome.PeerLied, $"served wrong bytes for {digest}");

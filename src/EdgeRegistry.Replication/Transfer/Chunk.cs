@@ -1,17 +1,19 @@
-using System.Buffers;
+using EdgeRegistry.Storage.Durability;
 
 namespace EdgeRegistry.Replication.Transfer;
 
 /// <summary>
 /// One block of a blob read from a peer, in a pooled buffer shared by the consumers that need it (the client
 /// response and the store copy). Each holder releases it once; the buffer returns to the pool with the last.
+/// The buffer is page-aligned (<see cref="AlignedBufferPool"/>), so the import writes it to the disk with O_DIRECT
+/// from where the socket put it: received once, copied never.
 /// </summary>
 internal sealed class Chunk
 {
-    private readonly byte[] _buffer;
+    private readonly Memory<byte> _buffer;
     private int _holders = 1;
 
-    private Chunk(byte[] buffer, long offset)
+    private Chunk(Memory<byte> buffer, long offset)
     {
         _buffer = buffer;
         Offset = offset;
@@ -22,14 +24,17 @@ internal sealed class Chunk
 
     public int Length { get; private set; }
 
-    public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, Length);
+    public ReadOnlyMemory<byte> Memory => _buffer[..Length];
 
-    public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, Length);
+    public ReadOnlySpan<byte> Span => _buffer.Span[..Length];
 
-    public static Chunk Rent(int capacity, long offset) => new(ArrayPool<byte>.Shared.Rent(capacity), offset);
+    /// <summary>A chunk of <see cref="AlignedBufferPool.BufferBytes"/> capacity starting at blob offset <paramref name="offset"/>.</summary>
+    public static Chunk Rent(long offset) => new(AlignedBufferPool.Shared.Rent(), offset);
+
+    public static int Capacity => AlignedBufferPool.BufferBytes;
 
     /// <summary>Where the producer reads into; <see cref="Filled"/> then says how much it got.</summary>
-    public Memory<byte> Free => _buffer.AsMemory(Length);
+    public Memory<byte> Free => _buffer[Length..];
 
     public void Filled(int count) => Length += count;
 
@@ -42,6 +47,6 @@ internal sealed class Chunk
 
     public void Release()
     {
-        if (Interlocked.Decrement(ref _holders) == 0) ArrayPool<byte>.Shared.Return(_buffer);
+        if (Interlocked.Decrement(ref _holders) == 0) AlignedBufferPool.Shared.Return(_buffer);
     }
 }

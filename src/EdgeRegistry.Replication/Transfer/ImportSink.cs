@@ -21,7 +21,10 @@ internal sealed class ImportSink(BlobImport import, Func<CancellationToken, Valu
         long skip = import.Written - chunk.Offset;
         if (skip >= chunk.Length) return ValueTask.CompletedTask;
         if (skip < 0) throw new IOException($"a gap in the copy of {import.Digest}: byte {chunk.Offset} follows {import.Written}");
-        // Not cancelled mid-chunk: the appender's ring must never be left holding half a chunk.
-        return prehashed ? import.WritePrehashedAsync(chunk.Memory[(int)skip..]) : import.WriteAsync(chunk.Memory[(int)skip..]);
+        // Not cancelled mid-chunk: the appender's ring must never be left holding half a chunk. The import borrows
+        // the chunk's buffer (written from where it is) and releases its hold once the disk has it.
+        var data = chunk.Memory[(int)skip..];
+        Action release = chunk.Retain().Release;
+        return prehashed ? import.WritePrehashedAsync(data, release) : import.WriteAsync(data, release);
     }
 }

@@ -10,7 +10,7 @@ namespace EdgeRegistry.Replication.Transfer;
 /// </summary>
 internal sealed class ReadAheadReader : IAsyncDisposable
 {
-    public const int ChunkBytes = 1 << 20;
+    public static int ChunkBytes => Chunk.Capacity;
 
     /// <summary>Chunks read ahead by default: 8 MiB in flight keeps loopback and LAN peers streaming while the consumer works.</summary>
     public const int DefaultDepth = 8;
@@ -50,7 +50,7 @@ internal sealed class ReadAheadReader : IAsyncDisposable
         {
             while (read < _limit)
             {
-                var chunk = Chunk.Rent(ChunkBytes, offset + read);
+                var chunk = Chunk.Rent(offset + read);
                 int want = (int)Math.Min(ChunkBytes, _limit - read);
                 bool end = false;
                 try

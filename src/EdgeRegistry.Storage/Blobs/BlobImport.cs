@@ -81,7 +81,27 @@ public sealed class BlobImport : IDisposable
         return AppendAsync(chunk, hash: true, cancellationToken);
     }
 
-    /// <summary><see cref="WriteAsync"/> for a caller without an asynchronous context.</summary>
+    /// <summary>
+    /// <see cref="WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/> of memory the caller lends until
+    /// <paramref name="release"/> runs (exactly once, also on failure): page-aligned memory from
+    /// <see cref="AlignedBufferPool"/> is written to the disk and hashed from where it is, with no copy.
+    /// </summary>
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> chunk, Action release, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            ObjectDisposedException.ThrowIf(_finished, this);
+            HashFileIfCallerHashed();
+        }
+        catch
+        {
+            release();
+            throw;
+        }
+        return AppendInPlaceAsync(chunk, release, hash: true, cancellationToken);
+    }
+
+    /// <summary><see cref="WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/> for a caller without an asynchronous context.</summary>
     public void Write(ReadOnlySpan<byte> chunk) => Wait(WriteAsync(chunk.ToArray()));
 
     /// <summary>
@@ -113,7 +133,19 @@ public sealed class BlobImport : IDisposable
         return AppendAsync(chunk, hash: false, cancellationToken);
     }
 
-    /// <summary><see cref="WritePrehashedAsync"/> for a caller without an asynchronous context.</summary>
+    /// <summary><see cref="WritePrehashedAsync(ReadOnlyMemory{byte}, CancellationToken)"/> of lent memory, as <see cref="WriteAsync(ReadOnlyMemory{byte}, Action, CancellationToken)"/>.</summary>
+    public ValueTask WritePrehashedAsync(ReadOnlyMemory<byte> chunk, Action release, CancellationToken cancellationToken = default)
+    {
+        if (_finished || !_callerHashes)
+        {
+            release();
+            ObjectDisposedException.ThrowIf(_finished, this);
+            throw new InvalidOperationException($"prehashed bytes of {Digest} without TakeHash first");
+        }
+        return AppendInPlaceAsync(chunk, release, hash: false, cancellationToken);
+    }
+
+    /// <summary><see cref="WritePrehashedAsync(ReadOnlyMemory{byte}, CancellationToken)"/> for a caller without an asynchronous context.</summary>
     public void WritePrehashed(ReadOnlySpan<byte> chunk) => Wait(WritePrehashedAsync(chunk.ToArray()));
 
     /// <summary>
@@ -182,6 +214,32 @@ public sealed class BlobImport : IDisposable
                 }
                 chunk = chunk[count..];
                 Written += count;
+            }
+        }
+        catch (IOException e)
+        {
+            Abort();
+            throw IoFailures.Translate(e, $"importing blob {Digest}");
+        }
+    }
+
+    private async ValueTask AppendInPlaceAsync(ReadOnlyMemory<byte> chunk, Action release, bool hash, CancellationToken cancellationToken)
+    {
+        if (Size is long size && Written + chunk.Length > size)
+        {
+            release();
+            Abort();
+            throw new StoreException(StoreError.UploadInvalid, $"blob {Digest} is longer than its announced {size} bytes");
+        }
+        try
+        {
+            _appender.Hasher = hash ? _hasher : null;
+            var written = _appender.WriteInPlaceAsync(chunk, release, cancellationToken);
+            Written += chunk.Length;
+            if (!written.IsCompletedSuccessfully)
+            {
+                await written.ConfigureAwait(false);
+                await Task.Yield(); // off the write chain's thread, as in AppendAsync
             }
         }
         catch (IOException e)

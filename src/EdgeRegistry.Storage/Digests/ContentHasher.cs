@@ -13,7 +13,16 @@ public sealed class ContentHasher : IDisposable
         _hash = IncrementalHash.CreateHash(algorithm == DigestAlgorithm.Sha256 ? HashAlgorithmName.SHA256 : HashAlgorithmName.SHA512);
     }
 
+    private ContentHasher(DigestAlgorithm algorithm, IncrementalHash hash)
+    {
+        Algorithm = algorithm;
+        _hash = hash;
+    }
+
     public DigestAlgorithm Algorithm { get; }
+
+    /// <summary>An independent hasher in this one's state: the two go on separately from here.</summary>
+    public ContentHasher Clone() => new(Algorithm, _hash.Clone());
 
     public void Append(ReadOnlySpan<byte> data) => _hash.AppendData(data);
 

@@ -8,6 +8,8 @@ namespace EdgeRegistry.Storage.Durability;
 /// copy, no gigabytes of dirty pages for the final fsync to flush, flat memory however big the blob. While one
 /// chunk is hashed and another written on the thread pool, the caller fills the next: receive, hash and disk
 /// overlap.
+/// Page-aligned memory of the caller's own (<see cref="WriteInPlaceAsync"/>) takes a slot of the ring
+/// without its chunk: it is written and hashed from where it is.
 /// Only whole 4 KiB blocks at 4 KiB offsets go direct; the unaligned head of a resumed upload and the final
 /// partial block go through the page cache (the caller's fsync covers both). A file system that refuses
 /// O_DIRECT — at fcntl, or only at the first write — gets every byte through the page cache instead.
@@ -88,10 +90,41 @@ internal sealed class DirectFileAppender : IFileAppender
         }
     }
 
-    public async ValueTask WriteAsync(int count, CancellationToken cancellationToken)
+    public unsafe ValueTask WriteAsync(int count, CancellationToken cancellationToken)
     {
-        if (count <= 0) return;
+        if (count <= 0) return ValueTask.CompletedTask;
         var chunk = _chunks[_current] ?? throw new InvalidOperationException("WriteAsync before Buffer was filled");
+        return QueueAsync((nint)chunk.Pointer, count, done: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes page-aligned caller memory at a block-aligned offset straight from where it is; anything else (or a
+    /// file system that refused O_DIRECT) is copied through <see cref="Buffer"/> as usual.
+    /// </summary>
+    public unsafe ValueTask WriteInPlaceAsync(ReadOnlyMemory<byte> data, Action release, CancellationToken cancellationToken)
+    {
+        if (data.IsEmpty || !_directAllowed || Length % Block != 0)
+            return AppenderCopy.CopyThenReleaseAsync(this, data, release, cancellationToken);
+        var pin = data.Pin();
+        if (((nint)pin.Pointer & (Block - 1)) != 0)
+        {
+            pin.Dispose();
+            return AppenderCopy.CopyThenReleaseAsync(this, data, release, cancellationToken);
+        }
+        return QueueAsync((nint)pin.Pointer, data.Length, () =>
+        {
+            pin.Dispose();
+            release();
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues the write (and hash) of <paramref name="count"/> bytes at <paramref name="data"/> into the ring's
+    /// current slot, then waits until the next slot is free; <paramref name="done"/> runs once neither reads the
+    /// bytes any more.
+    /// </summary>
+    private async ValueTask QueueAsync(nint data, int count, Action? done, CancellationToken cancellationToken)
+    {
         long offset = Length;
         Length += count;
         // Hash (CPU) and write (disk) of a chunk run at the same time, each in file order after its predecessor,
@@ -100,7 +133,7 @@ internal sealed class DirectFileAppender : IFileAppender
         _lastWrite = Task.Run(async () =>
         {
             await previousWrite.ConfigureAwait(false);
-            WriteChunk(chunk, count, offset);
+            WriteChunk(data, count, offset);
         }, CancellationToken.None);
         if (Hasher is { } hasher)
         {
@@ -108,14 +141,31 @@ internal sealed class DirectFileAppender : IFileAppender
             _lastHash = Task.Run(async () =>
             {
                 await previousHash.ConfigureAwait(false);
-                hasher.Append(chunk.GetSpan()[..count]);
+                Hash(hasher, data, count);
             }, CancellationToken.None);
         }
-        _chunkBusy[_current] = Task.WhenAll(_lastWrite, _lastHash);
+        var busy = Task.WhenAll(_lastWrite, _lastHash);
+        _chunkBusy[_current] = done is null ? busy : RunAfter(busy, done);
         _current = (_current + 1) % Ring;
         // The next chunk is free once its previous hash and write are done; a failed write surfaces here.
         await _chunkBusy[_current].WaitAsync(cancellationToken).ConfigureAwait(false);
         if (_lastWrite.IsFaulted) await _lastWrite.ConfigureAwait(false);
+    }
+
+    private static unsafe void Hash(ContentHasher hasher, nint data, int count) =>
+        hasher.Append(new ReadOnlySpan<byte>((byte*)data, count));
+
+    /// <summary><paramref name="busy"/>'s outcome, with <paramref name="done"/> run after it whatever that was.</summary>
+    private static async Task RunAfter(Task busy, Action done)
+    {
+        try
+        {
+            await busy.ConfigureAwait(false);
+        }
+        finally
+        {
+            done();
+        }
     }
 
     public async ValueTask CompleteWritesAsync() => await Task.WhenAll(_lastWrite, _lastHash).ConfigureAwait(false);
@@ -127,9 +177,9 @@ internal sealed class DirectFileAppender : IFileAppender
         Length = length;
     }
 
-    private unsafe void WriteChunk(AlignedChunk chunk, int count, long offset)
+    private unsafe void WriteChunk(nint from, int count, long offset)
     {
-        byte* data = chunk.Pointer;
+        byte* data = (byte*)from;
         int done = 0;
         if (offset % Block == 0 && _directAllowed)
         {

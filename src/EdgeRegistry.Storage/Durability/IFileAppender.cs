@@ -28,6 +28,16 @@ public interface IFileAppender : IAsyncDisposable
     /// <summary>Hands the first <paramref name="count"/> bytes of <see cref="Buffer"/> to the file; <see cref="Buffer"/> is fresh space afterwards.</summary>
     ValueTask WriteAsync(int count, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Hands <paramref name="data"/> to the file like <see cref="WriteAsync"/>, but written (and hashed) from where it
+    /// is rather than copied into <see cref="Buffer"/> first, where the appender can: page-aligned memory (see
+    /// <see cref="AlignedBufferPool"/>) at a block-aligned file offset, for O_DIRECT. Otherwise it is copied through
+    /// <see cref="Buffer"/>. <paramref name="release"/> runs exactly once, when the appender no longer reads the
+    /// memory — possibly long after this returns, and also when the write fails or this throws.
+    /// </summary>
+    ValueTask WriteInPlaceAsync(ReadOnlyMemory<byte> data, Action release, CancellationToken cancellationToken) =>
+        AppenderCopy.CopyThenReleaseAsync(this, data, release, cancellationToken);
+
     /// <summary>Waits until every handed-over byte is in the file; throws the first write failure.</summary>
     ValueTask CompleteWritesAsync();
 
