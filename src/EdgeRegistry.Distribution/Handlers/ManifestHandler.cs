@@ -57,7 +57,8 @@ internal sealed class ManifestHandler(IRegistryStore store, ContentSources sourc
 
     public async Task PutAsync(RegistryRequest request)
     {
-        if (!References.IsValidManifestReference(request.Reference, out var error))
+        if (!References.IsValidManifestReference(request.Reference, out var error)
+            || !PushTags.TryRead(request.Request.Query, request.Reference, out var tags, out error))
         {
             await ErrorWriter.WriteAsync(request.Context, error);
             return;
@@ -74,12 +75,20 @@ internal sealed class ManifestHandler(IRegistryStore store, ContentSources sourc
             content, request.Aborted);
         string digest = result.Digest.ToString();
         DistributionLog.ManifestStored(logger, request.Repository.Value, request.Reference, digest);
+        // Tags named by `?tag=` on a push by digest: the only way to tag content whose digest is not sha256, as a
+        // PUT to a tag always stores sha256. The manifest is durable first, so a tag never names something absent.
+        foreach (string tag in tags)
+        {
+            store.SetTag(request.Repository, tag, result.Digest);
+            DistributionLog.ManifestStored(logger, request.Repository.Value, tag, digest);
+        }
 
         var response = request.Response;
         response.StatusCode = StatusCodes.Status201Created;
         response.Headers.Location = $"/v2/{request.Repository.Value}/manifests/{digest}";
         response.Headers[RegistryHeaders.ContentDigest] = digest;
         if (result.Subject is { } subject) response.Headers[RegistryHeaders.OciSubject] = subject.ToString();
+        if (tags.Length > 0) response.Headers[RegistryHeaders.OciTag] = tags;
         response.ContentLength = 0;
     }
 

@@ -11,6 +11,7 @@ internal static class RegistryHeaders
     public const string UploadUuid = "Docker-Upload-UUID";
     public const string OciSubject = "OCI-Subject";
     public const string OciFiltersApplied = "OCI-Filters-Applied";
+    public const string OciTag = "OCI-Tag";
     public const string Range = "Range";
 
     public static readonly StringValues ApiVersionValue = new("registry/2.0");

@@ -164,7 +164,8 @@ internal sealed partial class PeerContent : IContentSource
             if (_peers.Holding(blob.Digest).Any()) continue;
             if (await LocateAsync(blob.Digest, cancellationToken) is null) return (false, false);
         }
-        foreach (var child in references.Manifests)
+        // Sparse indexes: only the children this node's platform selects must be servable (RequiredChildren).
+        foreach (var (child, _) in RequiredChildren.Of(references.Manifests, ManifestPlatform.Current))
         {
             if (depth >= 2) return (false, false); // an index of indexes of indexes: not something a client pulls
             if (_store.GetReferences(repository, child) is null)

@@ -120,7 +120,19 @@ internal static class ManifestParser
         }
         string? mediaType = ReadOptionalString(element, "mediaType");
         bool hasUrls = element.TryGetProperty("urls", out var urls) && urls.ValueKind == JsonValueKind.Array && urls.GetArrayLength() > 0;
-        return new Descriptor(mediaType, digest, size, hasUrls);
+        return new Descriptor(mediaType, digest, size, hasUrls, ReadPlatform(element));
+    }
+
+    /// <summary>
+    /// An index entry's platform; null when absent or not the image-spec's shape. Tolerant on purpose: a child
+    /// without a readable platform counts as one every node needs, the safe side of the sparse-index rule.
+    /// </summary>
+    private static ManifestPlatform? ReadPlatform(JsonElement descriptor)
+    {
+        if (!descriptor.TryGetProperty("platform", out var platform) || platform.ValueKind != JsonValueKind.Object) return null;
+        if (!platform.TryGetProperty("os", out var os) || os.ValueKind != JsonValueKind.String) return null;
+        if (!platform.TryGetProperty("architecture", out var architecture) || architecture.ValueKind != JsonValueKind.String) return null;
+        return new ManifestPlatform(os.GetString()!, architecture.GetString()!);
     }
 
     private static string? ReadOptionalString(JsonElement element, string property)

@@ -236,7 +236,8 @@ internal sealed partial class ManifestStore
             // Non-distributable layers (with urls) live elsewhere by design.
             if (!layer.HasUrls) EnsureBlobPresent(repository, layer);
         }
-        foreach (var child in parsed.Children)
+        // A sparse index is accepted: only the children this node's platform needs must be here (RequiredChildren).
+        foreach (var child in RequiredChildren.Of(parsed.References().Manifests, ManifestPlatform.Current))
         {
             if (!_fs.File.Exists(_paths.RevisionLink(repository, child.Digest)))
             {

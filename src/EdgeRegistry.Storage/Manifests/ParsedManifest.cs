@@ -20,7 +20,7 @@ internal sealed record ParsedManifest(
         {
             if (!layer.HasUrls) blobs.Add(new BlobReference(layer.Digest, layer.Size));
         }
-        return new ManifestReferences(blobs, Children.Select(static c => c.Digest).ToList(), Subject?.Digest);
+        return new ManifestReferences(blobs, Children.Select(static c => new ChildManifest(c.Digest, c.Platform)).ToList(), Subject?.Digest);
     }
 
     /// <summary>The type a referrers response reports: artifactType, else (for image manifests) the config media type.</summary>

@@ -1,4 +1,5 @@
 using EdgeRegistry.Configuration;
+using EdgeRegistry.Distribution.Rejections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace EdgeRegistry.Hosting;
@@ -36,6 +37,8 @@ internal static class KestrelSetup
                     listen.Protocols = HttpProtocols.Http1;
                     listen.Use(next => new TlsHandshakeRejector(next, rejectorLogger, RequestHeadersTimeout).OnConnectionAsync);
                 }
+                // Inside TLS: requests Kestrel rejects itself get the OCI error body too.
+                listen.Use(RejectionBodies.Wrap);
             }
 
             if (endpoint.IsLocalhost)

@@ -1,5 +1,6 @@
 using EdgeRegistry.Configuration;
 using EdgeRegistry.Distribution;
+using EdgeRegistry.Distribution.Rejections;
 using EdgeRegistry.Logging;
 using EdgeRegistry.Metrics;
 using EdgeRegistry.Replication;
@@ -87,6 +88,8 @@ internal static class RegistryHost
         // validated every setting before the host exists), so it would only build its options types for nothing.
         builder.Services.RemoveAll<IStartupValidator>();
         var app = builder.Build();
+        // First: it tells the rejection rewriter (RejectionBodies.Wrap) when a request is in the application.
+        app.UseRejectionBodies();
         app.UseMetrics();
         if (statusChannel)
         {

@@ -137,15 +137,31 @@ public sealed class ManifestPutTests : IDisposable
     }
 
     [Fact]
-    public async Task PutManifestAsync_IndexWithMissingChild_ManifestBlobUnknown()
+    public async Task PutManifestAsync_IndexMissingOwnPlatformChild_ManifestBlobUnknown()
     {
         var a = await ImageBuilder.PushOciAsync(_f, RepoName, "a", 10);
         var missing = TestContent.Sha256(Encoding.UTF8.GetBytes("{\"schemaVersion\":2}"));
         byte[] index = M.Index(ManifestMediaTypes.OciIndex, ManifestMediaTypes.OciManifest,
-            (a.Digest, a.Manifest.Length, "amd64"), (missing, 19, "arm64"));
+            (a.Digest, a.Manifest.Length, ForeignArchitecture), (missing, 19, ManifestPlatform.Current.Architecture));
 
         Assert.Equal(StoreError.ManifestBlobUnknown, await PutFailsAsync("multi", ManifestMediaTypes.OciIndex, index));
     }
+
+    [Fact]
+    public async Task PutManifestAsync_SparseIndexMissingForeignChild_Stored()
+    {
+        var a = await ImageBuilder.PushOciAsync(_f, RepoName, "a", 10);
+        var missing = TestContent.Sha256(Encoding.UTF8.GetBytes("{\"schemaVersion\":2}"));
+        byte[] index = M.Index(ManifestMediaTypes.OciIndex, ManifestMediaTypes.OciManifest,
+            (a.Digest, a.Manifest.Length, ManifestPlatform.Current.Architecture), (missing, 19, ForeignArchitecture));
+
+        var result = await _f.Store.PutManifestAsync(Repo, "multi", ManifestMediaTypes.OciIndex, index, CancellationToken.None);
+
+        Assert.Equal(index, _f.Store.GetManifest(Repo, "multi")!.Content);
+        Assert.Equal(result.Digest, _f.Store.GetManifest(Repo, "multi")!.Digest);
+    }
+
+    private static string ForeignArchitecture => ManifestPlatform.Current.Architecture == "arm64" ? "amd64" : "arm64";
 
     /// <summary>IRegistryStore: the reference is "a tag or the manifest's own digest"; any other digest is a digest mismatch (DIGEST_INVALID).</summary>
     [Fact]
