@@ -49,8 +49,12 @@ public interface IRegistryStore
     /// <summary>Opens a blob linked into <paramref name="repository"/> for reading; null when absent.</summary>
     BlobReader? OpenBlob(RepositoryName repository, Digest digest);
 
-    /// <summary>Unlinks a blob from <paramref name="repository"/> (the data stays for other repositories). False when it was not linked.</summary>
-    bool DeleteBlob(RepositoryName repository, Digest digest);
+    /// <summary>
+    /// Unlinks a blob from <paramref name="repository"/> (the data stays for other repositories until garbage
+    /// collection). False when it was not linked. <paramref name="version"/> is the delete's version when it was made
+    /// on another node first; the change is raised as <see cref="StoreChangeKind.BlobDeleted"/> so it replicates.
+    /// </summary>
+    bool DeleteBlob(RepositoryName repository, Digest digest, ChangeVersion? version = null);
 
     /// <summary>
     /// Links a blob that <paramref name="from"/> holds into <paramref name="repository"/>; null when <paramref name="from"/>

@@ -160,8 +160,13 @@ public sealed partial class RegistryStore : IRegistryStore
         catch (IOException e) { throw IoFailures.Translate(e, $"opening blob {digest}"); }
     }
 
-    public bool DeleteBlob(RepositoryName repository, Digest digest) =>
-        IoFailures.Guard($"deleting blob {digest}", () => _blobs.UnlinkLayer(repository, digest));
+    public bool DeleteBlob(RepositoryName repository, Digest digest, ChangeVersion? version = null)
+    {
+        string operation = $"deleting blob {digest}";
+        if (!IoFailures.Guard(operation, () => _blobs.UnlinkLayer(repository, digest))) return false;
+        Raise(operation, new StoreChange(StoreChangeKind.BlobDeleted, repository, digest, Version: version));
+        return true;
+    }
 
     public BlobInfo? MountBlob(RepositoryName repository, Digest digest, RepositoryName? from) =>
         IoFailures.Guard($"mounting blob {digest}", () =>
@@ -275,6 +280,9 @@ public sealed partial class RegistryStore : IRegistryStore
     private BlobInfo PublishImport(string verifiedFile, BlobInfo blob, RepositoryName repository)
     {
         _blobs.Commit(verifiedFile, blob.Digest);
+        // A copy that was under way when the blob was deleted from this repository (here, or replicated) must not
+        // link it again: the bytes stay for other repositories (or GC), the delete stands.
+        if (Versions.ReadBlob(repository, blob.Digest) is { Deleted: true }) return blob;
         _blobs.LinkLayer(repository, blob.Digest);
         Raise($"importing blob {blob.Digest}", new StoreChange(StoreChangeKind.BlobCommitted, repository, blob.Digest, Size: blob.Length));
         return blob;

@@ -8,6 +8,8 @@ public enum StoreChangeKind
 {
     /// <summary>A blob's bytes were committed (and linked into <see cref="StoreChange.Repository"/>).</summary>
     BlobCommitted,
+    /// <summary>A blob was unlinked from <see cref="StoreChange.Repository"/> (a client's DELETE, a replicated one, or GC).</summary>
+    BlobDeleted,
     /// <summary>A manifest revision became visible in a repository (pushed or imported).</summary>
     ManifestStored,
     ManifestDeleted,

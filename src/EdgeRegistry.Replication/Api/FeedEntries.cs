@@ -26,7 +26,8 @@ internal static class FeedEntries
         }
         bool valid = kind switch
         {
-            EntryKind.Blob => digest is not null && !wire.X,
+            // A blob tombstone is a link deleted from one repository, so it names the repository.
+            EntryKind.Blob => digest is not null && (!wire.X || repository is not null),
             EntryKind.Manifest => digest is not null && repository is not null,
             _ => repository is not null && Tag.IsValid(wire.T) && (wire.X || digest is not null),
         };

@@ -52,16 +52,42 @@ internal sealed partial class EntryApplier
         var local = _local.Inventory.Get(entry.Key);
         return entry.Kind switch
         {
-            EntryKind.Blob => _store.BlobLength(entry.Digest!.Value) is not null,
+            EntryKind.Blob when !entry.Deleted => _store.BlobLength(entry.Digest!.Value) is not null || IsDeletedHere(entry, local),
             _ => local is not null && !entry.Supersedes(local),
         };
     }
 
     private bool ApplyBlob(InventoryEntry entry)
     {
-        if (_store.BlobLength(entry.Digest!.Value) is not null) return true;
+        if (entry.Deleted) return ApplyBlobDelete(entry);
+        var local = _local.Inventory.Get(entry.Key);
+        // The link was deleted here after the peer linked it: the delete is on its way to the peer, fetch nothing.
+        if (IsDeletedHere(entry, local)) return true;
+        if (_store.BlobLength(entry.Digest!.Value) is not null)
+        {
+            // Linked again on the peer after a delete we applied: link it again here too, at the peer's version.
+            if (local is { Deleted: true } && entry.Repository is { } repository)
+            {
+                _store.MountBlob(repository, entry.Digest.Value, from: null);
+                _local.RecordApplied(entry);
+            }
+            return true;
+        }
         _fetches.Enqueue(entry.Digest.Value, entry.Repository ?? RepositoryName.Parse("edgereg/orphans"));
         return false;
+    }
+
+    private static bool IsDeletedHere(InventoryEntry entry, InventoryEntry? local) =>
+        local is { Deleted: true } && !entry.Supersedes(local);
+
+    /// <summary>A blob DELETE made on a peer: unlink the blob from the repository here too (its data goes at GC).</summary>
+    private bool ApplyBlobDelete(InventoryEntry entry)
+    {
+        var local = _local.Inventory.Get(entry.Key);
+        if (local is not null && !entry.Supersedes(local)) return true;
+        if (!_store.DeleteBlob(entry.Repository!, entry.Digest!.Value, LocalInventory.VersionOf(entry))) _local.RecordApplied(entry);
+        LogBlobDeleteConverged(_logger, entry.Repository!.Value, entry.Digest!.Value.ToString(), entry.Node);
+        return true;
     }
 
     private async Task<bool> ApplyManifestAsync(Peer peer, InventoryEntry entry, CancellationToken cancellationToken)
@@ -137,6 +163,9 @@ internal sealed partial class EntryApplier
 
     [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Tag {Repository}:{Tag} converged to {Target} (learned from {Peer})")]
     private static partial void LogTagConverged(ILogger logger, string repository, string tag, string target, string peer);
+
+    [LoggerMessage(EventId = 3203, Level = LogLevel.Information, Message = "Blob {Repository}@{Digest} unlinked, as deleted on {Node}")]
+    private static partial void LogBlobDeleteConverged(ILogger logger, string repository, string digest, string node);
 
     [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "Could not apply {Kind} {Repository} {Name} from a peer: {Reason}")]
     private static partial void LogApplyFailed(ILogger logger, string kind, string repository, string name, string reason);

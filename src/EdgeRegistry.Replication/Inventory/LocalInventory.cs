@@ -79,7 +79,15 @@ internal sealed class LocalInventory
         switch (change.Kind)
         {
             case StoreChangeKind.BlobCommitted:
-                Inventory.Put(new InventoryEntry(EntryKind.Blob, change.Repository, null, change.Digest, change.Size, 0, "", false));
+                // Blobs are content-addressed, so a live blob needs no version — unless its link was deleted before:
+                // then the new link must outrank the tombstone everywhere, or peers would keep applying the delete.
+                if (Inventory.Get(new InventoryKey(EntryKind.Blob, change.Repository.Value, change.Digest?.ToString())) is { Deleted: true })
+                    Record(EntryKind.Blob, change, deleted: false);
+                else
+                    Inventory.Put(new InventoryEntry(EntryKind.Blob, change.Repository, null, change.Digest, change.Size, 0, "", false));
+                break;
+            case StoreChangeKind.BlobDeleted:
+                Record(EntryKind.Blob, change, deleted: true);
                 break;
             case StoreChangeKind.ManifestStored:
                 Inventory.Put(new InventoryEntry(EntryKind.Blob, change.Repository, null, change.Digest, change.Size, 0, "", false));
