@@ -33,6 +33,12 @@ public interface IRegistryStore
     /// <summary>Replication's version records, kept beside the store and as durable as it.</summary>
     Versions.VersionRecords Versions { get; }
 
+    /// <summary>Digests writes are using, which the garbage collector never deletes (see <see cref="Collection.ContentLeases"/>).</summary>
+    Collection.ContentLeases Leases { get; }
+
+    /// <summary>When each manifest was last pulled by a client, on any node (see <see cref="Collection.PullRecords"/>).</summary>
+    Collection.PullRecords Pulls { get; }
+
     /// <summary>
     /// A cheap probe of the store's file system: creates, fsyncs and removes a small file in the temp area, and
     /// when that fails, lists the store's root to tell a store that can still serve (full disk, read-only remount:

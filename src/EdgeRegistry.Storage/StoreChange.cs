@@ -10,6 +10,8 @@ public enum StoreChangeKind
     BlobCommitted,
     /// <summary>A blob was unlinked from <see cref="StoreChange.Repository"/> (a client's DELETE, a replicated one, or GC).</summary>
     BlobDeleted,
+    /// <summary>Garbage collection removed the blob's bytes (and its link in <see cref="StoreChange.Repository"/>); not a replicated delete.</summary>
+    BlobRemoved,
     /// <summary>A manifest revision became visible in a repository (pushed or imported).</summary>
     ManifestStored,
     ManifestDeleted,

@@ -52,7 +52,7 @@ internal sealed partial class EntryApplier
         var local = _local.Inventory.Get(entry.Key);
         return entry.Kind switch
         {
-            EntryKind.Blob when !entry.Deleted => _store.BlobLength(entry.Digest!.Value) is not null || IsDeletedHere(entry, local),
+            EntryKind.Blob when !entry.Deleted => _store.BlobLength(entry.Digest!.Value) is not null || IsDeletedHere(entry, local) || !NeededHere(entry),
             _ => local is not null && !entry.Supersedes(local),
         };
     }
@@ -63,6 +63,9 @@ internal sealed partial class EntryApplier
         var local = _local.Inventory.Get(entry.Key);
         // The link was deleted here after the peer linked it: the delete is on its way to the peer, fetch nothing.
         if (IsDeletedHere(entry, local)) return true;
+        // Fetched only for a repository here that links it (a manifest imported before its blobs): a blob no local
+        // manifest needs is not worth copying, and copying it would undo this node's garbage collection.
+        if (_store.BlobLength(entry.Digest!.Value) is null && !NeededHere(entry)) return true;
         if (_store.BlobLength(entry.Digest!.Value) is not null)
         {
             // Linked again on the peer after a delete we applied: link it again here too, at the peer's version.
@@ -76,6 +79,9 @@ internal sealed partial class EntryApplier
         _fetches.Enqueue(entry.Digest.Value, entry.Repository ?? RepositoryName.Parse("edgereg/orphans"));
         return false;
     }
+
+    private bool NeededHere(InventoryEntry entry) =>
+        entry.Repository is { } repository && _store.Paths.LayerLink(repository, entry.Digest!.Value) is { } link && File.Exists(link);
 
     private static bool IsDeletedHere(InventoryEntry entry, InventoryEntry? local) =>
         local is { Deleted: true } && !entry.Supersedes(local);

@@ -89,6 +89,11 @@ internal sealed class LocalInventory
             case StoreChangeKind.BlobDeleted:
                 Record(EntryKind.Blob, change, deleted: true);
                 break;
+            case StoreChangeKind.BlobRemoved:
+                // This node's own garbage collection: no longer advertised, but not a delete the others apply.
+                if (Inventory.Get(new InventoryKey(EntryKind.Blob, change.Repository.Value, change.Digest?.ToString())) is { Deleted: false } live)
+                    Inventory.Remove(live.Key);
+                break;
             case StoreChangeKind.ManifestStored:
                 Inventory.Put(new InventoryEntry(EntryKind.Blob, change.Repository, null, change.Digest, change.Size, 0, "", false));
                 Record(EntryKind.Manifest, change, deleted: false);
