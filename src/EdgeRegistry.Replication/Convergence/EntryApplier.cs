@@ -35,6 +35,7 @@ internal sealed partial class EntryApplier
             return entry.Kind switch
             {
                 EntryKind.Blob => ApplyBlob(entry),
+                EntryKind.Pull => ApplyPull(entry),
                 EntryKind.Manifest => await ApplyManifestAsync(peer, entry, cancellationToken).ConfigureAwait(false),
                 _ => await ApplyTagAsync(peer, entry, cancellationToken).ConfigureAwait(false),
             };
@@ -82,6 +83,18 @@ internal sealed partial class EntryApplier
 
     private bool NeededHere(InventoryEntry entry) =>
         entry.Repository is { } repository && _store.Paths.LayerLink(repository, entry.Digest!.Value) is { } link && File.Exists(link);
+
+    /// <summary>
+    /// A pull on a peer: kept in this node's pull records (persisted with them) and passed on in our own feed, so a
+    /// node that cannot reach the one that pulled still learns it.
+    /// </summary>
+    private bool ApplyPull(InventoryEntry entry)
+    {
+        _store.Pulls.Merge(entry.Digest!.Value, HybridLogicalClock.ToTime(entry.Version));
+        var local = _local.Inventory.Get(entry.Key);
+        if (local is null || entry.Supersedes(local)) _local.RecordApplied(entry);
+        return true;
+    }
 
     private static bool IsDeletedHere(InventoryEntry entry, InventoryEntry? local) =>
         local is { Deleted: true } && !entry.Supersedes(local);

@@ -64,6 +64,10 @@ internal sealed class LocalInventory
         {
             if (Inventory.Get(tombstone.Key) is null) Inventory.Put(tombstone);
         }
+        foreach (var (digest, pulled) in _store.Pulls.Snapshot())
+        {
+            Inventory.Put(new InventoryEntry(EntryKind.Pull, null, null, digest, 0, pulled.ToUnixTimeMilliseconds() << 16, "", false));
+        }
         foreach (var entry in Inventory.Snapshot()) Clock.Observe(entry.Version);
     }
 
@@ -110,6 +114,10 @@ internal sealed class LocalInventory
         }
     }
 
+    /// <summary>A client's pull on this node moved a manifest's last-pull time on: tell the peers in the feed.</summary>
+    internal void OnPulled(Digest digest, DateTimeOffset when) =>
+        Inventory.Put(new InventoryEntry(EntryKind.Pull, null, null, digest, 0, Clock.Now(), Self, false));
+
     /// <summary>
     /// Records the outcome of applying a peer's entry whose store change raised no event (e.g. a tombstone for
     /// something we never had). Throws <see cref="StoreException"/> when the version cannot be written; the
@@ -117,7 +125,8 @@ internal sealed class LocalInventory
     /// </summary>
     internal void RecordApplied(InventoryEntry entry)
     {
-        if (entry.Kind != EntryKind.Blob) _versions.Write(entry);
+        // Pull times persist in the store's pull records, not as version files.
+        if (entry.Kind != EntryKind.Pull) _versions.Write(entry);
         Inventory.Put(entry);
     }
 
