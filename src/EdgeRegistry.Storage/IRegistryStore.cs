@@ -33,6 +33,12 @@ public interface IRegistryStore
     /// <summary>Replication's version records, kept beside the store and as durable as it.</summary>
     Versions.VersionRecords Versions { get; }
 
+    /// <summary>Digests writes are using, which the garbage collector never deletes (see <see cref="Collection.ContentLeases"/>).</summary>
+    Collection.ContentLeases Leases { get; }
+
+    /// <summary>When each manifest was last pulled by a client, on any node (see <see cref="Collection.PullRecords"/>).</summary>
+    Collection.PullRecords Pulls { get; }
+
     /// <summary>
     /// A cheap probe of the store's file system: creates, fsyncs and removes a small file in the temp area, and
     /// when that fails, lists the store's root to tell a store that can still serve (full disk, read-only remount:
@@ -49,8 +55,12 @@ public interface IRegistryStore
     /// <summary>Opens a blob linked into <paramref name="repository"/> for reading; null when absent.</summary>
     BlobReader? OpenBlob(RepositoryName repository, Digest digest);
 
-    /// <summary>Unlinks a blob from <paramref name="repository"/> (the data stays for other repositories). False when it was not linked.</summary>
-    bool DeleteBlob(RepositoryName repository, Digest digest);
+    /// <summary>
+    /// Unlinks a blob from <paramref name="repository"/> (the data stays for other repositories until garbage
+    /// collection). False when it was not linked. <paramref name="version"/> is the delete's version when it was made
+    /// on another node first; the change is raised as <see cref="StoreChangeKind.BlobDeleted"/> so it replicates.
+    /// </summary>
+    bool DeleteBlob(RepositoryName repository, Digest digest, ChangeVersion? version = null);
 
     /// <summary>
     /// Links a blob that <paramref name="from"/> holds into <paramref name="repository"/>; null when <paramref name="from"/>

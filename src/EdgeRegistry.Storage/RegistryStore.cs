@@ -2,6 +2,7 @@ using System.IO.Abstractions;
 using System.IO.Pipelines;
 using System.Runtime.ExceptionServices;
 using EdgeRegistry.Storage.Blobs;
+using EdgeRegistry.Storage.Collection;
 using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Durability;
 using EdgeRegistry.Storage.Layout;
@@ -46,8 +47,9 @@ public sealed partial class RegistryStore : IRegistryStore
         _blobs = new BlobStore(fileSystem, _paths, _files);
         _uploads = new UploadStore(fileSystem, sync, _paths, _files, _blobs, timeProvider ?? TimeProvider.System);
         _tags = new TagStore(fileSystem, _paths, _files);
-        _manifests = new ManifestStore(fileSystem, _paths, _files, _blobs, _tags, _options, _logger);
+        _manifests = new ManifestStore(fileSystem, _paths, _files, _blobs, _tags, Leases, _options, _logger);
         Versions = new VersionRecords(fileSystem, _paths, _files);
+        Pulls = new PullRecords(fileSystem, _paths, _files, timeProvider ?? TimeProvider.System);
     }
 
     /// <summary>Opens (creating if needed) a store on the real file system and recovers it after any crash.</summary>
@@ -66,6 +68,10 @@ public sealed partial class RegistryStore : IRegistryStore
     public StorePaths Paths => _paths;
 
     public VersionRecords Versions { get; }
+
+    public ContentLeases Leases { get; } = new();
+
+    public PullRecords Pulls { get; }
 
     /// <summary>
     /// Brings the store to a clean state after an unclean stop: creates the layout, drops temporary files
@@ -91,6 +97,7 @@ public sealed partial class RegistryStore : IRegistryStore
                 if (removed > 0) LogTempCleared(_logger, removed);
             }
             _files.EnsureDirectory(_paths.Temp);
+            Pulls.Load();
             if (_options.PurgeStaleUploadsOnOpen)
             {
                 int purged = PurgeStaleUploads();
@@ -160,12 +167,19 @@ public sealed partial class RegistryStore : IRegistryStore
         catch (IOException e) { throw IoFailures.Translate(e, $"opening blob {digest}"); }
     }
 
-    public bool DeleteBlob(RepositoryName repository, Digest digest) =>
-        IoFailures.Guard($"deleting blob {digest}", () => _blobs.UnlinkLayer(repository, digest));
+    public bool DeleteBlob(RepositoryName repository, Digest digest, ChangeVersion? version = null)
+    {
+        string operation = $"deleting blob {digest}";
+        if (!IoFailures.Guard(operation, () => _blobs.UnlinkLayer(repository, digest))) return false;
+        Raise(operation, new StoreChange(StoreChangeKind.BlobDeleted, repository, digest, Version: version));
+        return true;
+    }
 
     public BlobInfo? MountBlob(RepositoryName repository, Digest digest, RepositoryName? from) =>
         IoFailures.Guard($"mounting blob {digest}", () =>
         {
+            // Leased: the collector cannot remove the bytes between the check and the link.
+            using var lease = Leases.Acquire(digest);
             BlobInfo? source = from is null
                 ? _blobs.Length(digest) is long length ? new BlobInfo(digest, length) : null
                 : _blobs.Stat(from, digest);
@@ -188,6 +202,9 @@ public sealed partial class RegistryStore : IRegistryStore
     public async Task<BlobInfo> CompleteUploadAsync(RepositoryName repository, string uploadId, Digest expected,
         PipeReader? finalChunk, long? expectedOffset, long? expectedLength, CancellationToken cancellationToken)
     {
+        // Leased from before the commit until it is announced: the bytes cannot be collected under the commit's
+        // "already there?" check (see ContentLeases).
+        using var lease = Leases.Acquire(expected);
         var blob = await IoFailures.GuardAsync($"storing blob {expected}",
             () => _uploads.CompleteAsync(repository, uploadId, expected, finalChunk, expectedOffset, expectedLength, cancellationToken)).ConfigureAwait(false);
         Raise($"storing blob {expected}", new StoreChange(StoreChangeKind.BlobCommitted, repository, blob.Digest, Size: blob.Length));
@@ -197,6 +214,7 @@ public sealed partial class RegistryStore : IRegistryStore
     public async Task<BlobInfo> PutBlobAsync(RepositoryName repository, Digest expected, PipeReader body, long? expectedLength,
         CancellationToken cancellationToken)
     {
+        using var lease = Leases.Acquire(expected);
         var blob = await IoFailures.GuardAsync($"storing blob {expected}", async () =>
         {
             var upload = _uploads.Start(repository);
@@ -230,7 +248,13 @@ public sealed partial class RegistryStore : IRegistryStore
 
     public StoredManifest? GetManifest(RepositoryName repository, string reference)
     {
-        try { return _manifests.Get(repository, reference)?.Stored; }
+        try
+        {
+            var manifest = _manifests.Get(repository, reference)?.Stored;
+            // A manifest read while a collection runs is kept by it, as if leased (one volatile read otherwise).
+            if (manifest is not null) Leases.Touch(manifest.Digest);
+            return manifest;
+        }
         catch (IOException e) { throw IoFailures.Translate(e, $"reading manifest {reference}"); }
     }
 
@@ -274,7 +298,11 @@ public sealed partial class RegistryStore : IRegistryStore
     /// <summary>Publishes a file <see cref="BlobImport.Commit"/> verified and fsynced: rename, fsync directory, link, announce.</summary>
     private BlobInfo PublishImport(string verifiedFile, BlobInfo blob, RepositoryName repository)
     {
+        using var lease = Leases.Acquire(blob.Digest);
         _blobs.Commit(verifiedFile, blob.Digest);
+        // A copy that was under way when the blob was deleted from this repository (here, or replicated) must not
+        // link it again: the bytes stay for other repositories (or GC), the delete stands.
+        if (Versions.ReadBlob(repository, blob.Digest) is { Deleted: true }) return blob;
         _blobs.LinkLayer(repository, blob.Digest);
         Raise($"importing blob {blob.Digest}", new StoreChange(StoreChangeKind.BlobCommitted, repository, blob.Digest, Size: blob.Length));
         return blob;

@@ -8,6 +8,10 @@ public enum StoreChangeKind
 {
     /// <summary>A blob's bytes were committed (and linked into <see cref="StoreChange.Repository"/>).</summary>
     BlobCommitted,
+    /// <summary>A blob was unlinked from <see cref="StoreChange.Repository"/> (a client's DELETE, a replicated one, or GC).</summary>
+    BlobDeleted,
+    /// <summary>Garbage collection removed the blob's bytes (and its link in <see cref="StoreChange.Repository"/>); not a replicated delete.</summary>
+    BlobRemoved,
     /// <summary>A manifest revision became visible in a repository (pushed or imported).</summary>
     ManifestStored,
     ManifestDeleted,

@@ -20,8 +20,10 @@ internal sealed class ManifestHandler(IRegistryStore store, ContentSources sourc
         if (!References.IsValidManifestReference(request.Reference, out var error))
             return ErrorWriter.WriteAsync(request.Context, request.Reference.Contains(':') ? error : ApiErrors.ManifestUnknown(request.Reference));
         var manifest = store.GetManifest(request.Repository, request.Reference);
-        if (!sources.IsEmpty && !sources.IsLocalOnly(request.Request)) return GetThroughRemoteAsync(request, manifest);
-        return WriteManifestAsync(request, manifest);
+        if (sources.IsEmpty) return WriteManifestAsync(request, RecordPull(manifest));
+        // A peer's request is replication, not a pull: only clients' pulls keep content from the collector.
+        if (sources.IsLocalOnly(request.Request)) return WriteManifestAsync(request, manifest);
+        return GetThroughRemoteAsync(request, manifest);
     }
 
     /// <summary>
@@ -36,7 +38,14 @@ internal sealed class ManifestHandler(IRegistryStore store, ContentSources sourc
             DistributionLog.ManifestIncomplete(logger, request.Repository.Value, manifest.Digest.ToString());
             manifest = null;
         }
-        await WriteManifestAsync(request, manifest);
+        await WriteManifestAsync(request, RecordPull(manifest));
+    }
+
+    /// <summary>GET and HEAD both count (CRI-O HEADs a digest it already holds): coalesced in memory, see PullRecords.</summary>
+    private StoredManifest? RecordPull(StoredManifest? manifest)
+    {
+        if (manifest is not null) store.Pulls.Record(manifest.Digest);
+        return manifest;
     }
 
     private static Task WriteManifestAsync(RegistryRequest request, StoredManifest? manifest)

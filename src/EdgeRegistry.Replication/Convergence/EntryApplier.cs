@@ -35,6 +35,7 @@ internal sealed partial class EntryApplier
             return entry.Kind switch
             {
                 EntryKind.Blob => ApplyBlob(entry),
+                EntryKind.Pull => ApplyPull(entry),
                 EntryKind.Manifest => await ApplyManifestAsync(peer, entry, cancellationToken).ConfigureAwait(false),
                 _ => await ApplyTagAsync(peer, entry, cancellationToken).ConfigureAwait(false),
             };
@@ -52,16 +53,60 @@ internal sealed partial class EntryApplier
         var local = _local.Inventory.Get(entry.Key);
         return entry.Kind switch
         {
-            EntryKind.Blob => _store.BlobLength(entry.Digest!.Value) is not null,
+            EntryKind.Blob when !entry.Deleted => _store.BlobLength(entry.Digest!.Value) is not null || IsDeletedHere(entry, local) || !NeededHere(entry),
             _ => local is not null && !entry.Supersedes(local),
         };
     }
 
     private bool ApplyBlob(InventoryEntry entry)
     {
-        if (_store.BlobLength(entry.Digest!.Value) is not null) return true;
+        if (entry.Deleted) return ApplyBlobDelete(entry);
+        var local = _local.Inventory.Get(entry.Key);
+        // The link was deleted here after the peer linked it: the delete is on its way to the peer, fetch nothing.
+        if (IsDeletedHere(entry, local)) return true;
+        // Fetched only for a repository here that links it (a manifest imported before its blobs): a blob no local
+        // manifest needs is not worth copying, and copying it would undo this node's garbage collection.
+        if (_store.BlobLength(entry.Digest!.Value) is null && !NeededHere(entry)) return true;
+        if (_store.BlobLength(entry.Digest!.Value) is not null)
+        {
+            // Linked again on the peer after a delete we applied: link it again here too, at the peer's version.
+            if (local is { Deleted: true } && entry.Repository is { } repository)
+            {
+                _store.MountBlob(repository, entry.Digest.Value, from: null);
+                _local.RecordApplied(entry);
+            }
+            return true;
+        }
         _fetches.Enqueue(entry.Digest.Value, entry.Repository ?? RepositoryName.Parse("edgereg/orphans"));
         return false;
+    }
+
+    private bool NeededHere(InventoryEntry entry) =>
+        entry.Repository is { } repository && _store.Paths.LayerLink(repository, entry.Digest!.Value) is { } link && File.Exists(link);
+
+    /// <summary>
+    /// A pull on a peer: kept in this node's pull records (persisted with them) and passed on in our own feed, so a
+    /// node that cannot reach the one that pulled still learns it.
+    /// </summary>
+    private bool ApplyPull(InventoryEntry entry)
+    {
+        _store.Pulls.Merge(entry.Digest!.Value, HybridLogicalClock.ToTime(entry.Version));
+        var local = _local.Inventory.Get(entry.Key);
+        if (local is null || entry.Supersedes(local)) _local.RecordApplied(entry);
+        return true;
+    }
+
+    private static bool IsDeletedHere(InventoryEntry entry, InventoryEntry? local) =>
+        local is { Deleted: true } && !entry.Supersedes(local);
+
+    /// <summary>A blob DELETE made on a peer: unlink the blob from the repository here too (its data goes at GC).</summary>
+    private bool ApplyBlobDelete(InventoryEntry entry)
+    {
+        var local = _local.Inventory.Get(entry.Key);
+        if (local is not null && !entry.Supersedes(local)) return true;
+        if (!_store.DeleteBlob(entry.Repository!, entry.Digest!.Value, LocalInventory.VersionOf(entry))) _local.RecordApplied(entry);
+        LogBlobDeleteConverged(_logger, entry.Repository!.Value, entry.Digest!.Value.ToString(), entry.Node);
+        return true;
     }
 
     private async Task<bool> ApplyManifestAsync(Peer peer, InventoryEntry entry, CancellationToken cancellationToken)
@@ -137,6 +182,9 @@ internal sealed partial class EntryApplier
 
     [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Tag {Repository}:{Tag} converged to {Target} (learned from {Peer})")]
     private static partial void LogTagConverged(ILogger logger, string repository, string tag, string target, string peer);
+
+    [LoggerMessage(EventId = 3203, Level = LogLevel.Information, Message = "Blob {Repository}@{Digest} unlinked, as deleted on {Node}")]
+    private static partial void LogBlobDeleteConverged(ILogger logger, string repository, string digest, string node);
 
     [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "Could not apply {Kind} {Repository} {Name} from a peer: {Reason}")]
     private static partial void LogApplyFailed(ILogger logger, string kind, string repository, string name, string reason);

@@ -9,4 +9,9 @@ internal enum EntryKind
     Manifest,
     /// <summary>A tag in a repository and the digest it points at.</summary>
     Tag,
+    /// <summary>
+    /// When a manifest digest was last pulled by a client (version = the pull's clock reading): the latest pull on
+    /// any node wins, so no node collects what another node's CRI-O pulls by digest.
+    /// </summary>
+    Pull,
 }

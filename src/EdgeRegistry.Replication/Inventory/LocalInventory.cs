@@ -64,6 +64,10 @@ internal sealed class LocalInventory
         {
             if (Inventory.Get(tombstone.Key) is null) Inventory.Put(tombstone);
         }
+        foreach (var (digest, pulled) in _store.Pulls.Snapshot())
+        {
+            Inventory.Put(new InventoryEntry(EntryKind.Pull, null, null, digest, 0, pulled.ToUnixTimeMilliseconds() << 16, "", false));
+        }
         foreach (var entry in Inventory.Snapshot()) Clock.Observe(entry.Version);
     }
 
@@ -79,7 +83,20 @@ internal sealed class LocalInventory
         switch (change.Kind)
         {
             case StoreChangeKind.BlobCommitted:
-                Inventory.Put(new InventoryEntry(EntryKind.Blob, change.Repository, null, change.Digest, change.Size, 0, "", false));
+                // Blobs are content-addressed, so a live blob needs no version — unless its link was deleted before:
+                // then the new link must outrank the tombstone everywhere, or peers would keep applying the delete.
+                if (Inventory.Get(new InventoryKey(EntryKind.Blob, change.Repository.Value, change.Digest?.ToString())) is { Deleted: true })
+                    Record(EntryKind.Blob, change, deleted: false);
+                else
+                    Inventory.Put(new InventoryEntry(EntryKind.Blob, change.Repository, null, change.Digest, change.Size, 0, "", false));
+                break;
+            case StoreChangeKind.BlobDeleted:
+                Record(EntryKind.Blob, change, deleted: true);
+                break;
+            case StoreChangeKind.BlobRemoved:
+                // This node's own garbage collection: no longer advertised, but not a delete the others apply.
+                if (Inventory.Get(new InventoryKey(EntryKind.Blob, change.Repository.Value, change.Digest?.ToString())) is { Deleted: false } live)
+                    Inventory.Remove(live.Key);
                 break;
             case StoreChangeKind.ManifestStored:
                 Inventory.Put(new InventoryEntry(EntryKind.Blob, change.Repository, null, change.Digest, change.Size, 0, "", false));
@@ -97,6 +114,10 @@ internal sealed class LocalInventory
         }
     }
 
+    /// <summary>A client's pull on this node moved a manifest's last-pull time on: tell the peers in the feed.</summary>
+    internal void OnPulled(Digest digest, DateTimeOffset when) =>
+        Inventory.Put(new InventoryEntry(EntryKind.Pull, null, null, digest, 0, Clock.Now(), Self, false));
+
     /// <summary>
     /// Records the outcome of applying a peer's entry whose store change raised no event (e.g. a tombstone for
     /// something we never had). Throws <see cref="StoreException"/> when the version cannot be written; the
@@ -104,7 +125,8 @@ internal sealed class LocalInventory
     /// </summary>
     internal void RecordApplied(InventoryEntry entry)
     {
-        if (entry.Kind != EntryKind.Blob) _versions.Write(entry);
+        // Pull times persist in the store's pull records, not as version files.
+        if (entry.Kind != EntryKind.Pull) _versions.Write(entry);
         Inventory.Put(entry);
     }
 

@@ -14,6 +14,7 @@ internal sealed class LocalInventoryLoader(IRegistryStore store, VersionFiles ve
         var local = new LocalInventory(store, versions, clock, options.Self);
         local.Build();
         store.Changed += local.OnStoreChanged;
+        store.Pulls.Advanced += local.OnPulled;
         return local;
     }
 }

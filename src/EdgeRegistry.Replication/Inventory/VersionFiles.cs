@@ -29,6 +29,9 @@ internal sealed class VersionFiles
             case { Kind: EntryKind.Manifest, Repository: { } repository, Digest: { } digest }:
                 _records.WriteManifest(repository, digest, record);
                 break;
+            case { Kind: EntryKind.Blob, Repository: { } repository, Digest: { } digest }:
+                _records.WriteBlob(repository, digest, record);
+                break;
         }
     }
 
@@ -42,6 +45,9 @@ internal sealed class VersionFiles
             case { Kind: EntryKind.Manifest, Repository: { } repository, Digest: { } digest }:
                 _records.DeleteManifest(repository, digest);
                 break;
+            case { Kind: EntryKind.Blob, Repository: { } repository, Digest: { } digest }:
+                _records.DeleteBlob(repository, digest);
+                break;
         }
     }
 
@@ -53,7 +59,7 @@ internal sealed class VersionFiles
     public (long Version, string Node, bool Deleted)? ReadManifest(RepositoryName repository, Digest digest) =>
         _records.ReadManifest(repository, digest) is { } r ? (r.Version, r.Node, r.Deleted) : null;
 
-    /// <summary>Every stored tombstone (deleted tag or manifest), for rebuilding the inventory at start-up.</summary>
+    /// <summary>Every stored tombstone (deleted tag, manifest or blob link), for rebuilding the inventory at start-up.</summary>
     public IEnumerable<InventoryEntry> Tombstones()
     {
         foreach (var (repository, tag, record) in _records.Tags())
@@ -63,6 +69,10 @@ internal sealed class VersionFiles
         foreach (var (repository, digest, record) in _records.Manifests())
         {
             if (record.Deleted) yield return new InventoryEntry(EntryKind.Manifest, repository, null, digest, 0, record.Version, record.Node, Deleted: true);
+        }
+        foreach (var (repository, digest, record) in _records.Blobs())
+        {
+            if (record.Deleted) yield return new InventoryEntry(EntryKind.Blob, repository, null, digest, 0, record.Version, record.Node, Deleted: true);
         }
     }
 }

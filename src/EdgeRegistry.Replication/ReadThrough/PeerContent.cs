@@ -56,6 +56,9 @@ internal sealed partial class PeerContent : IContentSource
         // Until every peer's whole inventory has been read (just after start, or after a resync), the peers are asked
         // anyway: a view whose first page is still being applied lists only part of the repositories.
         if (!IsKnownRepository(repository) && _peers.All.All(static p => p.View.Listed)) return BlobLookup.Missing;
+        // Deleted from this repository (here, or on a peer and replicated): the data may linger until GC, and peers
+        // may still hold it, but the delete stands unless a peer linked it again since.
+        if (IsDeletedHere(new InventoryKey(EntryKind.Blob, repository.Value, digest.ToString()))) return BlobLookup.Missing;
         // The bytes are here under another repository (a replica copied them before the manifest's links, or a
         // mount): link them, and the blob is served from disk.
         if (_store.BlobLength(digest) is not null && _store.MountBlob(repository, digest, from: null) is not null) return BlobLookup.Local;
@@ -116,14 +119,15 @@ internal sealed partial class PeerContent : IContentSource
         return BlobLookup.Missing;
     }
 
+    private bool IsDeletedHere(InventoryKey key) =>
+        _local.Inventory.Get(key) is { Deleted: true } tombstone
+        && !_peers.Available().Any(p => p.View.Inventory.Get(key) is { } theirs && theirs.Supersedes(tombstone));
+
     public async Task<StoredManifest?> TryFetchManifestAsync(RepositoryName repository, string reference, CancellationToken cancellationToken)
     {
         bool byTag = !Digest.TryParse(reference, out _);
-        if (byTag && _local.Inventory.Get(new InventoryKey(EntryKind.Tag, repository.Value, reference)) is { Deleted: true } tombstone)
-        {
-            // Deleted here more recently than any peer could know: the delete is on its way to them.
-            if (!_peers.Available().Any(p => p.View.Inventory.Get(tombstone.Key) is { } theirs && theirs.Supersedes(tombstone))) return null;
-        }
+        // Deleted here more recently than any peer could know: the delete is on its way to them.
+        if (byTag && IsDeletedHere(new InventoryKey(EntryKind.Tag, repository.Value, reference))) return null;
         foreach (var peer in ClientCandidates())
         {
             var manifest = await peer.Client.GetManifestAsync(repository, reference, cancellationToken);

@@ -22,6 +22,8 @@ namespace EdgeRegistry.Storage.Layout;
 ///     tmp/                                                   ours: temporary files, renamed into place; cleared at start-up
 ///     versions/tags/&lt;name&gt;/&lt;tag&gt;                           ours: "&lt;version&gt; &lt;node&gt; &lt;digest&gt;" or "&lt;version&gt; &lt;node&gt; -" (deleted)
 ///     versions/manifests/&lt;name&gt;/&lt;alg&gt;/&lt;hex&gt;               ours: "&lt;version&gt; &lt;node&gt; +" or "&lt;version&gt; &lt;node&gt; -" (deleted)
+///     versions/blobs/&lt;name&gt;/&lt;alg&gt;/&lt;hex&gt;                   ours: the same, for a blob's link into a repository
+///     pulls                                                  ours: "&lt;digest&gt; &lt;unix ms&gt;" per line: when a manifest was last pulled on any node
 /// </code>
 /// Distribution ignores "_referrers" (it skips unknown "_" directories) and everything under ".edgereg".
 /// Repository names and digests reaching this class are already validated, so no segment can be ".." or empty.
@@ -55,6 +57,8 @@ public sealed class StorePaths
         Temp = Path.Combine(own, "tmp");
         TagVersions = Path.Combine(own, "versions", "tags");
         ManifestVersions = Path.Combine(own, "versions", "manifests");
+        BlobVersions = Path.Combine(own, "versions", "blobs");
+        Pulls = Path.Combine(own, "pulls");
     }
 
     public string Root { get; }
@@ -64,6 +68,10 @@ public sealed class StorePaths
     public string Temp { get; }
     public string TagVersions { get; }
     public string ManifestVersions { get; }
+    public string BlobVersions { get; }
+
+    /// <summary>The file of last-pull times (see <see cref="Collection.PullRecords"/>).</summary>
+    public string Pulls { get; }
 
     /// <summary>The layout's path below the root ("docker/registry/v2"), for messages about a root that lacks it.</summary>
     public static string V2Relative { get; } = Path.Combine("docker", "registry", "v2");
@@ -122,6 +130,13 @@ public sealed class StorePaths
 
     public string ManifestVersion(RepositoryName name, Digest digest) =>
         Path.Combine(ManifestVersions, name.Value, digest.AlgorithmName, digest.Hex);
+
+    public string BlobVersion(RepositoryName name, Digest digest) =>
+        Path.Combine(BlobVersions, name.Value, digest.AlgorithmName, digest.Hex);
+
+    /// <summary>A repository's layer links directory for one algorithm (walked by the garbage collector).</summary>
+    public string LayersDirectory(RepositoryName name, string algorithmName) =>
+        Path.Combine(Repository(name), "_layers", algorithmName);
 
     /// <summary>A fresh, unique temporary file path on the store's file system (so renames out of it are atomic).</summary>
     public string NewTempFile() => Path.Combine(Temp, Guid.NewGuid().ToString("N"));

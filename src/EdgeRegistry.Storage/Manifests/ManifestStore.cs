@@ -1,5 +1,6 @@
 using System.IO.Abstractions;
 using EdgeRegistry.Storage.Blobs;
+using EdgeRegistry.Storage.Collection;
 using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Durability;
 using EdgeRegistry.Storage.Layout;
@@ -26,18 +27,20 @@ internal sealed partial class ManifestStore
     private readonly DurableFiles _files;
     private readonly BlobStore _blobs;
     private readonly TagStore _tags;
+    private readonly ContentLeases _leases;
     private readonly ManifestCache _cache;
     private readonly long _maxBytes;
     private readonly ILogger _logger;
 
     public ManifestStore(IFileSystem fs, StorePaths paths, DurableFiles files, BlobStore blobs, TagStore tags,
-        StoreOptions options, ILogger logger)
+        ContentLeases leases, StoreOptions options, ILogger logger)
     {
         _fs = fs;
         _paths = paths;
         _files = files;
         _blobs = blobs;
         _tags = tags;
+        _leases = leases;
         _cache = new ManifestCache(options.ManifestCacheBytes);
         _maxBytes = options.MaxManifestBytes;
         _logger = logger;
@@ -60,6 +63,9 @@ internal sealed partial class ManifestStore
         {
             throw new StoreException(StoreError.DigestMismatch, $"the manifest's digest is {digest}, not {referenceDigest}") { Detail = reference };
         }
+        // Leased before the references are checked and held until the tag is set: the collector cannot remove any
+        // of them in between, so a manifest is never published pointing at something gone (see ContentLeases).
+        using var lease = _leases.Acquire(LeasedBy(digest, parsed));
         EnsureReferencesPresent(repository, parsed);
 
         Publish(repository, digest, parsed, content);
@@ -125,6 +131,7 @@ internal sealed partial class ManifestStore
             throw new StoreException(StoreError.DigestMismatch, $"the manifest's content does not match {digest}") { Detail = digest.ToString() };
         }
         var parsed = ManifestParser.Parse(content, contentType: null);
+        using var lease = _leases.Acquire(LeasedBy(digest, parsed));
         if (parsed.Config is { } config) _blobs.LinkLayer(repository, config.Digest);
         foreach (var layer in parsed.Layers)
         {
@@ -156,6 +163,7 @@ internal sealed partial class ManifestStore
     public void SetTag(RepositoryName repository, string tag, Digest digest)
     {
         if (!Tag.IsValid(tag)) throw new StoreException(StoreError.ManifestInvalid, $"'{tag}' is not a valid tag") { Detail = tag };
+        using var lease = _leases.Acquire(digest);
         if (!_fs.File.Exists(_paths.RevisionLink(repository, digest)))
         {
             throw new StoreException(StoreError.ManifestUnknown, $"repository '{repository}' holds no manifest {digest}") { Detail = digest.ToString() };
@@ -226,6 +234,16 @@ internal sealed partial class ManifestStore
         var manifest = new CachedManifest(new StoredManifest(digest, parsed.MediaType, content), parsed);
         _cache.Add(manifest);
         return manifest;
+    }
+
+    /// <summary>The manifest itself and everything it references: what a write of it leases.</summary>
+    private static Digest[] LeasedBy(Digest digest, ParsedManifest parsed)
+    {
+        var references = parsed.References();
+        var digests = new List<Digest>(references.Blobs.Count + references.Manifests.Count + 1) { digest };
+        foreach (var blob in references.Blobs) digests.Add(blob.Digest);
+        digests.AddRange(references.Manifests);
+        return [.. digests];
     }
 
     private void EnsureReferencesPresent(RepositoryName repository, ParsedManifest parsed)

@@ -41,6 +41,17 @@ public sealed class VersionRecords
         Write(_paths.ManifestVersion(repository, digest), record, record.Deleted ? Deleted : Present,
             $"recording the version of manifest {repository}@{digest}");
 
+    public void WriteBlob(RepositoryName repository, Digest digest, VersionRecord record) =>
+        Write(_paths.BlobVersion(repository, digest), record, record.Deleted ? Deleted : Present,
+            $"recording the version of blob {repository}@{digest}");
+
+    /// <summary>The record of a blob's link into a repository; null when none is stored (never deleted, or expired).</summary>
+    public VersionRecord? ReadBlob(RepositoryName repository, Digest digest) =>
+        IoFailures.Guard($"reading the version of blob {repository}@{digest}", () => Read(_paths.BlobVersion(repository, digest), tag: false));
+
+    public bool DeleteBlob(RepositoryName repository, Digest digest) =>
+        IoFailures.Guard($"removing the version of blob {repository}@{digest}", () => _files.RemoveFile(_paths.BlobVersion(repository, digest)));
+
     /// <summary>The tag's record; null when none is stored (an unversioned tag: version 0, loses to any update).</summary>
     public VersionRecord? ReadTag(RepositoryName repository, string tag) =>
         IoFailures.Guard($"reading the version of tag {repository}:{tag}", () => Read(_paths.TagVersion(repository, tag), tag: true));
@@ -71,12 +82,19 @@ public sealed class VersionRecords
 
     /// <summary>Every stored manifest record. Files that do not parse are skipped.</summary>
     public IReadOnlyList<(RepositoryName Repository, Digest Digest, VersionRecord Record)> Manifests() =>
-        IoFailures.Guard("reading manifest versions", () =>
+        DigestRecords(_paths.ManifestVersions, "reading manifest versions");
+
+    /// <summary>Every stored blob-link record (tombstones of blob deletes, mostly). Files that do not parse are skipped.</summary>
+    public IReadOnlyList<(RepositoryName Repository, Digest Digest, VersionRecord Record)> Blobs() =>
+        DigestRecords(_paths.BlobVersions, "reading blob versions");
+
+    private IReadOnlyList<(RepositoryName Repository, Digest Digest, VersionRecord Record)> DigestRecords(string root, string operation) =>
+        IoFailures.Guard(operation, () =>
         {
             var records = new List<(RepositoryName, Digest, VersionRecord)>();
-            foreach (string file in Files(_paths.ManifestVersions))
+            foreach (string file in Files(root))
             {
-                string[] segments = Path.GetRelativePath(_paths.ManifestVersions, file).Split('/');
+                string[] segments = Path.GetRelativePath(root, file).Split('/');
                 if (segments.Length < 3 || !RepositoryName.TryParse(string.Join('/', segments[..^2]), out var repository)) continue;
                 if (!Digest.TryParse(segments[^2] + ":" + segments[^1], out var digest)) continue;
                 if (Read(file, tag: false) is { } record) records.Add((repository, digest, record));

@@ -40,8 +40,24 @@ internal static class ServeCommand
         var bandwidth = TextOption(SettingKey.ReplicationBandwidth, "BYTES/S", "Cap on background replication traffic [default: 0, no cap]");
         var statusSocket = TextOption(SettingKey.StatusSocket, "PATH", $"Unix socket `edgereg status` reads [default: {ServeSettings.DefaultStatusSocket}]");
 
+        var gcInterval = TextOption(SettingKey.GcInterval, "DURATION", "Time between garbage collections, e.g. 24h; 0 = on demand only [default: 24h]");
+        var gcGrace = TextOption(SettingKey.GcGrace, "DURATION", "Nothing younger is collected; 0 allowed [default: 1h]");
+        var pullRetention = TextOption(SettingKey.PullRetention, "DURATION", "Manifests pushed or pulled on any node within this are kept [default: 30d]");
+        var gcPins = new Option<string[]>(SettingKey.GcPins.Flag)
+        {
+            Description = "Keep whatever the policy says: a digest or REPOSITORY:TAG pattern (* and ?); repeatable",
+            HelpName = "PIN",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var gcRetention = new Option<string[]>(SettingKey.GcRetention.Flag)
+        {
+            Description = "Retention rule: 'PATTERN keepTags=P1,P2 keepLast=N untaggedDays=D'; repeatable, first match wins",
+            HelpName = "RULE",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command("serve", "Run the registry")
         {
+            gcInterval, gcGrace, pullRetention, gcPins, gcRetention,
             listen, root, config, tlsCert, tlsKey, credentials, anonymousWrites, logLevel, shutdownTimeout, maxManifestBytes,
             members, nodeName, clusterSecret, bandwidth, statusSocket,
         };
@@ -64,6 +80,11 @@ internal static class ServeCommand
                 ClusterSecretFile = parseResult.GetValue(clusterSecret),
                 ReplicationBandwidth = parseResult.GetValue(bandwidth),
                 StatusSocket = parseResult.GetValue(statusSocket),
+                GcInterval = parseResult.GetValue(gcInterval),
+                GcGrace = parseResult.GetValue(gcGrace),
+                PullRetention = parseResult.GetValue(pullRetention),
+                GcPins = parseResult.GetValue(gcPins) ?? [],
+                GcRetention = parseResult.GetValue(gcRetention) ?? [],
             };
             return RunAsync(commandLine, process, cancellationToken);
         });

@@ -18,6 +18,11 @@ internal sealed record CommandLineSettings
     public string? ClusterSecretFile { get; init; }
     public string? ReplicationBandwidth { get; init; }
     public string? StatusSocket { get; init; }
+    public string? GcInterval { get; init; }
+    public string? GcGrace { get; init; }
+    public string? PullRetention { get; init; }
+    public IReadOnlyList<string> GcPins { get; init; } = [];
+    public IReadOnlyList<string> GcRetention { get; init; } = [];
 
     public SettingLayer ToLayer()
     {
@@ -45,6 +50,11 @@ internal sealed record CommandLineSettings
         SetScalar(layer, SettingKey.ClusterSecretFile, ClusterSecretFile);
         SetScalar(layer, SettingKey.ReplicationBandwidth, ReplicationBandwidth);
         SetScalar(layer, SettingKey.StatusSocket, StatusSocket);
+        SetScalar(layer, SettingKey.GcInterval, GcInterval);
+        SetScalar(layer, SettingKey.GcGrace, GcGrace);
+        SetScalar(layer, SettingKey.PullRetention, PullRetention);
+        if (GcPins.Count > 0) layer.Set(SettingKey.GcPins, new RawSetting(GcPins, SettingKey.GcPins.Flag));
+        if (GcRetention.Count > 0) layer.Set(SettingKey.GcRetention, new RawSetting(GcRetention, SettingKey.GcRetention.Flag));
         return layer;
     }
 

@@ -16,7 +16,7 @@ internal static class EnvironmentSettings
             }
 
             IReadOnlyList<string> values = key.IsList
-                ? text.Split(',', StringSplitOptions.TrimEntries)
+                ? text.Split(key.ListSeparator, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                 : [text.Trim()];
             layer.Set(key, new RawSetting(values, key.EnvironmentVariable));
         }

@@ -48,6 +48,9 @@ internal sealed record ServeSettings
 
     public string StatusSocket { get; init; } = DefaultStatusSocket;
 
+    /// <summary>Garbage collection: schedule, grace period, pull retention, pins and retention rules.</summary>
+    public Collection.CollectionSettings Collection { get; init; } = new();
+
     public bool IsClustered => Members.Count > 0;
 
     /// <summary>The config file that was read, if any (for the start-up log line).</summary>

@@ -34,6 +34,7 @@ internal static class ServeSettingsResolver
         settings = ResolveLimits(settings, sources);
         settings = ResolveCluster(settings, sources);
         settings = ResolveStatusSocket(settings, sources);
+        settings = ResolveCollection(settings, sources);
         settings = ResolveTls(settings, sources.Winner(SettingKey.TlsCert), sources.Winner(SettingKey.TlsKey), errors);
         return new SettingsResult(errors.Count == 0 ? settings : null, errors);
     }
@@ -154,6 +155,54 @@ internal static class ServeSettingsResolver
         }
 
         return settings;
+    }
+
+    /// <summary>Garbage collection: the schedule and what the collector decides by (pins and rules parsed by the store's own parser).</summary>
+    private static ServeSettings ResolveCollection(ServeSettings settings, Sources sources)
+    {
+        var errors = sources.Errors;
+        var collection = settings.Collection;
+        var options = collection.Options;
+        if (sources.Winner(SettingKey.GcInterval) is { } interval && DurationParser.Parse(interval, errors) is { } every)
+        {
+            collection = collection with { Interval = every };
+        }
+
+        if (sources.Winner(SettingKey.GcGrace) is { } grace && DurationParser.Parse(grace, errors) is { } graceTime)
+        {
+            options = options with { Grace = graceTime };
+        }
+
+        if (sources.Winner(SettingKey.PullRetention) is { } retention && DurationParser.Parse(retention, errors) is { } retentionTime)
+        {
+            options = options with { PullRetention = retentionTime };
+        }
+
+        if (sources.Winner(SettingKey.GcPins) is { } pins)
+        {
+            var parsed = new List<Storage.Collection.CollectionPin>();
+            foreach (var text in pins.Values)
+            {
+                if (Storage.Collection.RetentionRules.ParsePin(text, out var problem) is { } pin) parsed.Add(pin);
+                else errors.Add($"{pins.Origin}: {problem}");
+            }
+
+            options = options with { Pins = parsed };
+        }
+
+        if (sources.Winner(SettingKey.GcRetention) is { } rules)
+        {
+            var parsed = new List<Storage.Collection.RetentionPolicy>();
+            foreach (var text in rules.Values)
+            {
+                if (Storage.Collection.RetentionRules.ParsePolicy(text, out var problem) is { } policy) parsed.Add(policy);
+                else errors.Add($"{rules.Origin}: {problem}");
+            }
+
+            options = options with { Policies = parsed };
+        }
+
+        return settings with { Collection = collection with { Options = options } };
     }
 
     /// <summary>

@@ -4,7 +4,7 @@ namespace EdgeRegistry.Configuration;
 /// One `serve` setting and the three names it goes by: a command-line flag, an environment variable and a
 /// config-file key. Error messages name whichever of these supplied the bad value.
 /// </summary>
-internal sealed record SettingKey(string Flag, string EnvironmentVariable, string FileKey, bool IsList = false)
+internal sealed record SettingKey(string Flag, string EnvironmentVariable, string FileKey, bool IsList = false, char ListSeparator = ',')
 {
     public static readonly SettingKey Listen = new("--listen", "EDGEREG_LISTEN", "listen", IsList: true);
     public static readonly SettingKey Root = new("--root", "EDGEREG_ROOT", "root");
@@ -20,6 +20,13 @@ internal sealed record SettingKey(string Flag, string EnvironmentVariable, strin
     public static readonly SettingKey ClusterSecretFile = new("--cluster-secret-file", "EDGEREG_CLUSTER_SECRET_FILE", "clusterSecretFile");
     public static readonly SettingKey ReplicationBandwidth = new("--replication-bandwidth", "EDGEREG_REPLICATION_BANDWIDTH", "replicationBytesPerSecond");
     public static readonly SettingKey StatusSocket = new("--status-socket", "EDGEREG_STATUS_SOCKET", "statusSocket");
+    public static readonly SettingKey GcInterval = new("--gc-interval", "EDGEREG_GC_INTERVAL", "gcInterval");
+    public static readonly SettingKey GcGrace = new("--gc-grace", "EDGEREG_GC_GRACE", "gcGrace");
+    public static readonly SettingKey PullRetention = new("--pull-retention", "EDGEREG_PULL_RETENTION", "pullRetention");
+    public static readonly SettingKey GcPins = new("--gc-pin", "EDGEREG_GC_PINS", "gcPins", IsList: true);
+
+    /// <summary>Rules hold commas (keepTags=a,b), so the environment separates them with semicolons.</summary>
+    public static readonly SettingKey GcRetention = new("--gc-retention", "EDGEREG_GC_RETENTION", "gcRetention", IsList: true, ListSeparator: ';');
 
     /// <summary>The config file is found before the other settings are read, so it has no file key of its own.</summary>
     public static readonly SettingKey Config = new("--config", "EDGEREG_CONFIG", FileKey: "");
@@ -27,5 +34,5 @@ internal sealed record SettingKey(string Flag, string EnvironmentVariable, strin
     /// <summary>Every key a config file may hold; anything else in the file is a mistake worth stopping for.</summary>
     public static readonly IReadOnlyList<SettingKey> FileSettings =
         [Listen, Root, TlsCert, TlsKey, CredentialsFile, AnonymousWrites, LogLevel, ShutdownTimeout, MaxManifestBytes,
-         Members, NodeName, ClusterSecretFile, ReplicationBandwidth, StatusSocket];
+         Members, NodeName, ClusterSecretFile, ReplicationBandwidth, StatusSocket, GcInterval, GcGrace, PullRetention, GcPins, GcRetention];
 }

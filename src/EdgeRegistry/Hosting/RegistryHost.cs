@@ -1,3 +1,4 @@
+using EdgeRegistry.Collection;
 using EdgeRegistry.Configuration;
 using EdgeRegistry.Distribution;
 using EdgeRegistry.Distribution.Rejections;
@@ -80,6 +81,8 @@ internal static class RegistryHost
         {
             builder.AddStatusChannel(settings.StatusSocket, settings.Root);
         }
+
+        builder.Services.AddGarbageCollection(settings.Collection);
 
         // After replication and the status channel: metrics wrap the remote source and share the store census.
         builder.Services.AddMetrics(settings.Root);

@@ -21,6 +21,7 @@ internal sealed class MetricsScrape
     private readonly IReplicationBacklog? _fetchQueue;
     private readonly PeerSet? _peers;
     private readonly TransportCounters? _transport;
+    private readonly Storage.Collection.IGarbageCollection? _collection;
 
     public MetricsScrape(IServiceProvider services)
     {
@@ -31,6 +32,7 @@ internal sealed class MetricsScrape
         _fetchQueue = services.GetService<IReplicationBacklog>();
         _peers = services.GetService<PeerSet>();
         _transport = (services.GetService<IConnectionListenerFactory>() as TcpTransportFactory)?.Counters;
+        _collection = services.GetService<Storage.Collection.IGarbageCollection>();
     }
 
     public async Task<string> WriteAsync(CancellationToken cancellationToken)
@@ -65,6 +67,19 @@ internal sealed class MetricsScrape
             .Sample("edgereg_replication_fetched_blobs_total", _replication?.FetchedBlobs ?? 0);
         text.Family("edgereg_replication_fetched_bytes_total", "counter", "Bytes of blobs copied from peers by background convergence.")
             .Sample("edgereg_replication_fetched_bytes_total", _replication?.FetchedBytes ?? 0);
+
+        if (_collection?.Status is { } gc)
+        {
+            text.Family("edgereg_gc_runs_total", "counter", "Garbage collections completed (dry runs excluded).").Sample("edgereg_gc_runs_total", gc.Runs);
+            text.Family("edgereg_gc_deleted_total", "counter", "Objects garbage collection deleted, by kind.")
+                .Sample("edgereg_gc_deleted_total", gc.ManifestsDeleted, ("kind", "manifest"))
+                .Sample("edgereg_gc_deleted_total", gc.TagsDeleted, ("kind", "tag"))
+                .Sample("edgereg_gc_deleted_total", gc.BlobsDeleted, ("kind", "blob"));
+            text.Family("edgereg_gc_reclaimed_bytes_total", "counter", "Blob bytes garbage collection freed.")
+                .Sample("edgereg_gc_reclaimed_bytes_total", gc.BytesReclaimed);
+            text.Family("edgereg_gc_last_run_timestamp_seconds", "gauge", "When the last garbage collection started (0: none yet).")
+                .Sample("edgereg_gc_last_run_timestamp_seconds", gc.LastRun?.Started.ToUnixTimeSeconds() ?? 0);
+        }
 
         if (_transport is not null)
         {

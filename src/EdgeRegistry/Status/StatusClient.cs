@@ -12,26 +12,7 @@ internal static class StatusClient
 
     public static async Task<AgentStatusReading> ReadAsync(string socketPath, CancellationToken cancellationToken)
     {
-        using var handler = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            ConnectCallback = async (_, token) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), token).ConfigureAwait(false);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
-        // The host name is only what the request's Host header says; the connection always goes to the socket.
-        using var http = new HttpClient(handler) { BaseAddress = new Uri("http://edgereg"), Timeout = Timeout };
+        using var http = CreateHttpClient(socketPath, Timeout);
         try
         {
             using var response = await http.GetAsync(StatusEndpoint.Path, cancellationToken).ConfigureAwait(false);
@@ -63,7 +44,32 @@ internal static class StatusClient
         }
     }
 
-    private static string ConnectProblem(string socketPath, SocketException error)
+    /// <summary>An HTTP client whose every connection goes to the agent's unix socket (status, and `edgereg gc`).</summary>
+    public static HttpClient CreateHttpClient(string socketPath, TimeSpan timeout)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            UseProxy = false,
+            ConnectCallback = async (_, token) =>
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), token).ConfigureAwait(false);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        // The host name is only what the request's Host header says; the connection always goes to the socket.
+        return new HttpClient(handler, disposeHandler: true) { BaseAddress = new Uri("http://edgereg"), Timeout = timeout };
+    }
+
+    internal static string ConnectProblem(string socketPath, SocketException error)
     {
         if (error.SocketErrorCode == SocketError.AccessDenied)
         {

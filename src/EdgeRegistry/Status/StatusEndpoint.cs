@@ -22,6 +22,12 @@ internal static class StatusEndpoint
             return;
         }
 
+        if (context.Request.Path == Collection.CollectionEndpoint.Path)
+        {
+            await Collection.CollectionEndpoint.HandleAsync(context);
+            return;
+        }
+
         if (context.Request.Path != Path)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -67,7 +73,8 @@ internal static class StatusEndpoint
             state.ReadyAt);
         var store = StoreStatus.From(census.Root, counts, DiskSpace.Of(census.Root));
         var peers = services.GetService<IPeerStatusSource>()?.GetPeers() ?? [];
-        return new AgentStatusDocument(agent, store, peers);
+        var gc = services.GetService<Storage.Collection.IGarbageCollection>()?.Status is { } collection ? GcStatus.From(collection) : null;
+        return new AgentStatusDocument(agent, store, peers, gc);
     }
 
     /// <summary>The registry's bound TCP addresses (port 0 resolved); the status socket itself is not one of them.</summary>

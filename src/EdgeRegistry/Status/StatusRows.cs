@@ -12,9 +12,10 @@ namespace EdgeRegistry.Status;
 internal static class StatusRows
 {
     public static IReadOnlyList<StatusRow> From(AgentReport agent, StoreStatus store, IReadOnlyList<PeerReport> peers,
-        SystemdStatus systemd, DateTimeOffset now)
+        SystemdStatus systemd, DateTimeOffset now, GcStatus? gc = null)
     {
         var rows = new List<StatusRow> { AgentRow(agent), StoreRow(store) };
+        if (gc is not null) rows.Add(GcRow(gc, now));
         rows.AddRange(peers.Select(peer => PeerRow(peer, now)));
         rows.AddRange(systemd.Units.Select(unit => UnitRow(unit, systemd.Reachable)));
         return rows;
@@ -75,6 +76,18 @@ internal static class StatusRows
         return store.IsLowOnSpace
             ? new StatusRow("store", "low-space", RowSeverity.Warning, detail)
             : new StatusRow("store", store.LastError is null ? "ok" : "stale", store.LastError is null ? RowSeverity.Ok : RowSeverity.Warning, detail);
+    }
+
+    /// <summary>A failed collection is worth a look (the store keeps growing) but the registry still serves: a warning.</summary>
+    private static StatusRow GcRow(GcStatus gc, DateTimeOffset now)
+    {
+        string last = gc.LastRun is { } at
+            ? $"last run {Readable.Ago(at, now)} reclaimed {Readable.Bytes(gc.LastRunBytesReclaimed)} ({gc.LastRunManifestsDeleted} manifests, {gc.LastRunBlobsDeleted} blobs)"
+            : "no run yet";
+        string next = gc.NextRun is { } due ? $"next in {Readable.Duration(due > now ? due - now : TimeSpan.Zero)}" : "on demand only";
+        string detail = $"{last}; {next}; {Readable.Bytes(gc.BytesReclaimed)} reclaimed since start";
+        if (gc.LastError is { } error) return new StatusRow("gc", "failed", RowSeverity.Warning, $"{error}; {detail}");
+        return new StatusRow("gc", gc.Running ? "running" : "idle", RowSeverity.Ok, detail);
     }
 
     private static StatusRow PeerRow(PeerReport peer, DateTimeOffset now)
