@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EdgeRegistry.Replication.Inventory;
 using EdgeRegistry.Replication.Peers;
 using EdgeRegistry.Replication.Transfer;
 using EdgeRegistry.Storage;
@@ -177,6 +178,17 @@ internal sealed partial class BlobFetcher
             LogFetchFailed(_logger, digest.ToString(), peer?.Member ?? "local store", e.Message);
             return false;
         }
+    }
+
+    /// <summary>The blob's size as the peers holding it announced it in their inventories; 0 when none did.</summary>
+    public long AnnouncedSize(Digest digest)
+    {
+        var key = new InventoryKey(EntryKind.Blob, null, digest.ToString());
+        foreach (var peer in _peers.Holding(digest))
+        {
+            if (peer.View.Inventory.Get(key) is { } entry) return entry.Size;
+        }
+        return 0;
     }
 
     private Peer? NextPeer(Digest digest, HashSet<Peer> tried) => Candidates(digest).FirstOrDefault(p => !tried.Contains(p));

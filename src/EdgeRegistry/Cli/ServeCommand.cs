@@ -39,11 +39,13 @@ internal static class ServeCommand
         var clusterSecret = TextOption(SettingKey.ClusterSecretFile, "PATH", $"Shared secret peers authenticate with [default: {ServeSettings.DefaultClusterSecretFile}]");
         var bandwidth = TextOption(SettingKey.ReplicationBandwidth, "BYTES/S", "Cap on background replication traffic [default: 0, no cap]");
         var statusSocket = TextOption(SettingKey.StatusSocket, "PATH", $"Unix socket `edgereg status` reads [default: {ServeSettings.DefaultStatusSocket}]");
+        var minFree = TextOption(SettingKey.MinFree, "SIZE|PERCENT", "Free space pushes and copies must leave on the store's file system [default: 15%]");
+        var maxStoreBytes = TextOption(SettingKey.MaxStoreBytes, "SIZE", "Most bytes the store may hold [default: no cap of its own]");
 
         var command = new Command("serve", "Run the registry")
         {
             listen, root, config, tlsCert, tlsKey, credentials, anonymousWrites, logLevel, shutdownTimeout, maxManifestBytes,
-            members, nodeName, clusterSecret, bandwidth, statusSocket,
+            members, nodeName, clusterSecret, bandwidth, statusSocket, minFree, maxStoreBytes,
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -64,6 +66,8 @@ internal static class ServeCommand
                 ClusterSecretFile = parseResult.GetValue(clusterSecret),
                 ReplicationBandwidth = parseResult.GetValue(bandwidth),
                 StatusSocket = parseResult.GetValue(statusSocket),
+                MinFree = parseResult.GetValue(minFree),
+                MaxStoreBytes = parseResult.GetValue(maxStoreBytes),
             };
             return RunAsync(commandLine, process, cancellationToken);
         });

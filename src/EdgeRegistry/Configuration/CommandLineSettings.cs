@@ -18,6 +18,8 @@ internal sealed record CommandLineSettings
     public string? ClusterSecretFile { get; init; }
     public string? ReplicationBandwidth { get; init; }
     public string? StatusSocket { get; init; }
+    public string? MinFree { get; init; }
+    public string? MaxStoreBytes { get; init; }
 
     public SettingLayer ToLayer()
     {
@@ -45,6 +47,8 @@ internal sealed record CommandLineSettings
         SetScalar(layer, SettingKey.ClusterSecretFile, ClusterSecretFile);
         SetScalar(layer, SettingKey.ReplicationBandwidth, ReplicationBandwidth);
         SetScalar(layer, SettingKey.StatusSocket, StatusSocket);
+        SetScalar(layer, SettingKey.MinFree, MinFree);
+        SetScalar(layer, SettingKey.MaxStoreBytes, MaxStoreBytes);
         return layer;
     }
 

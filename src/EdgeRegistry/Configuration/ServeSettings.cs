@@ -48,6 +48,12 @@ internal sealed record ServeSettings
 
     public string StatusSocket { get; init; } = DefaultStatusSocket;
 
+    /// <summary>Free space the store's writes leave on its file system (`--min-free`).</summary>
+    public Storage.Capacity.SpaceLimit MinFree { get; init; } = Storage.Capacity.DiskGuardOptions.DefaultMinFree;
+
+    /// <summary>Most bytes the store's blobs may take (`--max-store-bytes`); null for no cap of its own.</summary>
+    public long? MaxStoreBytes { get; init; }
+
     public bool IsClustered => Members.Count > 0;
 
     /// <summary>The config file that was read, if any (for the start-up log line).</summary>

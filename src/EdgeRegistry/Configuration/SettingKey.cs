@@ -20,6 +20,8 @@ internal sealed record SettingKey(string Flag, string EnvironmentVariable, strin
     public static readonly SettingKey ClusterSecretFile = new("--cluster-secret-file", "EDGEREG_CLUSTER_SECRET_FILE", "clusterSecretFile");
     public static readonly SettingKey ReplicationBandwidth = new("--replication-bandwidth", "EDGEREG_REPLICATION_BANDWIDTH", "replicationBytesPerSecond");
     public static readonly SettingKey StatusSocket = new("--status-socket", "EDGEREG_STATUS_SOCKET", "statusSocket");
+    public static readonly SettingKey MinFree = new("--min-free", "EDGEREG_MIN_FREE", "minFree");
+    public static readonly SettingKey MaxStoreBytes = new("--max-store-bytes", "EDGEREG_MAX_STORE_BYTES", "maxStoreBytes");
 
     /// <summary>The config file is found before the other settings are read, so it has no file key of its own.</summary>
     public static readonly SettingKey Config = new("--config", "EDGEREG_CONFIG", FileKey: "");
@@ -27,5 +29,5 @@ internal sealed record SettingKey(string Flag, string EnvironmentVariable, strin
     /// <summary>Every key a config file may hold; anything else in the file is a mistake worth stopping for.</summary>
     public static readonly IReadOnlyList<SettingKey> FileSettings =
         [Listen, Root, TlsCert, TlsKey, CredentialsFile, AnonymousWrites, LogLevel, ShutdownTimeout, MaxManifestBytes,
-         Members, NodeName, ClusterSecretFile, ReplicationBandwidth, StatusSocket];
+         Members, NodeName, ClusterSecretFile, ReplicationBandwidth, StatusSocket, MinFree, MaxStoreBytes];
 }
