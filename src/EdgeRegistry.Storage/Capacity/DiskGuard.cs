@@ -177,7 +177,10 @@ public sealed class DiskGuard
                     $"the registry's disk guard refused {what}: its {ByteSizes.Format(bytes)} would leave {ByteSizes.Format(Math.Max(freeNow - bytes, 0))} free on the store's file system, below the --min-free limit of {_options.MinFree} ({ByteSizes.Format(minFree)} of {ByteSizes.Format(space.TotalBytes)}); nothing was stored and existing content is intact"));
             }
         }
-        if (_options.MaxStoreBytes is long max && store is long storeNow && storeNow + bytes > max)
+        // Before the first census the store counts as holding only what was written since start: a write that alone
+        // exceeds the cap is refused at once, the rest once the census has measured the store (seconds after start).
+        long storeNow = store ?? (_written - _storeWrittenMark) + _reserved;
+        if (_options.MaxStoreBytes is long max && storeNow + bytes > max)
         {
             return new GuardRefusal("max-store-bytes", max, bytes, free ?? 0, storeNow, FormattableString.Invariant(
                 $"the registry's disk guard refused {what}: its {ByteSizes.Format(bytes)} would grow the store to {ByteSizes.Format(storeNow + bytes)}, above the --max-store-bytes limit of {ByteSizes.Format(max)}; nothing was stored and existing content is intact"));

@@ -23,12 +23,14 @@ internal static class StatusInspector
         StoreStatus store;
         string storeReadFrom;
         IReadOnlyList<PeerReport> peers;
+        GuardReport? guard = null;
         if (reading.Document is { } document)
         {
             agent = AgentReport.Up(targets.StatusSocket, document.Agent);
             store = document.Store;
             storeReadFrom = "agent";
             peers = document.Peers;
+            guard = document.Guard;
         }
         else
         {
@@ -39,10 +41,10 @@ internal static class StatusInspector
         }
 
         var systemd = ToStatus(await units.ConfigureAwait(false));
-        var rows = StatusRows.From(agent, store, peers, systemd, time.GetUtcNow());
+        var rows = StatusRows.From(agent, store, peers, systemd, time.GetUtcNow(), guard);
         var verdict = StatusRows.Verdict(rows);
         var report = new StatusReport(StatusReport.CurrentSchemaVersion, verdict.ToString().ToLowerInvariant(),
-            StatusRows.Problems(rows), agent, storeReadFrom, store, peers, systemd);
+            StatusRows.Problems(rows), agent, storeReadFrom, store, peers, systemd, guard);
         return (report, rows);
     }
 
