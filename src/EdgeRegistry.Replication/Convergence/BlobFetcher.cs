@@ -29,6 +29,9 @@ internal sealed partial class BlobFetcher
     /// <summary>Digests a client is waiting for: their background fetch runs at full speed from then on.</summary>
     private readonly ConcurrentDictionary<Digest, byte> _urgent = new();
 
+    /// <summary>Copies the disk guard refused, with the size a peer announced: the fetch queue waits for that much room.</summary>
+    private readonly ConcurrentDictionary<Digest, long> _refusedForSpace = new();
+
     public BlobFetcher(IRegistryStore store, PeerSet peers, TokenBucket bucket, ILogger<BlobFetcher> logger, ReplicationCounters counters,
         ClientActivity clients)
     {
@@ -142,6 +145,7 @@ internal sealed partial class BlobFetcher
                 }
                 catch (StoreException e)
                 {
+                    if (e.Error == StoreError.SpaceLimit) _refusedForSpace[digest] = response.Length;
                     return new CopyResult(CopyOutcome.DiskFailed, e.Message);
                 }
                 var wrap = throttled && !_bucket.Unlimited
@@ -179,6 +183,9 @@ internal sealed partial class BlobFetcher
             return false;
         }
     }
+
+    /// <summary>The size of a copy of <paramref name="digest"/> the disk guard refused since the last call; null when none was.</summary>
+    public long? TakeSpaceRefusal(Digest digest) => _refusedForSpace.TryRemove(digest, out long size) ? size : null;
 
     /// <summary>The blob's size as the peers holding it announced it in their inventories; 0 when none did.</summary>
     public long AnnouncedSize(Digest digest)

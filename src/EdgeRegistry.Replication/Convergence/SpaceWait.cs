@@ -42,9 +42,6 @@ internal sealed partial class SpaceWait(IRegistryStore store, ReplicationCounter
         }
     }
 
-    /// <summary>Whether the guard would refuse the copy now (its import was refused: another writer came first).</summary>
-    public bool WouldWait(long bytes) => store.Guard.Check(bytes, "a copy") is not null;
-
     private void LogIfDue(string reason)
     {
         var now = time.GetUtcNow();

@@ -102,7 +102,8 @@ public sealed class DiskGuard
         return refusal;
     }
 
-    internal GuardRefusal? TryGrow(long bytes, string what)
+    /// <param name="countRefusal">False for a try that has a smaller fallback: only the write's final refusal counts.</param>
+    internal GuardRefusal? TryGrow(long bytes, string what, bool countRefusal = true)
     {
         bytes = Math.Max(bytes, 0);
         GuardRefusal? refusal;
@@ -113,7 +114,7 @@ public sealed class DiskGuard
             {
                 _reserved += bytes;
             }
-            else
+            else if (countRefusal)
             {
                 _refusals++;
                 _lastRefusal = refusal;

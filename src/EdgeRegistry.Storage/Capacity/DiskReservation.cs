@@ -33,9 +33,16 @@ public sealed class DiskReservation : IDisposable
     public void Cover(long totalBytes)
     {
         if (_guard is null || totalBytes <= Bytes) return;
-        long more = Math.Max(totalBytes - Bytes, GrowthStep);
-        if (_guard.TryGrow(more, _what) is { } refusal) throw refusal.ToException();
-        Bytes += more;
+        long needed = totalBytes - Bytes;
+        long step = Math.Max(needed, GrowthStep);
+        // Near a limit a whole step may not fit while the body's actual bytes do: then it goes on byte-exact.
+        if (step > needed && _guard.TryGrow(step, _what, countRefusal: false) is null)
+        {
+            Bytes += step;
+            return;
+        }
+        if (_guard.TryGrow(needed, _what) is { } refusal) throw refusal.ToException();
+        Bytes += needed;
     }
 
     /// <summary>Ends the write: its bytes count as written until the guard next reads the file system.</summary>
