@@ -66,6 +66,7 @@ public static class ReplicationServiceCollectionExtensions
     private static void AddReadThrough(this IServiceCollection services)
     {
         services.TryAddSingleton<BlobFetcher>();
+        services.TryAddSingleton<SpaceWait>();
         services.TryAddSingleton<FetchQueue>();
         services.TryAddSingleton<IReplicationBacklog>(static sp => sp.GetRequiredService<FetchQueue>());
         services.TryAddSingleton<CompletenessCache>();

@@ -40,6 +40,12 @@ public interface IRegistryStore
     Collection.PullRecords Pulls { get; }
 
     /// <summary>
+    /// The disk guard every write of this store asks first (pushes get its refusal as <see cref="StoreError.SpaceLimit"/>);
+    /// copies and imports ask it too, to wait for room instead of failing.
+    /// </summary>
+    Capacity.DiskGuard Guard { get; }
+
+    /// <summary>
     /// A cheap probe of the store's file system: creates, fsyncs and removes a small file in the temp area, and
     /// when that fails, lists the store's root to tell a store that can still serve (full disk, read-only remount:
     /// <see cref="StoreHealthState.Degraded"/>) from one that cannot be read at all. A hung mount is detected by

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Runtime.ExceptionServices;
 using EdgeRegistry.Storage.Blobs;
 using EdgeRegistry.Storage.Collection;
+using EdgeRegistry.Storage.Capacity;
 using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Durability;
 using EdgeRegistry.Storage.Layout;
@@ -50,6 +51,7 @@ public sealed partial class RegistryStore : IRegistryStore
         _manifests = new ManifestStore(fileSystem, _paths, _files, _blobs, _tags, Leases, _options, _logger);
         Versions = new VersionRecords(fileSystem, _paths, _files);
         Pulls = new PullRecords(fileSystem, _paths, _files, timeProvider ?? TimeProvider.System);
+        Guard = new DiskGuard(_options.DiskGuard, _options.Root, timeProvider);
     }
 
     /// <summary>Opens (creating if needed) a store on the real file system and recovers it after any crash.</summary>
@@ -72,6 +74,14 @@ public sealed partial class RegistryStore : IRegistryStore
     public ContentLeases Leases { get; } = new();
 
     public PullRecords Pulls { get; }
+
+    public DiskGuard Guard { get; }
+
+    /// <summary>
+    /// What a new upload session, a tag and the link files of a manifest add besides their content: a few directory
+    /// entries and small files, each a block on most file systems.
+    /// </summary>
+    private const long MetadataBytes = 16 * 1024;
 
     /// <summary>
     /// Brings the store to a clean state after an unclean stop: creates the layout, drops temporary files
@@ -188,16 +198,23 @@ public sealed partial class RegistryStore : IRegistryStore
             return info;
         });
 
-    public UploadStatus StartUpload(RepositoryName repository) =>
-        IoFailures.Guard("starting an upload", () => _uploads.Start(repository));
+    public UploadStatus StartUpload(RepositoryName repository)
+    {
+        // Refused up front when the store is already at a limit: the client learns before it sends a byte.
+        using var reservation = Guard.Reserve(MetadataBytes, $"a new upload to {repository}");
+        return IoFailures.Guard("starting an upload", () => _uploads.Start(repository));
+    }
 
     public UploadStatus? GetUpload(RepositoryName repository, string uploadId) =>
         IoFailures.Guard($"reading upload {uploadId}", () => _uploads.Get(repository, uploadId));
 
-    public Task<UploadStatus> AppendUploadAsync(RepositoryName repository, string uploadId, PipeReader body,
-        long? expectedOffset, long? expectedLength, CancellationToken cancellationToken) =>
-        IoFailures.GuardAsync($"writing to upload {uploadId}",
-            () => _uploads.AppendAsync(repository, uploadId, body, expectedOffset, expectedLength, cancellationToken));
+    public async Task<UploadStatus> AppendUploadAsync(RepositoryName repository, string uploadId, PipeReader body,
+        long? expectedOffset, long? expectedLength, CancellationToken cancellationToken)
+    {
+        using var reservation = Guard.Reserve(expectedLength ?? 0, $"a blob chunk for {repository}");
+        return await IoFailures.GuardAsync($"writing to upload {uploadId}",
+            () => _uploads.AppendAsync(repository, uploadId, body, expectedOffset, expectedLength, reservation, cancellationToken)).ConfigureAwait(false);
+    }
 
     public async Task<BlobInfo> CompleteUploadAsync(RepositoryName repository, string uploadId, Digest expected,
         PipeReader? finalChunk, long? expectedOffset, long? expectedLength, CancellationToken cancellationToken)
@@ -205,8 +222,9 @@ public sealed partial class RegistryStore : IRegistryStore
         // Leased from before the commit until it is announced: the bytes cannot be collected under the commit's
         // "already there?" check (see ContentLeases).
         using var lease = Leases.Acquire(expected);
+        using var reservation = finalChunk is null ? DiskReservation.None : Guard.Reserve(expectedLength ?? 0, $"a blob chunk for {repository}");
         var blob = await IoFailures.GuardAsync($"storing blob {expected}",
-            () => _uploads.CompleteAsync(repository, uploadId, expected, finalChunk, expectedOffset, expectedLength, cancellationToken)).ConfigureAwait(false);
+            () => _uploads.CompleteAsync(repository, uploadId, expected, finalChunk, expectedOffset, expectedLength, reservation, cancellationToken)).ConfigureAwait(false);
         Raise($"storing blob {expected}", new StoreChange(StoreChangeKind.BlobCommitted, repository, blob.Digest, Size: blob.Length));
         return blob;
     }
@@ -215,12 +233,13 @@ public sealed partial class RegistryStore : IRegistryStore
         CancellationToken cancellationToken)
     {
         using var lease = Leases.Acquire(expected);
+        using var reservation = Guard.Reserve((expectedLength ?? 0) + MetadataBytes, $"blob {expected} for {repository}");
         var blob = await IoFailures.GuardAsync($"storing blob {expected}", async () =>
         {
             var upload = _uploads.Start(repository);
             try
             {
-                return await _uploads.CompleteAsync(repository, upload.Id, expected, body, 0, expectedLength, cancellationToken).ConfigureAwait(false);
+                return await _uploads.CompleteAsync(repository, upload.Id, expected, body, 0, expectedLength, reservation, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
@@ -239,7 +258,11 @@ public sealed partial class RegistryStore : IRegistryStore
         ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
         string operation = $"storing manifest {reference}";
-        var result = IoFailures.Guard(operation, () => _manifests.Put(repository, reference, contentType, content));
+        ManifestPutResult result;
+        using (Guard.Reserve(content.Length + MetadataBytes, $"manifest {repository}:{reference}"))
+        {
+            result = IoFailures.Guard(operation, () => _manifests.Put(repository, reference, contentType, content));
+        }
         var stored = new StoreChange(StoreChangeKind.ManifestStored, repository, result.Digest, Size: content.Length);
         if (Digest.TryParse(reference, out _)) Raise(operation, stored);
         else Raise(operation, stored, new StoreChange(StoreChangeKind.TagSet, repository, result.Digest, reference));
@@ -285,15 +308,27 @@ public sealed partial class RegistryStore : IRegistryStore
         catch (IOException e) { throw IoFailures.Translate(e, $"reading blob {digest}"); }
     }
 
-    public BlobImport BeginBlobImport(Digest digest, long? size) =>
-        IoFailures.Guard($"importing blob {digest}", () =>
+    public BlobImport BeginBlobImport(Digest digest, long? size)
+    {
+        // Held by the import until it is committed or discarded: a copy of unknown size grows it as it writes.
+        var reservation = Guard.Reserve((size ?? 0) + MetadataBytes, $"the copy of blob {digest}");
+        try
         {
-            string temp = _paths.NewTempFile();
-            // Read access too: an import whose writes were hashed by the caller may have to hash its file itself.
-            // Shared: the import's appender opens the file again to write it (O_DIRECT where allowed).
-            var file = _fs.FileStream.New(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 1);
-            return new BlobImport(digest, size, temp, file, _sync, PublishImport, _files.TryDelete);
-        });
+            return IoFailures.Guard($"importing blob {digest}", () =>
+            {
+                string temp = _paths.NewTempFile();
+                // Read access too: an import whose writes were hashed by the caller may have to hash its file itself.
+                // Shared: the import's appender opens the file again to write it (O_DIRECT where allowed).
+                var file = _fs.FileStream.New(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 1);
+                return new BlobImport(digest, size, temp, file, _sync, PublishImport, _files.TryDelete, reservation);
+            });
+        }
+        catch
+        {
+            reservation.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Publishes a file <see cref="BlobImport.Commit"/> verified and fsynced: rename, fsync directory, link, announce.</summary>
     private BlobInfo PublishImport(string verifiedFile, BlobInfo blob, RepositoryName repository)
@@ -311,7 +346,13 @@ public sealed partial class RegistryStore : IRegistryStore
     public StoredManifest ImportManifest(RepositoryName repository, Digest digest, ReadOnlyMemory<byte> content, ChangeVersion? version = null)
     {
         string operation = $"importing manifest {digest}";
-        var manifest = IoFailures.Guard(operation, () => _manifests.Import(repository, digest, content));
+        // Not refused by the guard, only counted: a manifest is at most --max-manifest-bytes, the push that made it was
+        // guarded on its own node, and a read-through must be able to answer the client (serving is never refused).
+        Manifests.CachedManifest manifest;
+        using (Guard.Counted(content.Length + MetadataBytes))
+        {
+            manifest = IoFailures.Guard(operation, () => _manifests.Import(repository, digest, content));
+        }
         Raise(operation, new StoreChange(StoreChangeKind.ManifestStored, repository, digest, Size: content.Length, Version: version));
         return manifest.Stored;
     }

@@ -22,6 +22,11 @@ public enum StoreError
     RepositoryUnknown,
     /// <summary>The disk (or quota) is full; nothing already stored was touched.</summary>
     StorageFull,
+    /// <summary>
+    /// The disk guard refused the write (`--min-free` or `--max-store-bytes`): nothing was stored, existing content is
+    /// intact, and the message names the limit and the numbers (no paths), for the client.
+    /// </summary>
+    SpaceLimit,
     /// <summary>An I/O error other than a full disk; nothing already stored was touched.</summary>
     IoFailure,
 }

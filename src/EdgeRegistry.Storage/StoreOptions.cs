@@ -25,6 +25,9 @@ public sealed record StoreOptions
     /// </summary>
     public bool PurgeStaleUploadsOnOpen { get; init; } = true;
 
+    /// <summary>The disk guard's limits for every write of the store; none unless asked for (`edgereg serve` always asks).</summary>
+    public Capacity.DiskGuardOptions DiskGuard { get; init; } = Capacity.DiskGuardOptions.None;
+
     /// <summary>Upper bound on manifest bytes kept in the in-memory manifest cache.</summary>
     public long ManifestCacheBytes { get; init; } = 32 * 1024 * 1024;
 }

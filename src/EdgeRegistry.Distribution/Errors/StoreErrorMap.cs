@@ -21,6 +21,8 @@ internal static class StoreErrorMap
         // Server-side failures: the store's message may name internal paths, so clients get a fixed text.
         StoreError.StorageFull => new ApiError(StatusCodes.Status507InsufficientStorage, OciErrorCodes.Unknown,
             "the registry's storage is full; nothing was stored and existing content is intact"),
+        // The guard's message names the limit and the numbers and never a path: the client gets it as it is.
+        StoreError.SpaceLimit => Of(StatusCodes.Status507InsufficientStorage, OciErrorCodes.Denied, exception),
         StoreError.IoFailure => new ApiError(StatusCodes.Status500InternalServerError, OciErrorCodes.Unknown,
             "the registry's storage failed to complete the operation; nothing was stored"),
         _ => ApiErrors.Internal,

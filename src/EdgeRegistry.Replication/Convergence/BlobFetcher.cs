@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EdgeRegistry.Replication.Inventory;
 using EdgeRegistry.Replication.Peers;
 using EdgeRegistry.Replication.Transfer;
 using EdgeRegistry.Storage;
@@ -27,6 +28,9 @@ internal sealed partial class BlobFetcher
 
     /// <summary>Digests a client is waiting for: their background fetch runs at full speed from then on.</summary>
     private readonly ConcurrentDictionary<Digest, byte> _urgent = new();
+
+    /// <summary>Copies the disk guard refused, with the size a peer announced: the fetch queue waits for that much room.</summary>
+    private readonly ConcurrentDictionary<Digest, long> _refusedForSpace = new();
 
     public BlobFetcher(IRegistryStore store, PeerSet peers, TokenBucket bucket, ILogger<BlobFetcher> logger, ReplicationCounters counters,
         ClientActivity clients)
@@ -141,6 +145,7 @@ internal sealed partial class BlobFetcher
                 }
                 catch (StoreException e)
                 {
+                    if (e.Error == StoreError.SpaceLimit) _refusedForSpace[digest] = response.Length;
                     return new CopyResult(CopyOutcome.DiskFailed, e.Message);
                 }
                 var wrap = throttled && !_bucket.Unlimited
@@ -177,6 +182,20 @@ internal sealed partial class BlobFetcher
             LogFetchFailed(_logger, digest.ToString(), peer?.Member ?? "local store", e.Message);
             return false;
         }
+    }
+
+    /// <summary>The size of a copy of <paramref name="digest"/> the disk guard refused since the last call; null when none was.</summary>
+    public long? TakeSpaceRefusal(Digest digest) => _refusedForSpace.TryRemove(digest, out long size) ? size : null;
+
+    /// <summary>The blob's size as the peers holding it announced it in their inventories; 0 when none did.</summary>
+    public long AnnouncedSize(Digest digest)
+    {
+        var key = new InventoryKey(EntryKind.Blob, null, digest.ToString());
+        foreach (var peer in _peers.Holding(digest))
+        {
+            if (peer.View.Inventory.Get(key) is { } entry) return entry.Size;
+        }
+        return 0;
     }
 
     private Peer? NextPeer(Digest digest, HashSet<Peer> tried) => Candidates(digest).FirstOrDefault(p => !tried.Contains(p));

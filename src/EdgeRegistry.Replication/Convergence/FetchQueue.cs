@@ -17,19 +17,21 @@ internal sealed class FetchQueue : IReplicationBacklog
     private readonly Lock _lock = new();
     private readonly BlobFetcher _fetcher;
     private readonly ClientActivity _clients;
+    private readonly SpaceWait? _space;
     private readonly int _workers;
     private int _failed;
 
-    public FetchQueue(BlobFetcher fetcher, ClientActivity clients, ReplicationOptions options)
-        : this(fetcher, clients, options.FetchConcurrency)
+    public FetchQueue(BlobFetcher fetcher, ClientActivity clients, ReplicationOptions options, SpaceWait space)
+        : this(fetcher, clients, options.FetchConcurrency, space)
     {
     }
 
-    internal FetchQueue(BlobFetcher fetcher, ClientActivity clients, int workers)
+    internal FetchQueue(BlobFetcher fetcher, ClientActivity clients, int workers, SpaceWait? space = null)
     {
         _fetcher = fetcher;
         _clients = clients;
         _workers = workers;
+        _space = space;
     }
 
     /// <summary>Blobs waiting or being copied.</summary>
@@ -61,7 +63,18 @@ internal sealed class FetchQueue : IReplicationBacklog
             {
                 // Yield to client pulls, but never starve: at most 2 s per item.
                 for (int i = 0; i < 40 && _clients.Busy; i++) await Task.Delay(50, cancellationToken).ConfigureAwait(false);
-                bool stored = await _fetcher.FetchAsync(digest, repository, throttled: true, cancellationToken).ConfigureAwait(false);
+                bool stored;
+                long size = _fetcher.AnnouncedSize(digest);
+                while (true)
+                {
+                    // A copy the disk guard would refuse waits for room rather than failing: it is no client's request.
+                    if (_space is not null) await _space.WaitForRoomAsync(digest, size, cancellationToken).ConfigureAwait(false);
+                    stored = await _fetcher.FetchAsync(digest, repository, throttled: true, cancellationToken).ConfigureAwait(false);
+                    // Refused at its import (its size was not known before the peer announced it, or another writer took
+                    // the room first): wait for that much room instead of counting a failure.
+                    if (stored || _space is null || _fetcher.TakeSpaceRefusal(digest) is not long refused) break;
+                    size = refused;
+                }
                 if (!stored) Interlocked.Increment(ref _failed);
                 lock (_lock) _queued.Remove(digest);
             }

@@ -6,6 +6,7 @@ using EdgeRegistry.Replication.Peers;
 using EdgeRegistry.Replication.Transfer;
 using EdgeRegistry.Storage;
 using EdgeRegistry.Storage.Blobs;
+using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Naming;
 using Microsoft.Extensions.Logging;
 
@@ -51,7 +52,7 @@ internal sealed partial class ClientTee(IRegistryStore store, BlobFetcher fetche
                     // The peer ignored the Range and sends the whole blob: the prefix is written again rather than
                     // every byte hashed twice (this stream's hash is not the hash of the prefix's bytes).
                     if (response.Start == 0 && flight.Import is { Written: > 0 }) flight.DropImport();
-                    if (flight.Import is null) flight.BeginImport(store, response.Length);
+                    if (flight.Import is null) TryBeginImport(flight, response.Length);
                 }
                 catch
                 {
@@ -75,6 +76,30 @@ internal sealed partial class ClientTee(IRegistryStore store, BlobFetcher fetche
         return lookup;
     }
 
+    /// <summary>
+    /// Begins the store copy unless the disk guard refuses it: then the client is served straight from the peer
+    /// without a copy (serving is never refused because of the guard) and convergence copies the blob once there is room.
+    /// </summary>
+    private void TryBeginImport(BlobFlight flight, long length)
+    {
+        var refusal = store.Guard.Check(length, $"the copy of blob {flight.Digest}");
+        if (refusal is null)
+        {
+            try
+            {
+                flight.BeginImport(store, length);
+                return;
+            }
+            catch (StoreException e) when (e.Error == StoreError.SpaceLimit)
+            {
+                // Another writer took the room between the check and the reservation.
+                LogServedWithoutCopy(logger, flight.Digest.ToString(), e.Message);
+                return;
+            }
+        }
+        LogServedWithoutCopy(logger, flight.Digest.ToString(), refusal.Message);
+    }
+
     /// <summary>Streams the opened response to the client and drives the flight to its end (or hands it to the fetcher).</summary>
     internal async Task<BlobSendResult> StreamAsync(RepositoryName repository, BlobFlight flight, Peer peer, PeerBlobResponse response,
         PipeWriter client, CancellationToken clientAborted)
@@ -95,16 +120,17 @@ internal sealed partial class ClientTee(IRegistryStore store, BlobFetcher fetche
         PipeWriter client, CancellationToken clientAborted)
     {
         var digest = flight.Digest;
-        var import = flight.Import!;
+        // No import: the disk guard refused the copy, and the client is served from the peer alone.
+        var import = flight.Import;
         long start = response.Start;
         // One hash serves the client's check and the import: it goes on from the import's own hash of its prefix,
         // which is why the client is sent that prefix from the disk, not from the peer.
-        var hasher = import.TakeHash();
+        var hasher = import?.TakeHash() ?? new ContentHasher(digest.Algorithm);
         bool hashHandedOver = false;
         try
         {
             bool clientAlive = true;
-            if (start > 0)
+            if (start > 0 && import is not null)
             {
                 try
                 {
@@ -119,7 +145,7 @@ internal sealed partial class ClientTee(IRegistryStore store, BlobFetcher fetche
                     return BlobSendResult.SourceFailed;
                 }
             }
-            var copy = new StoreCopy(import, options.StoreLagCapBytes, options.StoreWaitShare);
+            var copy = import is null ? StoreCopy.Skipped() : new StoreCopy(import, options.StoreLagCapBytes, options.StoreWaitShare);
             var sink = new TeeSink(digest, hasher, start, copy, client, clientAlive, clientAborted);
             CopyResult result;
             Interlocked.Increment(ref peer.State.InFlight);
@@ -221,6 +247,9 @@ internal sealed partial class ClientTee(IRegistryStore store, BlobFetcher fetche
 
     [LoggerMessage(EventId = 3404, Level = LogLevel.Warning, Message = "Peer {Peer} failed while serving {Digest} to a client: {Reason}; the response was cut")]
     private static partial void LogPeerFailed(ILogger logger, string peer, string digest, string reason);
+
+    [LoggerMessage(EventId = 3406, Level = LogLevel.Warning, Message = "Serving blob {Digest} from a peer without a local copy: {Reason}")]
+    private static partial void LogServedWithoutCopy(ILogger logger, string digest, string reason);
 
     [LoggerMessage(EventId = 3405, Level = LogLevel.Warning, Message = "Could not store blob {Digest} read through from a peer: {Reason}")]
     private static partial void LogStoreFailed(ILogger logger, string digest, string reason);

@@ -30,7 +30,7 @@ internal sealed class StoreCopy
     private readonly Channel<Chunk> _queue = Channel.CreateUnbounded<Chunk>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     /// <summary>Released by the writer after each chunk: room in the queue for a client waiting on the disk.</summary>
     private readonly SemaphoreSlim _room = new(0);
-    private readonly BlobImport _import;
+    private readonly BlobImport? _import;
     private readonly long _lagCap;
     private readonly double _waitShare;
     private readonly long _started = Stopwatch.GetTimestamp();
@@ -47,6 +47,19 @@ internal sealed class StoreCopy
         _waitShare = clientWaitShare;
         _writer = Task.Run(WriteAsync);
     }
+
+    private StoreCopy()
+    {
+        _lagCap = 0;
+        _waitShare = 0;
+        _closed = true;
+        Dropped = true;
+        _queue.Writer.TryComplete();
+        _writer = Task.CompletedTask;
+    }
+
+    /// <summary>A copy that takes nothing (the disk guard refused it): the client streams at network speed, nothing is written.</summary>
+    public static StoreCopy Skipped() => new();
 
     /// <summary>True when the disk fell too far behind and the copy stopped taking chunks.</summary>
     public bool Dropped { get; private set; }
@@ -100,7 +113,7 @@ internal sealed class StoreCopy
         {
             try
             {
-                if (_failure is null) await ImportSink.WriteNewAsync(_import, chunk, prehashed: true).ConfigureAwait(false);
+                if (_failure is null) await ImportSink.WriteNewAsync(_import!, chunk, prehashed: true).ConfigureAwait(false);
             }
             catch (StoreException e)
             {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using EdgeRegistry.Storage.Capacity;
 using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Durability;
 using EdgeRegistry.Storage.Naming;
@@ -36,6 +37,8 @@ public sealed class BlobImport : IDisposable
     private readonly IFileSync _sync;
     private readonly Func<string, BlobInfo, RepositoryName, BlobInfo> _publish;
     private readonly Action<string> _delete;
+    /// <summary>The disk guard's hold on the bytes this import adds, released when it is committed or dropped.</summary>
+    private readonly DiskReservation _reservation;
     private ContentHasher _hasher;
     private bool _finished;
 
@@ -43,8 +46,9 @@ public sealed class BlobImport : IDisposable
     private bool _callerHashes;
 
     internal BlobImport(Digest digest, long? size, string temp, Stream file, IFileSync sync,
-        Func<string, BlobInfo, RepositoryName, BlobInfo> publish, Action<string> delete)
+        Func<string, BlobInfo, RepositoryName, BlobInfo> publish, Action<string> delete, DiskReservation? reservation = null)
     {
+        _reservation = reservation ?? DiskReservation.None;
         Digest = digest;
         Size = size;
         _temp = temp;
@@ -196,6 +200,15 @@ public sealed class BlobImport : IDisposable
         }
         try
         {
+            _reservation.Cover(Written + chunk.Length);
+        }
+        catch
+        {
+            Abort();
+            throw;
+        }
+        try
+        {
             // The appender hashes each chunk it writes, in file order, from the buffer the write reads.
             _appender.Hasher = hash ? _hasher : null;
             while (!chunk.IsEmpty)
@@ -333,7 +346,9 @@ public sealed class BlobImport : IDisposable
             _file.Dispose();
             _finished = true;
             _hasher.Dispose();
-            return _publish(_temp, new BlobInfo(Digest, Written), repository);
+            var published = _publish(_temp, new BlobInfo(Digest, Written), repository);
+            _reservation.Dispose();
+            return published;
         }
         catch (IOException e)
         {
@@ -360,6 +375,7 @@ public sealed class BlobImport : IDisposable
             catch (IOException) { }
             _hasher.Dispose();
         }
+        _reservation.Dispose();
         _delete(_temp);
     }
 

@@ -134,7 +134,7 @@ internal sealed class CollectionRun
         while (work.TryPop(out var key))
         {
             if (!_kept.Add(key) || !_manifests.TryGetValue(key, out var references) || references is null) continue;
-            foreach (var child in references.Manifests) work.Push((key.Item1, child));
+            foreach (var child in references.Manifests) work.Push((key.Item1, child.Digest));
             if (subjects.TryGetValue(key, out var referrers))
             {
                 foreach (var referrer in referrers) work.Push((key.Item1, referrer));
@@ -206,7 +206,7 @@ internal sealed class CollectionRun
             if (_deleted.Contains(key)) continue;
             live.Add(key.Digest);
             foreach (var blob in references!.Blobs) live.Add(blob.Digest);
-            foreach (var child in references.Manifests) live.Add(child);
+            foreach (var child in references.Manifests) live.Add(child.Digest);
         }
         var links = new Dictionary<Digest, List<RepositoryName>>();
         foreach (string name in _store.ListRepositories())

@@ -242,7 +242,7 @@ internal sealed partial class ManifestStore
         var references = parsed.References();
         var digests = new List<Digest>(references.Blobs.Count + references.Manifests.Count + 1) { digest };
         foreach (var blob in references.Blobs) digests.Add(blob.Digest);
-        digests.AddRange(references.Manifests);
+        foreach (var child in references.Manifests) digests.Add(child.Digest);
         return [.. digests];
     }
 

@@ -1,3 +1,4 @@
+using EdgeRegistry.Storage.Capacity;
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Globalization;
@@ -61,13 +62,13 @@ internal sealed class UploadStore
     }
 
     public async Task<UploadStatus> AppendAsync(RepositoryName repository, string uploadId, PipeReader body,
-        long? expectedOffset, long? expectedLength, CancellationToken cancellationToken)
+        long? expectedOffset, long? expectedLength, DiskReservation reservation, CancellationToken cancellationToken)
     {
         var session = await EnterAsync(repository, uploadId, cancellationToken).ConfigureAwait(false);
         try
         {
             long length = await AppendLockedAsync(repository, uploadId, session, body, expectedOffset, expectedLength,
-                DigestAlgorithm.Sha256, cancellationToken).ConfigureAwait(false);
+                DigestAlgorithm.Sha256, reservation, cancellationToken).ConfigureAwait(false);
             return new UploadStatus(uploadId, length, ReadStartedAt(repository, uploadId) ?? _time.GetUtcNow());
         }
         finally
@@ -77,7 +78,7 @@ internal sealed class UploadStore
     }
 
     public async Task<BlobInfo> CompleteAsync(RepositoryName repository, string uploadId, Digest expected,
-        PipeReader? finalChunk, long? expectedOffset, long? expectedLength, CancellationToken cancellationToken)
+        PipeReader? finalChunk, long? expectedOffset, long? expectedLength, DiskReservation reservation, CancellationToken cancellationToken)
     {
         var session = await EnterAsync(repository, uploadId, cancellationToken).ConfigureAwait(false);
         try
@@ -85,7 +86,7 @@ internal sealed class UploadStore
             if (finalChunk is not null)
             {
                 await AppendLockedAsync(repository, uploadId, session, finalChunk, expectedOffset, expectedLength,
-                    expected.Algorithm, cancellationToken).ConfigureAwait(false);
+                    expected.Algorithm, reservation, cancellationToken).ConfigureAwait(false);
             }
             return Commit(repository, uploadId, session, expected);
         }
@@ -164,7 +165,8 @@ internal sealed class UploadStore
     /// where this request started.
     /// </summary>
     private async Task<long> AppendLockedAsync(RepositoryName repository, string uploadId, UploadSession session,
-        PipeReader body, long? expectedOffset, long? expectedLength, DigestAlgorithm algorithm, CancellationToken cancellationToken)
+        PipeReader body, long? expectedOffset, long? expectedLength, DigestAlgorithm algorithm, DiskReservation reservation,
+        CancellationToken cancellationToken)
     {
         string data = _paths.UploadData(repository, uploadId);
         await using var appender = _sync.CreateAppender(data);
@@ -178,7 +180,7 @@ internal sealed class UploadStore
         {
             EnsureHasher(session, data, start, algorithm);
             appender.Hasher = session.Hasher;
-            long written = await CopyBodyAsync(body, appender, expectedLength, cancellationToken).ConfigureAwait(false);
+            long written = await CopyBodyAsync(body, appender, expectedLength, reservation, cancellationToken).ConfigureAwait(false);
             await appender.CompleteWritesAsync().ConfigureAwait(false);
             if (expectedLength is long declared && declared != written)
             {
@@ -206,7 +208,7 @@ internal sealed class UploadStore
     }
 
     private static async Task<long> CopyBodyAsync(PipeReader body, IFileAppender appender, long? expectedLength,
-        CancellationToken cancellationToken)
+        DiskReservation reservation, CancellationToken cancellationToken)
     {
         long written = 0;
         var chunk = appender.Buffer;
@@ -226,7 +228,7 @@ internal sealed class UploadStore
                     remaining = remaining[take..];
                     if (filled == chunk.Length)
                     {
-                        written += await WriteChunkAsync(appender, filled, written, expectedLength, cancellationToken).ConfigureAwait(false);
+                        written += await WriteChunkAsync(appender, filled, written, expectedLength, reservation, cancellationToken).ConfigureAwait(false);
                         chunk = appender.Buffer;
                         filled = 0;
                     }
@@ -237,18 +239,21 @@ internal sealed class UploadStore
         }
         if (filled > 0)
         {
-            written += await WriteChunkAsync(appender, filled, written, expectedLength, cancellationToken).ConfigureAwait(false);
+            written += await WriteChunkAsync(appender, filled, written, expectedLength, reservation, cancellationToken).ConfigureAwait(false);
         }
         return written;
     }
 
     private static async ValueTask<int> WriteChunkAsync(IFileAppender appender, int count, long writtenSoFar, long? expectedLength,
-        CancellationToken cancellationToken)
+        DiskReservation reservation, CancellationToken cancellationToken)
     {
         if (expectedLength is long declared && writtenSoFar + count > declared)
         {
             throw new StoreException(StoreError.UploadInvalid, $"the request body is longer than its declared {declared} bytes");
         }
+        // A body without Content-Length reserves as it grows: the guard may stop it mid-way, and the upload is then
+        // cut back to where this request started, as after any failed chunk.
+        reservation.Cover(writtenSoFar + count);
         // The appender hashes the chunk in the buffer the disk write reads from: one pass, no copy, and off
         // this thread, which goes on receiving the next chunk meanwhile.
         await appender.WriteAsync(count, cancellationToken).ConfigureAwait(false);

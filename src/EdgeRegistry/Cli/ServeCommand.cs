@@ -39,6 +39,8 @@ internal static class ServeCommand
         var clusterSecret = TextOption(SettingKey.ClusterSecretFile, "PATH", $"Shared secret peers authenticate with [default: {ServeSettings.DefaultClusterSecretFile}]");
         var bandwidth = TextOption(SettingKey.ReplicationBandwidth, "BYTES/S", "Cap on background replication traffic [default: 0, no cap]");
         var statusSocket = TextOption(SettingKey.StatusSocket, "PATH", $"Unix socket `edgereg status` reads [default: {ServeSettings.DefaultStatusSocket}]");
+        var minFree = TextOption(SettingKey.MinFree, "SIZE|PERCENT", "Free space pushes and copies must leave on the store's file system [default: 15%]");
+        var maxStoreBytes = TextOption(SettingKey.MaxStoreBytes, "SIZE", "Most bytes the store may hold [default: no cap of its own]");
 
         var gcInterval = TextOption(SettingKey.GcInterval, "DURATION", "Time between garbage collections, e.g. 24h; 0 = on demand only [default: 24h]");
         var gcGrace = TextOption(SettingKey.GcGrace, "DURATION", "Nothing younger is collected; 0 allowed [default: 1h]");
@@ -59,7 +61,7 @@ internal static class ServeCommand
         {
             gcInterval, gcGrace, pullRetention, gcPins, gcRetention,
             listen, root, config, tlsCert, tlsKey, credentials, anonymousWrites, logLevel, shutdownTimeout, maxManifestBytes,
-            members, nodeName, clusterSecret, bandwidth, statusSocket,
+            members, nodeName, clusterSecret, bandwidth, statusSocket, minFree, maxStoreBytes,
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -85,6 +87,8 @@ internal static class ServeCommand
                 PullRetention = parseResult.GetValue(pullRetention),
                 GcPins = parseResult.GetValue(gcPins) ?? [],
                 GcRetention = parseResult.GetValue(gcRetention) ?? [],
+                MinFree = parseResult.GetValue(minFree),
+                MaxStoreBytes = parseResult.GetValue(maxStoreBytes),
             };
             return RunAsync(commandLine, process, cancellationToken);
         });

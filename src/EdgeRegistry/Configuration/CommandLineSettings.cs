@@ -23,6 +23,8 @@ internal sealed record CommandLineSettings
     public string? PullRetention { get; init; }
     public IReadOnlyList<string> GcPins { get; init; } = [];
     public IReadOnlyList<string> GcRetention { get; init; } = [];
+    public string? MinFree { get; init; }
+    public string? MaxStoreBytes { get; init; }
 
     public SettingLayer ToLayer()
     {
@@ -55,6 +57,8 @@ internal sealed record CommandLineSettings
         SetScalar(layer, SettingKey.PullRetention, PullRetention);
         if (GcPins.Count > 0) layer.Set(SettingKey.GcPins, new RawSetting(GcPins, SettingKey.GcPins.Flag));
         if (GcRetention.Count > 0) layer.Set(SettingKey.GcRetention, new RawSetting(GcRetention, SettingKey.GcRetention.Flag));
+        SetScalar(layer, SettingKey.MinFree, MinFree);
+        SetScalar(layer, SettingKey.MaxStoreBytes, MaxStoreBytes);
         return layer;
     }
 

@@ -50,6 +50,11 @@ internal sealed record ServeSettings
 
     /// <summary>Garbage collection: schedule, grace period, pull retention, pins and retention rules.</summary>
     public Collection.CollectionSettings Collection { get; init; } = new();
+    /// <summary>Free space the store's writes leave on its file system (`--min-free`).</summary>
+    public Storage.Capacity.SpaceLimit MinFree { get; init; } = Storage.Capacity.DiskGuardOptions.DefaultMinFree;
+
+    /// <summary>Most bytes the store's blobs may take (`--max-store-bytes`); null for no cap of its own.</summary>
+    public long? MaxStoreBytes { get; init; }
 
     public bool IsClustered => Members.Count > 0;
 

@@ -32,6 +32,7 @@ internal static class ServeSettingsResolver
         settings = ResolveAccess(settings, sources);
         settings = ResolveLogLevel(settings, sources);
         settings = ResolveLimits(settings, sources);
+        settings = ResolveDiskGuard(settings, sources);
         settings = ResolveCluster(settings, sources);
         settings = ResolveStatusSocket(settings, sources);
         settings = ResolveCollection(settings, sources);
@@ -114,6 +115,37 @@ internal static class ServeSettingsResolver
             && ParseInteger(maxManifest, MinManifestBytes, MaxManifestBytesLimit, "bytes", errors) is { } bytes)
         {
             settings = settings with { MaxManifestBytes = bytes };
+        }
+
+        return settings;
+    }
+
+    /// <summary>The disk guard: free space to leave and the store's own cap.</summary>
+    private static ServeSettings ResolveDiskGuard(ServeSettings settings, Sources sources)
+    {
+        var errors = sources.Errors;
+        if (sources.Winner(SettingKey.MinFree) is { } minFree)
+        {
+            if (Storage.Capacity.SpaceLimit.TryParse(minFree.Value, out var limit))
+            {
+                settings = settings with { MinFree = limit };
+            }
+            else
+            {
+                errors.Add(minFree.Problem("expected a percentage of the store's file system from 0% to 99% (e.g. 15%) or bytes (e.g. 20G, 20GiB, 21474836480)"));
+            }
+        }
+
+        if (sources.Winner(SettingKey.MaxStoreBytes) is { } maxStore)
+        {
+            if (Storage.Capacity.ByteSizes.TryParse(maxStore.Value, out long bytes) && bytes > 0)
+            {
+                settings = settings with { MaxStoreBytes = bytes };
+            }
+            else
+            {
+                errors.Add(maxStore.Problem("expected a size above 0 in bytes or with a binary unit (e.g. 200G, 200GiB)"));
+            }
         }
 
         return settings;

@@ -27,6 +27,8 @@ internal sealed record SettingKey(string Flag, string EnvironmentVariable, strin
 
     /// <summary>Rules hold commas (keepTags=a,b), so the environment separates them with semicolons.</summary>
     public static readonly SettingKey GcRetention = new("--gc-retention", "EDGEREG_GC_RETENTION", "gcRetention", IsList: true, ListSeparator: ';');
+    public static readonly SettingKey MinFree = new("--min-free", "EDGEREG_MIN_FREE", "minFree");
+    public static readonly SettingKey MaxStoreBytes = new("--max-store-bytes", "EDGEREG_MAX_STORE_BYTES", "maxStoreBytes");
 
     /// <summary>The config file is found before the other settings are read, so it has no file key of its own.</summary>
     public static readonly SettingKey Config = new("--config", "EDGEREG_CONFIG", FileKey: "");
@@ -34,5 +36,6 @@ internal sealed record SettingKey(string Flag, string EnvironmentVariable, strin
     /// <summary>Every key a config file may hold; anything else in the file is a mistake worth stopping for.</summary>
     public static readonly IReadOnlyList<SettingKey> FileSettings =
         [Listen, Root, TlsCert, TlsKey, CredentialsFile, AnonymousWrites, LogLevel, ShutdownTimeout, MaxManifestBytes,
-         Members, NodeName, ClusterSecretFile, ReplicationBandwidth, StatusSocket, GcInterval, GcGrace, PullRetention, GcPins, GcRetention];
+         Members, NodeName, ClusterSecretFile, ReplicationBandwidth, StatusSocket, GcInterval, GcGrace, PullRetention, GcPins, GcRetention,
+         MinFree, MaxStoreBytes];
 }

@@ -63,7 +63,13 @@ internal static class RegistryHost
         // Stale uploads are purged by StoreMaintenance once serving: that walk of every repository is not
         // needed for a consistent store, so it stays off the path to READY.
         builder.Services.AddSingleton<IRegistryStore>(services => RegistryStore.Open(
-            new StoreOptions { Root = settings.Root, PurgeStaleUploadsOnOpen = false, MaxManifestBytes = maxManifestBytes },
+            new StoreOptions
+            {
+                Root = settings.Root,
+                PurgeStaleUploadsOnOpen = false,
+                MaxManifestBytes = maxManifestBytes,
+                DiskGuard = new Storage.Capacity.DiskGuardOptions { MinFree = settings.MinFree, MaxStoreBytes = settings.MaxStoreBytes },
+            },
             services.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddDistributionApi(new DistributionOptions
         {
@@ -86,6 +92,7 @@ internal static class RegistryHost
 
         // After replication and the status channel: metrics wrap the remote source and share the store census.
         builder.Services.AddMetrics(settings.Root);
+        builder.Services.AddHostedService<DiskGuardMonitor>();
 
         // Options' start-up validator runs ValidateOnStart checks; edgereg registers none (ServeSettingsResolver
         // validated every setting before the host exists), so it would only build its options types for nothing.

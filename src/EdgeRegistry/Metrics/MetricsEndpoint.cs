@@ -20,7 +20,8 @@ internal static class MetricsEndpoint
         services.AddSingleton<RequestCounters>();
         services.AddSingleton<ReadThroughCounters>();
         // The status channel registers the same census; metrics share it so store sizes are counted once per 30 s.
-        services.TryAddSingleton(sp => new CachedStoreCensus(storeRoot, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new CachedStoreCensus(storeRoot, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Storage.IRegistryStore>().Guard));
         services.AddSingleton<MetricsScrape>(sp => new MetricsScrape(sp));
         DecorateContentSources(services);
     }

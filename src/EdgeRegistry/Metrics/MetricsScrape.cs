@@ -22,6 +22,7 @@ internal sealed class MetricsScrape
     private readonly PeerSet? _peers;
     private readonly TransportCounters? _transport;
     private readonly Storage.Collection.IGarbageCollection? _collection;
+    private readonly Storage.Capacity.DiskGuard _guard;
 
     public MetricsScrape(IServiceProvider services)
     {
@@ -31,6 +32,7 @@ internal sealed class MetricsScrape
         _replication = services.GetService<ReplicationCounters>();
         _fetchQueue = services.GetService<IReplicationBacklog>();
         _peers = services.GetService<PeerSet>();
+        _guard = services.GetRequiredService<Storage.IRegistryStore>().Guard;
         _transport = (services.GetService<IConnectionListenerFactory>() as TcpTransportFactory)?.Counters;
         _collection = services.GetService<Storage.Collection.IGarbageCollection>();
     }
@@ -125,10 +127,42 @@ internal sealed class MetricsScrape
                 .Sample("edgereg_store_free_bytes", disk.FreeBytes);
         }
 
+        WriteGuard(text);
+
         text.Family("edgereg_build_info", "gauge", "Always 1; the version label tells which build is running.")
             .Sample("edgereg_build_info", 1, ("version", VersionCommand.Version));
         text.Family("edgereg_process_resident_bytes", "gauge", "Resident memory of the edgereg process.")
             .Sample("edgereg_process_resident_bytes", Environment.WorkingSet);
         return text.ToString();
+    }
+
+    /// <summary>The disk guard: what it sees, its limits, and what it refused or holds back.</summary>
+    private void WriteGuard(PrometheusText text)
+    {
+        var guard = _guard.Snapshot();
+        text.Family("edgereg_guard_state", "gauge", "The disk guard: 0 within its limits, 1 near one (within 5%), 2 at one (pushes get 507, copies wait).")
+            .Sample("edgereg_guard_state", (int)guard.State);
+        if (guard.FreeBytes is long free)
+        {
+            text.Family("edgereg_guard_free_bytes", "gauge", "Free bytes on the store's file system as the guard counts them (writes in progress subtracted).")
+                .Sample("edgereg_guard_free_bytes", free);
+        }
+        if (guard.MinFreeBytes is long minFree)
+        {
+            text.Family("edgereg_guard_min_free_bytes", "gauge", "The --min-free limit in bytes: writes that would leave less free are refused.")
+                .Sample("edgereg_guard_min_free_bytes", minFree);
+        }
+        if (guard.MaxStoreBytes is long max)
+        {
+            text.Family("edgereg_guard_max_store_bytes", "gauge", "The --max-store-bytes limit.")
+                .Sample("edgereg_guard_max_store_bytes", max);
+        }
+        text.Family("edgereg_guard_refusals_total", "counter", "Writes the disk guard refused: pushes answered 507, copies it did not let begin.")
+            .Sample("edgereg_guard_refusals_total", guard.Refusals);
+        if (_replication is not null)
+        {
+            text.Family("edgereg_replication_copies_waiting_for_space", "gauge", "Background copies from peers waiting for the disk guard to allow them.")
+                .Sample("edgereg_replication_copies_waiting_for_space", _replication.WaitingForSpace);
+        }
     }
 }

@@ -30,12 +30,18 @@ internal sealed class CachedStoreCensus : IDisposable
     private DateTimeOffset _lastAt;
     private Task? _walk;
     private ITimer? _firstWalk;
+    private readonly Storage.Capacity.DiskGuard? _guard;
 
-    public CachedStoreCensus(string root, TimeProvider time)
+    /// <param name="guard">Told the store's size after every walk, for `--max-store-bytes`.</param>
+    public CachedStoreCensus(string root, TimeProvider time, Storage.Capacity.DiskGuard? guard = null)
     {
         _root = root;
         _time = time;
+        _guard = guard;
     }
+
+    /// <summary>Starts a walk now unless a fresh count exists or one is running (the disk guard's monitor keeps the size current).</summary>
+    public void Refresh() => RefreshIfStale();
 
     public string Root => _root;
 
@@ -85,9 +91,11 @@ internal sealed class CachedStoreCensus : IDisposable
     private void Walk()
     {
         CensusResult result;
+        long writtenMark = _guard?.WrittenMark ?? 0;
         try
         {
             result = new CensusResult(StoreCensus.Count(_root, _time, _stopping.Token), null);
+            if (result.Counts is { } counts) _guard?.ReportStoreBytes(counts.Bytes, writtenMark);
         }
         catch (OperationCanceledException)
         {

@@ -5,22 +5,7 @@ namespace EdgeRegistry.Status;
 /// <summary>Sizes, durations and times the way a person reads them on one status line.</summary>
 internal static class Readable
 {
-    private static readonly string[] Units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-
-    public static string Bytes(long bytes)
-    {
-        double value = bytes;
-        var unit = 0;
-        while (value >= 1024 && unit < Units.Length - 1)
-        {
-            value /= 1024;
-            unit++;
-        }
-
-        return unit == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"{bytes} B")
-            : string.Create(CultureInfo.InvariantCulture, $"{value:0.0} {Units[unit]}");
-    }
+    public static string Bytes(long bytes) => Storage.Capacity.ByteSizes.Format(bytes);
 
     public static string Duration(TimeSpan span)
     {

@@ -9,7 +9,8 @@ internal static class StatusChannel
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AgentState>();
-        builder.Services.AddSingleton(services => new CachedStoreCensus(storeRoot, services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(services => new CachedStoreCensus(storeRoot, services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<Storage.IRegistryStore>().Guard));
         builder.Services.AddSingleton(services => new StatusSocket(statusSocket, services.GetRequiredService<ILoggerFactory>().CreateLogger<StatusSocket>()));
         builder.WebHost.ConfigureKestrel(options => options.ApplicationServices.GetRequiredService<StatusSocket>().AddListener(options));
     }

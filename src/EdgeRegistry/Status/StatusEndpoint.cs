@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeRegistry.Cli;
+using EdgeRegistry.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -74,7 +75,21 @@ internal static class StatusEndpoint
         var store = StoreStatus.From(census.Root, counts, DiskSpace.Of(census.Root));
         var peers = services.GetService<IPeerStatusSource>()?.GetPeers() ?? [];
         var gc = services.GetService<Storage.Collection.IGarbageCollection>()?.Status is { } collection ? GcStatus.From(collection) : null;
-        return new AgentStatusDocument(agent, store, peers, gc);
+        return new AgentStatusDocument(agent, store, peers, gc, await GuardAsync(services));
+    }
+
+    /// <summary>A store probe that does not answer within this is reported as such, not waited for.</summary>
+    private static readonly TimeSpan HealthProbeTimeout = TimeSpan.FromSeconds(2);
+
+    private static async Task<GuardReport> GuardAsync(IServiceProvider services)
+    {
+        var store = services.GetRequiredService<IRegistryStore>();
+        var probe = Task.Run(store.CheckHealth);
+        var health = await Task.WhenAny(probe, Task.Delay(HealthProbeTimeout)) == probe
+            ? await probe
+            : new StoreHealth(StoreHealthState.Unhealthy, $"the store's write probe did not answer within {HealthProbeTimeout.TotalSeconds:0} s");
+        var replication = services.GetService<Replication.ReplicationCounters>();
+        return GuardReport.From(store.Guard.Snapshot(), health, replication?.WaitingForSpace ?? 0, replication?.WaitReason);
     }
 
     /// <summary>The registry's bound TCP addresses (port 0 resolved); the status socket itself is not one of them.</summary>

@@ -24,6 +24,7 @@ internal static class StatusInspector
         string storeReadFrom;
         IReadOnlyList<PeerReport> peers;
         GcStatus? gc = null;
+        GuardReport? guard = null;
         if (reading.Document is { } document)
         {
             agent = AgentReport.Up(targets.StatusSocket, document.Agent);
@@ -31,6 +32,7 @@ internal static class StatusInspector
             storeReadFrom = "agent";
             peers = document.Peers;
             gc = document.Gc;
+            guard = document.Guard;
         }
         else
         {
@@ -41,10 +43,10 @@ internal static class StatusInspector
         }
 
         var systemd = ToStatus(await units.ConfigureAwait(false));
-        var rows = StatusRows.From(agent, store, peers, systemd, time.GetUtcNow(), gc);
+        var rows = StatusRows.From(agent, store, peers, systemd, time.GetUtcNow(), gc, guard);
         var verdict = StatusRows.Verdict(rows);
         var report = new StatusReport(StatusReport.CurrentSchemaVersion, verdict.ToString().ToLowerInvariant(),
-            StatusRows.Problems(rows), agent, storeReadFrom, store, peers, systemd, gc);
+            StatusRows.Problems(rows), agent, storeReadFrom, store, peers, systemd, gc, guard);
         return (report, rows);
     }
 

@@ -14,7 +14,8 @@ internal sealed record StatusReport(
     StoreStatus Store,
     IReadOnlyList<PeerReport> Peers,
     SystemdStatus Systemd,
-    GcStatus? Gc = null)
+    GcStatus? Gc = null,
+    GuardReport? Guard = null)
 {
     public const int CurrentSchemaVersion = 1;
 }

@@ -12,9 +12,10 @@ namespace EdgeRegistry.Status;
 internal static class StatusRows
 {
     public static IReadOnlyList<StatusRow> From(AgentReport agent, StoreStatus store, IReadOnlyList<PeerReport> peers,
-        SystemdStatus systemd, DateTimeOffset now, GcStatus? gc = null)
+        SystemdStatus systemd, DateTimeOffset now, GcStatus? gc = null, GuardReport? guard = null)
     {
         var rows = new List<StatusRow> { AgentRow(agent), StoreRow(store) };
+        if (guard is not null) rows.Add(GuardRow(guard));
         if (gc is not null) rows.Add(GcRow(gc, now));
         rows.AddRange(peers.Select(peer => PeerRow(peer, now)));
         rows.AddRange(systemd.Units.Select(unit => UnitRow(unit, systemd.Reachable)));
@@ -88,6 +89,27 @@ internal static class StatusRows
         string detail = $"{last}; {next}; {Readable.Bytes(gc.BytesReclaimed)} reclaimed since start";
         if (gc.LastError is { } error) return new StatusRow("gc", "failed", RowSeverity.Warning, $"{error}; {detail}");
         return new StatusRow("gc", gc.Running ? "running" : "idle", RowSeverity.Ok, detail);
+    }
+
+    /// <summary>
+    /// The disk guard and the store's write probe: DEGRADED when near or over a limit, when copies wait for room or
+    /// when writes fail (the store still serves); DOWN when the probe says the store cannot be read.
+    /// </summary>
+    private static StatusRow GuardRow(GuardReport guard)
+    {
+        var limits = $"--min-free {guard.MinFree}" + (guard.MaxStoreBytes is long max ? $", --max-store-bytes {Readable.Bytes(max)}" : "");
+        var parts = new List<string> { guard.Reason ?? $"within {limits}" };
+        if (guard.CopiesWaiting > 0) parts.Add(string.Create(CultureInfo.InvariantCulture, $"{guard.CopiesWaiting} copies from peers wait for room"));
+        if (guard.Refusals > 0) parts.Add(string.Create(CultureInfo.InvariantCulture, $"{guard.Refusals} writes refused since start"));
+        if (guard.StoreHealth != "healthy") parts.Add($"store {guard.StoreHealth}: {guard.StoreHealthProblem}");
+        var detail = string.Join("; ", parts);
+        if (guard.StoreHealth == "unhealthy") return new StatusRow("guard", "unreadable", RowSeverity.Failure, detail);
+        if (guard.StoreHealth == "degraded") return new StatusRow("guard", "not-writable", RowSeverity.Warning, detail);
+        if (guard.State == "over") return new StatusRow("guard", "at-limit", RowSeverity.Warning, detail);
+        if (guard.State == "near") return new StatusRow("guard", "near-limit", RowSeverity.Warning, detail);
+        return guard.CopiesWaiting > 0
+            ? new StatusRow("guard", "copies-wait", RowSeverity.Warning, detail)
+            : new StatusRow("guard", "ok", RowSeverity.Ok, detail);
     }
 
     private static StatusRow PeerRow(PeerReport peer, DateTimeOffset now)

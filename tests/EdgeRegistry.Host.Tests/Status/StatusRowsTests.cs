@@ -55,6 +55,47 @@ public sealed class StatusRowsTests
         Assert.Equal("low-space", rows[1].State);
     }
 
+    private static readonly GuardReport OkGuard = new("ok", null, 40L << 30, 15L << 30, "15%", 3L << 30, null, 0, null, null, 0, null, "healthy", null);
+
+    [Fact]
+    public void From_GuardWithinLimits_HealthyGuardLineAfterStore()
+    {
+        var rows = StatusRows.From(ReadyAgent, RoomyStore, [], ActiveUnits, Now, OkGuard);
+
+        Assert.Equal(StatusVerdict.Healthy, StatusRows.Verdict(rows));
+        Assert.Equal(("guard", "ok", "within --min-free 15%"), (rows[2].Concern, rows[2].State, rows[2].Detail));
+    }
+
+    [Fact]
+    public void From_GuardAtLimitWithCopiesWaiting_DegradedWithTheNumbers()
+    {
+        var guard = OkGuard with
+        {
+            State = "over",
+            Reason = "14.8 MiB free of 48.0 MiB, --min-free 16.0 MiB (16.0 MiB): at the limit, pushes are refused and copies wait",
+            Refusals = 3,
+            CopiesWaiting = 2,
+        };
+
+        var rows = StatusRows.From(ReadyAgent, RoomyStore, [], ActiveUnits, Now, guard);
+
+        Assert.Equal(StatusVerdict.Degraded, StatusRows.Verdict(rows));
+        Assert.Equal("guard: at-limit, 14.8 MiB free of 48.0 MiB, --min-free 16.0 MiB (16.0 MiB): at the limit, pushes are refused and copies wait; "
+            + "2 copies from peers wait for room; 3 writes refused since start", Assert.Single(StatusRows.Problems(rows)));
+    }
+
+    [Theory]
+    [InlineData("degraded", "not-writable", StatusVerdict.Degraded)]
+    [InlineData("unhealthy", "unreadable", StatusVerdict.Down)]
+    public void From_StoreProbeFails_GuardLineSaysSo(string health, string state, StatusVerdict verdict)
+    {
+        var rows = StatusRows.From(ReadyAgent, RoomyStore, [], ActiveUnits, Now, OkGuard with { StoreHealth = health, StoreHealthProblem = "No space left on device" });
+
+        Assert.Equal(verdict, StatusRows.Verdict(rows));
+        Assert.Equal(state, rows[2].State);
+        Assert.EndsWith($"store {health}: No space left on device", rows[2].Detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void From_AgentNotReady_Degraded()
     {

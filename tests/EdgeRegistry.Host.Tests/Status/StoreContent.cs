@@ -12,11 +12,12 @@ namespace EdgeRegistry.Host.Tests.Status;
 internal static class StoreContent
 {
     /// <summary>Pushes a config blob, one layer blob and an image manifest; returns the bytes of the three blobs.</summary>
-    public static async Task<long> PushImageAsync(IRegistryStore store, string repository, string tag, string content)
+    /// <param name="layerBytes">The layer's content; a short text naming <paramref name="content"/> when null.</param>
+    public static async Task<long> PushImageAsync(IRegistryStore store, string repository, string tag, string content, byte[]? layerBytes = null)
     {
         var name = RepositoryName.Parse(repository);
         var config = Encoding.UTF8.GetBytes($"{{\"architecture\":\"amd64\",\"os\":\"linux\",\"comment\":\"{content}\"}}");
-        var layer = Encoding.UTF8.GetBytes($"layer of {content}");
+        var layer = layerBytes ?? Encoding.UTF8.GetBytes($"layer of {content}");
         var configDigest = await PutBlobAsync(store, name, config);
         var layerDigest = await PutBlobAsync(store, name, layer);
         var manifest = Encoding.UTF8.GetBytes($$"""
