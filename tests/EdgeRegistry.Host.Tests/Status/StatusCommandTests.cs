@@ -37,10 +37,11 @@ public sealed class StatusCommandTests : IClassFixture<FakeSystemdBus>, IDisposa
         Assert.Matches(@"^agent            ready    edgereg .+, pid \d+, up \d+s, listening on http://127\.0\.0\.1:\d+, ready since ", lines[1]);
         Assert.StartsWith($"store            ok       {settings.Root}: 1 repositories, 1 manifests, 3 blobs, ", lines[2], StringComparison.Ordinal);
         Assert.Matches(@" free of .+ \(\d+%\)$", lines[2]);
-        Assert.StartsWith("edgereg.service  unknown  systemd not reachable over D-Bus: ", lines[3], StringComparison.Ordinal);
-        Assert.StartsWith("crio.service     unknown  ", lines[4], StringComparison.Ordinal);
-        Assert.StartsWith("kubelet.service  unknown  ", lines[5], StringComparison.Ordinal);
-        Assert.Equal(6, lines.Length);
+        Assert.StartsWith("guard            ok       within --min-free 15%", lines[3], StringComparison.Ordinal);
+        Assert.StartsWith("edgereg.service  unknown  systemd not reachable over D-Bus: ", lines[4], StringComparison.Ordinal);
+        Assert.StartsWith("crio.service     unknown  ", lines[5], StringComparison.Ordinal);
+        Assert.StartsWith("kubelet.service  unknown  ", lines[6], StringComparison.Ordinal);
+        Assert.Equal(7, lines.Length);
         Assert.DoesNotContain('\u001b', process.Output);
     }
 
@@ -56,7 +57,7 @@ public sealed class StatusCommandTests : IClassFixture<FakeSystemdBus>, IDisposa
         Assert.Equal(0, exit);
         using var json = JsonDocument.Parse(process.Output);
         var root = json.RootElement;
-        Assert.Equal(["schemaVersion", "verdict", "problems", "agent", "storeReadFrom", "store", "peers", "systemd"],
+        Assert.Equal(["schemaVersion", "verdict", "problems", "agent", "storeReadFrom", "store", "peers", "systemd", "guard"],
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(1, root.GetProperty("schemaVersion").GetInt32());
         Assert.Equal("healthy", root.GetProperty("verdict").GetString());
@@ -143,9 +144,9 @@ public sealed class StatusCommandTests : IClassFixture<FakeSystemdBus>, IDisposa
         Assert.Equal(1, exit);
         var lines = process.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("DEGRADED", lines[0]);
-        Assert.Equal("edgereg.service  active    active (running) since 2023-11-14 22:13:20Z, pid 4242", lines[3]);
-        Assert.Equal("crio.service     inactive  inactive (dead)", lines[4]);
-        Assert.Equal("kubelet.service  failed    failed (failed) since 2020-09-13 12:26:40Z", lines[5]);
+        Assert.Equal("edgereg.service  active    active (running) since 2023-11-14 22:13:20Z, pid 4242", lines[4]);
+        Assert.Equal("crio.service     inactive  inactive (dead)", lines[5]);
+        Assert.Equal("kubelet.service  failed    failed (failed) since 2020-09-13 12:26:40Z", lines[6]);
     }
 
     [Fact]

@@ -85,10 +85,11 @@ public sealed class StatusRowsTests
     }
 
     [Theory]
-    [InlineData("degraded", "not-writable", StatusVerdict.Degraded)]
-    [InlineData("unhealthy", "unreadable", StatusVerdict.Down)]
-    public void From_StoreProbeFails_GuardLineSaysSo(string health, string state, StatusVerdict verdict)
+    [InlineData("degraded", "not-writable", 1)]
+    [InlineData("unhealthy", "unreadable", 2)]
+    public void From_StoreProbeFails_GuardLineSaysSo(string health, string state, int exitCode)
     {
+        var verdict = (StatusVerdict)exitCode;
         var rows = StatusRows.From(ReadyAgent, RoomyStore, [], ActiveUnits, Now, OkGuard with { StoreHealth = health, StoreHealthProblem = "No space left on device" });
 
         Assert.Equal(verdict, StatusRows.Verdict(rows));
