@@ -60,7 +60,7 @@ public sealed class StatusRowsTests
     [Fact]
     public void From_GuardWithinLimits_HealthyGuardLineAfterStore()
     {
-        var rows = StatusRows.From(ReadyAgent, RoomyStore, [], ActiveUnits, Now, OkGuard);
+        var rows = StatusRows.From(ReadyAgent, RoomyStore, [], ActiveUnits, Now, guard: OkGuard);
 
         Assert.Equal(StatusVerdict.Healthy, StatusRows.Verdict(rows));
         Assert.Equal(("guard", "ok", "within --min-free 15%"), (rows[2].Concern, rows[2].State, rows[2].Detail));
@@ -77,7 +77,7 @@ public sealed class StatusRowsTests
             CopiesWaiting = 2,
         };
 
-        var rows = StatusRows.From(ReadyAgent, RoomyStore, [], ActiveUnits, Now, guard);
+        var rows = StatusRows.From(ReadyAgent, RoomyStore, [], ActiveUnits, Now, guard: guard);
 
         Assert.Equal(StatusVerdict.Degraded, StatusRows.Verdict(rows));
         Assert.Equal("guard: at-limit, 14.8 MiB free of 48.0 MiB, --min-free 16.0 MiB (16.0 MiB): at the limit, pushes are refused and copies wait; "
@@ -90,7 +90,7 @@ public sealed class StatusRowsTests
     public void From_StoreProbeFails_GuardLineSaysSo(string health, string state, int exitCode)
     {
         var verdict = (StatusVerdict)exitCode;
-        var rows = StatusRows.From(ReadyAgent, RoomyStore, [], ActiveUnits, Now, OkGuard with { StoreHealth = health, StoreHealthProblem = "No space left on device" });
+        var rows = StatusRows.From(ReadyAgent, RoomyStore, [], ActiveUnits, Now, guard: OkGuard with { StoreHealth = health, StoreHealthProblem = "No space left on device" });
 
         Assert.Equal(verdict, StatusRows.Verdict(rows));
         Assert.Equal(state, rows[2].State);
