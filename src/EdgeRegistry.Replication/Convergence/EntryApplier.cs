@@ -104,7 +104,7 @@ internal sealed partial class EntryApplier
         var digest = entry.Digest!.Value;
         if (_store.GetReferences(repository, digest) is null)
         {
-            var manifestEntry = peer.View.Inventory.Get(new InventoryKey(EntryKind.Manifest, repository.Value, digest.ToString()));
+            var manifestEntry = peer.View.Inventory.Get(InventoryKey.ForManifest(repository, digest));
             if (manifestEntry is { Deleted: false }) await ApplyManifestAsync(peer, manifestEntry, cancellationToken).ConfigureAwait(false);
             if (_store.GetReferences(repository, digest) is null && !await ImportUnversionedAsync(peer, repository, digest, cancellationToken).ConfigureAwait(false))
                 return false;

@@ -104,7 +104,7 @@ internal sealed partial class PeerSync
     public async Task<int> ReconcileAsync(CancellationToken cancellationToken)
     {
         int unsatisfied = 0;
-        foreach (var entry in _peer.View.Inventory.Snapshot())
+        foreach (var entry in _peer.View.Inventory.Entries())
         {
             if (_applier.IsSatisfied(entry)) continue;
             if (!await _applier.ApplyAsync(_peer, entry, cancellationToken).ConfigureAwait(false)) unsatisfied++;

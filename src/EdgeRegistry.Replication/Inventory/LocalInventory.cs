@@ -64,7 +64,7 @@ internal sealed class LocalInventory
         {
             if (Inventory.Get(tombstone.Key) is null) Inventory.Put(tombstone);
         }
-        foreach (var entry in Inventory.Snapshot()) Clock.Observe(entry.Version);
+        Clock.Observe(Inventory.MaxVersion());
     }
 
     /// <summary>The version to pass with the store write that applies <paramref name="entry"/> from a peer.</summary>

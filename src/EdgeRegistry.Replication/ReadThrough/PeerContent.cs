@@ -119,7 +119,7 @@ internal sealed partial class PeerContent : IContentSource
     public async Task<StoredManifest?> TryFetchManifestAsync(RepositoryName repository, string reference, CancellationToken cancellationToken)
     {
         bool byTag = !Digest.TryParse(reference, out _);
-        if (byTag && _local.Inventory.Get(new InventoryKey(EntryKind.Tag, repository.Value, reference)) is { Deleted: true } tombstone)
+        if (byTag && _local.Inventory.Get(InventoryKey.ForTag(repository, reference)) is { Deleted: true } tombstone)
         {
             // Deleted here more recently than any peer could know: the delete is on its way to them.
             if (!_peers.Available().Any(p => p.View.Inventory.Get(tombstone.Key) is { } theirs && theirs.Supersedes(tombstone))) return null;
@@ -184,7 +184,7 @@ internal sealed partial class PeerContent : IContentSource
     {
         foreach (var peer in _peers.Holding(digest))
         {
-            if (peer.View.Inventory.Get(new InventoryKey(EntryKind.Blob, null, digest.ToString())) is { } entry) return entry.Size;
+            if (peer.View.Inventory.Get(InventoryKey.ForBlob(null, digest)) is { } entry) return entry.Size;
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(AskTimeout);
@@ -222,7 +222,7 @@ internal sealed partial class PeerContent : IContentSource
     }
 
     private bool IsKnownRepository(RepositoryName repository) =>
-        _store.ListTags(repository) is not null || _peers.All.Any(p => p.View.Inventory.HasRepository(repository.Value));
+        _store.ListTags(repository) is not null || _peers.All.Any(p => p.View.Inventory.HasRepository(repository));
 
     [LoggerMessage(EventId = 3402, Level = LogLevel.Information, Message = "Fetched manifest {Repository}:{Reference} from peer {Peer}")]
     private static partial void LogManifestReadThrough(ILogger logger, string repository, string reference, string peer);
