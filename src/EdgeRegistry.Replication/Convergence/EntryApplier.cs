@@ -60,7 +60,7 @@ internal sealed partial class EntryApplier
     private bool ApplyBlob(InventoryEntry entry)
     {
         if (_store.BlobLength(entry.Digest!.Value) is not null) return true;
-        _fetches.Enqueue(entry.Digest.Value, entry.Repository ?? RepositoryName.Parse("edgereg/orphans"));
+        _fetches.Enqueue(entry.Digest.Value, entry.Repository ?? RepositoryName.Parse("edgereg/orphans"), entry.Size);
         return false;
     }
 
@@ -130,7 +130,7 @@ internal sealed partial class EntryApplier
         if (_store.GetReferences(repository, digest) is not { } references) return;
         foreach (var blob in references.Blobs)
         {
-            if (_store.BlobLength(blob.Digest) is null) _fetches.Enqueue(blob.Digest, repository);
+            if (_store.BlobLength(blob.Digest) is null) _fetches.Enqueue(blob.Digest, repository, blob.Size);
             else _store.MountBlob(repository, blob.Digest, from: null);
         }
     }
