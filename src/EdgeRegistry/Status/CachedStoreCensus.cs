@@ -9,7 +9,7 @@ namespace EdgeRegistry.Status;
 /// A walk runs shortly after start, then again once the store has changed (every write tells <see cref="MarkChanged"/>)
 /// and the refresh period has passed since the last walk ended, and in any case after <see cref="MaxAge"/> (a
 /// change made behind the agent's back, such as another tool's garbage collection). The refresh period grows with
-/// the walk's own duration, so a store of hundreds of thousands of blobs is walked at most a small share of the
+/// the walk's own duration (10x, 5 s - 2 min), so a store of hundreds of thousands of blobs is walked at most a small share of the
 /// time: counts while the store changes are at most one period plus one walk old, and say when they were made.
 /// </summary>
 internal sealed class CachedStoreCensus : IDisposable
@@ -17,14 +17,14 @@ internal sealed class CachedStoreCensus : IDisposable
     /// <summary>The shortest refresh period: a status loop during a push follows it within seconds.</summary>
     public static readonly TimeSpan MinPeriod = TimeSpan.FromSeconds(5);
 
-    /// <summary>The longest refresh period (for a store whose walk takes 15 s or more).</summary>
-    public static readonly TimeSpan MaxPeriod = TimeSpan.FromMinutes(5);
+    /// <summary>The longest refresh period (for a store whose walk takes 12 s or more).</summary>
+    public static readonly TimeSpan MaxPeriod = TimeSpan.FromMinutes(2);
 
     /// <summary>A walk every this long even when no write was seen.</summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(15);
 
-    /// <summary>The period is this many times the last walk's duration: walking takes at most ~5% of one core.</summary>
-    public const int PeriodPerWalk = 20;
+    /// <summary>The period is this many times the last walk's duration: walking takes at most ~10% of one core while the store changes.</summary>
+    public const int PeriodPerWalk = 10;
 
     /// <summary>How often the background timer looks whether a walk is due.</summary>
     public static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
@@ -143,6 +143,9 @@ internal sealed class CachedStoreCensus : IDisposable
             result = new CensusResult(_last?.Counts, e.Message);
         }
         var took = Stopwatch.GetElapsedTime(started);
+        // A walk of a big store leaves its path strings and sets behind; give the heap back (bounded cost: walks
+        // are at least 10 walk-durations apart).
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
         lock (_gate)
         {

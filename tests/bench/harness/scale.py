@@ -170,7 +170,8 @@ def run_size(binary, work, objects):
          f"{f['rate'] / f['probe_4']:.2f}x the 4-writer one); RSS peaks A {f['a_peak']:.0f} MiB, B {f['b_peak']:.0f} MiB")
     b_sock = b.argv[b.argv.index("--status-socket") + 1]
     t0 = time.perf_counter()
-    st = _wait_counted(binary, b_sock, cluster.roots["B"], n, bound=120)
+    # The census recounts in the background 10 walk-durations after the last walk (at most 2 min, plus the walk).
+    st = _wait_counted(binary, b_sock, cluster.roots["B"], n, bound=200)
     f["b_counted_s"] = time.perf_counter() - t0 if st else None
     f["b_counted"] = (st or {}).get("store", {}).get("blobs")
     time.sleep(SETTLE_S)
