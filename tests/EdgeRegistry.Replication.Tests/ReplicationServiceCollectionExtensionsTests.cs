@@ -5,6 +5,7 @@ using EdgeRegistry.Replication.Inventory;
 using EdgeRegistry.Replication.Peers;
 using EdgeRegistry.Replication.ReadThrough;
 using EdgeRegistry.Storage;
+using EdgeRegistry.Storage.Naming;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -66,10 +67,10 @@ public sealed class ReplicationServiceCollectionExtensionsTests : IDisposable
 
         _services.PrepareReplication();
         var local = _services.GetRequiredService<LocalInventory>();
-        Assert.NotNull(local.Inventory.Get(new InventoryKey(EntryKind.Tag, "team/app", "v1")));
+        Assert.NotNull(local.Inventory.Get(InventoryKey.ForTag(RepositoryName.Parse("team/app"), "v1")));
         Assert.Equal(Options.Self, local.Self);
 
         await ImageBuilder.PushOciAsync(_f, "team/app", "v2", 2);
-        Assert.NotNull(local.Inventory.Get(new InventoryKey(EntryKind.Tag, "team/app", "v2")));
+        Assert.NotNull(local.Inventory.Get(InventoryKey.ForTag(RepositoryName.Parse("team/app"), "v2")));
     }
 }

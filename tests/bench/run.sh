@@ -4,6 +4,7 @@
 #   tests/bench/run.sh [--edgereg BINARY] [--seconds N] [--results FILE] [--keep]
 #                      [--no-peer | --only-peer] [--converge-gib N] [--rows GROUPS]
 #                      [--only-startup [--starts N] [--baseline BINARY]]
+#                      [--scale [--scale-sizes N,N,...]]
 #
 #   --edgereg BINARY  the published AOT edgereg to measure (default: build one into a private directory
 #                     with packaging/build-binary.sh)
@@ -18,6 +19,10 @@
 #   --only-startup    run only the exec -> /v2/ 200 row (edgereg and Distribution, populated stores)
 #   --starts N        --only-startup: start rounds, each server once per round (default 5, at most 200)
 #   --baseline BINARY --only-startup: another edgereg started in the same rounds (A/B, e.g. main's build)
+#   --scale           run only the scale rows (issue 12): stores written in Distribution's layout, per size
+#                     start-up, idle RSS stand-alone/clustered, manifest GET p99, status and scrape times, a
+#                     wiped peer's rehydration against the disk's durable small-file rate, both nodes' RSS peaks
+#   --scale-sizes N,..  --scale: store sizes in objects (default 10000,100000; 300000 is opt-in, ~15 min)
 # Installs wrk, hey, nginx and docker-registry with apt-get when missing. Binds 127.0.0.1-3 only; every
 # server it starts is stopped on exit, error or signal.
 set -euo pipefail
@@ -29,11 +34,11 @@ pass=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --edgereg) edgereg="$2"; shift 2 ;;
-    --seconds|--results|--converge-gib|--starts|--rows) pass+=("$1" "$2"); shift 2 ;;
+    --seconds|--results|--converge-gib|--starts|--rows|--scale-sizes) pass+=("$1" "$2"); shift 2 ;;
     --baseline) [ -x "$2" ] || { echo "run.sh: --baseline '$2' is not executable" >&2; exit 2; }
                 pass+=("$1" "$(readlink -f "$2")"); shift 2 ;;
-    --keep|--no-peer|--only-peer|--only-startup) pass+=("$1"); shift ;;
-    -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --keep|--no-peer|--only-peer|--only-startup|--scale) pass+=("$1"); shift ;;
+    -h|--help) sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done

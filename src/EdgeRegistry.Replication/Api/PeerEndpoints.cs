@@ -131,10 +131,10 @@ internal sealed partial class PeerEndpoints(
         }
         var headers = context.Response.Headers;
         headers[ContentHeaders.ContentDigest] = manifest.Digest.ToString();
-        if (local.Inventory.Get(new InventoryKey(EntryKind.Manifest, repository.Value, manifest.Digest.ToString())) is { } manifestEntry)
+        if (local.Inventory.Get(InventoryKey.ForManifest(repository, manifest.Digest)) is { } manifestEntry)
             headers[PeerHeaders.ManifestVersion] = Version(manifestEntry);
         if (!Digest.TryParse(reference, out _)
-            && local.Inventory.Get(new InventoryKey(EntryKind.Tag, repository.Value, reference)) is { Deleted: false } tagEntry)
+            && local.Inventory.Get(InventoryKey.ForTag(repository, reference)) is { Deleted: false } tagEntry)
         {
             headers[PeerHeaders.TagVersion] = Version(tagEntry);
         }

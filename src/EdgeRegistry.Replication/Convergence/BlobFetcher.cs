@@ -190,7 +190,7 @@ internal sealed partial class BlobFetcher
     /// <summary>The blob's size as the peers holding it announced it in their inventories; 0 when none did.</summary>
     public long AnnouncedSize(Digest digest)
     {
-        var key = new InventoryKey(EntryKind.Blob, null, digest.ToString());
+        var key = InventoryKey.ForBlob(null, digest);
         foreach (var peer in _peers.Holding(digest))
         {
             if (peer.View.Inventory.Get(key) is { } entry) return entry.Size;

@@ -77,7 +77,7 @@ internal sealed partial class EntryApplier
             }
             return true;
         }
-        _fetches.Enqueue(entry.Digest.Value, entry.Repository ?? RepositoryName.Parse("edgereg/orphans"));
+        _fetches.Enqueue(entry.Digest.Value, entry.Repository ?? RepositoryName.Parse("edgereg/orphans"), entry.Size);
         return false;
     }
 
@@ -149,7 +149,7 @@ internal sealed partial class EntryApplier
         var digest = entry.Digest!.Value;
         if (_store.GetReferences(repository, digest) is null)
         {
-            var manifestEntry = peer.View.Inventory.Get(new InventoryKey(EntryKind.Manifest, repository.Value, digest.ToString()));
+            var manifestEntry = peer.View.Inventory.Get(InventoryKey.ForManifest(repository, digest));
             if (manifestEntry is { Deleted: false }) await ApplyManifestAsync(peer, manifestEntry, cancellationToken).ConfigureAwait(false);
             if (_store.GetReferences(repository, digest) is null && !await ImportUnversionedAsync(peer, repository, digest, cancellationToken).ConfigureAwait(false))
                 return false;
@@ -175,7 +175,7 @@ internal sealed partial class EntryApplier
         if (_store.GetReferences(repository, digest) is not { } references) return;
         foreach (var blob in references.Blobs)
         {
-            if (_store.BlobLength(blob.Digest) is null) _fetches.Enqueue(blob.Digest, repository);
+            if (_store.BlobLength(blob.Digest) is null) _fetches.Enqueue(blob.Digest, repository, blob.Size);
             else _store.MountBlob(repository, blob.Digest, from: null);
         }
     }

@@ -8,30 +8,41 @@ namespace EdgeRegistry.Replication.Convergence;
 /// The blobs this node still has to copy from its peers, worked by a fixed number of workers (bounded
 /// concurrency). Each worker asks the least busy peer that holds its blob, so when both peers hold what a node
 /// lacks it fetches from both at once. Workers pause while clients are pulling through a peer.
+/// Small blobs (configs, manifests, small layers: most of a mirror's objects) have a lane of their own with more
+/// workers: their copy is a round trip and a few fsyncs, not bytes, so only many in flight keep the link and the
+/// disk busy, while big blobs stay at <see cref="ReplicationOptions.FetchConcurrency"/>, where more only adds seeks.
 /// </summary>
 internal sealed class FetchQueue : IReplicationBacklog
 {
-    private readonly Channel<(Digest Digest, RepositoryName Repository)> _channel =
-        Channel.CreateUnbounded<(Digest, RepositoryName)>(new UnboundedChannelOptions { SingleWriter = false });
+    /// <summary>Up to this size a blob takes the small lane (by the size its manifest or the peer's feed gives).</summary>
+    internal const long SmallBlobBytes = 1 << 20;
+
+    /// <summary>Small-lane workers: enough requests in flight to hide a round trip and an fsync per object.</summary>
+    internal const int SmallWorkers = 16;
+
+    private readonly Channel<(Digest Digest, RepositoryName Repository)> _large = NewChannel();
+    private readonly Channel<(Digest Digest, RepositoryName Repository)> _small = NewChannel();
     private readonly HashSet<Digest> _queued = [];
     private readonly Lock _lock = new();
     private readonly BlobFetcher _fetcher;
     private readonly ClientActivity _clients;
     private readonly SpaceWait? _space;
     private readonly int _workers;
+    private readonly int _smallWorkers;
     private int _failed;
 
     public FetchQueue(BlobFetcher fetcher, ClientActivity clients, ReplicationOptions options, SpaceWait space)
-        : this(fetcher, clients, options.FetchConcurrency, space)
+        : this(fetcher, clients, options.FetchConcurrency, SmallWorkers, space)
     {
     }
 
-    internal FetchQueue(BlobFetcher fetcher, ClientActivity clients, int workers, SpaceWait? space = null)
+    internal FetchQueue(BlobFetcher fetcher, ClientActivity clients, int workers, int smallWorkers = SmallWorkers, SpaceWait? space = null)
     {
         _fetcher = fetcher;
         _clients = clients;
         _workers = workers;
         _space = space;
+        _smallWorkers = smallWorkers;
     }
 
     /// <summary>Blobs waiting or being copied.</summary>
@@ -43,23 +54,26 @@ internal sealed class FetchQueue : IReplicationBacklog
     /// <summary>Copies that found no peer able to supply the blob (retried by the next reconciliation).</summary>
     public int Failed => Volatile.Read(ref _failed);
 
-    public void Enqueue(Digest digest, RepositoryName repository)
+    /// <param name="size">The blob's size as its manifest or the peer's feed gives it (0 or less: unknown, taken as large).</param>
+    public void Enqueue(Digest digest, RepositoryName repository, long size)
     {
         lock (_lock)
         {
             if (!_queued.Add(digest)) return;
         }
-        _channel.Writer.TryWrite((digest, repository));
+        var lane = size is > 0 and <= SmallBlobBytes ? _small : _large;
+        lane.Writer.TryWrite((digest, repository));
     }
 
     public Task RunAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(Enumerable.Range(0, _workers).Select(_ => WorkAsync(cancellationToken)));
+        Task.WhenAll(Enumerable.Range(0, _workers).Select(_ => WorkAsync(_large.Reader, cancellationToken))
+            .Concat(Enumerable.Range(0, _smallWorkers).Select(_ => WorkAsync(_small.Reader, cancellationToken))));
 
-    private async Task WorkAsync(CancellationToken cancellationToken)
+    private async Task WorkAsync(ChannelReader<(Digest Digest, RepositoryName Repository)> lane, CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var (digest, repository) in _channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var (digest, repository) in lane.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 // Yield to client pulls, but never starve: at most 2 s per item.
                 for (int i = 0; i < 40 && _clients.Busy; i++) await Task.Delay(50, cancellationToken).ConfigureAwait(false);
@@ -83,4 +97,7 @@ internal sealed class FetchQueue : IReplicationBacklog
         {
         }
     }
+
+    private static Channel<(Digest, RepositoryName)> NewChannel() =>
+        Channel.CreateUnbounded<(Digest, RepositoryName)>(new UnboundedChannelOptions { SingleWriter = false });
 }

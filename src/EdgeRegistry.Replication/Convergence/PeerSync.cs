@@ -14,6 +14,14 @@ namespace EdgeRegistry.Replication.Convergence;
 internal sealed partial class PeerSync
 {
     private const int PageSize = 1000;
+
+    /// <summary>
+    /// Repositories of one page applied at once. Each manifest or tag costs a round trip to the peer and several
+    /// fsyncs (the object, its link, its version); one at a time, a wiped node re-learning thousands of
+    /// repositories waited on each in turn (~250 objects/s). In parallel the round trips overlap and the file
+    /// system commits the fsyncs of many writers together. Within a repository the page's order is kept.
+    /// </summary>
+    private const int ApplyConcurrency = 8;
     private static readonly TimeSpan ReconcileInterval = TimeSpan.FromSeconds(20);
 
     private readonly Peer _peer;
@@ -87,24 +95,40 @@ internal sealed partial class PeerSync
             if (view.Epoch is not null) LogResync(_logger, _peer.Member);
             view.Reset(page.Epoch);
         }
+        var entries = new List<InventoryEntry>(page.Entries.Count);
         foreach (var wire in page.Entries)
         {
             if (FeedEntries.FromWire(wire) is not { } entry) continue;
             _clock.Observe(entry.Version);
             view.Inventory.Put(entry);
-            await _applier.ApplyAsync(_peer, entry, cancellationToken).ConfigureAwait(false);
+            entries.Add(entry);
         }
+        await ApplyAsync(entries, cancellationToken).ConfigureAwait(false);
         // The last entry's sequence is always safe; with no entries, nothing after our cursor existed when the
         // page was cut, so the peer's sequence at that moment is too.
         view.Advance(page.Entries.Count > 0 ? page.Entries[^1].Q : Math.Max(view.Cursor, page.Sequence), caughtUp: !page.More);
         return page.More;
     }
 
+    /// <summary>
+    /// Applies a page's entries, repositories in parallel and each repository's entries in page order (a tag after
+    /// the manifest it names, a delete after what it deletes), so the outcome is the one applying them in order gives.
+    /// </summary>
+    private Task ApplyAsync(List<InventoryEntry> entries, CancellationToken cancellationToken)
+    {
+        var byRepository = entries.GroupBy(static e => e.Repository?.Value ?? "").ToList();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = ApplyConcurrency, CancellationToken = cancellationToken };
+        return Parallel.ForEachAsync(byRepository, options, async (group, token) =>
+        {
+            foreach (var entry in group) await _applier.ApplyAsync(_peer, entry, token).ConfigureAwait(false);
+        });
+    }
+
     /// <summary>Re-applies every entry of the peer that the local store does not satisfy yet.</summary>
     public async Task<int> ReconcileAsync(CancellationToken cancellationToken)
     {
         int unsatisfied = 0;
-        foreach (var entry in _peer.View.Inventory.Snapshot())
+        foreach (var entry in _peer.View.Inventory.Entries())
         {
             if (_applier.IsSatisfied(entry)) continue;
             if (!await _applier.ApplyAsync(_peer, entry, cancellationToken).ConfigureAwait(false)) unsatisfied++;

@@ -18,7 +18,7 @@ internal sealed record InventoryEntry(
     string Node,
     bool Deleted)
 {
-    public InventoryKey Key => new(Kind, Repository?.Value, Kind == EntryKind.Tag ? Tag : Digest?.ToString());
+    public InventoryKey Key => Kind == EntryKind.Tag ? new(Kind, Repository, Tag, null) : new(Kind, Repository, null, Digest);
 
     /// <summary>True when this entry should replace <paramref name="other"/> (the same key) everywhere.</summary>
     public bool Supersedes(InventoryEntry other)
@@ -42,5 +42,12 @@ internal sealed record InventoryEntry(
     }
 }
 
-/// <summary>Identifies an inventory entry: kind, repository (none for blobs) and tag or digest.</summary>
-internal readonly record struct InventoryKey(EntryKind Kind, string? Repository, string? Name);
+/// <summary>Identifies an inventory entry: kind, repository, and the tag (for a tag) or the digest (for the others).</summary>
+internal readonly record struct InventoryKey(EntryKind Kind, RepositoryName? Repository, string? Tag, Digest? Digest)
+{
+    public static InventoryKey ForTag(RepositoryName repository, string tag) => new(EntryKind.Tag, repository, tag, null);
+
+    public static InventoryKey ForManifest(RepositoryName repository, Digest digest) => new(EntryKind.Manifest, repository, null, digest);
+
+    public static InventoryKey ForBlob(RepositoryName? repository, Digest digest) => new(EntryKind.Blob, repository, null, digest);
+}

@@ -68,7 +68,7 @@ internal sealed class LocalInventory
         {
             Inventory.Put(new InventoryEntry(EntryKind.Pull, null, null, digest, 0, pulled.ToUnixTimeMilliseconds() << 16, "", false));
         }
-        foreach (var entry in Inventory.Snapshot()) Clock.Observe(entry.Version);
+        Clock.Observe(Inventory.MaxVersion());
     }
 
     /// <summary>The version to pass with the store write that applies <paramref name="entry"/> from a peer.</summary>
@@ -85,7 +85,7 @@ internal sealed class LocalInventory
             case StoreChangeKind.BlobCommitted:
                 // Blobs are content-addressed, so a live blob needs no version — unless its link was deleted before:
                 // then the new link must outrank the tombstone everywhere, or peers would keep applying the delete.
-                if (Inventory.Get(new InventoryKey(EntryKind.Blob, change.Repository.Value, change.Digest?.ToString())) is { Deleted: true })
+                if (Inventory.Get(InventoryKey.ForBlob(change.Repository, change.Digest!.Value)) is { Deleted: true })
                     Record(EntryKind.Blob, change, deleted: false);
                 else
                     Inventory.Put(new InventoryEntry(EntryKind.Blob, change.Repository, null, change.Digest, change.Size, 0, "", false));
@@ -95,7 +95,7 @@ internal sealed class LocalInventory
                 break;
             case StoreChangeKind.BlobRemoved:
                 // This node's own garbage collection: no longer advertised, but not a delete the others apply.
-                if (Inventory.Get(new InventoryKey(EntryKind.Blob, change.Repository.Value, change.Digest?.ToString())) is { Deleted: false } live)
+                if (Inventory.Get(InventoryKey.ForBlob(change.Repository, change.Digest!.Value)) is { Deleted: false } live)
                     Inventory.Remove(live.Key);
                 break;
             case StoreChangeKind.ManifestStored:

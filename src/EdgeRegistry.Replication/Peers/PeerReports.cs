@@ -20,29 +20,14 @@ public sealed class PeerReports
 
     public IReadOnlyList<PeerReport> Current()
     {
-        var ours = _local.Inventory.Snapshot().Where(static e => !e.Deleted).ToList();
         return _peers.All.Select(peer =>
         {
             var theirs = peer.View.Inventory;
-            var (theyHave, theyBytes) = Lacking(theirs.Snapshot().Where(static e => !e.Deleted), _local.Inventory);
-            var (weHave, weBytes) = Lacking(ours, theirs);
+            var (theyHave, theyBytes) = theirs.Lacking(_local.Inventory);
+            var (weHave, weBytes) = _local.Inventory.Lacking(theirs);
             var state = peer.State;
             return new PeerReport(peer.Member, state.Reachable, state.LatencyMs, state.LastContact,
                 theyHave, theyBytes, weHave, weBytes, peer.View.LastConvergence, state.LastError);
         }).ToList();
-    }
-
-    private static (long Objects, long Bytes) Lacking(IEnumerable<InventoryEntry> present, NodeInventory other)
-    {
-        long objects = 0, bytes = 0;
-        foreach (var entry in present)
-        {
-            var counterpart = other.Get(entry.Key);
-            if (counterpart is not null && !counterpart.Deleted && !entry.Supersedes(counterpart)) continue;
-            if (counterpart is { Deleted: true } && counterpart.Supersedes(entry)) continue;
-            objects++;
-            if (entry.Kind != EntryKind.Tag) bytes += entry.Size;
-        }
-        return (objects, bytes);
     }
 }

@@ -8,7 +8,7 @@ namespace EdgeRegistry.Replication.Peers;
 /// </summary>
 internal sealed class PeerView
 {
-    private NodeInventory _inventory = new("");
+    private NodeInventory _inventory = new("", changeFeed: false);
 
     public NodeInventory Inventory => _inventory;
 
@@ -28,7 +28,9 @@ internal sealed class PeerView
     /// <summary>Starts over: the peer restarted (new epoch) or its summary disagrees with what we learned.</summary>
     public void Reset(string epoch)
     {
-        _inventory = new NodeInventory(epoch);
+        var replaced = _inventory;
+        _inventory = new NodeInventory(epoch, changeFeed: false);
+        replaced.Clear(); // gives its share of the process's inventory tables back
         Epoch = epoch;
         Cursor = 0;
         Listed = false;

@@ -58,7 +58,7 @@ internal sealed partial class PeerContent : IContentSource
         if (!IsKnownRepository(repository) && _peers.All.All(static p => p.View.Listed)) return BlobLookup.Missing;
         // Deleted from this repository (here, or on a peer and replicated): the data may linger until GC, and peers
         // may still hold it, but the delete stands unless a peer linked it again since.
-        if (IsDeletedHere(new InventoryKey(EntryKind.Blob, repository.Value, digest.ToString()))) return BlobLookup.Missing;
+        if (IsDeletedHere(InventoryKey.ForBlob(repository, digest))) return BlobLookup.Missing;
         // The bytes are here under another repository (a replica copied them before the manifest's links, or a
         // mount): link them, and the blob is served from disk.
         if (_store.BlobLength(digest) is not null && _store.MountBlob(repository, digest, from: null) is not null) return BlobLookup.Local;
@@ -127,7 +127,7 @@ internal sealed partial class PeerContent : IContentSource
     {
         bool byTag = !Digest.TryParse(reference, out _);
         // Deleted here more recently than any peer could know: the delete is on its way to them.
-        if (byTag && IsDeletedHere(new InventoryKey(EntryKind.Tag, repository.Value, reference))) return null;
+        if (byTag && IsDeletedHere(InventoryKey.ForTag(repository, reference))) return null;
         foreach (var peer in ClientCandidates())
         {
             var manifest = await peer.Client.GetManifestAsync(repository, reference, cancellationToken);
@@ -189,7 +189,7 @@ internal sealed partial class PeerContent : IContentSource
     {
         foreach (var peer in _peers.Holding(digest))
         {
-            if (peer.View.Inventory.Get(new InventoryKey(EntryKind.Blob, null, digest.ToString())) is { } entry) return entry.Size;
+            if (peer.View.Inventory.Get(InventoryKey.ForBlob(null, digest)) is { } entry) return entry.Size;
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(AskTimeout);
@@ -227,7 +227,7 @@ internal sealed partial class PeerContent : IContentSource
     }
 
     private bool IsKnownRepository(RepositoryName repository) =>
-        _store.ListTags(repository) is not null || _peers.All.Any(p => p.View.Inventory.HasRepository(repository.Value));
+        _store.ListTags(repository) is not null || _peers.All.Any(p => p.View.Inventory.HasRepository(repository));
 
     [LoggerMessage(EventId = 3402, Level = LogLevel.Information, Message = "Fetched manifest {Repository}:{Reference} from peer {Peer}")]
     private static partial void LogManifestReadThrough(ILogger logger, string repository, string reference, string peer);

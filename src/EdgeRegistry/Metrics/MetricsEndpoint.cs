@@ -1,3 +1,4 @@
+using System.IO.Abstractions;
 using System.Text;
 using EdgeRegistry.Content;
 using EdgeRegistry.Status;
@@ -20,7 +21,8 @@ internal static class MetricsEndpoint
         services.AddSingleton<RequestCounters>();
         services.AddSingleton<ReadThroughCounters>();
         // The status channel registers the same census; metrics share it so store sizes are counted once per 30 s.
-        services.TryAddSingleton(sp => new CachedStoreCensus(storeRoot, sp.GetRequiredService<TimeProvider>(),
+        services.TryAddSingleton<IFileSystem, FileSystem>();
+        services.TryAddSingleton(sp => new CachedStoreCensus(storeRoot, sp.GetRequiredService<IFileSystem>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Storage.IRegistryStore>().Guard));
         services.AddSingleton<MetricsScrape>(sp => new MetricsScrape(sp));
         DecorateContentSources(services);
@@ -31,6 +33,7 @@ internal static class MetricsEndpoint
     {
         var counters = app.Services.GetRequiredService<RequestCounters>();
         var scrape = app.Services.GetRequiredService<MetricsScrape>();
+        app.StartCensus();
         app.Use(next => async context =>
         {
             try

@@ -17,6 +17,7 @@ internal sealed class MetricsScrape
     private readonly RequestCounters _requests;
     private readonly ReadThroughCounters _readThrough;
     private readonly CachedStoreCensus _census;
+    private readonly TimeProvider _time;
     private readonly ReplicationCounters? _replication;
     private readonly IReplicationBacklog? _fetchQueue;
     private readonly PeerSet? _peers;
@@ -29,6 +30,7 @@ internal sealed class MetricsScrape
         _requests = services.GetRequiredService<RequestCounters>();
         _readThrough = services.GetRequiredService<ReadThroughCounters>();
         _census = services.GetRequiredService<CachedStoreCensus>();
+        _time = services.GetRequiredService<TimeProvider>();
         _replication = services.GetService<ReplicationCounters>();
         _fetchQueue = services.GetService<IReplicationBacklog>();
         _peers = services.GetService<PeerSet>();
@@ -111,7 +113,7 @@ internal sealed class MetricsScrape
         var census = await _census.GetAsync(cancellationToken).ConfigureAwait(false);
         if (census?.Counts is { } counts)
         {
-            text.Family("edgereg_store_repositories", "gauge", "Repositories in the store (as of the last census, at most 30 s old).")
+            text.Family("edgereg_store_repositories", "gauge", "Repositories in the store (as of the last census: see edgereg_store_counted_age_seconds).")
                 .Sample("edgereg_store_repositories", counts.Repositories);
             text.Family("edgereg_store_manifests", "gauge", "Distinct manifests in the store (as of the last census).")
                 .Sample("edgereg_store_manifests", counts.Manifests);
@@ -119,6 +121,8 @@ internal sealed class MetricsScrape
                 .Sample("edgereg_store_blobs", counts.Blobs);
             text.Family("edgereg_store_bytes", "gauge", "Bytes of blob content in the store (as of the last census).")
                 .Sample("edgereg_store_bytes", counts.Bytes);
+            text.Family("edgereg_store_counted_age_seconds", "gauge", "Age of the store counts above (recounted in the background after writes).")
+                .Sample("edgereg_store_counted_age_seconds", Math.Max(0, (long)(_time.GetUtcNow() - counts.CountedAt).TotalSeconds));
         }
 
         if (DiskSpace.Of(_census.Root) is { } disk)

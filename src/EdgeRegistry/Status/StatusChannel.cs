@@ -1,3 +1,4 @@
+using System.IO.Abstractions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EdgeRegistry.Status;
@@ -9,8 +10,9 @@ internal static class StatusChannel
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AgentState>();
-        builder.Services.AddSingleton(services => new CachedStoreCensus(storeRoot, services.GetRequiredService<TimeProvider>(),
-            services.GetRequiredService<Storage.IRegistryStore>().Guard));
+        builder.Services.TryAddSingleton<IFileSystem, FileSystem>();
+        builder.Services.AddSingleton(services => new CachedStoreCensus(storeRoot, services.GetRequiredService<IFileSystem>(),
+            services.GetRequiredService<TimeProvider>(), services.GetRequiredService<Storage.IRegistryStore>().Guard));
         builder.Services.AddSingleton(services => new StatusSocket(statusSocket, services.GetRequiredService<ILoggerFactory>().CreateLogger<StatusSocket>()));
         builder.WebHost.ConfigureKestrel(options => options.ApplicationServices.GetRequiredService<StatusSocket>().AddListener(options));
     }
@@ -20,15 +22,13 @@ internal static class StatusChannel
     {
         var socket = app.Services.GetRequiredService<StatusSocket>();
         var state = app.Services.GetRequiredService<AgentState>();
-        var census = app.Services.GetRequiredService<CachedStoreCensus>();
         // ApplicationStarted fires once every listener is bound; the store was opened and recovered before that.
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             socket.Restrict();
             state.MarkReady();
-            census.StartAfter(CachedStoreCensus.FirstWalkDelay);
         });
-        app.Lifetime.ApplicationStopping.Register(census.Dispose);
+        app.StartCensus();
         app.UseStatusEndpoint();
     }
 }

@@ -14,7 +14,7 @@ internal static class StatusRows
     public static IReadOnlyList<StatusRow> From(AgentReport agent, StoreStatus store, IReadOnlyList<PeerReport> peers,
         SystemdStatus systemd, DateTimeOffset now, GcStatus? gc = null, GuardReport? guard = null)
     {
-        var rows = new List<StatusRow> { AgentRow(agent), StoreRow(store) };
+        var rows = new List<StatusRow> { AgentRow(agent), StoreRow(store, now) };
         if (guard is not null) rows.Add(GuardRow(guard));
         if (gc is not null) rows.Add(GcRow(gc, now));
         rows.AddRange(peers.Select(peer => PeerRow(peer, now)));
@@ -54,7 +54,7 @@ internal static class StatusRows
             : new StatusRow("agent", "starting", RowSeverity.Warning, $"{detail}, not ready yet");
     }
 
-    private static StatusRow StoreRow(StoreStatus store)
+    private static StatusRow StoreRow(StoreStatus store, DateTimeOffset now)
     {
         if (store.IsUnreadable)
         {
@@ -64,7 +64,7 @@ internal static class StatusRows
         var contents = store.Repositories is null
             ? "still counting"
             : string.Create(CultureInfo.InvariantCulture,
-                $"{store.Repositories} repositories, {store.Manifests} manifests, {store.Blobs} blobs, {Readable.Bytes(store.Bytes ?? 0)}");
+                $"{store.Repositories} repositories, {store.Manifests} manifests, {store.Blobs} blobs, {Readable.Bytes(store.Bytes ?? 0)} (counted {Readable.Ago(store.CountedAt, now)})");
         var disk = store.FreeBytes is { } free && store.TotalBytes is { } total && total > 0
             ? string.Create(CultureInfo.InvariantCulture, $"{Readable.Bytes(free)} free of {Readable.Bytes(total)} ({100.0 * free / total:0}%)")
             : "free space unknown";

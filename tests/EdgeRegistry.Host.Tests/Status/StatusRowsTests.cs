@@ -29,7 +29,7 @@ public sealed class StatusRowsTests
         Assert.Equal(StatusVerdict.Healthy, StatusRows.Verdict(rows));
         Assert.Equal(["agent", "store", "peer 10.0.0.2:5000", "edgereg.service", "crio.service", "kubelet.service"], rows.Select(r => r.Concern));
         Assert.Equal("edgereg 1.0.0, pid 4242, up 2h00m, listening on http://0.0.0.0:5000, ready since 2026-11-22 08:00:00Z", rows[0].Detail);
-        Assert.Equal("/var/local-registry: 12 repositories, 40 manifests, 210 blobs, 3.0 GiB; 40.0 GiB free of 100.0 GiB (40%)", rows[1].Detail);
+        Assert.Equal("/var/local-registry: 12 repositories, 40 manifests, 210 blobs, 3.0 GiB (counted 0s ago); 40.0 GiB free of 100.0 GiB (40%)", rows[1].Detail);
         Assert.Equal("1.2 ms, last contact 3s ago; they have 0 objects (0 B) we lack, we have 2 (12.0 MiB) they lack; converged 5m00s ago", rows[2].Detail);
         Assert.Empty(StatusRows.Problems(rows));
     }

@@ -72,6 +72,9 @@ internal sealed class InProcessNode(WebApplication app, ServeSettings settings) 
 {
     public ServeSettings Settings { get; } = settings;
 
+    /// <summary>The member's container, for tests that read what the host itself holds (its census, its inventory).</summary>
+    public IServiceProvider Services => app.Services;
+
     public async ValueTask DisposeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));

@@ -29,7 +29,7 @@ public sealed class VersionRecordingTests : IDisposable
         return local;
     }
 
-    private static InventoryKey TagKey(string tag) => new(EntryKind.Tag, Repo.Value, tag);
+    private static InventoryKey TagKey(string tag) => InventoryKey.ForTag(Repo, tag);
 
     /// <summary>The process dies with the power: a new store and a new inventory are built from what the disk kept.</summary>
     private LocalInventory PowerCutAndRestart()
@@ -114,7 +114,7 @@ public sealed class VersionRecordingTests : IDisposable
             _f.Store.PutManifestAsync(Repo, "v1", ManifestMediaTypes.OciManifest, manifest, CancellationToken.None));
 
         Assert.Equal(StoreError.IoFailure, error.Error);
-        var manifestKey = new InventoryKey(EntryKind.Manifest, Repo.Value, digest.ToString());
+        var manifestKey = InventoryKey.ForManifest(Repo, digest);
         var heldManifest = _local.Inventory.Get(manifestKey)!;
         var heldTag = _local.Inventory.Get(TagKey("v1"))!;
         Assert.Equal(0, heldManifest.Version);

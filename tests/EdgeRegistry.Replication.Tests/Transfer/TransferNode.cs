@@ -69,7 +69,7 @@ internal sealed class TransferNode : IAsyncDisposable
         node._peerSet = peers;
         node.Fetcher = new BlobFetcher(node.Store, peers, new TokenBucket(0, TimeProvider.System), NullLogger<BlobFetcher>.Instance, new ReplicationCounters(),
             node.Clients);
-        var fetches = new FetchQueue(node.Fetcher, node.Clients, workers: 2);
+        var fetches = new FetchQueue(node.Fetcher, node.Clients, workers: 2, smallWorkers: 2);
         var clock = new HybridLogicalClock(TimeProvider.System);
         var local = new LocalInventory(node.Store, new VersionFiles(node.Store), clock, Self);
         local.Build();

@@ -20,6 +20,7 @@ import measure
 import peers
 import procstats
 import report
+import scale
 import servers
 import skopeo
 import startup
@@ -68,6 +69,9 @@ class Bench:
         return r
 
     def run(self):
+        if self.args.scale:
+            self.scale_rows()
+            return
         img = image.build(os.path.join(self.work, "image"))
         log(f"image: manifest {img['manifest_digest']}, layers 1 MiB, 64 MiB, 256 MiB")
         if self.args.only_startup:
@@ -285,6 +289,14 @@ class Bench:
         times = startup.measure(candidates, roots, self.work, self.args.starts, log)
         startup.add_rows(self.table, times, self.notes)
 
+    def scale_rows(self):
+        """Stores of the given sizes written in Distribution's layout (issue 12): memory, start-up, status, rehydration."""
+        results = []
+        for objects in self.args.scale_sizes:
+            log(f"scale rows: {objects:,} objects")
+            results.append(scale.run_size(self.args.edgereg, self.work, objects))
+        self.scale_table = scale.render(results)
+
     def peer_rows(self, img):
         """Replication between three edgereg members: edgereg only, the ratio is against its own direct GET."""
         log(f"peer rows: three edgereg members on {', '.join(peers.HOSTS)}")
@@ -295,6 +307,9 @@ class Bench:
         load = (f"Load runs: {self.seconds}s each; other processes used {report.median(self.other_cores):.2f} "
                 f"cores (median over runs, max {max(self.other_cores):.2f}) while the benchmark ran."
                 if self.other_cores else "No load runs in this selection (--only-peer or --rows).")
+        if self.args.scale:
+            return "\n".join([f"Machine: {machine_line()}", "", "Scale rows only (--scale): sizes " +
+                              ", ".join(f"{n:,}" for n in self.args.scale_sizes) + " objects.", "", self.scale_table]) + "\n"
         if self.args.only_startup:
             load = "Start-up row only (--only-startup): every start on the populated stores, order rotating per round."
         lines = [f"Machine: {machine_line()}", "", load,
@@ -315,6 +330,13 @@ def row_groups(text):
     return groups
 
 
+def scale_sizes(text):
+    sizes = [int(x) for x in text.split(",") if x.strip()]
+    if not sizes or any(not 600 <= n <= 1_000_000 for n in sizes):
+        raise argparse.ArgumentTypeError("--scale-sizes: sizes between 600 and 1000000 objects")
+    return sizes
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--edgereg", required=True)
@@ -326,6 +348,9 @@ def main():
     peer.add_argument("--no-peer", action="store_true", help="skip the replication rows")
     peer.add_argument("--only-peer", action="store_true", help="run only the replication rows")
     peer.add_argument("--only-startup", action="store_true", help="run only the exec -> /v2/ 200 row")
+    peer.add_argument("--scale", action="store_true", help="run only the scale rows (issue 12)")
+    p.add_argument("--scale-sizes", type=scale_sizes, default=[10_000, 100_000],
+                   help="--scale: comma-separated store sizes in objects (default 10000,100000; 300000 is opt-in)")
     p.add_argument("--starts", type=int, default=STARTS, help="--only-startup: start rounds (default 5)")
     p.add_argument("--baseline", help="--only-startup: a second edgereg binary started in the same rounds")
     p.add_argument("--converge-gib", type=float, default=1.0, help="GiB a wiped node re-converges (default 1)")

@@ -1,0 +1,222 @@
+"""The --scale rows (issue 12): a store the size of a real mirror. Per size (objects = blobs on disk, written
+directly in Distribution's layout by scalestore.build): exec -> /v2/ 200 on the existing store, idle RSS stand-alone
+and clustered (peers down), manifest GET latency, `edgereg status --json` and /metrics times, then a wiped peer
+rehydrating every object from the node that holds them, its time, rate and both nodes' RSS peaks; and the disk's
+durable small-file rate measured in the same run with the parallelism of the rehydration's small-object fetches.
+Every wait is bounded."""
+import http.client
+import os
+import shutil
+import statistics
+import subprocess
+import time
+
+import peers
+import procstats
+import scalestore
+import servers
+import smallfiles
+
+SETTLE_S = 5  # after the first count, before idle RSS is read: start-up garbage collected, timers quiet
+GETS = 2000
+SMALL_FETCH_WORKERS = 16  # the small-object lane of the replication fetch queue (FetchQueue)
+
+
+def _log(msg):
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=__import__("sys").stderr, flush=True)
+
+
+def _standalone(binary, root, work):
+    port = servers.free_port()
+    config = os.path.join(work, "edgereg.json")
+    with open(config, "w") as f:
+        f.write("{}\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EDGEREG_")}
+    sock = os.path.join(work, "standalone-status.sock")
+    argv = [binary, "serve", "--listen", f"127.0.0.1:{port}", "--root", root, "--config", config,
+            "--credentials-file", os.path.join(work, "no-credentials"), "--log-level", "warning",
+            "--status-socket", sock]
+    return servers.Server("edgereg", argv, port, os.path.join(work, "edgereg-standalone.log"), env), sock
+
+
+def _status(binary, sock, root):
+    t0 = time.perf_counter()
+    proc = subprocess.run([binary, "status", "--status-socket", sock, "--root", root, "--json"],
+                          capture_output=True, text=True, timeout=30)
+    seconds = time.perf_counter() - t0
+    import json
+    try:
+        return json.loads(proc.stdout), seconds
+    except ValueError:
+        return None, seconds
+
+
+def _wait_counted(binary, sock, root, blobs, bound=120):
+    """Polls the agent's status until its store counts show `blobs` blobs (or any counts when blobs is None)."""
+    deadline = time.perf_counter() + bound
+    while time.perf_counter() < deadline:
+        st, _ = _status(binary, sock, root)
+        store = (st or {}).get("store") or {}
+        if store.get("blobs") is not None and (blobs is None or store["blobs"] >= blobs):
+            return st
+        time.sleep(0.5)
+    return None
+
+
+def _manifest_gets(base, repos, n=GETS):
+    """n manifest GETs by tag over one keep-alive connection, repositories in a fixed shuffled order: ms list."""
+    host, port = base[len("http://"):].split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    times = []
+    try:
+        for i in range(n):
+            repo = repos[(i * 7919) % len(repos)]
+            t0 = time.perf_counter()
+            conn.request("GET", f"/v2/{repo}/manifests/{scalestore.TAG}",
+                         headers={"Accept": scalestore.MANIFEST_TYPE})
+            resp = conn.getresponse()
+            resp.read()
+            times.append((time.perf_counter() - t0) * 1000)
+            if resp.status != 200:
+                raise RuntimeError(f"manifest GET {repo} answered {resp.status}")
+    finally:
+        conn.close()
+    return times
+
+
+def _scrape_ms(base, runs=5):
+    host, port = base[len("http://"):].split(":")
+    out = []
+    for _ in range(runs):
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        t0 = time.perf_counter()
+        conn.request("GET", "/metrics")
+        conn.getresponse().read()
+        out.append((time.perf_counter() - t0) * 1000)
+        conn.close()
+    return statistics.median(out)
+
+
+def _p(xs, q):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(q * len(xs)))]
+
+
+def _holds_all(root, digests, since, bound):
+    """Seconds from `since` until root holds every digest; checks the missing ones only, every 0.2 s."""
+    missing = list(digests)
+    deadline = since + bound
+    while time.perf_counter() < deadline:
+        missing = [d for d in missing if not os.path.exists(peers.blob_file(root, d))]
+        if not missing:
+            return time.perf_counter() - since
+        time.sleep(0.2)
+    raise RuntimeError(f"{len(missing)} of {len(digests)} objects still missing after {bound}s")
+
+
+def run_size(binary, work, objects):
+    work = os.path.join(work, f"scale-{objects}")
+    os.makedirs(work)
+    cluster = peers.Cluster(binary, work)
+    root = cluster.roots["A"]
+    t0 = time.perf_counter()
+    store = scalestore.build(root, objects)
+    n = len(store["digests"])
+    _log(f"scale {objects}: wrote {n} objects in {len(store['repos'])} repositories ({store['bytes'] / 1e6:.1f} MB) "
+         f"in {time.perf_counter() - t0:.1f}s")
+    f = {"objects": n, "repos": len(store["repos"])}
+
+    # Stand-alone on the existing store.
+    srv, sock = _standalone(binary, root, work)
+    f["exec_v2_ms"] = srv.start(timeout=120) * 1000
+    st = _wait_counted(binary, sock, root, n)
+    f["standalone_counted"] = (st or {}).get("store", {}).get("blobs")
+    time.sleep(SETTLE_S)
+    f["standalone_rss"] = procstats.rss_mib(srv.pid)
+    gets = _manifest_gets(srv.base, store["repos"])
+    f["get_p50"], f["get_p99"] = _p(gets, 0.5), _p(gets, 0.99)
+    f["status_ms"] = statistics.median(_status(binary, sock, root)[1] * 1000 for _ in range(5))
+    f["scrape_ms"] = _scrape_ms(srv.base)
+    srv.stop()
+    _log(f"  stand-alone: exec->/v2/ {f['exec_v2_ms']:.0f} ms, idle RSS {f['standalone_rss']:.0f} MiB, "
+         f"manifest GET p50 {f['get_p50']:.2f} / p99 {f['get_p99']:.2f} ms, status {f['status_ms']:.0f} ms, "
+         f"scrape {f['scrape_ms']:.0f} ms")
+
+    # Clustered: A holds the store, B and C down; then B starts empty and rehydrates from A.
+    a = cluster.nodes["A"]
+    cluster.start("A")
+    a_sock = a.argv[a.argv.index("--status-socket") + 1]
+    _wait_counted(binary, a_sock, root, n)
+    time.sleep(SETTLE_S)
+    f["clustered_rss"] = procstats.rss_mib(a.pid)
+    f["clustered_status_ms"] = statistics.median(_status(binary, a_sock, root)[1] * 1000 for _ in range(5))
+    _log(f"  clustered, peers down: idle RSS {f['clustered_rss']:.0f} MiB, status {f['clustered_status_ms']:.0f} ms")
+
+    f["probe_4"] = smallfiles.rate(cluster.work, 4)
+    f["probe_small"] = smallfiles.rate(cluster.work, SMALL_FETCH_WORKERS)
+    _log(f"  durable small files (write+fsync+rename+dir fsync): {f['probe_4']:.0f}/s with 4 writers, "
+         f"{f['probe_small']:.0f}/s with {SMALL_FETCH_WORKERS}")
+
+    procstats.reset_peak(a.pid)
+    t0 = time.perf_counter()
+    cluster.start("B")
+    b = cluster.nodes["B"]
+    f["rehydrate_s"] = _holds_all(cluster.roots["B"], store["digests"], t0, bound=max(120, n // 20))
+    f["rate"] = n / f["rehydrate_s"]
+    f["a_peak"] = procstats.peak_rss_mib(a.pid)
+    f["b_peak"] = procstats.peak_rss_mib(b.pid)
+    _log(f"  B rehydrated {n} objects in {f['rehydrate_s']:.1f}s = {f['rate']:.0f} objects/s "
+         f"({f['rate'] / f['probe_small']:.2f}x the {SMALL_FETCH_WORKERS}-writer probe, "
+         f"{f['rate'] / f['probe_4']:.2f}x the 4-writer one); RSS peaks A {f['a_peak']:.0f} MiB, B {f['b_peak']:.0f} MiB")
+    b_sock = b.argv[b.argv.index("--status-socket") + 1]
+    t0 = time.perf_counter()
+    # The census recounts in the background 10 walk-durations after the last walk (at most 2 min, plus the walk).
+    st = _wait_counted(binary, b_sock, cluster.roots["B"], n, bound=200)
+    f["b_counted_s"] = time.perf_counter() - t0 if st else None
+    f["b_counted"] = (st or {}).get("store", {}).get("blobs")
+    time.sleep(SETTLE_S)
+    f["a_converged_rss"] = procstats.rss_mib(a.pid)
+    f["b_converged_rss"] = procstats.rss_mib(b.pid)
+    f["converged_status_ms"] = statistics.median(_status(binary, b_sock, cluster.roots["B"])[1] * 1000 for _ in range(5))
+    _log(f"  B's status counts {f['b_counted']} blobs {f['b_counted_s'] or float('nan'):.1f}s after it held them all; "
+         f"converged idle RSS A {f['a_converged_rss']:.0f} MiB, B {f['b_converged_rss']:.0f} MiB, "
+         f"B's status {f['converged_status_ms']:.0f} ms")
+    for name in peers.NAMES:
+        cluster.stop(name)
+    shutil.rmtree(work, ignore_errors=True)
+    return f
+
+
+def render(results):
+    """The markdown table, one column per size, and growth per object between the smallest and largest size."""
+    rows = [
+        ("objects (blobs on disk) / repositories", lambda f: f"{f['objects']:,} / {f['repos']:,}", None),
+        ("exec -> /v2/ 200 on the existing store, ms", lambda f: f"{f['exec_v2_ms']:.0f}", "exec_v2_ms"),
+        ("stand-alone idle RSS, MiB", lambda f: f"{f['standalone_rss']:.0f}", "standalone_rss"),
+        ("clustered idle RSS, peers down, MiB", lambda f: f"{f['clustered_rss']:.0f}", "clustered_rss"),
+        ("clustered idle RSS, converged with one peer (A / B), MiB",
+         lambda f: f"{f['a_converged_rss']:.0f} / {f['b_converged_rss']:.0f}", "a_converged_rss"),
+        ("manifest GET by tag c=1, p50 / p99 ms", lambda f: f"{f['get_p50']:.2f} / {f['get_p99']:.2f}", "get_p99"),
+        ("`edgereg status --json` stand-alone / clustered / converged, ms",
+         lambda f: f"{f['status_ms']:.0f} / {f['clustered_status_ms']:.0f} / {f['converged_status_ms']:.0f}", "status_ms"),
+        ("/metrics scrape, ms", lambda f: f"{f['scrape_ms']:.0f}", "scrape_ms"),
+        ("wiped peer rehydrates every object: s, objects/s", lambda f: f"{f['rehydrate_s']:.1f} s, {f['rate']:.0f}/s", None),
+        (f"durable small files/s, {SMALL_FETCH_WORKERS} / 4 writers (probe, same run)",
+         lambda f: f"{f['probe_small']:.0f} / {f['probe_4']:.0f}", None),
+        (f"rehydration ÷ probe ({SMALL_FETCH_WORKERS} / 4 writers)",
+         lambda f: f"{f['rate'] / f['probe_small']:.2f}× / {f['rate'] / f['probe_4']:.2f}×", None),
+        ("RSS peak while rehydrating: serving A / rehydrating B, MiB", lambda f: f"{f['a_peak']:.0f} / {f['b_peak']:.0f}", "a_peak"),
+        ("B's status blob count after rehydration (expected = objects), s after it held them",
+         lambda f: f"{f['b_counted']} ({f['b_counted_s'] or float('nan'):.1f} s)", None),
+    ]
+    sizes = sorted(results, key=lambda f: f["objects"])
+    head = "| row | " + " | ".join(f"{f['objects']:,} objects" for f in sizes) + " | growth per object |"
+    lines = [head, "|---" * (len(sizes) + 2) + "|"]
+    for label, cell, key in rows:
+        growth = "—"
+        if key and len(sizes) > 1:
+            lo, hi = sizes[0], sizes[-1]
+            per = (hi[key] - lo[key]) / (hi["objects"] - lo["objects"])
+            growth = f"{per * 1024 * 1024:,.0f} B" if key.endswith("rss") or key.endswith("peak") else f"{per * 1000:.4f} ms per 1,000"
+        lines.append(f"| {label} | " + " | ".join(cell(f) for f in sizes) + f" | {growth} |")
+    return "\n".join(lines)
