@@ -36,7 +36,7 @@ internal sealed partial class DiskGuardMonitor(IRegistryStore store, CachedStore
             }
             Observe(guard.Snapshot());
         }
-        while (await WaitAsync(timer, stoppingToken).ConfigureAwait(false));
+        while (await ServiceNotifications.WaitAsync(timer, stoppingToken).ConfigureAwait(false));
     }
 
     private void Observe(DiskGuardSnapshot snapshot)
@@ -61,18 +61,6 @@ internal sealed partial class DiskGuardMonitor(IRegistryStore store, CachedStore
         {
             LogRefused(logger, snapshot.Refusals - _refusals, snapshot.LastRefusal ?? "");
             _refusals = snapshot.Refusals;
-        }
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
         }
     }
 

@@ -131,7 +131,8 @@ internal sealed partial class ServiceNotifications
             : new StoreHealth(StoreHealthState.Unhealthy, $"the store did not answer within {ProbeTimeout.TotalSeconds:0} s");
     }
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
+    /// <summary>The next tick, or false when stopping: the loop shape of every periodic job of the host.</summary>
+    internal static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
     {
         try
         {

@@ -8,16 +8,6 @@ internal sealed record DiskSpace(long FreeBytes, long TotalBytes)
 
     public bool IsLow => TotalBytes > 0 && (double)FreeBytes / TotalBytes < LowFreeRatio;
 
-    public static DiskSpace? Of(string path)
-    {
-        try
-        {
-            var drive = new DriveInfo(path);
-            return new DiskSpace(drive.AvailableFreeSpace, drive.TotalSize);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            return null;
-        }
-    }
+    public static DiskSpace? Of(string path) =>
+        Storage.Capacity.FileSystemSpace.Read(path) is { } space ? new DiskSpace(space.AvailableBytes, space.TotalBytes) : null;
 }
