@@ -272,9 +272,10 @@ public sealed partial class RegistryStore : IRegistryStore
         });
 
     /// <summary>Publishes a file <see cref="BlobImport.Commit"/> verified and fsynced: rename, fsync directory, link, announce.</summary>
-    private BlobInfo PublishImport(string verifiedFile, BlobInfo blob, RepositoryName repository)
+    private BlobInfo PublishImport(string verifiedFile, BlobInfo blob, RepositoryName? repository)
     {
         _blobs.Commit(verifiedFile, blob.Digest);
+        if (repository is null) return blob;
         _blobs.LinkLayer(repository, blob.Digest);
         Raise($"importing blob {blob.Digest}", new StoreChange(StoreChangeKind.BlobCommitted, repository, blob.Digest, Size: blob.Length));
         return blob;
