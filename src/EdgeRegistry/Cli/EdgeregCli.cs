@@ -11,6 +11,7 @@ internal static class EdgeregCli
         {
             ServeCommand.Create(process),
             StatusCommand.Create(process),
+            ImportCommand.Create(process),
             UserCommand.Create(process),
             RenderCommand.Create(process),
             VersionCommand.Create(process),

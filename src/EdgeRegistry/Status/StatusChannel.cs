@@ -1,3 +1,4 @@
+using EdgeRegistry.Import;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EdgeRegistry.Status;
@@ -28,6 +29,7 @@ internal static class StatusChannel
             census.StartAfter(CachedStoreCensus.FirstWalkDelay);
         });
         app.Lifetime.ApplicationStopping.Register(census.Dispose);
+        app.UseImportEndpoint();
         app.UseStatusEndpoint();
     }
 }

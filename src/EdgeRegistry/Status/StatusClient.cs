@@ -12,24 +12,7 @@ internal static class StatusClient
 
     public static async Task<AgentStatusReading> ReadAsync(string socketPath, CancellationToken cancellationToken)
     {
-        using var handler = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            ConnectCallback = async (_, token) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), token).ConfigureAwait(false);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
+        using var handler = UnixSocketHttp.CreateHandler(socketPath);
         // The host name is only what the request's Host header says; the connection always goes to the socket.
         using var http = new HttpClient(handler) { BaseAddress = new Uri("http://edgereg"), Timeout = Timeout };
         try
