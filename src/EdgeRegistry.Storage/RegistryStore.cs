@@ -331,13 +331,13 @@ public sealed partial class RegistryStore : IRegistryStore
     }
 
     /// <summary>Publishes a file <see cref="BlobImport.Commit"/> verified and fsynced: rename, fsync directory, link, announce.</summary>
-    private BlobInfo PublishImport(string verifiedFile, BlobInfo blob, RepositoryName repository)
+    private BlobInfo PublishImport(string verifiedFile, BlobInfo blob, RepositoryName? repository)
     {
         using var lease = Leases.Acquire(blob.Digest);
         _blobs.Commit(verifiedFile, blob.Digest);
         // A copy that was under way when the blob was deleted from this repository (here, or replicated) must not
         // link it again: the bytes stay for other repositories (or GC), the delete stands.
-        if (Versions.ReadBlob(repository, blob.Digest) is { Deleted: true }) return blob;
+        if (repository is null || Versions.ReadBlob(repository, blob.Digest) is { Deleted: true }) return blob;
         _blobs.LinkLayer(repository, blob.Digest);
         Raise($"importing blob {blob.Digest}", new StoreChange(StoreChangeKind.BlobCommitted, repository, blob.Digest, Size: blob.Length));
         return blob;

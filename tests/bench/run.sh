@@ -16,6 +16,8 @@
 #   --converge-gib N  GiB a wiped member re-converges in the replication rows (default 1)
 #   --rows GROUPS     only these single-node row groups, comma-separated, from manifest,head,blob,skopeo,
 #                     upload,bigupload,startup (default all; e.g. --rows upload,bigupload --no-peer)
+#   --import-gib N    also run the import row (tests/bench/import-rate.sh): import of an N GiB oc-mirror v2
+#                     archive vs tar -x + sha256sum of it, same disk, one run
 #   --only-startup    run only the exec -> /v2/ 200 row (edgereg and Distribution, populated stores)
 #   --starts N        --only-startup: start rounds, each server once per round (default 5, at most 200)
 #   --baseline BINARY --only-startup: another edgereg started in the same rounds (A/B, e.g. main's build)
@@ -31,14 +33,16 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 edgereg=""
 pass=()
+import_gib=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --edgereg) edgereg="$2"; shift 2 ;;
     --seconds|--results|--converge-gib|--starts|--rows|--scale-sizes) pass+=("$1" "$2"); shift 2 ;;
     --baseline) [ -x "$2" ] || { echo "run.sh: --baseline '$2' is not executable" >&2; exit 2; }
                 pass+=("$1" "$(readlink -f "$2")"); shift 2 ;;
+    --import-gib) import_gib="$2"; shift 2 ;;
     --keep|--no-peer|--only-peer|--only-startup|--scale) pass+=("$1"); shift ;;
-    -h|--help) sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -77,3 +81,4 @@ fi
 PYTHONDONTWRITEBYTECODE=1 python3 "$here/harness/bench.py" --edgereg "$(readlink -f "$edgereg")" "${pass[@]}" &
 harness=$!
 wait "$harness"
+if [ -n "$import_gib" ]; then bash "$here/import-rate.sh" --edgereg "$(readlink -f "$edgereg")" --gib "$import_gib"; fi

@@ -35,7 +35,7 @@ public sealed class BlobImport : IDisposable
     private readonly Stream _file;
     private readonly IFileAppender _appender;
     private readonly IFileSync _sync;
-    private readonly Func<string, BlobInfo, RepositoryName, BlobInfo> _publish;
+    private readonly Func<string, BlobInfo, RepositoryName?, BlobInfo> _publish;
     private readonly Action<string> _delete;
     /// <summary>The disk guard's hold on the bytes this import adds, released when it is committed or dropped.</summary>
     private readonly DiskReservation _reservation;
@@ -46,7 +46,7 @@ public sealed class BlobImport : IDisposable
     private bool _callerHashes;
 
     internal BlobImport(Digest digest, long? size, string temp, Stream file, IFileSync sync,
-        Func<string, BlobInfo, RepositoryName, BlobInfo> publish, Action<string> delete, DiskReservation? reservation = null)
+        Func<string, BlobInfo, RepositoryName?, BlobInfo> publish, Action<string> delete, DiskReservation? reservation = null)
     {
         _reservation = reservation ?? DiskReservation.None;
         Digest = digest;
@@ -323,7 +323,17 @@ public sealed class BlobImport : IDisposable
     /// <paramref name="repository"/>. Throws <see cref="StoreException"/> (DigestMismatch, UploadInvalid, IoFailure,
     /// StorageFull) and removes the temporary file when anything is wrong; nothing is visible then.
     /// </summary>
-    public BlobInfo Commit(RepositoryName repository)
+    public BlobInfo Commit(RepositoryName repository) => CommitCore(repository);
+
+    /// <summary>
+    /// <see cref="Commit"/> without linking the blob into any repository and without a change event: for an import
+    /// from removable media, whose archives hold blobs before (or without) saying which repository references them.
+    /// The manifest that references the blob links it when it is imported (<see cref="IRegistryStore.ImportManifest"/>);
+    /// until then the blob is an orphan, invisible to the API and to replication, as an orphan blob always is.
+    /// </summary>
+    public BlobInfo CommitUnlinked() => CommitCore(null);
+
+    private BlobInfo CommitCore(RepositoryName? repository)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
         try

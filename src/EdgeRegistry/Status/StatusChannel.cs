@@ -1,4 +1,5 @@
 using System.IO.Abstractions;
+using EdgeRegistry.Import;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EdgeRegistry.Status;
@@ -29,6 +30,7 @@ internal static class StatusChannel
             state.MarkReady();
         });
         app.StartCensus();
+        app.UseImportEndpoint();
         app.UseStatusEndpoint();
     }
 }

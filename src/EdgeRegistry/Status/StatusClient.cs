@@ -45,29 +45,9 @@ internal static class StatusClient
     }
 
     /// <summary>An HTTP client whose every connection goes to the agent's unix socket (status, and `edgereg gc`).</summary>
-    public static HttpClient CreateHttpClient(string socketPath, TimeSpan timeout)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            ConnectCallback = async (_, token) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), token).ConfigureAwait(false);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
+    public static HttpClient CreateHttpClient(string socketPath, TimeSpan timeout) =>
         // The host name is only what the request's Host header says; the connection always goes to the socket.
-        return new HttpClient(handler, disposeHandler: true) { BaseAddress = new Uri("http://edgereg"), Timeout = timeout };
-    }
+        new(UnixSocketHttp.CreateHandler(socketPath), disposeHandler: true) { BaseAddress = new Uri("http://edgereg"), Timeout = timeout };
 
     internal static string ConnectProblem(string socketPath, SocketException error)
     {

@@ -56,7 +56,7 @@ internal static class StatusEndpoint
     /// address from the local endpoint when that is an IPEndPoint, so every TCP connection has one and only a
     /// unix-socket connection (the status listener is this server's only one) has none.
     /// </summary>
-    private static bool ArrivedOnUnixSocket(HttpContext context) =>
+    internal static bool ArrivedOnUnixSocket(HttpContext context) =>
         context.Connection.LocalIpAddress is null && context.Connection.LocalPort == 0;
 
     private static async Task<AgentStatusDocument> BuildAsync(IServiceProvider services, CancellationToken cancellationToken)

@@ -10,6 +10,9 @@ namespace EdgeRegistry.Status;
 /// </summary>
 internal sealed record StatusTargets(string Root, IReadOnlyList<string> Listen, string StatusSocket)
 {
+    /// <summary>The cluster's members as configured (<c>--member</c>, EDGEREG_MEMBERS, <c>members</c>), unparsed; `import` renders mirrors for them.</summary>
+    public IReadOnlyList<string> Members { get; init; } = [];
+
     public static StatusTargets? Resolve(CommandLineSettings commandLine, Func<string, string?> environment, List<string> errors)
     {
         var layers = new List<SettingLayer> { commandLine.ToLayer(), EnvironmentSettings.Read(environment) };
@@ -26,7 +29,8 @@ internal sealed record StatusTargets(string Root, IReadOnlyList<string> Listen, 
         var listen = Winner(SettingKey.Listen) is { } listenSetting
             ? ListenOf(listenSetting, errors)
             : ServeSettings.DefaultListen.Select(endpoint => endpoint.ToString()).ToArray();
-        return errors.Count == 0 ? new StatusTargets(root!, listen, socket!) : null;
+        var members = Winner(SettingKey.Members)?.Values ?? [];
+        return errors.Count == 0 ? new StatusTargets(root!, listen, socket!) { Members = [.. members] } : null;
     }
 
     private static string? PathOf(RawSetting setting, List<string> errors)
