@@ -72,6 +72,9 @@ internal sealed class InProcessNode(WebApplication app, ServeSettings settings) 
 {
     public ServeSettings Settings { get; } = settings;
 
+    /// <summary>The member's services, for tests that drive a feature directly (e.g. a garbage collection now).</summary>
+    public IServiceProvider Services => app.Services;
+
     public async ValueTask DisposeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
