@@ -15,9 +15,9 @@ internal static class StatusRows
         SystemdStatus systemd, DateTimeOffset now, GcStatus? gc = null)
     {
         var rows = new List<StatusRow> { AgentRow(agent), StoreRow(store) };
-        if (gc is not null) rows.Add(GcRow(gc, now));
         rows.AddRange(peers.Select(peer => PeerRow(peer, now)));
         rows.AddRange(systemd.Units.Select(unit => UnitRow(unit, systemd.Reachable)));
+        if (gc is not null) rows.Add(GcRow(gc, now));
         return rows;
     }
 
