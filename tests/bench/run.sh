@@ -4,6 +4,7 @@
 #   tests/bench/run.sh [--edgereg BINARY] [--seconds N] [--results FILE] [--keep]
 #                      [--no-peer | --only-peer] [--converge-gib N] [--rows GROUPS]
 #                      [--only-startup [--starts N] [--baseline BINARY]]
+#                      [--only-gc [--gc-blobs N] [--gc-manifests M]]
 #
 #   --edgereg BINARY  the published AOT edgereg to measure (default: build one into a private directory
 #                     with packaging/build-binary.sh)
@@ -18,6 +19,9 @@
 #   --only-startup    run only the exec -> /v2/ 200 row (edgereg and Distribution, populated stores)
 #   --starts N        --only-startup: start rounds, each server once per round (default 5, at most 200)
 #   --baseline BINARY --only-startup: another edgereg started in the same rounds (A/B, e.g. main's build)
+#   --only-gc         run only the garbage-collection row: a synthetic store collected online by the agent
+#                     (time, peak RSS, manifest GET p99 during GC vs idle); --gc-blobs N (default 100000) and
+#                     --gc-manifests M (default 10000) size the store
 # Installs wrk, hey, nginx and docker-registry with apt-get when missing. Binds 127.0.0.1-3 only; every
 # server it starts is stopped on exit, error or signal.
 set -euo pipefail
@@ -29,11 +33,11 @@ pass=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --edgereg) edgereg="$2"; shift 2 ;;
-    --seconds|--results|--converge-gib|--starts|--rows) pass+=("$1" "$2"); shift 2 ;;
+    --seconds|--results|--converge-gib|--starts|--rows|--gc-blobs|--gc-manifests) pass+=("$1" "$2"); shift 2 ;;
     --baseline) [ -x "$2" ] || { echo "run.sh: --baseline '$2' is not executable" >&2; exit 2; }
                 pass+=("$1" "$(readlink -f "$2")"); shift 2 ;;
-    --keep|--no-peer|--only-peer|--only-startup) pass+=("$1"); shift ;;
-    -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --keep|--no-peer|--only-peer|--only-startup|--only-gc) pass+=("$1"); shift ;;
+    -h|--help) sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
