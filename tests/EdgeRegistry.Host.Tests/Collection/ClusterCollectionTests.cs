@@ -54,8 +54,7 @@ public sealed class ClusterCollectionTests : IDisposable
         await using var b = await InProcessCluster.StartAsync(settings[1]);
         await using var c = await InProcessCluster.StartAsync(settings[2]);
         var revisions = settings.Select(s => new StorePaths(s.Root)).ToList();
-        await WaitUntilAsync(() => revisions.All(p => File.Exists(p.RevisionLink(Repository, unpulled)) && File.Exists(p.TagCurrentLink(Repository, "old"))),
-            "the content to reach all three nodes");
+        await Poll.UntilAsync(() => revisions.All(p => File.Exists(p.RevisionLink(Repository, unpulled)) && File.Exists(p.TagCurrentLink(Repository, "old"))), () => "the content to reach all three nodes");
 
         // CRI-O on node 2 pulls by digest (IDMS): node 1 must learn it before it collects.
         using (var http = cluster.Client(1, TimeSpan.FromSeconds(10)))
@@ -64,15 +63,14 @@ public sealed class ClusterCollectionTests : IDisposable
             Assert.Equal(HttpStatusCode.OK, pull.StatusCode);
         }
         var nodeOne = a.Services.GetRequiredService<IRegistryStore>();
-        await WaitUntilAsync(() => nodeOne.Pulls.LastPulled(pulled) is not null, "node 2's pull to reach node 1");
+        await Poll.UntilAsync(() => nodeOne.Pulls.LastPulled(pulled) is not null, () => "node 2's pull to reach node 1");
 
         var report = await a.Services.GetRequiredService<IGarbageCollection>().RunAsync("test", dryRun: false, CancellationToken.None);
 
         Assert.Equal(1, report.TagsDeleted);
         Assert.True(File.Exists(revisions[0].RevisionLink(Repository, pulled)), "node 1 collected what node 2 pulls");
         Assert.False(File.Exists(revisions[0].RevisionLink(Repository, unpulled)));
-        await WaitUntilAsync(() => revisions.All(p => !File.Exists(p.RevisionLink(Repository, unpulled)) && !File.Exists(p.TagCurrentLink(Repository, "old"))),
-            "node 1's manifest and retention deletes to reach nodes 2 and 3");
+        await Poll.UntilAsync(() => revisions.All(p => !File.Exists(p.RevisionLink(Repository, unpulled)) && !File.Exists(p.TagCurrentLink(Repository, "old"))), () => "node 1's manifest and retention deletes to reach nodes 2 and 3");
         Assert.All(revisions, p => Assert.True(File.Exists(p.RevisionLink(Repository, pulled)) && File.Exists(p.TagCurrentLink(Repository, "new"))));
         for (int node = 0; node < 3; node++)
         {
@@ -90,15 +88,5 @@ public sealed class ClusterCollectionTests : IDisposable
         var digest = store.ListTagTargets(Repository).Single(t => t.Tag == "scratch").Digest;
         store.DeleteManifest(Repository, "scratch");
         return digest;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(100);
-        }
     }
 }
