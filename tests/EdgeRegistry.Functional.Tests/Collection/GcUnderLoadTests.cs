@@ -9,8 +9,9 @@ using Xunit.Abstractions;
 namespace EdgeRegistry.Functional.Tests.Collection;
 
 /// <summary>
-/// The published binary collecting garbage in a loop (`edgereg gc` over the status socket, no grace period at all)
-/// while skopeo pushes and pulls images concurrently. Whatever the interleaving, every push that succeeded pulls
+/// The published binary collecting garbage in a loop (`edgereg gc` over the status socket) while skopeo pushes and
+/// pulls images concurrently. (With no grace period at all the loop wins every race against a push's manifest PUT,
+/// which then fails cleanly with MANIFEST_BLOB_UNKNOWN: CollectionRaceTests covers that; here the grace is 30 s.) Whatever the interleaving, every push that succeeded pulls
 /// back byte for byte, and afterwards Distribution serves the store and its own collector finds nothing left.
 /// </summary>
 public sealed partial class GcUnderLoadTests(ITestOutputHelper output)
@@ -25,13 +26,14 @@ public sealed partial class GcUnderLoadTests(ITestOutputHelper output)
         using var temp = new TempDirectory("gc-load");
         string root = temp.Sub("root");
         await using var server = await EdgeregServer.StartAsync(
-            new EdgeregOptions(root) { ExtraArguments = ["--gc-grace", "0", "--pull-retention", "0", "--gc-interval", "0"] }, output);
+            new EdgeregOptions(root) { ExtraArguments = ["--gc-grace", "30s", "--pull-retention", "0", "--gc-interval", "0"] }, output);
         string socket = root.TrimEnd('/') + ".status.sock";
         // Old content the loop really deletes while the pushes run: an image whose tag is then removed.
         var seedSkopeo = new Skopeo(temp.Sub("skopeo-seed"));
         var stale = TestImages.Image("gc-stale");
         await new RoundTrip(seedSkopeo, temp).PushAsync(server.Host, "load/stale", "v1", stale);
         (await seedSkopeo.DeleteAsync($"docker://{server.Host}/load/stale:v1")).EnsureSuccess();
+        foreach (var blob in stale.AllObjects) File.SetLastWriteTimeUtc(BlobPath(root, blob.Digest), DateTime.UtcNow.AddHours(-1));
 
         using var pushing = new CancellationTokenSource();
         var collections = CollectLoopAsync(socket, root, pushing.Token);
@@ -46,8 +48,7 @@ public sealed partial class GcUnderLoadTests(ITestOutputHelper output)
                 var image = TestImages.Image($"gc-load-{i}", layerCount: 2);
                 string source = scratch.Sub($"source-{i}");
                 OciLayoutWriter.Write(source, "v1", image);
-                // A collection that claimed the blobs before the manifest PUT leased them makes the PUT answer
-                // MANIFEST_BLOB_UNKNOWN (with no grace period, by design): skopeo then pushes again.
+                // A push slower than the grace period could lose the race cleanly (MANIFEST_BLOB_UNKNOWN): push again.
                 for (int attempt = 1; ; attempt++)
                 {
                     var copy = await skopeo.CopyAsync($"oci:{source}:v1", $"docker://{server.Host}/load/app-{i}:v1");
