@@ -4,7 +4,7 @@
 #   tests/bench/run.sh [--edgereg BINARY] [--seconds N] [--results FILE] [--keep]
 #                      [--no-peer | --only-peer] [--converge-gib N] [--rows GROUPS]
 #                      [--only-startup [--starts N] [--baseline BINARY]]
-#                      [--scale [--scale-sizes N,N,...]]
+#                      [--scale [--scale-sizes N,N,...]] [--only-gc [--gc-blobs N] [--gc-manifests M]]
 #
 #   --edgereg BINARY  the published AOT edgereg to measure (default: build one into a private directory
 #                     with packaging/build-binary.sh)
@@ -25,6 +25,9 @@
 #                     start-up, idle RSS stand-alone/clustered, manifest GET p99, status and scrape times, a
 #                     wiped peer's rehydration against the disk's durable small-file rate, both nodes' RSS peaks
 #   --scale-sizes N,..  --scale: store sizes in objects (default 10000,100000; 300000 is opt-in, ~15 min)
+#   --only-gc         run only the garbage-collection row: a synthetic store collected online by the agent
+#                     (time, peak RSS, manifest GET p99 during GC vs idle); --gc-blobs N (default 100000) and
+#                     --gc-manifests M (default 10000) size the store
 # Installs wrk, hey, nginx and docker-registry with apt-get when missing. Binds 127.0.0.1-3 only; every
 # server it starts is stopped on exit, error or signal.
 set -euo pipefail
@@ -37,12 +40,12 @@ import_gib=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --edgereg) edgereg="$2"; shift 2 ;;
-    --seconds|--results|--converge-gib|--starts|--rows|--scale-sizes) pass+=("$1" "$2"); shift 2 ;;
+    --seconds|--results|--converge-gib|--starts|--rows|--scale-sizes|--gc-blobs|--gc-manifests) pass+=("$1" "$2"); shift 2 ;;
     --baseline) [ -x "$2" ] || { echo "run.sh: --baseline '$2' is not executable" >&2; exit 2; }
                 pass+=("$1" "$(readlink -f "$2")"); shift 2 ;;
     --import-gib) import_gib="$2"; shift 2 ;;
-    --keep|--no-peer|--only-peer|--only-startup|--scale) pass+=("$1"); shift ;;
-    -h|--help) sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --keep|--no-peer|--only-peer|--only-startup|--scale|--only-gc) pass+=("$1"); shift ;;
+    -h|--help) sed -n "2,$(awk 'NR > 1 && !/^#/ { print NR - 1; exit }' "${BASH_SOURCE[0]}")p" "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done

@@ -24,6 +24,7 @@ namespace EdgeRegistry.Storage.Layout;
 ///     versions/manifests/&lt;name&gt;/&lt;alg&gt;/&lt;hex&gt;               ours: "&lt;version&gt; &lt;node&gt; +" or "&lt;version&gt; &lt;node&gt; -" (deleted)
 ///     versions/blobs/&lt;name&gt;/&lt;alg&gt;/&lt;hex&gt;                   ours: the same, for a blob's link into a repository
 ///     pulls                                                  ours: "&lt;digest&gt; &lt;unix ms&gt;" per line: when a manifest was last pulled on any node
+///     agent.lock                                             ours: held (flock) by the serving agent
 /// </code>
 /// Distribution ignores "_referrers" (it skips unknown "_" directories) and everything under ".edgereg".
 /// Repository names and digests reaching this class are already validated, so no segment can be ".." or empty.
@@ -59,6 +60,7 @@ public sealed class StorePaths
         ManifestVersions = Path.Combine(own, "versions", "manifests");
         BlobVersions = Path.Combine(own, "versions", "blobs");
         Pulls = Path.Combine(own, "pulls");
+        AgentLock = Path.Combine(own, "agent.lock");
     }
 
     public string Root { get; }
@@ -72,6 +74,9 @@ public sealed class StorePaths
 
     /// <summary>The file of last-pull times (see <see cref="Collection.PullRecords"/>).</summary>
     public string Pulls { get; }
+
+    /// <summary>Locked (flock) by the serving agent for its lifetime, so an offline `edgereg gc` never runs beside it.</summary>
+    public string AgentLock { get; }
 
     /// <summary>The layout's path below the root ("docker/registry/v2"), for messages about a root that lacks it.</summary>
     public static string V2Relative { get; } = Path.Combine("docker", "registry", "v2");

@@ -12,7 +12,7 @@ internal sealed class AgentLock : IDisposable
 
     private AgentLock(FileStream file) => _file = file;
 
-    public static string PathFor(string root) => Path.Combine(root, ".edgereg", "agent.lock");
+    public static string PathFor(string root) => new Storage.Layout.StorePaths(Path.GetFullPath(root)).AgentLock;
 
     /// <summary>The lock, or null with the reason when another process holds it or it cannot be taken.</summary>
     public static AgentLock? TryTake(string root, out string? problem)

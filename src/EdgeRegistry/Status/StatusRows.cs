@@ -16,9 +16,9 @@ internal static class StatusRows
     {
         var rows = new List<StatusRow> { AgentRow(agent), StoreRow(store, now) };
         if (guard is not null) rows.Add(GuardRow(guard));
-        if (gc is not null) rows.Add(GcRow(gc, now));
         rows.AddRange(peers.Select(peer => PeerRow(peer, now)));
         rows.AddRange(systemd.Units.Select(unit => UnitRow(unit, systemd.Reachable)));
+        if (gc is not null) rows.Add(GcRow(gc, now));
         return rows;
     }
 

@@ -31,14 +31,14 @@ public sealed class BlobDeleteReplicationTests : IDisposable
         await using var a = await InProcessCluster.StartAsync(settings[0]);
         await using var b = await InProcessCluster.StartAsync(settings[1]);
         await using var c = await InProcessCluster.StartAsync(settings[2]);
-        await WaitUntilAsync(() => links.All(File.Exists), () => "the layer to reach all three stores");
+        await Poll.UntilAsync(() => links.All(File.Exists), () => "the layer to reach all three stores");
 
         using (var deleting = cluster.Client(1, TimeSpan.FromSeconds(10)))
         using (var response = await deleting.DeleteAsync($"/v2/{Repository}/blobs/{layer}"))
         {
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         }
-        await WaitUntilAsync(() => !links.Any(File.Exists), () => "the delete to unlink the layer on all three nodes; still linked: " + string.Join(", ", links.Where(File.Exists)) + " tombstones: " + string.Join(",", settings.Select(s => HasTombstone(s.Root, layer))));
+        await Poll.UntilAsync(() => !links.Any(File.Exists), () => "the delete to unlink the layer on all three nodes; still linked: " + string.Join(", ", links.Where(File.Exists)) + " tombstones: " + string.Join(",", settings.Select(s => HasTombstone(s.Root, layer))));
 
         // Every node still holds the bytes (GC reclaims them), but none serves or fetches back the deleted link.
         for (int node = 0; node < 3; node++)
@@ -57,15 +57,5 @@ public sealed class BlobDeleteReplicationTests : IDisposable
     {
         string file = new StorePaths(root).BlobVersion(Repository, digest);
         return File.Exists(file) && File.ReadAllText(file).TrimEnd().EndsWith(" -", StringComparison.Ordinal);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, Func<string> what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what()}");
-            await Task.Delay(100);
-        }
     }
 }

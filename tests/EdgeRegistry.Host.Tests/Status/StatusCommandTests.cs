@@ -41,6 +41,7 @@ public sealed class StatusCommandTests : IClassFixture<FakeSystemdBus>, IDisposa
         Assert.StartsWith("edgereg.service  unknown  systemd not reachable over D-Bus: ", lines[4], StringComparison.Ordinal);
         Assert.StartsWith("crio.service     unknown  ", lines[5], StringComparison.Ordinal);
         Assert.StartsWith("kubelet.service  unknown  ", lines[6], StringComparison.Ordinal);
+        Assert.StartsWith("gc               idle     no run yet; next in ", lines[7], StringComparison.Ordinal);
         Assert.Equal(7, lines.Length);
         Assert.DoesNotContain('\u001b', process.Output);
     }
@@ -57,7 +58,7 @@ public sealed class StatusCommandTests : IClassFixture<FakeSystemdBus>, IDisposa
         Assert.Equal(0, exit);
         using var json = JsonDocument.Parse(process.Output);
         var root = json.RootElement;
-        Assert.Equal(["schemaVersion", "verdict", "problems", "agent", "storeReadFrom", "store", "peers", "systemd", "guard"],
+        Assert.Equal(["schemaVersion", "verdict", "problems", "agent", "storeReadFrom", "store", "peers", "systemd", "gc", "guard"],
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(1, root.GetProperty("schemaVersion").GetInt32());
         Assert.Equal("healthy", root.GetProperty("verdict").GetString());

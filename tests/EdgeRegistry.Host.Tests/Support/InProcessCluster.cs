@@ -72,7 +72,7 @@ internal sealed class InProcessNode(WebApplication app, ServeSettings settings) 
 {
     public ServeSettings Settings { get; } = settings;
 
-    /// <summary>The member's container, for tests that read what the host itself holds (its census, its inventory).</summary>
+    /// <summary>The member's container: for tests that read what the host holds (its census, its inventory) or drive a feature directly (a garbage collection now).</summary>
     public IServiceProvider Services => app.Services;
 
     public async ValueTask DisposeAsync()

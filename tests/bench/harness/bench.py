@@ -15,6 +15,7 @@ import tempfile
 import time
 
 import clients
+import gcbench
 import image
 import measure
 import peers
@@ -58,6 +59,7 @@ class Bench:
         self.table = report.Table()
         self.notes = []
         self.other_cores = []
+        self.gc_text = ""
 
     def load(self, server, label, client):
         r = measure.run(server.pid, client)
@@ -72,11 +74,15 @@ class Bench:
         if self.args.scale:
             self.scale_rows()
             return
+        if self.args.only_gc:
+            self.gc_text = gcbench.run(self.args.edgereg, self.work, self.args.gc_blobs, self.args.gc_manifests, log)
+            return
         img = image.build(os.path.join(self.work, "image"))
         log(f"image: manifest {img['manifest_digest']}, layers 1 MiB, 64 MiB, 256 MiB")
         if self.args.only_startup:
             self.only_startup_rows(img)
             return
+
         if not self.args.only_peer:
             self.single_node_rows(img)
         if not self.args.no_peer:
@@ -351,6 +357,9 @@ def main():
     peer.add_argument("--scale", action="store_true", help="run only the scale rows (issue 12)")
     p.add_argument("--scale-sizes", type=scale_sizes, default=[10_000, 100_000],
                    help="--scale: comma-separated store sizes in objects (default 10000,100000; 300000 is opt-in)")
+    peer.add_argument("--only-gc", action="store_true", help="run only the garbage-collection row (issue 13)")
+    p.add_argument("--gc-blobs", type=int, default=100_000, help="--only-gc: blobs in the synthetic store")
+    p.add_argument("--gc-manifests", type=int, default=10_000, help="--only-gc: manifests in the synthetic store")
     p.add_argument("--starts", type=int, default=STARTS, help="--only-startup: start rounds (default 5)")
     p.add_argument("--baseline", help="--only-startup: a second edgereg binary started in the same rounds")
     p.add_argument("--converge-gib", type=float, default=1.0, help="GiB a wiped node re-converges (default 1)")
@@ -363,6 +372,8 @@ def main():
         sys.exit("--starts and --baseline go with --only-startup")
     if not 1 <= args.starts <= startup.MAX_STARTS:
         sys.exit(f"--starts must be between 1 and {startup.MAX_STARTS}")
+    if not (1 <= args.gc_manifests <= args.gc_blobs <= 1_000_000):
+        sys.exit("--gc-manifests must be at least 1 and at most --gc-blobs, which is at most 1000000")
     if not 1 <= args.seconds <= 60:
         sys.exit("--seconds must be between 1 and 60")
     work = args.work or tempfile.mkdtemp(prefix="edgereg-bench.")
@@ -372,7 +383,7 @@ def main():
     bench = Bench(args, work)
     try:
         bench.run()
-        text = bench.render()
+        text = bench.gc_text if args.only_gc else bench.render()
         print(text)
         if args.results:
             with open(args.results, "w") as f:
