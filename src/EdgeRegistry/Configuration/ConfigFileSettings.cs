@@ -29,6 +29,14 @@ internal static class ConfigFileSettings
             return layer;
         }
 
+        // JsonDocument leaves invalid UTF-8 inside strings to be found when a value is read, as an
+        // InvalidOperationException (found by tests/fuzz): refuse the file up front instead.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            errors.Add($"{path}: invalid JSON: the file is not valid UTF-8");
+            return layer;
+        }
+
         try
         {
             using var document = JsonDocument.Parse(bytes, Options);
