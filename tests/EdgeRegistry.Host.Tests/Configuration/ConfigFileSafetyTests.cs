@@ -25,6 +25,7 @@ public sealed class ConfigFileSafetyTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void Read_WorldWritable_Refused()
     {
         string file = _temp.Combine("config.json");
