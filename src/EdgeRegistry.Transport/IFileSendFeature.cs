@@ -3,7 +3,8 @@ namespace EdgeRegistry.Transport;
 /// <summary>
 /// Lets a response body be sent from a file by the kernel (sendfile(2)) instead of being copied through user
 /// space. Offered on every connection of <see cref="TcpTransportFactory"/>; usable only while the HTTP layer
-/// writes straight into that connection (plain HTTP/1.x — not through TLS or any other wrapping middleware).
+/// writes straight into that connection (plain HTTP/1.x — not through TLS; a wrapping middleware only when it is an
+/// <see cref="IForwardingDuplexPipe"/>).
 /// </summary>
 /// <remarks>
 /// The protocol, for a response whose headers (with Content-Length) are set:

@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
@@ -16,7 +17,19 @@ internal sealed partial class TcpConnection
     /// <summary>Sendfile refused a file on this connection: its later bodies are written the ordinary way.</summary>
     private volatile bool _fileSendRefused;
 
-    public bool CanSend => ReferenceEquals(Transport, _ownTransport) && !_aborted && !_appOutput.Swallowing && !_fileSendRefused;
+    public bool CanSend => WritesStraightThrough(Transport) && !_aborted && !_appOutput.Swallowing && !_fileSendRefused;
+
+    /// <summary>The HTTP layer writes into this connection itself, or through wrappers that forward every byte.</summary>
+    private bool WritesStraightThrough(IDuplexPipe transport)
+    {
+        for (int depth = 0; depth < 4; depth++)
+        {
+            if (ReferenceEquals(transport, _ownTransport)) return true;
+            if (transport is not IForwardingDuplexPipe forwarding) return false;
+            transport = forwarding.Inner;
+        }
+        return false;
+    }
 
     public FileSend BeginSend(FileStream file, long offset, long count)
     {

@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Builder;
+using EdgeRegistry.Transport;
 using Microsoft.AspNetCore.Connections;
 
 namespace EdgeRegistry.Distribution.Rejections;
@@ -17,7 +18,7 @@ public static class RejectionBodies
         var activity = new RequestActivity();
         connection.Features.Set(activity);
         var transport = connection.Transport;
-        connection.Transport = new Duplex(transport.Input, new RejectionBodyWriter(transport.Output, activity));
+        connection.Transport = new Duplex(transport, new RejectionBodyWriter(transport.Output, activity));
         return next(connection);
     };
 
@@ -37,9 +38,12 @@ public static class RejectionBodies
             }
         });
 
-    private sealed class Duplex(PipeReader input, PipeWriter output) : IDuplexPipe
+    /// <summary>Forwarding: the rewriter touches nothing while a response is written, so file sends stay possible.</summary>
+    private sealed class Duplex(IDuplexPipe inner, PipeWriter output) : IForwardingDuplexPipe
     {
-        public PipeReader Input { get; } = input;
+        public IDuplexPipe Inner { get; } = inner;
+
+        public PipeReader Input { get; } = inner.Input;
 
         public PipeWriter Output { get; } = output;
     }

@@ -14,6 +14,9 @@ internal static class ManifestParser
     /// <summary>Parses and validates; <paramref name="contentType"/> is the pushing client's Content-Type (null when unknown, e.g. on read).</summary>
     public static ParsedManifest Parse(ReadOnlyMemory<byte> content, string? contentType)
     {
+        // JsonDocument leaves invalid UTF-8 inside strings to be found when a value is read, as an
+        // InvalidOperationException that would answer a push with a 500 (found by tests/fuzz): refuse it here.
+        if (!System.Text.Unicode.Utf8.IsValid(content.Span)) throw Invalid("the manifest is not valid UTF-8");
         JsonDocument document;
         try
         {

@@ -49,8 +49,12 @@ internal static partial class ServeRunner
         }
         catch (Exception e) when (e is IOException or SocketException)
         {
-            // Kestrel releases whatever it had bound before the failure; nothing is left half-listening.
-            process.Fail($"cannot listen on {string.Join(", ", settings.Listen)}: {e.Message}");
+            // Kestrel releases whatever it had bound before the failure; nothing is left half-listening. Name the
+            // listener that failed: the status socket's bind fails with the same exception types as a TCP port's.
+            bool statusSocket = e.Message.Contains(settings.StatusSocket, StringComparison.Ordinal);
+            process.Fail(statusSocket
+                ? $"cannot listen on the status socket {settings.StatusSocket}: {e.Message} (use --status-socket to give each agent its own)"
+                : $"cannot listen on {string.Join(", ", settings.Listen)}: {e.Message}");
             return ExitCodes.Failure;
         }
 

@@ -21,11 +21,24 @@ internal static class ConfigFileSettings
         byte[] bytes;
         try
         {
+            if (UnsafeFileProblem(path) is { } problem)
+            {
+                errors.Add($"{path}: {problem}");
+                return layer;
+            }
             bytes = File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             errors.Add($"{path}: cannot read config file: {e.Message}");
+            return layer;
+        }
+
+        // JsonDocument leaves invalid UTF-8 inside strings to be found when a value is read, as an
+        // InvalidOperationException (found by tests/fuzz): refuse the file up front instead.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            errors.Add($"{path}: invalid JSON: the file is not valid UTF-8");
             return layer;
         }
 
@@ -49,6 +62,27 @@ internal static class ConfigFileSettings
         }
 
         return layer;
+    }
+
+    /// <summary>Larger than any real config file; a bigger one is a mistake (or an attack), not settings.</summary>
+    private const long MaxConfigBytes = 1024 * 1024;
+
+    /// <summary>
+    /// Checked before the file is opened. A FIFO would block the open forever and a device (/dev/zero) never ends;
+    /// both report length 0, as an empty file does, and none of them is a config file. A file every user may
+    /// write would let anyone move the store or the listeners. A symbolic link is followed: the file it ends at
+    /// is what is checked (config files linked from elsewhere in /etc are normal).
+    /// </summary>
+    private static string? UnsafeFileProblem(string path)
+    {
+        var info = new FileInfo(path);
+        var target = info.LinkTarget is not null ? info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo : info;
+        if (target is null || !target.Exists) return "cannot read config file: the file (or its symlink's target) does not exist";
+        if (target.Length == 0) return "is empty or not a regular file (a FIFO or device): not read";
+        if (target.Length > MaxConfigBytes) return $"is {target.Length} bytes, more than a config file can be ({MaxConfigBytes})";
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(target.FullName) & UnixFileMode.OtherWrite) != 0)
+            return "is writable by every user (chmod o-w it): not trusted";
+        return null;
     }
 
     private static void ReadProperty(string path, JsonProperty property, SettingLayer layer, List<string> errors)

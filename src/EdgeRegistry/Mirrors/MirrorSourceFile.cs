@@ -81,6 +81,12 @@ internal static class MirrorSourceFile
             var (line, column) = IsTabIndentation(e) && TabAfter(text, parser.LastEnd) is { } tab ? tab : (e.Start.Line, e.Start.Column);
             throw new MirrorInputException($"{path}:{line}:{column}: {SyntaxProblem(e)}");
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet's scanner and RepresentationModel give up on some malformed streams this way instead of with a YamlException
+            // (found by tests/fuzz): still the file's fault, so still a message naming it, never a crash.
+            throw new MirrorInputException($"{path}:{parser.LastEnd.Line}:{parser.LastEnd.Column}: not valid YAML ({e.Message})");
+        }
 
         return stream;
     }

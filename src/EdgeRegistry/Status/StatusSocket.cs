@@ -18,6 +18,13 @@ internal sealed partial class StatusSocket
 
     private readonly ILogger<StatusSocket> _logger;
 
+    /// <summary>
+    /// Held open for the process's life: the exclusive lock (flock, released by the kernel when the process
+    /// dies) that makes "is another agent using this socket?" a single atomic question. Without it, two agents
+    /// started at the same moment both found the path free, and the second failed to start at the bind.
+    /// </summary>
+    private FileStream? _lock;
+
     public StatusSocket(string path, ILogger<StatusSocket> logger)
     {
         Path = path;
@@ -77,6 +84,11 @@ internal sealed partial class StatusSocket
                 return "it is a directory";
             }
 
+            if (!TryLock())
+            {
+                return "another process is using it (a second edgereg started with the same --status-socket?)";
+            }
+
             // File.Exists is false for a socket; Path.Exists sees any kind of file.
             if (!System.IO.Path.Exists(Path))
             {
@@ -101,6 +113,21 @@ internal sealed partial class StatusSocket
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return e.Message;
+        }
+    }
+
+    /// <summary>Takes the socket's lock file (<c>PATH.lock</c>) exclusively; false when another process holds it.</summary>
+    private bool TryLock()
+    {
+        try
+        {
+            // FileShare.None is an exclusive, non-blocking flock on Linux: a second opener fails at once.
+            _lock = new FileStream(Path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return true;
+        }
+        catch (IOException) when (File.Exists(Path + ".lock"))
+        {
+            return false;
         }
     }
 

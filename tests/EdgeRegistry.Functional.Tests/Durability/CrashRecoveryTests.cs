@@ -13,7 +13,7 @@ namespace EdgeRegistry.Functional.Tests.Durability;
 /// on the same blobs and tags), restart on the same root, repeat; then nothing partial or corrupt may be
 /// visible, every push acknowledged before a kill must still be there, and the registry must still take a
 /// push and serve a pull. Each pusher keeps pushing new images until the server dies, so every kill lands
-/// in the middle of transfers.
+/// in the middle of transfers. Finally CNCF Distribution must serve the same store.
 /// </summary>
 public sealed class CrashRecoveryTests(ITestOutputHelper output)
 {
@@ -88,6 +88,18 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         var after = TestImages.Image("crash-after", layerCount: 3);
         await roundTrip.PushAsync(final.Host, "crash/after", "v1", after);
         await roundTrip.AssertPullsBackAsync(final.Host, "crash/after", "v1", after);
+
+        // CNCF Distribution serves what the kills left behind: every acknowledged push, by tag, with its blobs.
+        await final.StopAsync();
+        await using var distribution = await DistributionServer.StartAsync(root, temp.Sub("distribution"), output);
+        using var distributionHttp = new RegistryHttp(distribution.BaseAddress);
+        foreach (var (repository, tag, digest) in _acknowledged)
+        {
+            using var response = await distributionHttp.GetManifestAsync(repository, tag);
+            await RegistryHttp.ExpectAsync(response, System.Net.HttpStatusCode.OK, $"Distribution serving acknowledged push {repository}:{tag}");
+            Assert.Equal(digest, response.Headers.GetValues("Docker-Content-Digest").Single());
+        }
+        await roundTrip.AssertPullsBackAsync(distribution.Host, "crash/after", "v1", after);
     }
 
     private async Task PushWithSkopeoUntilKilledAsync(

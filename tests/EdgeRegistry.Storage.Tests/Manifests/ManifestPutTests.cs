@@ -161,6 +161,15 @@ public sealed class ManifestPutTests : IDisposable
         Assert.Equal(result.Digest, _f.Store.GetManifest(Repo, "multi")!.Digest);
     }
 
+    [Fact]
+    public async Task PutManifestAsync_InvalidUtf8InAString_ManifestInvalid()
+    {
+        // Found by tests/fuzz: JsonDocument accepts it and throws InvalidOperationException only on reading the value.
+        byte[] manifest = [.. "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"artifactType\":\""u8, 0xC3, 0x28, .. "\"}"u8];
+
+        Assert.Equal(StoreError.ManifestInvalid, await PutFailsAsync("v1", ManifestMediaTypes.OciManifest, manifest));
+    }
+
     private static string ForeignArchitecture => ManifestPlatform.Current.Architecture == "arm64" ? "amd64" : "arm64";
 
     /// <summary>IRegistryStore: the reference is "a tag or the manifest's own digest"; any other digest is a digest mismatch (DIGEST_INVALID).</summary>
