@@ -1,3 +1,4 @@
+using EdgeRegistry.Content.Transfer;
 using EdgeRegistry.Storage.Blobs;
 
 namespace EdgeRegistry.Replication.Transfer;
@@ -8,20 +9,7 @@ internal sealed class ImportSink(BlobImport import, Func<CancellationToken, Valu
     public async ValueTask<CopyResult?> AcceptAsync(Chunk chunk, bool last, CancellationToken cancellationToken)
     {
         if (pause is not null) await pause(cancellationToken).ConfigureAwait(false);
-        await WriteNewAsync(import, chunk).ConfigureAwait(false);
+        await ImportWriter.WriteNewAsync(import, chunk).ConfigureAwait(false);
         return null;
-    }
-
-    /// <summary>
-    /// Writes the part of the chunk the import does not hold yet (a peer that ignored a Range resends the prefix);
-    /// <paramref name="prehashed"/>: the caller hashed it (see <see cref="BlobImport.WritePrehashed"/>).
-    /// </summary>
-    public static ValueTask WriteNewAsync(BlobImport import, Chunk chunk, bool prehashed = false)
-    {
-        long skip = import.Written - chunk.Offset;
-        if (skip >= chunk.Length) return ValueTask.CompletedTask;
-        if (skip < 0) throw new IOException($"a gap in the copy of {import.Digest}: byte {chunk.Offset} follows {import.Written}");
-        // Not cancelled mid-chunk: the appender's ring must never be left holding half a chunk.
-        return prehashed ? import.WritePrehashedAsync(chunk.Memory[(int)skip..]) : import.WriteAsync(chunk.Memory[(int)skip..]);
     }
 }

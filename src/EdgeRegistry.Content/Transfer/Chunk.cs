@@ -1,12 +1,12 @@
 using System.Buffers;
 
-namespace EdgeRegistry.Replication.Transfer;
+namespace EdgeRegistry.Content.Transfer;
 
 /// <summary>
 /// One block of a blob read from a peer, in a pooled buffer shared by the consumers that need it (the client
 /// response and the store copy). Each holder releases it once; the buffer returns to the pool with the last.
 /// </summary>
-internal sealed class Chunk
+public sealed class Chunk
 {
     private readonly byte[] _buffer;
     private int _holders = 1;
