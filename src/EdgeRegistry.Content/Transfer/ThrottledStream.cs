@@ -1,8 +1,8 @@
-namespace EdgeRegistry.Replication.Convergence;
+namespace EdgeRegistry.Content.Transfer;
 
 /// <summary>A read-only stream that takes its bytes from a <see cref="TokenBucket"/> before handing them out.</summary>
 /// <remarks>When <paramref name="unthrottled"/> turns true (a client is now waiting for this blob) the cap no longer applies.</remarks>
-internal sealed class ThrottledStream(Stream inner, TokenBucket bucket, Func<bool> unthrottled) : Stream
+public sealed class ThrottledStream(Stream inner, TokenBucket bucket, Func<bool> unthrottled) : Stream
 {
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
