@@ -20,6 +20,13 @@ internal sealed record SettingKey(string Flag, string EnvironmentVariable, strin
     public static readonly SettingKey ClusterSecretFile = new("--cluster-secret-file", "EDGEREG_CLUSTER_SECRET_FILE", "clusterSecretFile");
     public static readonly SettingKey ReplicationBandwidth = new("--replication-bandwidth", "EDGEREG_REPLICATION_BANDWIDTH", "replicationBytesPerSecond");
     public static readonly SettingKey StatusSocket = new("--status-socket", "EDGEREG_STATUS_SOCKET", "statusSocket");
+    public static readonly SettingKey Upstreams = new("--upstream", "EDGEREG_UPSTREAMS", "upstreams", IsList: true);
+    public static readonly SettingKey MirrorSets = new("--mirror-set", "EDGEREG_MIRROR_SETS", "mirrorSets", IsList: true);
+    public static readonly SettingKey UpstreamPlainHttp = new("--upstream-plain-http", "EDGEREG_UPSTREAM_PLAIN_HTTP", "upstreamPlainHttp", IsList: true);
+    public static readonly SettingKey UpstreamBandwidth = new("--upstream-bandwidth", "EDGEREG_UPSTREAM_BANDWIDTH", "upstreamBytesPerSecond");
+    public static readonly SettingKey UpstreamCaFile = new("--upstream-ca-file", "EDGEREG_UPSTREAM_CA_FILE", "upstreamCaFile");
+    public static readonly SettingKey UpstreamAuthFile = new("--upstream-auth-file", "EDGEREG_UPSTREAM_AUTH_FILE", "upstreamAuthFile");
+    public static readonly SettingKey TagRefresh = new("--tag-refresh", "EDGEREG_TAG_REFRESH", "tagRefreshSeconds");
 
     /// <summary>The config file is found before the other settings are read, so it has no file key of its own.</summary>
     public static readonly SettingKey Config = new("--config", "EDGEREG_CONFIG", FileKey: "");
@@ -27,5 +34,6 @@ internal sealed record SettingKey(string Flag, string EnvironmentVariable, strin
     /// <summary>Every key a config file may hold; anything else in the file is a mistake worth stopping for.</summary>
     public static readonly IReadOnlyList<SettingKey> FileSettings =
         [Listen, Root, TlsCert, TlsKey, CredentialsFile, AnonymousWrites, LogLevel, ShutdownTimeout, MaxManifestBytes,
-         Members, NodeName, ClusterSecretFile, ReplicationBandwidth, StatusSocket];
+         Members, NodeName, ClusterSecretFile, ReplicationBandwidth, StatusSocket,
+         Upstreams, MirrorSets, UpstreamPlainHttp, UpstreamBandwidth, UpstreamCaFile, UpstreamAuthFile, TagRefresh];
 }

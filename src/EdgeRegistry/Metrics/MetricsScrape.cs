@@ -4,6 +4,8 @@ using EdgeRegistry.Replication.Convergence;
 using EdgeRegistry.Replication.Peers;
 using EdgeRegistry.Status;
 using EdgeRegistry.Transport;
+using EdgeRegistry.Upstream;
+using EdgeRegistry.Upstream.Client;
 using Microsoft.AspNetCore.Connections;
 
 namespace EdgeRegistry.Metrics;
@@ -21,6 +23,8 @@ internal sealed class MetricsScrape
     private readonly IReplicationBacklog? _fetchQueue;
     private readonly PeerSet? _peers;
     private readonly TransportCounters? _transport;
+    private readonly UpstreamCounters? _upstream;
+    private readonly UpstreamClients? _upstreamClients;
 
     public MetricsScrape(IServiceProvider services)
     {
@@ -31,6 +35,8 @@ internal sealed class MetricsScrape
         _fetchQueue = services.GetService<IReplicationBacklog>();
         _peers = services.GetService<PeerSet>();
         _transport = (services.GetService<IConnectionListenerFactory>() as TcpTransportFactory)?.Counters;
+        _upstream = services.GetService<UpstreamCounters>();
+        _upstreamClients = services.GetService<UpstreamClients>();
     }
 
     public async Task<string> WriteAsync(CancellationToken cancellationToken)
@@ -65,6 +71,8 @@ internal sealed class MetricsScrape
             .Sample("edgereg_replication_fetched_blobs_total", _replication?.FetchedBlobs ?? 0);
         text.Family("edgereg_replication_fetched_bytes_total", "counter", "Bytes of blobs copied from peers by background convergence.")
             .Sample("edgereg_replication_fetched_bytes_total", _replication?.FetchedBytes ?? 0);
+
+        UpstreamMetrics.Write(text, _requests, _readThrough, _upstream, _upstreamClients);
 
         if (_transport is not null)
         {

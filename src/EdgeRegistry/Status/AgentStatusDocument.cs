@@ -2,4 +2,5 @@ using EdgeRegistry.Replication.Peers;
 namespace EdgeRegistry.Status;
 
 /// <summary>What <c>GET /_edgereg/status</c> answers on the status socket.</summary>
-internal sealed record AgentStatusDocument(AgentStatus Agent, StoreStatus Store, IReadOnlyList<PeerReport> Peers);
+internal sealed record AgentStatusDocument(AgentStatus Agent, StoreStatus Store, IReadOnlyList<PeerReport> Peers,
+    IReadOnlyList<UpstreamReport>? Upstreams = null);

@@ -1,3 +1,4 @@
+using EdgeRegistry.Upstream.Client;
 using System.Text.Json;
 using EdgeRegistry.Cli;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -67,7 +68,9 @@ internal static class StatusEndpoint
             state.ReadyAt);
         var store = StoreStatus.From(census.Root, counts, DiskSpace.Of(census.Root));
         var peers = services.GetService<IPeerStatusSource>()?.GetPeers() ?? [];
-        return new AgentStatusDocument(agent, store, peers);
+        var upstreams = services.GetService<UpstreamClients>()?.States
+            .Select(static u => new UpstreamReport(u.Host, u.Reachable, u.LastContact, u.BytesFetched, u.RateLimited, u.LastError)).ToList();
+        return new AgentStatusDocument(agent, store, peers, upstreams);
     }
 
     /// <summary>The registry's bound TCP addresses (port 0 resolved); the status socket itself is not one of them.</summary>

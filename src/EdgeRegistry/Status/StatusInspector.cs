@@ -23,12 +23,14 @@ internal static class StatusInspector
         StoreStatus store;
         string storeReadFrom;
         IReadOnlyList<PeerReport> peers;
+        IReadOnlyList<UpstreamReport> upstreams;
         if (reading.Document is { } document)
         {
             agent = AgentReport.Up(targets.StatusSocket, document.Agent);
             store = document.Store;
             storeReadFrom = "agent";
             peers = document.Peers;
+            upstreams = document.Upstreams ?? [];
         }
         else
         {
@@ -36,13 +38,14 @@ internal static class StatusInspector
             store = await Task.Run(() => CountDirectly(targets.Root, time, cancellationToken), cancellationToken).ConfigureAwait(false);
             storeReadFrom = "store";
             peers = [];
+            upstreams = [];
         }
 
         var systemd = ToStatus(await units.ConfigureAwait(false));
-        var rows = StatusRows.From(agent, store, peers, systemd, time.GetUtcNow());
+        var rows = StatusRows.From(agent, store, peers, systemd, time.GetUtcNow(), upstreams);
         var verdict = StatusRows.Verdict(rows);
         var report = new StatusReport(StatusReport.CurrentSchemaVersion, verdict.ToString().ToLowerInvariant(),
-            StatusRows.Problems(rows), agent, storeReadFrom, store, peers, systemd);
+            StatusRows.Problems(rows), agent, storeReadFrom, store, peers, systemd, upstreams);
         return (report, rows);
     }
 

@@ -13,7 +13,8 @@ internal sealed record StatusReport(
     string StoreReadFrom,
     StoreStatus Store,
     IReadOnlyList<PeerReport> Peers,
-    SystemdStatus Systemd)
+    SystemdStatus Systemd,
+    IReadOnlyList<UpstreamReport>? Upstreams = null)
 {
     public const int CurrentSchemaVersion = 1;
 }
