@@ -15,7 +15,7 @@ namespace EdgeRegistry.Upstream.Client;
 internal sealed partial class UpstreamClient
 {
     /// <summary>For manifests, HEADs, tokens and the headers of a blob: a registry that takes longer is as good as down.</summary>
-    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
     private readonly HttpClient _http;
     private readonly AuthFile _auth;
@@ -44,8 +44,11 @@ internal sealed partial class UpstreamClient
     /// asks. Null when there is no usable answer (unreachable, credentials refused, rate-limited): the reason is in
     /// <see cref="State"/> and the log. Throws only when <paramref name="cancellationToken"/> (the client's) is cancelled.
     /// </summary>
-    public async Task<HttpResponseMessage?> SendAsync(Func<HttpRequestMessage> build, string repository, CancellationToken cancellationToken)
+    /// <param name="timeout">Per request until the headers arrive; <see cref="RequestTimeout"/> when null.</param>
+    public async Task<HttpResponseMessage?> SendAsync(Func<HttpRequestMessage> build, string repository, CancellationToken cancellationToken,
+        TimeSpan? timeout = null)
     {
+        var limit = timeout ?? RequestTimeout;
         if (!State.MayTry) return null;
         string scope = $"repository:{repository}:pull";
         var credential = _auth.Find(Registry.Host, repository);
@@ -53,7 +56,7 @@ internal sealed partial class UpstreamClient
         {
             var request = build();
             Authorize(request, scope, credential, challenge: null);
-            var response = await SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
+            var response = await SendOnceAsync(request, limit, cancellationToken).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.Unauthorized)
             {
                 var challenge = AuthChallenge.From(response.Headers.WwwAuthenticate);
@@ -61,7 +64,7 @@ internal sealed partial class UpstreamClient
                 if (!await PrepareAsync(challenge, scope, credential, repository, cancellationToken).ConfigureAwait(false)) return null;
                 request = build();
                 Authorize(request, scope, credential, challenge);
-                response = await SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
+                response = await SendOnceAsync(request, limit, cancellationToken).ConfigureAwait(false);
                 if (response.StatusCode == HttpStatusCode.Unauthorized)
                 {
                     response.Dispose();
@@ -87,16 +90,16 @@ internal sealed partial class UpstreamClient
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or OperationCanceledException or IOException)
         {
-            Unreachable(e is OperationCanceledException ? $"no answer within {RequestTimeout.TotalSeconds:0} s" : Reason(e));
+            Unreachable(e is OperationCanceledException ? $"no answer within {limit.TotalSeconds:0} s" : Reason(e));
             return null;
         }
     }
 
-    private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, TimeSpan limit, CancellationToken cancellationToken)
     {
         State.CountRequest();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(RequestTimeout);
+        timeout.CancelAfter(limit);
         // Headers only: a blob body is read by its copy, which guards its own stalls.
         return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
     }
@@ -154,7 +157,7 @@ internal sealed partial class UpstreamClient
         }
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         if (credential is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Basic", credential.BasicParameter);
-        using var response = await SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
+        using var response = await SendOnceAsync(request, RequestTimeout, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             Refused(repository, credential, $"its token service {uri.GetLeftPart(UriPartial.Path)} answered {(int)response.StatusCode}");

@@ -21,9 +21,10 @@ internal sealed partial class ManifestFetcher(long maxManifestBytes, ILogger log
     ];
 
     /// <summary>The digest the upstream's tag (or digest) points at, or null when it is not there or cannot be asked.</summary>
-    public async Task<Digest?> HeadAsync(UpstreamClient client, UpstreamTarget target, string reference, CancellationToken cancellationToken)
+    public async Task<Digest?> HeadAsync(UpstreamClient client, UpstreamTarget target, string reference, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var response = await client.SendAsync(() => Request(HttpMethod.Head, target, reference), target.Repository, cancellationToken).ConfigureAwait(false);
+        using var response = await client.SendAsync(() => Request(HttpMethod.Head, target, reference), target.Repository, cancellationToken, timeout)
+            .ConfigureAwait(false);
         if (response is null || response.StatusCode != HttpStatusCode.OK) return null;
         return response.Headers.TryGetValues("Docker-Content-Digest", out var values) && Digest.TryParse(values.FirstOrDefault(), out var digest)
             ? digest

@@ -27,6 +27,12 @@ internal sealed partial class UpstreamContent : IContentSource
     /// <summary>An upstream known to hold a blob (a HEAD answered 200) is believed for this long by completeness checks.</summary>
     private static readonly TimeSpan KnownBlobLifetime = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// A tag check holds up a pull of a tag the store already has: a silent uplink (a cut link keeps pooled connections
+    /// open) costs that pull this much once per refresh interval, then the cached tag is served.
+    /// </summary>
+    private static readonly TimeSpan TagCheckTimeout = TimeSpan.FromSeconds(3);
+
     private readonly IRegistryStore _store;
     private readonly UpstreamResolver _resolver;
     private readonly UpstreamClients _clients;
@@ -176,7 +182,7 @@ internal sealed partial class UpstreamContent : IContentSource
         foreach (var target in targets)
         {
             var client = _clients.For(target.Registry).Client;
-            if (await _manifests.HeadAsync(client, target, tag, cancellationToken).ConfigureAwait(false) is not { } current) continue;
+            if (await _manifests.HeadAsync(client, target, tag, TagCheckTimeout, cancellationToken).ConfigureAwait(false) is not { } current) continue;
             if (current == local.Digest) return local;
             var fetched = _store.GetManifest(repository, current.ToString()) is null
                 ? await _manifests.GetAsync(client, target, current.ToString(), cancellationToken).ConfigureAwait(false)
@@ -238,8 +244,8 @@ internal sealed partial class UpstreamContent : IContentSource
     [LoggerMessage(EventId = 5040, Level = LogLevel.Information, Message = "Fetched manifest {Repository}:{Reference} from upstream {Target} ({Digest})")]
     private static partial void LogManifest(ILogger logger, string repository, string reference, string target, string digest);
 
-    [LoggerMessage(EventId = 5041, Level = LogLevel.Information, Message = "Tag {Repository}:{Tag} moved upstream at {Target}: {Old} -> {New}")]
-    private static partial void LogTagMoved(ILogger logger, string repository, string tag, string old, string @new, string target);
+    [LoggerMessage(EventId = 5041, Level = LogLevel.Information, Message = "Tag {Repository}:{Tag} moved upstream at {Target}: {Old} -> {Current}")]
+    private static partial void LogTagMoved(ILogger logger, string repository, string tag, string old, string current, string target);
 
     [LoggerMessage(EventId = 5042, Level = LogLevel.Error, Message = "Could not store manifest {Repository}:{Reference} from upstream {Target}: {Problem}")]
     private static partial void LogManifestRefused(ILogger logger, string repository, string reference, string target, string problem);

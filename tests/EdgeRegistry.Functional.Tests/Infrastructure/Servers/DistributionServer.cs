@@ -22,7 +22,7 @@ internal sealed class DistributionServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public string Host => $"127.0.0.1:{Port}";
+    public string Host => $"{ListenHost}:{Port}";
 
     public Uri BaseAddress => new($"{(_tls ? "https" : "http")}://{Host}/");
 
@@ -52,7 +52,7 @@ internal sealed class DistributionServer : IAsyncDisposable
         {
             // Behind TLS and auth the readiness probe is the port answering a TLS handshake; plain, the /v2/ answer.
             if (security is null && prefix.Count == 0) await HttpReadiness.WaitAsync(server.BaseAddress, process, TestTimeouts.ServerStart);
-            else await WaitForPortAsync(prefix, listenHost, port, process);
+            else await WaitForPortAsync(prefix, $"{(security is null ? "http" : "https")}://{listenHost}:{port}/v2/", process);
         }
         catch
         {
@@ -66,19 +66,19 @@ internal sealed class DistributionServer : IAsyncDisposable
     public string ListenHost { get; private init; } = "127.0.0.1";
 
     /// <summary>Until something accepts on the port (curl inside the namespace when the server runs in one).</summary>
-    private static async Task WaitForPortAsync(IReadOnlyList<string> prefix, string host, int port, BackgroundProcess process)
+    private static async Task WaitForPortAsync(IReadOnlyList<string> prefix, string url, BackgroundProcess process)
     {
         var deadline = DateTime.UtcNow + TestTimeouts.ServerStart;
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited) throw new InvalidOperationException($"docker-registry exited: {process.Output}");
-            List<string> command = [.. prefix, "curl", "-sk", "-o", "/dev/null", "--max-time", "2", $"https://{host}:{port}/v2/"];
+            List<string> command = [.. prefix, "curl", "-sk", "-o", "/dev/null", "--max-time", "2", url];
             var probe = await ProcessRunner.RunAsync(command[0], command.Skip(1), TimeSpan.FromSeconds(5));
             // curl exits 0 on any HTTP answer (401 included); 7 while nothing listens.
             if (probe.ExitCode == 0) return;
             await Task.Delay(100);
         }
-        throw new TimeoutException($"docker-registry did not listen on {host}:{port}");
+        throw new TimeoutException($"docker-registry did not answer at {url}");
     }
 
     private static string Config(string root, string host, int port) => $"""
