@@ -36,6 +36,14 @@ public sealed class PullThroughTests(ITestOutputHelper output)
         await roundTrip.AssertPullsBackAsync(edgereg.Host, "cache/app", "v1", First);
         Assert.Equal(First.ReferencedBlobs.Count(), UpstreamFixture.BlobGets(upstream.Output, "src/app"));
 
+        // skopeo and podman asking for the source itself, which their registries.conf blocks: served through the cache.
+        var conf = UpstreamFixture.WriteBlockedSourceConf(temp, $"{upstream.Host}/src/app", $"{edgereg.Host}/cache/app");
+        await new RoundTrip(new Skopeo(temp.Sub("skopeo-conf"), conf), temp).AssertPullsBackAsync(upstream.Host, "src/app", "v1", First);
+        var podman = new Infrastructure.Clients.Podman(temp.Sub("podman"), conf);
+        (await podman.PullAsync($"{upstream.Host}/src/app:v1")).EnsureSuccess();
+        Assert.Equal(First.Manifest.Digest, (await podman.ImageDigestAsync($"{upstream.Host}/src/app:v1")).EnsureSuccess().StandardOutput.Trim());
+        Assert.Equal(First.ReferencedBlobs.Count(), UpstreamFixture.BlobGets(upstream.Output, "src/app"));
+
         // The tag moves upstream: followed once the refresh interval has passed.
         await roundTrip.PushAsync(upstream.Host, "src/app", "v1", Second);
         await Task.Delay(TimeSpan.FromSeconds(1.5));
@@ -89,5 +97,33 @@ public sealed class PullThroughTests(ITestOutputHelper output)
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"a refused credential took {watch.Elapsed}");
         await Eventually.HoldsAsync("the refused credential is logged", TimeSpan.FromSeconds(5),
             () => edgereg.Output.Contains("refused access to src/denied as puller", StringComparison.Ordinal) ? null : "no log line naming it");
+    }
+
+    [Fact(Timeout = TestTimeouts.TestMs)]
+    public async Task Pull_TlsUpstreamWithTokenAuth_TakesBearerTokenOnceAndCachesIt()
+    {
+        using var temp = new TempDirectory("cache-bearer");
+        var certificates = await TestCertificates.CreateAsync(temp.Sub("tls"));
+        await using var issuer = await TokenIssuer.StartAsync(temp.Sub("token"), "puller", "token-password");
+        await using var upstream = await DistributionServer.StartAsync(temp.Sub("upstream"), temp.Path, output,
+            new DistributionSecurity(certificates.CertificateFile, certificates.KeyFile)
+            {
+                Token = (issuer.Realm, TokenIssuer.Service, TokenIssuer.Issuer, issuer.CertificateFile),
+            });
+        var roundTrip = new RoundTrip(new Skopeo(temp.Sub("skopeo")), temp);
+        await roundTrip.PushAsync(upstream.Host, "src/app", "v1", First, credentials: "puller:token-password");
+        var mirrorSets = UpstreamFixture.WriteMirrorSets(temp, ($"{upstream.Host}/src/app", "cache/app"));
+        var authFile = UpstreamFixture.WriteAuthFile(temp, (upstream.Host, "puller", "token-password"));
+        await using var edgereg = await EdgeregServer.StartAsync(new EdgeregOptions(temp.Sub("root"))
+        {
+            ExtraArguments = ["--mirror-set", mirrorSets, "--upstream-ca-file", certificates.CaFile, "--upstream-auth-file", authFile],
+        }, output);
+        int issuedBefore = issuer.Issued;
+
+        await roundTrip.AssertPullsBackAsync(edgereg.Host, "cache/app", "v1", First);
+
+        // One scope (repository:src/app:pull) for the manifest and every blob: one token, cached until it expires.
+        Assert.Equal(1, issuer.Issued - issuedBefore);
+        Assert.Equal(First.ReferencedBlobs.Count(), UpstreamFixture.BlobGets(upstream.Output, "src/app"));
     }
 }

@@ -28,6 +28,23 @@ internal static partial class UpstreamFixture
             """);
     }
 
+    /// <summary>
+    /// What the MCO renders from the mirror sets, with the source blocked: a client may reach the image only through
+    /// the mirror (the edgereg cache), never the source itself.
+    /// </summary>
+    public static string WriteBlockedSourceConf(TempDirectory temp, string source, string mirror) =>
+        temp.WriteFile("registries.conf", $"""
+            unqualified-search-registries = []
+
+            [[registry]]
+            location = "{source}"
+            blocked = true
+
+            [[registry.mirror]]
+            location = "{mirror}"
+            insecure = true
+            """);
+
     /// <summary>A docker config.json with one entry per key (host or host/namespace).</summary>
     public static string WriteAuthFile(TempDirectory temp, params (string Key, string User, string Password)[] entries)
     {
