@@ -7,7 +7,7 @@ namespace EdgeRegistry.Upstream.Content;
 /// sending without closing; the copy must fail, not hang), every byte is counted for the upstream's status and
 /// metrics, and the per-upstream bandwidth cap (a shared token bucket) applies.
 /// </summary>
-internal sealed class UplinkStream(Stream inner, TokenBucket? bucket, Action<long> count) : Stream
+internal sealed class UplinkStream(Stream inner, TokenBucket? bucket, Action<long> count) : ReadOnlyWrapperStream(inner)
 {
     public static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(30);
 
@@ -18,7 +18,7 @@ internal sealed class UplinkStream(Stream inner, TokenBucket? bucket, Action<lon
         int read;
         try
         {
-            read = await inner.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
+            read = await Inner.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -30,26 +30,5 @@ internal sealed class UplinkStream(Stream inner, TokenBucket? bucket, Action<lon
             if (bucket is not null) await bucket.TakeAsync(read, cancellationToken).ConfigureAwait(false);
         }
         return read;
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) inner.Dispose();
-        base.Dispose(disposing);
     }
 }
