@@ -34,4 +34,19 @@ public interface IContentSource
     /// manifest, with no fallback, so a manifest that is not complete must be answered with 404.
     /// </summary>
     ValueTask<bool> IsCompleteAsync(RepositoryName repository, StoredManifest manifest, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether this source could serve the blob right now (it holds it, or can fetch it). Asked per blob when no
+    /// single source can serve a whole manifest, so completeness is judged over the union of the sources: a
+    /// layer on a peer and another at the upstream make a complete image.
+    /// </summary>
+    ValueTask<bool> CanServeBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The manifest a tag the store holds should be answered with: <paramref name="local"/>, or — for a source
+    /// that is the tag's origin (an upstream registry) and whose refresh interval has passed — the manifest the
+    /// origin's tag points at now, fetched into the store and tagged. A source that cannot reach the origin
+    /// answers <paramref name="local"/>: cached tags are served for as long as the site is cut off.
+    /// </summary>
+    ValueTask<StoredManifest> RefreshTagAsync(RepositoryName repository, string tag, StoredManifest local, CancellationToken cancellationToken);
 }

@@ -26,7 +26,7 @@ public static class DistributionApiExtensions
                 ? new CredentialStore(file, sp.GetRequiredService<TimeProvider>(), Logger(sp, "EdgeRegistry.Distribution.Access"))
                 : null,
             Logger(sp, "EdgeRegistry.Distribution.Access")));
-        services.AddSingleton(sp => new ContentSources(sp.GetServices<IContentSource>()));
+        services.AddSingleton(sp => new ContentSources(sp.GetServices<IContentSource>(), sp.GetRequiredService<IRegistryStore>()));
         services.AddSingleton(sp => new BlobHandler(sp.GetRequiredService<IRegistryStore>(), sp.GetRequiredService<ContentSources>(), Logger(sp, "EdgeRegistry.Distribution.Blobs")));
         services.AddSingleton(sp => new UploadHandler(sp.GetRequiredService<IRegistryStore>(), Logger(sp, "EdgeRegistry.Distribution.Uploads")));
         services.AddSingleton(sp => new ManifestHandler(sp.GetRequiredService<IRegistryStore>(), sp.GetRequiredService<ContentSources>(), options, Logger(sp, "EdgeRegistry.Distribution.Manifests")));

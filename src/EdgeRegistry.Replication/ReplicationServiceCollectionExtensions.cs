@@ -1,3 +1,4 @@
+using EdgeRegistry.Content.Transfer;
 using EdgeRegistry.Content;
 using EdgeRegistry.Replication.Api;
 using EdgeRegistry.Replication.Convergence;
@@ -53,7 +54,7 @@ public static class ReplicationServiceCollectionExtensions
     {
         services.TryAddSingleton<ClientActivity>();
         services.TryAddSingleton<ReplicationCounters>();
-        services.TryAddSingleton<TokenBucket>();
+        services.TryAddSingleton(static sp => new TokenBucket(sp.GetRequiredService<ReplicationOptions>().BytesPerSecond, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<EntryApplier>();
         services.TryAddSingleton<PeerSyncFactory>();
         services.AddHostedService<ReplicationService>();

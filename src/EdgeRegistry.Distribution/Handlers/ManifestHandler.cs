@@ -32,6 +32,8 @@ internal sealed class ManifestHandler(IRegistryStore store, ContentSources sourc
     /// </summary>
     private async Task GetThroughRemoteAsync(RegistryRequest request, StoredManifest? manifest)
     {
+        if (manifest is not null && !request.Reference.Contains(':', StringComparison.Ordinal))
+            manifest = await sources.RefreshTagAsync(request.Repository, request.Reference, manifest, request.Aborted);
         manifest ??= await sources.TryFetchManifestAsync(request.Repository, request.Reference, request.Aborted);
         if (manifest is not null && !await sources.IsCompleteAsync(request.Repository, manifest, request.Aborted))
         {

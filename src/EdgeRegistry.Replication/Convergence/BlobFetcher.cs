@@ -1,3 +1,4 @@
+using EdgeRegistry.Content.Transfer;
 using System.Collections.Concurrent;
 using EdgeRegistry.Replication.Inventory;
 using EdgeRegistry.Replication.Peers;

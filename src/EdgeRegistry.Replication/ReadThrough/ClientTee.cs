@@ -1,3 +1,4 @@
+using EdgeRegistry.Content.Transfer;
 using System.Buffers;
 using System.IO.Pipelines;
 using EdgeRegistry.Content;

@@ -156,6 +156,13 @@ internal sealed partial class PeerContent : IContentSource
         return complete;
     }
 
+    public async ValueTask<bool> CanServeBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken) =>
+        _store.BlobLength(digest) is not null || _peers.Holding(digest).Any() || await LocateAsync(digest, cancellationToken) is not null;
+
+    /// <summary>Peers replicate the tags themselves (convergence): the local tag is the answer.</summary>
+    public ValueTask<StoredManifest> RefreshTagAsync(RepositoryName repository, string tag, StoredManifest local, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(local);
+
     /// <summary>Whether everything the manifest references can be served, and whether all of it is local.</summary>
     private async Task<(bool Complete, bool Local)> CheckAsync(RepositoryName repository, Digest digest, int depth, CancellationToken cancellationToken)
     {

@@ -1,3 +1,5 @@
+using EdgeRegistry.Content.Transfer;
+
 namespace EdgeRegistry.Replication.ReadThrough;
 
 /// <summary>How a read-through paces its client by the disk; the defaults ship, tests make the disk "slow" with them.</summary>

@@ -1,3 +1,4 @@
+using EdgeRegistry.Content.Transfer;
 using System.IO.Pipelines;
 using EdgeRegistry.Replication.Transfer;
 using EdgeRegistry.Storage.Digests;

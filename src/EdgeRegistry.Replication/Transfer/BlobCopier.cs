@@ -1,3 +1,4 @@
+using EdgeRegistry.Content.Transfer;
 using EdgeRegistry.Storage;
 
 namespace EdgeRegistry.Replication.Transfer;

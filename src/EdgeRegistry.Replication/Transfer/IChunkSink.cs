@@ -1,3 +1,5 @@
+using EdgeRegistry.Content.Transfer;
+
 namespace EdgeRegistry.Replication.Transfer;
 
 /// <summary>Where <see cref="BlobCopier"/> puts each chunk: an import, or a client with a trailing store copy.</summary>

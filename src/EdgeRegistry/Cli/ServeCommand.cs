@@ -57,11 +57,20 @@ internal static class ServeCommand
             HelpName = "RULE",
             AllowMultipleArgumentsPerToken = false,
         };
+        var upstreams = ListOption(SettingKey.Upstreams, "HOST", "Pull-through cache: /v2/HOST/PATH is PATH at this registry (port 443); repeatable");
+        var mirrorSets = ListOption(SettingKey.MirrorSets, "FILE", "Pull-through cache: IDMS/ITMS/ICSP whose mirror paths are served from their sources; repeatable");
+        var plainHttp = ListOption(SettingKey.UpstreamPlainHttp, "HOST[:PORT]", "Speak plain HTTP to this upstream instead of HTTPS; repeatable");
+        var upstreamBandwidth = TextOption(SettingKey.UpstreamBandwidth, "BYTES/S", "Cap on the uplink traffic to each upstream [default: 0, no cap]");
+        var upstreamCa = TextOption(SettingKey.UpstreamCaFile, "PEM", "CA bundle trusted for upstreams besides the system CAs");
+        var upstreamAuth = TextOption(SettingKey.UpstreamAuthFile, "PATH", $"Upstream credentials, docker config.json [default: {ServeSettings.DefaultUpstreamAuthFile}]");
+        var tagRefresh = TextOption(SettingKey.TagRefresh, "SECONDS", $"How often a cached tag is checked upstream [default: {(int)ServeSettings.DefaultTagRefresh.TotalSeconds}]");
+
         var command = new Command("serve", "Run the registry")
         {
             gcInterval, gcGrace, pullRetention, gcPins, gcRetention,
             listen, root, config, tlsCert, tlsKey, credentials, anonymousWrites, logLevel, shutdownTimeout, maxManifestBytes,
             members, nodeName, clusterSecret, bandwidth, statusSocket, minFree, maxStoreBytes,
+            upstreams, mirrorSets, plainHttp, upstreamBandwidth, upstreamCa, upstreamAuth, tagRefresh,
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -89,11 +98,21 @@ internal static class ServeCommand
                 GcRetention = parseResult.GetValue(gcRetention) ?? [],
                 MinFree = parseResult.GetValue(minFree),
                 MaxStoreBytes = parseResult.GetValue(maxStoreBytes),
+                Upstreams = parseResult.GetValue(upstreams) ?? [],
+                MirrorSets = parseResult.GetValue(mirrorSets) ?? [],
+                UpstreamPlainHttp = parseResult.GetValue(plainHttp) ?? [],
+                UpstreamBandwidth = parseResult.GetValue(upstreamBandwidth),
+                UpstreamCaFile = parseResult.GetValue(upstreamCa),
+                UpstreamAuthFile = parseResult.GetValue(upstreamAuth),
+                TagRefresh = parseResult.GetValue(tagRefresh),
             };
             return RunAsync(commandLine, process, cancellationToken);
         });
         return command;
     }
+
+    private static Option<string[]> ListOption(SettingKey key, string helpName, string description) =>
+        new(key.Flag) { Description = description, HelpName = helpName, AllowMultipleArgumentsPerToken = false };
 
     private static Option<string> TextOption(SettingKey key, string helpName, string description) =>
         new(key.Flag) { Description = description, HelpName = helpName };

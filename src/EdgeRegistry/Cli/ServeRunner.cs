@@ -25,8 +25,15 @@ internal static partial class ServeRunner
             return ExitCodes.InvalidInput;
         }
 
+        var (upstream, upstreamProblem) = UpstreamSetup.Resolve(settings);
+        if (upstreamProblem is not null)
+        {
+            process.Fail(upstreamProblem);
+            return ExitCodes.InvalidInput;
+        }
+
         var logger = LoggingSetup.CreateLogger(settings.LogLevel);
-        await using var app = RegistryHost.Build(settings, logger, statusChannel: true, replication);
+        await using var app = RegistryHost.Build(settings, logger, statusChannel: true, replication, upstream);
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeRegistry.Serve");
 
         var notifications = app.Services.GetRequiredService<ServiceNotifications>();

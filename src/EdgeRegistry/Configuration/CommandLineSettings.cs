@@ -25,6 +25,13 @@ internal sealed record CommandLineSettings
     public IReadOnlyList<string> GcRetention { get; init; } = [];
     public string? MinFree { get; init; }
     public string? MaxStoreBytes { get; init; }
+    public IReadOnlyList<string> Upstreams { get; init; } = [];
+    public IReadOnlyList<string> MirrorSets { get; init; } = [];
+    public IReadOnlyList<string> UpstreamPlainHttp { get; init; } = [];
+    public string? UpstreamBandwidth { get; init; }
+    public string? UpstreamCaFile { get; init; }
+    public string? UpstreamAuthFile { get; init; }
+    public string? TagRefresh { get; init; }
 
     public SettingLayer ToLayer()
     {
@@ -59,7 +66,22 @@ internal sealed record CommandLineSettings
         if (GcRetention.Count > 0) layer.Set(SettingKey.GcRetention, new RawSetting(GcRetention, SettingKey.GcRetention.Flag));
         SetScalar(layer, SettingKey.MinFree, MinFree);
         SetScalar(layer, SettingKey.MaxStoreBytes, MaxStoreBytes);
+        SetList(layer, SettingKey.Upstreams, Upstreams);
+        SetList(layer, SettingKey.MirrorSets, MirrorSets);
+        SetList(layer, SettingKey.UpstreamPlainHttp, UpstreamPlainHttp);
+        SetScalar(layer, SettingKey.UpstreamBandwidth, UpstreamBandwidth);
+        SetScalar(layer, SettingKey.UpstreamCaFile, UpstreamCaFile);
+        SetScalar(layer, SettingKey.UpstreamAuthFile, UpstreamAuthFile);
+        SetScalar(layer, SettingKey.TagRefresh, TagRefresh);
         return layer;
+    }
+
+    private static void SetList(SettingLayer layer, SettingKey key, IReadOnlyList<string> values)
+    {
+        if (values.Count > 0)
+        {
+            layer.Set(key, new RawSetting(values, key.Flag));
+        }
     }
 
     private static void SetScalar(SettingLayer layer, SettingKey key, string? value)

@@ -58,6 +58,32 @@ internal sealed record ServeSettings
 
     public bool IsClustered => Members.Count > 0;
 
+    /// <summary>The cluster's global pull secret on RHCOS (CRI-O's global_auth_file).</summary>
+    public const string DefaultUpstreamAuthFile = "/var/lib/kubelet/config.json";
+
+    /// <summary>A moved tag is followed within minutes; a pull between checks costs no uplink round trip.</summary>
+    public static readonly TimeSpan DefaultTagRefresh = TimeSpan.FromMinutes(3);
+
+    /// <summary>Upstream registries served host-in-path (<c>/v2/HOST/PATH</c>), on the default HTTPS port.</summary>
+    public IReadOnlyList<string> Upstreams { get; init; } = [];
+
+    /// <summary>IDMS/ITMS/ICSP files whose mirror paths map back to their sources.</summary>
+    public IReadOnlyList<string> MirrorSetFiles { get; init; } = [];
+
+    /// <summary>Upstream HOST[:PORT]s spoken to over plain HTTP (opt-in).</summary>
+    public IReadOnlyList<string> UpstreamPlainHttp { get; init; } = [];
+
+    /// <summary>Cap on the uplink traffic to each upstream, bytes per second; 0: no cap.</summary>
+    public long UpstreamBytesPerSecond { get; init; }
+
+    public string? UpstreamCaFile { get; init; }
+
+    public string UpstreamAuthFile { get; init; } = DefaultUpstreamAuthFile;
+
+    public TimeSpan TagRefresh { get; init; } = DefaultTagRefresh;
+
+    public bool IsCaching => Upstreams.Count > 0 || MirrorSetFiles.Count > 0;
+
     /// <summary>The config file that was read, if any (for the start-up log line).</summary>
     public string? ConfigFile { get; init; }
 

@@ -36,6 +36,7 @@ internal static class ServeSettingsResolver
         settings = ResolveCluster(settings, sources);
         settings = ResolveStatusSocket(settings, sources);
         settings = ResolveCollection(settings, sources);
+        settings = ResolveUpstream(settings, sources);
         settings = ResolveTls(settings, sources.Winner(SettingKey.TlsCert), sources.Winner(SettingKey.TlsKey), errors);
         return new SettingsResult(errors.Count == 0 ? settings : null, errors);
     }
@@ -235,6 +236,74 @@ internal static class ServeSettingsResolver
         }
 
         return settings with { Collection = collection with { Options = options } };
+    }
+
+    /// <summary>Longest tag refresh interval: a day (a tag moved upstream is followed at the latest then).</summary>
+    private const long MaxTagRefreshSeconds = 24 * 3600;
+
+    /// <summary>The pull-through cache: which upstreams, how to reach them, with which credentials, how often tags are checked.</summary>
+    private static ServeSettings ResolveUpstream(ServeSettings settings, Sources sources)
+    {
+        var errors = sources.Errors;
+        if (sources.Winner(SettingKey.Upstreams) is { } upstreams)
+        {
+            var hosts = new List<string>();
+            foreach (var text in upstreams.Values)
+            {
+                if (UpstreamHostCheck.HostInPathProblem(text) is { } problem) errors.Add(upstreams.Problem(text, problem));
+                else if (hosts.Contains(text.Trim().ToLowerInvariant())) errors.Add(upstreams.Problem(text, "listed twice"));
+                else hosts.Add(text.Trim().ToLowerInvariant());
+            }
+            settings = settings with { Upstreams = hosts };
+        }
+
+        if (sources.Winner(SettingKey.MirrorSets) is { } mirrorSets)
+        {
+            var files = new List<string>();
+            foreach (var text in mirrorSets.Values)
+            {
+                if (ParsePath(new RawSetting([text], mirrorSets.Origin), errors) is not { } file) continue;
+                if (!File.Exists(file)) errors.Add(mirrorSets.Problem(text, Directory.Exists(file) ? "is a directory, not a file" : "file not found"));
+                else files.Add(file);
+            }
+            settings = settings with { MirrorSetFiles = files };
+        }
+
+        if (sources.Winner(SettingKey.UpstreamPlainHttp) is { } plain)
+        {
+            var hosts = new List<string>();
+            foreach (var text in plain.Values)
+            {
+                if (UpstreamHostCheck.HostProblem(text) is { } problem) errors.Add(plain.Problem(text, problem));
+                else hosts.Add(text.Trim().ToLowerInvariant());
+            }
+            settings = settings with { UpstreamPlainHttp = hosts };
+        }
+
+        if (sources.Winner(SettingKey.UpstreamBandwidth) is { } bandwidth
+            && ParseInteger(bandwidth, 0, long.MaxValue / 2, "bytes per second", errors) is { } bytesPerSecond)
+        {
+            settings = settings with { UpstreamBytesPerSecond = bytesPerSecond };
+        }
+
+        if (sources.Winner(SettingKey.UpstreamCaFile) is { } ca && ParsePath(ca, errors) is { } caPath)
+        {
+            if (UpstreamHostCheck.CaFileProblem(caPath) is { } problem) errors.Add(ca.Problem(problem));
+            else settings = settings with { UpstreamCaFile = caPath };
+        }
+
+        if (sources.Winner(SettingKey.UpstreamAuthFile) is { } auth && ParsePath(auth, errors) is { } authPath)
+        {
+            settings = settings with { UpstreamAuthFile = authPath };
+        }
+
+        if (sources.Winner(SettingKey.TagRefresh) is { } refresh
+            && ParseInteger(refresh, 1, MaxTagRefreshSeconds, "seconds", errors) is { } refreshSeconds)
+        {
+            settings = settings with { TagRefresh = TimeSpan.FromSeconds(refreshSeconds) };
+        }
+
+        return settings;
     }
 
     /// <summary>

@@ -29,6 +29,13 @@ internal sealed record SettingKey(string Flag, string EnvironmentVariable, strin
     public static readonly SettingKey GcRetention = new("--gc-retention", "EDGEREG_GC_RETENTION", "gcRetention", IsList: true, ListSeparator: ';');
     public static readonly SettingKey MinFree = new("--min-free", "EDGEREG_MIN_FREE", "minFree");
     public static readonly SettingKey MaxStoreBytes = new("--max-store-bytes", "EDGEREG_MAX_STORE_BYTES", "maxStoreBytes");
+    public static readonly SettingKey Upstreams = new("--upstream", "EDGEREG_UPSTREAMS", "upstreams", IsList: true);
+    public static readonly SettingKey MirrorSets = new("--mirror-set", "EDGEREG_MIRROR_SETS", "mirrorSets", IsList: true);
+    public static readonly SettingKey UpstreamPlainHttp = new("--upstream-plain-http", "EDGEREG_UPSTREAM_PLAIN_HTTP", "upstreamPlainHttp", IsList: true);
+    public static readonly SettingKey UpstreamBandwidth = new("--upstream-bandwidth", "EDGEREG_UPSTREAM_BANDWIDTH", "upstreamBytesPerSecond");
+    public static readonly SettingKey UpstreamCaFile = new("--upstream-ca-file", "EDGEREG_UPSTREAM_CA_FILE", "upstreamCaFile");
+    public static readonly SettingKey UpstreamAuthFile = new("--upstream-auth-file", "EDGEREG_UPSTREAM_AUTH_FILE", "upstreamAuthFile");
+    public static readonly SettingKey TagRefresh = new("--tag-refresh", "EDGEREG_TAG_REFRESH", "tagRefreshSeconds");
 
     /// <summary>The config file is found before the other settings are read, so it has no file key of its own.</summary>
     public static readonly SettingKey Config = new("--config", "EDGEREG_CONFIG", FileKey: "");
@@ -37,5 +44,6 @@ internal sealed record SettingKey(string Flag, string EnvironmentVariable, strin
     public static readonly IReadOnlyList<SettingKey> FileSettings =
         [Listen, Root, TlsCert, TlsKey, CredentialsFile, AnonymousWrites, LogLevel, ShutdownTimeout, MaxManifestBytes,
          Members, NodeName, ClusterSecretFile, ReplicationBandwidth, StatusSocket, GcInterval, GcGrace, PullRetention, GcPins, GcRetention,
-         MinFree, MaxStoreBytes];
+         MinFree, MaxStoreBytes,
+         Upstreams, MirrorSets, UpstreamPlainHttp, UpstreamBandwidth, UpstreamCaFile, UpstreamAuthFile, TagRefresh];
 }

@@ -8,6 +8,8 @@ using EdgeRegistry.Replication;
 using EdgeRegistry.Replication.Peers;
 using EdgeRegistry.Status;
 using EdgeRegistry.Storage;
+using EdgeRegistry.Upstream;
+using EdgeRegistry.Upstream.Cluster;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using EdgeRegistry.Transport;
@@ -25,7 +27,8 @@ internal static class RegistryHost
     /// Also answer `edgereg status` on <see cref="ServeSettings.StatusSocket"/>. `serve` turns it on; in-process
     /// tests that do not test the status leave it off so they never touch the machine's /run/edgereg.
     /// </param>
-    public static WebApplication Build(ServeSettings settings, Logger logger, bool statusChannel = false, ReplicationOptions? replication = null)
+    public static WebApplication Build(ServeSettings settings, Logger logger, bool statusChannel = false, ReplicationOptions? replication = null,
+        UpstreamOptions? upstream = null)
     {
         // The empty builder: no configuration sources at all (no appsettings*.json, no DOTNET_/ASPNETCORE_
         // variables, no hosting-startup assemblies), no default logging providers, and Kestrel only as added
@@ -93,6 +96,14 @@ internal static class RegistryHost
         // After replication and the status channel: metrics wrap the remote source and share the store census.
         builder.Services.AddMetrics(settings.Root);
         builder.Services.AddHostedService<DiskGuardMonitor>();
+
+        // After metrics, so the read-through counters keep counting the peers alone; the cache counts its own hits.
+        // Registered last of the content sources: asked after the store and the peers.
+        if (upstream is not null)
+        {
+            if (replication is not null) builder.Services.AddSingleton<IUplinkPeers, ReplicationUplinkPeers>();
+            builder.Services.AddUpstreamCache(upstream with { MaxManifestBytes = maxManifestBytes });
+        }
 
         // Options' start-up validator runs ValidateOnStart checks; edgereg registers none (ServeSettingsResolver
         // validated every setting before the host exists), so it would only build its options types for nothing.

@@ -62,4 +62,10 @@ internal sealed class CountingContentSource(IContentSource inner, ReadThroughCou
 
     public ValueTask<bool> IsCompleteAsync(RepositoryName repository, StoredManifest manifest, CancellationToken cancellationToken) =>
         inner.IsCompleteAsync(repository, manifest, cancellationToken);
+
+    public ValueTask<bool> CanServeBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken) =>
+        inner.CanServeBlobAsync(repository, digest, cancellationToken);
+
+    public ValueTask<StoredManifest> RefreshTagAsync(RepositoryName repository, string tag, StoredManifest local, CancellationToken cancellationToken) =>
+        inner.RefreshTagAsync(repository, tag, local, cancellationToken);
 }

@@ -4,6 +4,8 @@ using EdgeRegistry.Replication.Convergence;
 using EdgeRegistry.Replication.Peers;
 using EdgeRegistry.Status;
 using EdgeRegistry.Transport;
+using EdgeRegistry.Upstream;
+using EdgeRegistry.Upstream.Client;
 using Microsoft.AspNetCore.Connections;
 
 namespace EdgeRegistry.Metrics;
@@ -24,6 +26,8 @@ internal sealed class MetricsScrape
     private readonly TransportCounters? _transport;
     private readonly Storage.Collection.IGarbageCollection? _collection;
     private readonly Storage.Capacity.DiskGuard _guard;
+    private readonly UpstreamCounters? _upstream;
+    private readonly UpstreamClients? _upstreamClients;
 
     public MetricsScrape(IServiceProvider services)
     {
@@ -37,6 +41,8 @@ internal sealed class MetricsScrape
         _guard = services.GetRequiredService<Storage.IRegistryStore>().Guard;
         _transport = (services.GetService<IConnectionListenerFactory>() as TcpTransportFactory)?.Counters;
         _collection = services.GetService<Storage.Collection.IGarbageCollection>();
+        _upstream = services.GetService<UpstreamCounters>();
+        _upstreamClients = services.GetService<UpstreamClients>();
     }
 
     public async Task<string> WriteAsync(CancellationToken cancellationToken)
@@ -84,6 +90,7 @@ internal sealed class MetricsScrape
             text.Family("edgereg_gc_last_run_timestamp_seconds", "gauge", "When the last garbage collection started (0: none yet).")
                 .Sample("edgereg_gc_last_run_timestamp_seconds", gc.LastRun?.Started.ToUnixTimeSeconds() ?? 0);
         }
+        UpstreamMetrics.Write(text, _requests, _readThrough, _upstream, _upstreamClients);
 
         if (_transport is not null)
         {

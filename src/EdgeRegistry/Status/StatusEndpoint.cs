@@ -1,3 +1,4 @@
+using EdgeRegistry.Upstream.Client;
 using System.Text.Json;
 using EdgeRegistry.Cli;
 using EdgeRegistry.Storage;
@@ -75,7 +76,9 @@ internal static class StatusEndpoint
         var store = StoreStatus.From(census.Root, counts, DiskSpace.Of(census.Root));
         var peers = services.GetService<IPeerStatusSource>()?.GetPeers() ?? [];
         var gc = services.GetService<Storage.Collection.IGarbageCollection>()?.Status is { } collection ? GcStatus.From(collection) : null;
-        return new AgentStatusDocument(agent, store, peers, gc, await GuardAsync(services));
+        var upstreams = services.GetService<UpstreamClients>()?.States
+            .Select(static u => new UpstreamReport(u.Host, u.Reachable, u.LastContact, u.BytesFetched, u.RateLimited, u.LastError)).ToList();
+        return new AgentStatusDocument(agent, store, peers, gc, await GuardAsync(services), upstreams);
     }
 
     /// <summary>A store probe that does not answer within this is reported as such, not waited for.</summary>

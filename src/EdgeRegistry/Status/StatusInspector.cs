@@ -25,6 +25,7 @@ internal static class StatusInspector
         IReadOnlyList<PeerReport> peers;
         GcStatus? gc = null;
         GuardReport? guard = null;
+        IReadOnlyList<UpstreamReport> upstreams;
         if (reading.Document is { } document)
         {
             agent = AgentReport.Up(targets.StatusSocket, document.Agent);
@@ -33,6 +34,7 @@ internal static class StatusInspector
             peers = document.Peers;
             gc = document.Gc;
             guard = document.Guard;
+            upstreams = document.Upstreams ?? [];
         }
         else
         {
@@ -40,13 +42,14 @@ internal static class StatusInspector
             store = await Task.Run(() => CountDirectly(targets.Root, time, cancellationToken), cancellationToken).ConfigureAwait(false);
             storeReadFrom = "store";
             peers = [];
+            upstreams = [];
         }
 
         var systemd = ToStatus(await units.ConfigureAwait(false));
-        var rows = StatusRows.From(agent, store, peers, systemd, time.GetUtcNow(), gc, guard);
+        var rows = StatusRows.From(agent, store, peers, systemd, time.GetUtcNow(), gc, guard, upstreams);
         var verdict = StatusRows.Verdict(rows);
         var report = new StatusReport(StatusReport.CurrentSchemaVersion, verdict.ToString().ToLowerInvariant(),
-            StatusRows.Problems(rows), agent, storeReadFrom, store, peers, systemd, gc, guard);
+            StatusRows.Problems(rows), agent, storeReadFrom, store, peers, systemd, gc, guard, upstreams);
         return (report, rows);
     }
 

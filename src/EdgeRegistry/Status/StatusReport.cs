@@ -15,7 +15,8 @@ internal sealed record StatusReport(
     IReadOnlyList<PeerReport> Peers,
     SystemdStatus Systemd,
     GcStatus? Gc = null,
-    GuardReport? Guard = null)
+    GuardReport? Guard = null,
+    IReadOnlyList<UpstreamReport>? Upstreams = null)
 {
     public const int CurrentSchemaVersion = 1;
 }

@@ -12,11 +12,13 @@ namespace EdgeRegistry.Status;
 internal static class StatusRows
 {
     public static IReadOnlyList<StatusRow> From(AgentReport agent, StoreStatus store, IReadOnlyList<PeerReport> peers,
-        SystemdStatus systemd, DateTimeOffset now, GcStatus? gc = null, GuardReport? guard = null)
+        SystemdStatus systemd, DateTimeOffset now, GcStatus? gc = null, GuardReport? guard = null,
+        IReadOnlyList<UpstreamReport>? upstreams = null)
     {
         var rows = new List<StatusRow> { AgentRow(agent), StoreRow(store, now) };
         if (guard is not null) rows.Add(GuardRow(guard));
         rows.AddRange(peers.Select(peer => PeerRow(peer, now)));
+        rows.AddRange((upstreams ?? []).Select(upstream => UpstreamRow(upstream, now)));
         rows.AddRange(systemd.Units.Select(unit => UnitRow(unit, systemd.Reachable)));
         if (gc is not null) rows.Add(GcRow(gc, now));
         return rows;
@@ -128,6 +130,22 @@ internal static class StatusRows
         return peer.Error is null
             ? new StatusRow(concern, "reachable", RowSeverity.Ok, detail)
             : new StatusRow(concern, "error", RowSeverity.Warning, $"{peer.Error}; {detail}");
+    }
+
+    /// <summary>
+    /// An unreachable or rate-limiting upstream is a warning: cached content is still served, but misses are not.
+    /// One never asked yet (nothing pulled through it since start) is just that.
+    /// </summary>
+    private static StatusRow UpstreamRow(UpstreamReport upstream, DateTimeOffset now)
+    {
+        var concern = $"upstream {upstream.Host}";
+        var fetched = $"{Readable.Bytes(upstream.BytesFetched)} fetched";
+        if (upstream.Reachable is null) return new StatusRow(concern, "idle", RowSeverity.Ok, $"not asked since start; {fetched}");
+        var contact = $"last contact {Readable.Ago(upstream.LastContact, now)}";
+        if (upstream.RateLimited) return new StatusRow(concern, "rate-limited", RowSeverity.Warning, $"{contact}; {fetched}");
+        return upstream.Reachable == true
+            ? new StatusRow(concern, "reachable", RowSeverity.Ok, $"{contact}; {fetched}")
+            : new StatusRow(concern, "unreachable", RowSeverity.Warning, $"{contact}: {upstream.Error}; {fetched}");
     }
 
     private static StatusRow UnitRow(UnitStatus unit, bool systemdReachable)

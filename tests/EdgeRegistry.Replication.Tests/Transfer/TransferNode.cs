@@ -1,3 +1,4 @@
+using EdgeRegistry.Content.Transfer;
 using System.Net;
 using EdgeRegistry.Content;
 using EdgeRegistry.Replication.Convergence;

@@ -1,3 +1,4 @@
+using EdgeRegistry.Content.Transfer;
 using EdgeRegistry.Replication.Api;
 using EdgeRegistry.Replication.ReadThrough;
 using EdgeRegistry.Replication.Transfer;

@@ -10,10 +10,13 @@ internal sealed class Podman
 {
     public const string BinaryPath = "/usr/bin/podman";
     private readonly string _storeDirectory;
+    private readonly string? _registriesConf;
 
-    public Podman(string storeDirectory)
+    /// <param name="registriesConf">A registries.conf to resolve images through (CONTAINERS_REGISTRIES_CONF), or null.</param>
+    public Podman(string storeDirectory, string? registriesConf = null)
     {
         _storeDirectory = storeDirectory;
+        _registriesConf = registriesConf;
         Directory.CreateDirectory(_storeDirectory);
     }
 
@@ -44,5 +47,6 @@ internal sealed class Podman
             {
                 ["HOME"] = _storeDirectory,
                 ["XDG_RUNTIME_DIR"] = Path.Combine(_storeDirectory, "run"),
+                ["CONTAINERS_REGISTRIES_CONF"] = _registriesConf ?? "/etc/containers/registries.conf",
             });
 }

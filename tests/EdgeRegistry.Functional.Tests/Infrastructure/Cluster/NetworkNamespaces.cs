@@ -15,18 +15,20 @@ internal sealed class NetworkNamespaces : IAsyncDisposable
     private readonly List<string> _namespaces = [];
     private bool _bridgeCreated;
 
-    private NetworkNamespaces()
+    private NetworkNamespaces(int hosts)
     {
+        Addresses = Enumerable.Range(1, hosts).Select(static i => $"{Subnet}.{i}").ToList();
     }
 
-    public IReadOnlyList<string> Addresses { get; } = [$"{Subnet}.1", $"{Subnet}.2", $"{Subnet}.3"];
+    /// <summary>The hosts' addresses: the three nodes first, then any further host (e.g. an upstream registry).</summary>
+    public IReadOnlyList<string> Addresses { get; }
 
     private string Bridge => $"erbr{_suffix}";
 
     /// <summary>Sets the rig up; null with the reason when namespaces cannot be created here (not root).</summary>
-    public static async Task<(NetworkNamespaces? Rig, string? Unavailable)> CreateAsync()
+    public static async Task<(NetworkNamespaces? Rig, string? Unavailable)> CreateAsync(int hosts = 3)
     {
-        var rig = new NetworkNamespaces();
+        var rig = new NetworkNamespaces(hosts);
         var probe = await RunAsync(["netns", "add", rig.Namespace(0)]);
         if (!probe.Succeeded)
         {
@@ -54,6 +56,14 @@ internal sealed class NetworkNamespaces : IAsyncDisposable
     public async Task CutAsync(int index) => (await RunAsync(["link", "set", HostSide(index), "down"])).EnsureSuccess();
 
     public async Task HealAsync(int index) => (await RunAsync(["link", "set", HostSide(index), "up"])).EnsureSuccess();
+
+    /// <summary>
+    /// Shapes what host <paramref name="index"/> sends (a slow site uplink when it is the upstream) with a token bucket
+    /// filter: <c>tc qdisc add dev X root tbf rate R burst 32kbit latency 400ms</c> (netem is not in this kernel).
+    /// </summary>
+    public async Task ShapeAsync(int index, string rate) =>
+        (await ProcessRunner.RunAsync("ip", ["netns", "exec", Namespace(index), "tc", "qdisc", "add", "dev", NamespaceSide(index), "root", "tbf",
+            "rate", rate, "burst", "32kbit", "latency", "400ms"], TestTimeouts.ShortCommand)).EnsureSuccess();
 
     private async Task BuildAsync()
     {

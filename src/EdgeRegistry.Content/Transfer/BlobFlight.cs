@@ -3,7 +3,7 @@ using EdgeRegistry.Storage.Blobs;
 using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Naming;
 
-namespace EdgeRegistry.Replication.Transfer;
+namespace EdgeRegistry.Content.Transfer;
 
 /// <summary>
 /// The one transfer of a digest from the peers that is under way (single flight): client read-throughs and
@@ -16,7 +16,7 @@ namespace EdgeRegistry.Replication.Transfer;
 /// change, the owner does not. Only the current driver touches it.
 /// </para>
 /// </summary>
-internal sealed class BlobFlight
+public sealed class BlobFlight
 {
     private readonly TaskCompletionSource<bool> _stored = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action<BlobFlight> _onDone;

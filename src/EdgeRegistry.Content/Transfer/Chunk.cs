@@ -1,6 +1,6 @@
 using EdgeRegistry.Storage.Durability;
 
-namespace EdgeRegistry.Replication.Transfer;
+namespace EdgeRegistry.Content.Transfer;
 
 /// <summary>
 /// One block of a blob read from a peer, in a pooled buffer shared by the consumers that need it (the client
@@ -8,7 +8,7 @@ namespace EdgeRegistry.Replication.Transfer;
 /// The buffer is page-aligned (<see cref="AlignedBufferPool"/>), so the import writes it to the disk with O_DIRECT
 /// from where the socket put it: received once, copied never.
 /// </summary>
-internal sealed class Chunk
+public sealed class Chunk
 {
     private readonly Memory<byte> _buffer;
     private int _holders = 1;

@@ -1,4 +1,4 @@
-namespace EdgeRegistry.Replication.Transfer;
+namespace EdgeRegistry.Content.Transfer;
 
 /// <summary>
 /// A client's request to take over a background copy of the blob it wants, instead of starting a second transfer
@@ -6,7 +6,7 @@ namespace EdgeRegistry.Replication.Transfer;
 /// flight over: the client then drives it, continuing the flight's import (its prefix is sent from the disk and
 /// the rest asked for with a Range), or finds the flight complete.
 /// </summary>
-internal sealed class ClientClaim
+public sealed class ClientClaim
 {
     private readonly TaskCompletionSource _handover = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

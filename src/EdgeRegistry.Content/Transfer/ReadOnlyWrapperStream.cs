@@ -1,15 +1,14 @@
-namespace EdgeRegistry.Replication.Convergence;
+namespace EdgeRegistry.Content.Transfer;
 
-/// <summary>A read-only stream that takes its bytes from a <see cref="TokenBucket"/> before handing them out.</summary>
-/// <remarks>When <paramref name="unthrottled"/> turns true (a client is now waiting for this blob) the cap no longer applies.</remarks>
-internal sealed class ThrottledStream(Stream inner, TokenBucket bucket, Func<bool> unthrottled) : Stream
+/// <summary>
+/// A read-only, forward-only stream over another, for wrappers that act on each read (a bandwidth cap, a stall
+/// timeout, a byte count): they override <see cref="ReadAsync(Memory{byte}, CancellationToken)"/> and nothing else.
+/// </summary>
+public abstract class ReadOnlyWrapperStream(Stream inner) : Stream
 {
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        int read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        if (read > 0 && !unthrottled()) await bucket.TakeAsync(read, cancellationToken).ConfigureAwait(false);
-        return read;
-    }
+    protected Stream Inner { get; } = inner;
+
+    public abstract override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default);
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
@@ -28,7 +27,7 @@ internal sealed class ThrottledStream(Stream inner, TokenBucket bucket, Func<boo
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) inner.Dispose();
+        if (disposing) Inner.Dispose();
         base.Dispose(disposing);
     }
 }

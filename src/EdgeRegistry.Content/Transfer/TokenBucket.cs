@@ -1,10 +1,10 @@
-namespace EdgeRegistry.Replication.Convergence;
+namespace EdgeRegistry.Content.Transfer;
 
 /// <summary>
-/// Caps background replication traffic at a byte rate (the site uplink or the disks may be shared with
-/// workloads). Up to one second of burst; a rate of 0 means no cap.
+/// Caps traffic at a byte rate: background replication, or the site uplink to an upstream registry (the uplink
+/// or the disks may be shared with workloads). Up to one second of burst; a rate of 0 means no cap.
 /// </summary>
-internal sealed class TokenBucket
+public sealed class TokenBucket
 {
     private readonly long _bytesPerSecond;
     private readonly TimeProvider _time;
@@ -12,12 +12,7 @@ internal sealed class TokenBucket
     private double _tokens;
     private long _lastTicks;
 
-    public TokenBucket(ReplicationOptions options, TimeProvider time)
-        : this(options.BytesPerSecond, time)
-    {
-    }
-
-    internal TokenBucket(long bytesPerSecond, TimeProvider time)
+    public TokenBucket(long bytesPerSecond, TimeProvider time)
     {
         _bytesPerSecond = bytesPerSecond;
         _time = time;
@@ -25,10 +20,10 @@ internal sealed class TokenBucket
         _lastTicks = time.GetTimestamp();
     }
 
-    internal bool Unlimited => _bytesPerSecond <= 0;
+    public bool Unlimited => _bytesPerSecond <= 0;
 
     /// <summary>Waits until <paramref name="bytes"/> may be transferred.</summary>
-    internal async ValueTask TakeAsync(int bytes, CancellationToken cancellationToken)
+    public async ValueTask TakeAsync(int bytes, CancellationToken cancellationToken)
     {
         if (Unlimited) return;
         while (true)

@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using EdgeRegistry.Replication.Transfer;
 using EdgeRegistry.Storage;
 using EdgeRegistry.Storage.Blobs;
 
-namespace EdgeRegistry.Replication.ReadThrough;
+namespace EdgeRegistry.Content.Transfer;
 
 /// <summary>
 /// The disk side of a read-through: chunks streamed to the client are queued here and written into the import
@@ -17,7 +16,7 @@ namespace EdgeRegistry.Replication.ReadThrough;
 /// (<see cref="BlobImport.TakeHash"/>), so the import is written without hashing
 /// (<see cref="BlobImport.WritePrehashed"/>) and adopts that hash at the end: each byte is hashed once.
 /// </summary>
-internal sealed class StoreCopy
+public sealed class StoreCopy
 {
     public const long DefaultLagCapBytes = 16 << 20;
 
@@ -113,7 +112,7 @@ internal sealed class StoreCopy
         {
             try
             {
-                if (_failure is null) await ImportSink.WriteNewAsync(_import!, chunk, prehashed: true).ConfigureAwait(false);
+                if (_failure is null) await ImportWriter.WriteNewAsync(_import!, chunk, prehashed: true).ConfigureAwait(false);
             }
             catch (StoreException e)
             {

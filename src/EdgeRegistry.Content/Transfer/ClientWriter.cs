@@ -1,9 +1,9 @@
 using System.IO.Pipelines;
 
-namespace EdgeRegistry.Replication.ReadThrough;
+namespace EdgeRegistry.Content.Transfer;
 
 /// <summary>Writes to a client that may leave at any moment: its leaving is an outcome, not an error.</summary>
-internal static class ClientWriter
+public static class ClientWriter
 {
     /// <returns>False when the client is gone.</returns>
     public static async ValueTask<bool> WriteAsync(PipeWriter client, ReadOnlyMemory<byte> bytes, CancellationToken clientAborted)

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using EdgeRegistry.Storage.Digests;
 
-namespace EdgeRegistry.Replication.Transfer;
+namespace EdgeRegistry.Content.Transfer;
 
 /// <summary>The flights under way, by digest; a flight leaves the table just before it completes.</summary>
-internal sealed class BlobFlights
+public sealed class BlobFlights
 {
     private readonly ConcurrentDictionary<Digest, BlobFlight> _flights = new();
 

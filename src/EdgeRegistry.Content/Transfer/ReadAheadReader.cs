@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace EdgeRegistry.Replication.Transfer;
+namespace EdgeRegistry.Content.Transfer;
 
 /// <summary>
 /// Reads a peer's response body in large chunks ahead of its consumer, so the network keeps flowing while the
@@ -8,7 +8,7 @@ namespace EdgeRegistry.Replication.Transfer;
 /// Reading stops at end of stream or after <c>limit + 1</c> bytes (one more than announced is enough to know the
 /// peer sent too much). Disposing stops the reader and returns every unconsumed buffer to the pool.
 /// </summary>
-internal sealed class ReadAheadReader : IAsyncDisposable
+public sealed class ReadAheadReader : IAsyncDisposable
 {
     public static int ChunkBytes => Chunk.Capacity;
 

@@ -1,0 +1,253 @@
+using System.Collections.Concurrent;
+using System.Net;
+using EdgeRegistry.Content;
+using EdgeRegistry.Content.Transfer;
+using EdgeRegistry.Storage;
+using EdgeRegistry.Storage.Digests;
+using EdgeRegistry.Storage.Manifests;
+using EdgeRegistry.Storage.Naming;
+using EdgeRegistry.Upstream.Client;
+using EdgeRegistry.Upstream.Cluster;
+using EdgeRegistry.Upstream.Routing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeRegistry.Upstream.Content;
+
+/// <summary>
+/// The pull-through cache: the last content source, asked after the local store and the peers. A repository the
+/// mirror sets or the host-in-path convention map to an upstream is fetched from there into the store, where it is
+/// ordinary content (it replicates, pushes beside it keep working). Blobs stream to the client while they are stored
+/// and verified; a blob is fetched over the uplink by one member of the cluster (<see cref="UplinkOwner"/>), the
+/// others read it through from that member. Tags are checked upstream at most once per refresh interval, and while
+/// the upstream cannot be reached the cached tag is served for as long as that lasts: nothing expires offline.
+/// </summary>
+internal sealed partial class UpstreamContent : IContentSource
+{
+    /// <summary>An upstream known to hold a blob (a HEAD answered 200) is believed for this long by completeness checks.</summary>
+    private static readonly TimeSpan KnownBlobLifetime = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// A tag check holds up a pull of a tag the store already has: a silent uplink (a cut link keeps pooled connections
+    /// open) costs that pull this much once per refresh interval, then the cached tag is served.
+    /// </summary>
+    private static readonly TimeSpan TagCheckTimeout = TimeSpan.FromSeconds(3);
+
+    private readonly IRegistryStore _store;
+    private readonly UpstreamResolver _resolver;
+    private readonly UpstreamClients _clients;
+    private readonly UplinkOwner? _owner;
+    private readonly HttpClient? _members;
+    private readonly UpstreamCounters _counters;
+    private readonly UpstreamOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly BlobFlights _flights = new();
+    private readonly UplinkTransfer _transfer;
+    private readonly ManifestFetcher _manifests;
+    /// <summary>When each cached tag was last checked upstream (in memory: after a restart the first pull checks again).</summary>
+    private readonly ConcurrentDictionary<(string Repository, string Tag), DateTimeOffset> _tagChecked = new();
+    private readonly ConcurrentDictionary<Digest, DateTimeOffset> _knownUpstream = new();
+
+    public UpstreamContent(IRegistryStore store, UpstreamResolver resolver, UpstreamClients clients, UplinkOwner? owner, HttpClient? members,
+        UpstreamCounters counters, UpstreamOptions options, TimeProvider time, ILogger<UpstreamContent> logger)
+    {
+        _store = store;
+        _resolver = resolver;
+        _clients = clients;
+        _owner = owner;
+        _members = members;
+        _counters = counters;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _transfer = new UplinkTransfer(store, logger);
+        _manifests = new ManifestFetcher(options.MaxManifestBytes, logger);
+    }
+
+    /// <summary>Peer-signed requests are local-only already (the peers' source says so); the cache adds no rule.</summary>
+    public bool IsLocalOnly(HttpRequest request) => false;
+
+    public async ValueTask<BlobLookup> FindBlobAsync(RepositoryName repository, Digest digest, BlobWant want, CancellationToken cancellationToken)
+    {
+        var targets = _resolver.Resolve(repository.Value);
+        if (targets.Count == 0) return BlobLookup.Missing;
+        if (_store.BlobLength(digest) is not null && _store.MountBlob(repository, digest, from: null) is not null) return BlobLookup.Local;
+        if (want == BlobWant.Length)
+        {
+            if (await HeadBlobAsync(targets, digest, cancellationToken).ConfigureAwait(false) is long length) return BlobLookup.Elsewhere(length);
+            _counters.Miss();
+            return BlobLookup.Missing;
+        }
+        var origins = Origins(repository, targets, digest);
+        var flight = _flights.Join(digest, clientDriven: true, out bool lead);
+        if (!lead)
+        {
+            // Another client drives it (a follower's bytes come from the disk once the whole blob verified).
+            return await flight.Stored.WaitAsync(cancellationToken).ConfigureAwait(false) && _store.StatBlob(repository, digest) is not null
+                ? BlobLookup.Local
+                : BlobLookup.Missing;
+        }
+        if (want == BlobWant.Range)
+        {
+            // The whole blob into the store, then the range from disk.
+            bool stored = await Task.Run(() => _transfer.DriveAsync(flight, repository, origins), CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return stored && _store.StatBlob(repository, digest) is not null ? BlobLookup.Local : Miss();
+        }
+        var lookup = await _transfer.OpenAsync(repository, flight, origins, _counters.Blob, cancellationToken).ConfigureAwait(false);
+        if (lookup.Outcome == BlobOutcome.Missing) _counters.Miss();
+        return lookup;
+    }
+
+    private BlobLookup Miss()
+    {
+        _counters.Miss();
+        return BlobLookup.Missing;
+    }
+
+    /// <summary>The member that owns this digest's uplink fetch first (when it is not this node), then the upstreams in order.</summary>
+    private List<IBlobOrigin> Origins(RepositoryName repository, IReadOnlyList<UpstreamTarget> targets, Digest digest)
+    {
+        var origins = new List<IBlobOrigin>(targets.Count + 1);
+        if (_owner?.OwnerOf(digest) is { } owner && _members is not null) origins.Add(new OwnerOrigin(_members, owner, repository.Value, _counters.FromMember));
+        foreach (var target in targets)
+        {
+            var (client, bucket) = _clients.For(target.Registry);
+            origins.Add(new UpstreamOrigin(client, target, bucket));
+        }
+        return origins;
+    }
+
+    private async Task<long?> HeadBlobAsync(IReadOnlyList<UpstreamTarget> targets, Digest digest, CancellationToken cancellationToken)
+    {
+        foreach (var target in targets)
+        {
+            var client = _clients.For(target.Registry).Client;
+            using var response = await client.SendAsync(() => new HttpRequestMessage(HttpMethod.Head, $"v2/{target.Repository}/blobs/{digest}"),
+                target.Repository, cancellationToken).ConfigureAwait(false);
+            if (response is { StatusCode: HttpStatusCode.OK } && response.Content.Headers.ContentLength is long length)
+            {
+                _knownUpstream[digest] = _time.GetUtcNow() + KnownBlobLifetime;
+                return length;
+            }
+        }
+        return null;
+    }
+
+    public async Task<StoredManifest?> TryFetchManifestAsync(RepositoryName repository, string reference, CancellationToken cancellationToken)
+    {
+        var targets = _resolver.Resolve(repository.Value);
+        foreach (var target in targets)
+        {
+            var client = _clients.For(target.Registry).Client;
+            if (await _manifests.GetAsync(client, target, reference, cancellationToken).ConfigureAwait(false) is not { } fetched) continue;
+            if (Import(repository, reference, fetched.Digest, fetched.Content, target) is { } manifest) return manifest;
+        }
+        return null;
+    }
+
+    /// <summary>Stores a fetched manifest (and moves the tag when fetched by tag); null when the store refuses it.</summary>
+    private StoredManifest? Import(RepositoryName repository, string reference, Digest digest, byte[] content, UpstreamTarget target)
+    {
+        try
+        {
+            _store.ImportManifest(repository, digest, content);
+            bool byTag = !reference.Contains(':', StringComparison.Ordinal);
+            if (byTag)
+            {
+                _store.SetTag(repository, reference, digest);
+                _tagChecked[(repository.Value, reference)] = _time.GetUtcNow();
+            }
+            _counters.Manifest();
+            LogManifest(_logger, repository.Value, reference, target.ToString(), digest.ToString());
+            return _store.GetManifest(repository, byTag ? reference : digest.ToString());
+        }
+        catch (StoreException e)
+        {
+            LogManifestRefused(_logger, repository.Value, reference, target.ToString(), e.Message);
+            return null;
+        }
+    }
+
+    public async ValueTask<StoredManifest> RefreshTagAsync(RepositoryName repository, string tag, StoredManifest local, CancellationToken cancellationToken)
+    {
+        var targets = _resolver.Resolve(repository.Value);
+        if (targets.Count == 0) return local;
+        var now = _time.GetUtcNow();
+        var key = (repository.Value, tag);
+        if (_tagChecked.TryGetValue(key, out var checkedAt) && now - checkedAt < _options.TagRefresh) return local;
+        // Marked before asking: concurrent pulls of the tag ask once; a failed check waits for the next interval,
+        // serving the cached tag meanwhile.
+        _tagChecked[key] = now;
+        foreach (var target in targets)
+        {
+            var client = _clients.For(target.Registry).Client;
+            if (await _manifests.HeadAsync(client, target, tag, TagCheckTimeout, cancellationToken).ConfigureAwait(false) is not { } current) continue;
+            if (current == local.Digest) return local;
+            var fetched = _store.GetManifest(repository, current.ToString()) is null
+                ? await _manifests.GetAsync(client, target, current.ToString(), cancellationToken).ConfigureAwait(false)
+                : null;
+            try
+            {
+                if (fetched is { } f) _store.ImportManifest(repository, f.Digest, f.Content);
+                if (_store.GetManifest(repository, current.ToString()) is null) continue;
+                _store.SetTag(repository, tag, current);
+            }
+            catch (StoreException e)
+            {
+                LogManifestRefused(_logger, repository.Value, tag, target.ToString(), e.Message);
+                continue;
+            }
+            LogTagMoved(_logger, repository.Value, tag, local.Digest.ToString(), current.ToString(), target.ToString());
+            return _store.GetManifest(repository, tag) ?? local;
+        }
+        return local;
+    }
+
+    public async ValueTask<bool> IsCompleteAsync(RepositoryName repository, StoredManifest manifest, CancellationToken cancellationToken)
+    {
+        var targets = _resolver.Resolve(repository.Value);
+        return targets.Count > 0 && await CheckAsync(repository, targets, manifest.Digest, depth: 0, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> CheckAsync(RepositoryName repository, IReadOnlyList<UpstreamTarget> targets, Digest digest, int depth, CancellationToken cancellationToken)
+    {
+        if (_store.GetReferences(repository, digest) is not { } references) return false;
+        foreach (var blob in references.Blobs)
+        {
+            if (!await CanServeAsync(repository, targets, blob.Digest, cancellationToken).ConfigureAwait(false)) return false;
+        }
+        // Sparse indexes: only the children this node's platform selects must be servable (RequiredChildren).
+        foreach (var (child, _) in RequiredChildren.Of(references.Manifests, ManifestPlatform.Current))
+        {
+            if (depth >= 2) return false; // an index of indexes of indexes: not something a client pulls
+            if (_store.GetReferences(repository, child) is null
+                && await TryFetchManifestAsync(repository, child.ToString(), cancellationToken).ConfigureAwait(false) is null) return false;
+            if (!await CheckAsync(repository, targets, child, depth + 1, cancellationToken).ConfigureAwait(false)) return false;
+        }
+        return true;
+    }
+
+    public async ValueTask<bool> CanServeBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
+    {
+        var targets = _resolver.Resolve(repository.Value);
+        return targets.Count > 0 && await CanServeAsync(repository, targets, digest, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> CanServeAsync(RepositoryName repository, IReadOnlyList<UpstreamTarget> targets, Digest digest, CancellationToken cancellationToken)
+    {
+        if (_store.StatBlob(repository, digest) is not null || _store.BlobLength(digest) is not null) return true;
+        if (_knownUpstream.TryGetValue(digest, out var until) && _time.GetUtcNow() < until) return true;
+        if (_knownUpstream.Count > 100_000) _knownUpstream.Clear(); // bounded: a few entries per layer pulled
+        return await HeadBlobAsync(targets, digest, cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    [LoggerMessage(EventId = 5040, Level = LogLevel.Information, Message = "Fetched manifest {Repository}:{Reference} from upstream {Target} ({Digest})")]
+    private static partial void LogManifest(ILogger logger, string repository, string reference, string target, string digest);
+
+    [LoggerMessage(EventId = 5041, Level = LogLevel.Information, Message = "Tag {Repository}:{Tag} moved upstream at {Target}: {Old} -> {Current}")]
+    private static partial void LogTagMoved(ILogger logger, string repository, string tag, string old, string current, string target);
+
+    [LoggerMessage(EventId = 5042, Level = LogLevel.Error, Message = "Could not store manifest {Repository}:{Reference} from upstream {Target}: {Problem}")]
+    private static partial void LogManifestRefused(ILogger logger, string repository, string reference, string target, string problem);
+}

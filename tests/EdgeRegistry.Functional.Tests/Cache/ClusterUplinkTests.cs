@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using EdgeRegistry.Functional.Tests.Infrastructure;
+using EdgeRegistry.Functional.Tests.Infrastructure.Clients;
+using EdgeRegistry.Functional.Tests.Infrastructure.Cluster;
+using EdgeRegistry.Functional.Tests.Infrastructure.OciLayout;
+using EdgeRegistry.Functional.Tests.Infrastructure.Servers;
+using EdgeRegistry.Functional.Tests.Replication;
+using Xunit.Abstractions;
+
+namespace EdgeRegistry.Functional.Tests.Cache;
+
+/// <summary>
+/// Three nodes in their own network namespaces, the upstream (Distribution) in a fourth behind a veth shaped to
+/// 20 Mbit/s: a cold pull on all three nodes at once crosses the uplink once, counted in the upstream's access log;
+/// with the uplink cut, every node still serves the image and a miss is a prompt 404.
+/// </summary>
+public sealed class ClusterUplinkTests(ITestOutputHelper output)
+{
+    private static readonly GeneratedImage Image = TestImages.Image("cluster-uplink", layerCount: 4, layerBytes: 512 * 1024);
+
+    [NetworkNamespaceFact]
+    public async Task ColdPullOnThreeNodesAtOnce_CrossesTheUplinkOnceAndServesWhileCutOff()
+    {
+        var (namespaces, unavailable) = await NetworkNamespaces.CreateAsync(hosts: 4);
+        Assert.True(namespaces is not null, unavailable);
+        await using var cleanup = namespaces;
+        using var temp = new TempDirectory("cache-cluster");
+        await namespaces.ShapeAsync(3, "20mbit");
+        await using var upstream = await DistributionServer.StartAsync(temp.Sub("upstream"), temp.Path, output,
+            listenHost: namespaces.Addresses[3], launchPrefix: namespaces.LaunchPrefix(3));
+        var roundTrip = new RoundTrip(new Skopeo(temp.Sub("skopeo")), temp);
+        await roundTrip.PushAsync(upstream.Host, "src/app", "v1", Image);
+        var mirrorSets = UpstreamFixture.WriteMirrorSets(temp, ($"{upstream.Host}/src/app", "cache/app"));
+
+        await using var cluster = ThreeNodeCluster.Create(temp, output, namespaces.Addresses.Take(3).ToList(), FreePort.Next(), namespaces.LaunchPrefix,
+            ["--mirror-set", mirrorSets, "--upstream-plain-http", upstream.Host, "--upstream-auth-file", temp.File("none.json")]);
+        await cluster.StartAllAsync();
+        await cluster.AwaitPeersSeenUpAsync();
+
+        await Task.WhenAll(cluster.Nodes.Select((node, i) =>
+            new RoundTrip(new Skopeo(temp.Sub($"skopeo-{node.Name}")), temp).AssertPullsBackAsync(node.Host, "cache/app", "v1", Image)));
+        int gets = UpstreamFixture.BlobGets(upstream.Output, "src/app");
+        Assert.True(gets == Image.ReferencedBlobs.Count(),
+            $"{gets} blob GETs crossed the uplink for {Image.ReferencedBlobs.Count()} blobs\n{upstream.Output}\n{cluster.Logs()}");
+
+        // The uplink is cut: every node still serves the image (from its store or a peer's), a miss is a prompt 404.
+        await namespaces.CutAsync(3);
+        foreach (var node in cluster.Nodes) await roundTrip.AssertPullsBackAsync(node.Host, "cache/app", "v1", Image);
+        using var http = new HttpClient { BaseAddress = cluster.A.BaseAddress };
+        var watch = Stopwatch.StartNew();
+        using var missing = await http.GetAsync("v2/cache/app/manifests/never-pulled");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"a miss with the uplink cut took {watch.Elapsed}");
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace EdgeRegistry.Functional.Tests.Cache;
+
+/// <summary>The files a pull-through cache test hands edgereg: mirror sets naming the upstream, and a pull secret.</summary>
+internal static partial class UpstreamFixture
+{
+    /// <summary>An ImageDigestMirrorSet and an ImageTagMirrorSet mapping each <c>source → mirror path</c> on localhost:5000.</summary>
+    public static string WriteMirrorSets(TempDirectory temp, params (string Source, string MirrorPath)[] entries)
+    {
+        var lines = string.Concat(entries.Select(e => $"  - source: {e.Source}\n    mirrors:\n    - localhost:5000/{e.MirrorPath}\n"));
+        return temp.WriteFile("mirror-sets.yaml", $"""
+            apiVersion: config.openshift.io/v1
+            kind: ImageDigestMirrorSet
+            metadata:
+              name: cache-digests
+            spec:
+              imageDigestMirrors:
+            {lines}---
+            apiVersion: config.openshift.io/v1
+            kind: ImageTagMirrorSet
+            metadata:
+              name: cache-tags
+            spec:
+              imageTagMirrors:
+            {lines}
+            """);
+    }
+
+    /// <summary>
+    /// What the MCO renders from the mirror sets, with the source blocked: a client may reach the image only through
+    /// the mirror (the edgereg cache), never the source itself.
+    /// </summary>
+    public static string WriteBlockedSourceConf(TempDirectory temp, string source, string mirror) =>
+        temp.WriteFile("registries.conf", $"""
+            unqualified-search-registries = []
+
+            [[registry]]
+            location = "{source}"
+            blocked = true
+
+            [[registry.mirror]]
+            location = "{mirror}"
+            insecure = true
+            """);
+
+    /// <summary>A docker config.json with one entry per key (host or host/namespace).</summary>
+    public static string WriteAuthFile(TempDirectory temp, params (string Key, string User, string Password)[] entries)
+    {
+        var auths = string.Join(",\n", entries.Select(e =>
+            $"    \"{e.Key}\": {{ \"auth\": \"{Convert.ToBase64String(Encoding.UTF8.GetBytes($"{e.User}:{e.Password}"))}\" }}"));
+        return temp.WriteFile("config.json", $"{{\n  \"auths\": {{\n{auths}\n  }}\n}}\n");
+    }
+
+    /// <summary>How many GETs of a blob of <paramref name="repository"/> the upstream's access log shows.</summary>
+    public static int BlobGets(string accessLog, string repository) =>
+        Regex.Matches(accessLog, $"\"GET /v2/{Regex.Escape(repository)}/blobs/sha256:[0-9a-f]{{64}} HTTP/1.1\" 200").Count;
+}
