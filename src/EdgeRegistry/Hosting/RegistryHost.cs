@@ -1,5 +1,6 @@
 using EdgeRegistry.Configuration;
 using EdgeRegistry.Distribution;
+using EdgeRegistry.Health;
 using EdgeRegistry.Logging;
 using EdgeRegistry.Metrics;
 using EdgeRegistry.Replication;
@@ -82,12 +83,19 @@ internal static class RegistryHost
 
         // After replication and the status channel: metrics wrap the remote source and share the store census.
         builder.Services.AddMetrics(settings.Root);
+        builder.Services.AddHealth();
 
         // Options' start-up validator runs ValidateOnStart checks; edgereg registers none (ServeSettingsResolver
         // validated every setting before the host exists), so it would only build its options types for nothing.
         builder.Services.RemoveAll<IStartupValidator>();
         var app = builder.Build();
+        if (settings.AccessLog)
+        {
+            app.UseAccessLog();
+        }
+
         app.UseMetrics();
+        app.UseHealth();
         if (statusChannel)
         {
             app.UseStatusChannel();

@@ -50,10 +50,16 @@ internal sealed class CachedStoreCensus : IDisposable
         }
     }
 
+    /// <summary>
+    /// The counts, refreshed first when older than <see cref="Freshness"/>: the request waits up to
+    /// <see cref="FirstCountWait"/> for that walk, so a question after a quiet minute is answered with today's
+    /// counts, not the ones from start-up. A big store that takes longer is answered with the older counts,
+    /// whose <see cref="StoreCounts.CountedAt"/> tells their age.
+    /// </summary>
     public async Task<CensusResult?> GetAsync(CancellationToken cancellationToken)
     {
         var walk = RefreshIfStale();
-        if (Volatile.Read(ref _last) is null && walk is not null)
+        if (walk is not null)
         {
             try
             {
@@ -61,19 +67,25 @@ internal sealed class CachedStoreCensus : IDisposable
             }
             catch (TimeoutException)
             {
-                // Still counting a big store: answer with what there is (no counts yet).
+                // Still counting a big store: answer with what there is (older counts, or none yet).
             }
         }
 
         return Volatile.Read(ref _last);
     }
 
+    /// <summary>The walk bringing the counts up to date, or null when they are fresh.</summary>
     private Task? RefreshIfStale()
     {
         lock (_gate)
         {
             var fresh = _last is not null && _time.GetUtcNow() - _lastAt < Freshness;
-            if (!fresh && (_walk is null || _walk.IsCompleted) && !_stopping.IsCancellationRequested)
+            if (fresh)
+            {
+                return null;
+            }
+
+            if ((_walk is null || _walk.IsCompleted) && !_stopping.IsCancellationRequested)
             {
                 _walk = Task.Run(Walk);
             }

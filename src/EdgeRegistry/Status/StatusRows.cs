@@ -6,17 +6,18 @@ namespace EdgeRegistry.Status;
 /// <summary>
 /// Turns a report into its lines, one per concern, and judges each: the verdict is the worst line. DOWN: the
 /// agent does not answer or the store cannot be read. DEGRADED: the agent is not ready, free space is under
-/// 10%, a peer is unreachable or reports an error, a unit is not active. systemd being unreachable is shown
-/// but judged by nothing (the agent and store lines say whether the registry works).
+/// 10%, a peer is unreachable or reports an error, a unit is not active or its state is unknown (systemd not
+/// reachable over D-Bus: an operator cannot tell whether CRI-O and the kubelet run, so the node is not known to
+/// be healthy).
 /// </summary>
 internal static class StatusRows
 {
     public static IReadOnlyList<StatusRow> From(AgentReport agent, StoreStatus store, IReadOnlyList<PeerReport> peers,
         SystemdStatus systemd, DateTimeOffset now)
     {
-        var rows = new List<StatusRow> { AgentRow(agent), StoreRow(store) };
+        var rows = new List<StatusRow> { AgentRow(agent), StoreRow(store, now) };
         rows.AddRange(peers.Select(peer => PeerRow(peer, now)));
-        rows.AddRange(systemd.Units.Select(unit => UnitRow(unit, systemd.Reachable)));
+        rows.AddRange(systemd.Units.Select(UnitRow));
         return rows;
     }
 
@@ -41,7 +42,9 @@ internal static class StatusRows
     {
         if (!agent.Running)
         {
-            return new StatusRow("agent", "down", RowSeverity.Failure, agent.Error ?? "not running");
+            // The operator's next step, since nothing more can be learnt from a socket that does not answer.
+            return new StatusRow("agent", "down", RowSeverity.Failure,
+                $"{agent.Error ?? "not running"}; see `systemctl status edgereg` and `journalctl -u edgereg -n 50`");
         }
 
         var listening = agent.Listen.Count > 0 ? string.Join(", ", agent.Listen) : "no registry address";
@@ -52,7 +55,7 @@ internal static class StatusRows
             : new StatusRow("agent", "starting", RowSeverity.Warning, $"{detail}, not ready yet");
     }
 
-    private static StatusRow StoreRow(StoreStatus store)
+    private static StatusRow StoreRow(StoreStatus store, DateTimeOffset now)
     {
         if (store.IsUnreadable)
         {
@@ -60,9 +63,16 @@ internal static class StatusRows
         }
 
         var contents = store.Repositories is null
-            ? "still counting"
+            ? "not counted yet"
             : string.Create(CultureInfo.InvariantCulture,
                 $"{store.Repositories} repositories, {store.Manifests} manifests, {store.Blobs} blobs, {Readable.Bytes(store.Bytes ?? 0)}");
+        // Counts older than the agent's refresh period are still worth showing, but only with their age: a
+        // bare number from before the last push reads as a fact about the store now.
+        if (store.CountedAt is { } countedAt && now - countedAt > CachedStoreCensus.Freshness)
+        {
+            contents += $" (counted {Readable.Ago(countedAt, now)})";
+        }
+
         var disk = store.FreeBytes is { } free && store.TotalBytes is { } total && total > 0
             ? string.Create(CultureInfo.InvariantCulture, $"{Readable.Bytes(free)} free of {Readable.Bytes(total)} ({100.0 * free / total:0}%)")
             : "free space unknown";
@@ -95,12 +105,13 @@ internal static class StatusRows
             : new StatusRow(concern, "error", RowSeverity.Warning, $"{peer.Error}; {detail}");
     }
 
-    private static StatusRow UnitRow(UnitStatus unit, bool systemdReachable)
+    private static StatusRow UnitRow(UnitStatus unit)
     {
         if (unit.ActiveState is null)
         {
-            // Unknown because systemd itself could not be asked; a refusal for this one unit is a warning.
-            return new StatusRow(unit.Name, "unknown", systemdReachable ? RowSeverity.Warning : RowSeverity.Unknown, unit.Error ?? "no state");
+            // systemd could not be asked (or refused this unit): whether CRI-O and the kubelet run is unknown,
+            // and unknown is not healthy.
+            return new StatusRow(unit.Name, "unknown", RowSeverity.Warning, unit.Error ?? "no state");
         }
 
         var since = unit.Since is { } at ? $" since {Readable.Time(at)}" : "";

@@ -29,6 +29,25 @@ public sealed class StoreCensusTests : IDisposable
     }
 
     [Fact]
+    public async Task GetAsync_CountsOlderThanFreshness_RecountedBeforeAnswering()
+    {
+        var root = _temp.File("store");
+        var store = RegistryStore.Open(root);
+        var time = new ManualTime(DateTimeOffset.UtcNow);
+        using var census = new CachedStoreCensus(root, time);
+        var first = await census.GetAsync(CancellationToken.None);
+        Assert.Equal(0, first!.Counts!.Repositories);
+        await StoreContent.PushImageAsync(store, "app", "v1", "app");
+
+        // The case an operator saw: counted at start-up on an empty store, asked again 74 s later.
+        time.Advance(TimeSpan.FromSeconds(74));
+        var later = await census.GetAsync(CancellationToken.None);
+
+        Assert.Equal(1, later!.Counts!.Repositories);
+        Assert.Equal(time.GetUtcNow(), later.Counts.CountedAt);
+    }
+
+    [Fact]
     public void Count_FreshStore_AllZero()
     {
         var root = _temp.File("store");

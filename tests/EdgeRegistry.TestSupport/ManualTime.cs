@@ -1,7 +1,7 @@
-namespace EdgeRegistry.Replication.Tests;
+namespace EdgeRegistry.TestSupport;
 
 /// <summary>A clock the test moves by hand, so time-dependent rules are tested without sleeping.</summary>
-internal sealed class ManualTime(DateTimeOffset start) : TimeProvider
+public sealed class ManualTime(DateTimeOffset start) : TimeProvider
 {
     private DateTimeOffset _now = start;
 
