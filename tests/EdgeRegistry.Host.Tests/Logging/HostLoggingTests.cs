@@ -93,6 +93,25 @@ public sealed class HostLoggingTests
         Assert.Contains(output, line => line.StartsWith("<6>Microsoft.Hosting.Lifetime: ", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Serve_PortInUse_OneSentenceAndNoStackTrace()
+    {
+        using var temp = new TempDirectory();
+        using var holder = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((IPEndPoint)holder.LocalEndpoint).Port;
+        var process = new CapturedProcess();
+        var exit = 0;
+
+        var output = await CaptureStandardOutputAsync(async () => exit = await process.RunAsync("serve", "--listen", $"127.0.0.1:{port}",
+            "--root", temp.File("store"), "--config", temp.WriteFile("config.json", "{}"), "--status-socket", temp.File("status.sock")));
+
+        Assert.Equal(1, exit);
+        Assert.Equal([$"edgereg: cannot listen on 127.0.0.1:{port}: Failed to bind to address http://127.0.0.1:{port}: address already in use."], process.ErrorLines);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Hosting failed to start", output, StringComparison.Ordinal);
+    }
+
     private static async Task<List<string>> ServeOneUploadAsync(Serilog.Core.Logger logger, bool accessLog = true)
     {
         using var temp = new TempDirectory();
