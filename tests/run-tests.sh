@@ -29,6 +29,7 @@ declare -A package_files=(
   [hey]=/usr/bin/hey
   [systemd]=/usr/bin/systemd-analyze
   [python3-yaml]=/usr/lib/python3/dist-packages/yaml/__init__.py
+  [apache2-utils]=/usr/bin/htpasswd
 )
 
 install_missing_packages() {
