@@ -144,7 +144,9 @@ internal sealed class RegistryDispatcher(
     private Task FailAsync(HttpContext context, ApiRoute route, StoreException ex)
     {
         var error = StoreErrorMap.ToApiError(ex);
-        if (error.Status >= 500)
+        if (ex.Error == StoreError.StorageFull)
+            DistributionLog.StoreFull(logger, context.Request.Method, route.Name, ex.Message);
+        else if (error.Status >= 500)
             DistributionLog.StoreFailed(logger, ex, context.Request.Method, route.Name, ex.Error.ToString(), ex.Message);
         else
             DistributionLog.StoreRefused(logger, context.Request.Method, route.Name, ex.Error.ToString(), ex.Message);

@@ -31,10 +31,36 @@ public sealed class UnitVerificationTests
         Assert.Contains("NoSuchSetting", run.Combined, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(Roles.All), MemberType = typeof(Roles))]
+    public void SystemdAnalyzeSecurity_UnitFromMachineConfig_ExposureUnder3(string role)
+    {
+        var run = Verify(role, unitContents => unitContents, ["security", "--offline=yes", "--no-pager"], onlyUnit: "edgereg.service");
+
+        var overall = System.Text.RegularExpressions.Regex.Match(run.Combined, @"Overall exposure level for edgereg\.service: (\d+\.\d)");
+        Assert.True(overall.Success, run.Combined);
+        var exposure = double.Parse(overall.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(exposure < 3.0, $"exposure {exposure}:\n{run.Combined}");
+    }
+
+    [Fact]
+    public void SystemdAnalyzeSecurity_HardeningRemoved_ExposureAbove3()
+    {
+        // Proves the score is read from the unit: without the capability bounding and system call filter it rises.
+        var run = Verify("master", unitContents => string.Join('\n', unitContents.Split('\n')
+                .Where(line => !line.StartsWith("CapabilityBoundingSet=", StringComparison.Ordinal) && !line.StartsWith("SystemCallFilter=", StringComparison.Ordinal)
+                    && !line.StartsWith("PrivateDevices=", StringComparison.Ordinal) && !line.StartsWith("RestrictNamespaces=", StringComparison.Ordinal))),
+            ["security", "--offline=yes", "--no-pager"], onlyUnit: "edgereg.service");
+
+        var overall = System.Text.RegularExpressions.Regex.Match(run.Combined, @"Overall exposure level for edgereg\.service: (\d+\.\d)");
+        Assert.True(overall.Success, run.Combined);
+        Assert.True(double.Parse(overall.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 3.0, run.Combined);
+    }
+
     // verify checks that executables exist; the build machine has neither /usr/local/bin/edgereg nor the
     // bootstrap script, so the units are verified together with those two paths pointed at temporary
     // executables and everything else unchanged (the edit applies to edgereg.service).
-    private static ToolRun Verify(string role, Func<string, string> edit)
+    private static ToolRun Verify(string role, Func<string, string> edit, string[]? verb = null, string? onlyUnit = null)
     {
         var analyzer = ToolRun.Require("/usr/bin/systemd-analyze", "systemd");
         var units = MachineConfigDocument.Load(RepositoryFiles.MachineConfig(role)).Units;
@@ -54,6 +80,7 @@ public sealed class UnitVerificationTests
             unitPaths.Add(unitPath);
         }
 
-        return ToolRun.Execute(analyzer, ["verify", .. unitPaths], temp.Path, ToolTimeout);
+        if (onlyUnit is not null) unitPaths.RemoveAll(path => Path.GetFileName(path) != onlyUnit);
+        return ToolRun.Execute(analyzer, [.. verb ?? ["verify"], .. unitPaths], temp.Path, ToolTimeout);
     }
 }

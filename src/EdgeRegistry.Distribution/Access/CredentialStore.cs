@@ -21,7 +21,7 @@ internal sealed class CredentialStore
     private readonly ILogger _logger;
     private readonly object _reloadLock = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _verified = new(StringComparer.Ordinal);
-    private volatile Snapshot _snapshot = new(DateTime.MinValue, -1, new Dictionary<string, PasswordHash>(StringComparer.Ordinal));
+    private volatile Snapshot _snapshot = new(DateTime.MinValue, -1, new Dictionary<string, IStoredPassword>(StringComparer.Ordinal));
 
     public CredentialStore(string path, TimeProvider time, ILogger logger)
     {
@@ -47,7 +47,7 @@ internal sealed class CredentialStore
         return true;
     }
 
-    private IReadOnlyDictionary<string, PasswordHash> Current()
+    private IReadOnlyDictionary<string, IStoredPassword> Current()
     {
         var info = new FileInfo(_path);
         bool exists = info.Exists;
@@ -59,7 +59,7 @@ internal sealed class CredentialStore
         {
             snapshot = _snapshot;
             if (snapshot.Modified == modified && snapshot.Length == length) return snapshot.Users;
-            var users = exists ? Load() : new Dictionary<string, PasswordHash>(StringComparer.Ordinal);
+            var users = exists ? Load() : new Dictionary<string, IStoredPassword>(StringComparer.Ordinal);
             if (!exists) DistributionLog.CredentialsFileMissing(_logger, _path);
             _verified.Clear();
             _snapshot = new Snapshot(modified, length, users);
@@ -67,9 +67,9 @@ internal sealed class CredentialStore
         }
     }
 
-    private Dictionary<string, PasswordHash> Load()
+    private Dictionary<string, IStoredPassword> Load()
     {
-        var users = new Dictionary<string, PasswordHash>(StringComparer.Ordinal);
+        var users = new Dictionary<string, IStoredPassword>(StringComparer.Ordinal);
         string[] lines;
         try
         {
@@ -95,7 +95,7 @@ internal sealed class CredentialStore
                 DistributionLog.CredentialsLineInvalid(_logger, _path, i + 1, "expected user:hash");
                 continue;
             }
-            if (!PasswordHash.TryParse(line[(colon + 1)..], out var hash, out string? problem))
+            if (!StoredPasswords.TryParse(line[(colon + 1)..], out var hash, out string? problem))
             {
                 DistributionLog.CredentialsLineInvalid(_logger, _path, i + 1, problem);
                 continue;
@@ -112,5 +112,5 @@ internal sealed class CredentialStore
         return Convert.ToHexString(SHA256.HashData(bytes));
     }
 
-    private sealed record Snapshot(DateTime Modified, long Length, IReadOnlyDictionary<string, PasswordHash> Users);
+    private sealed record Snapshot(DateTime Modified, long Length, IReadOnlyDictionary<string, IStoredPassword> Users);
 }

@@ -4,8 +4,9 @@ using EdgeRegistry.Storage.Durability;
 namespace EdgeRegistry.Distribution.Access;
 
 /// <summary>
-/// The credentials file: one <c>user:pbkdf2-sha256$&lt;iterations&gt;$&lt;base64 salt&gt;$&lt;base64 hash&gt;</c> per
-/// line; blank lines and lines starting with '#' are ignored. Users who may push and delete.
+/// The credentials file: one <c>user:pbkdf2-sha256$&lt;iterations&gt;$&lt;base64 salt&gt;$&lt;base64 hash&gt;</c> or
+/// <c>user:$2y$…</c> (an htpasswd bcrypt line, as registry:2 reads) per line; blank lines and lines starting with
+/// '#' are ignored. Users who may push and delete. Every change replaces the whole file atomically.
 /// </summary>
 public static class CredentialsFile
 {
@@ -43,6 +44,45 @@ public static class CredentialsFile
         }
         if (!replaced) lines.Add(entry);
 
+        Write(fullPath, directory, lines);
+    }
+
+    /// <summary>Removes <paramref name="user"/>'s line; false (nothing written) when the file has no such user.</summary>
+    public static bool Remove(string path, string user)
+    {
+        string fullPath = Path.GetFullPath(path);
+        if (!File.Exists(fullPath)) return false;
+        string[] lines = File.ReadAllLines(fullPath);
+        var kept = lines.Where(line => UserOf(line) != user).ToList();
+        if (kept.Count == lines.Length) return false;
+        Write(fullPath, Path.GetDirectoryName(fullPath)!, kept);
+        return true;
+    }
+
+    /// <summary>
+    /// Every user in the file with the scheme of their hash, or the problem of a line that `serve` would skip
+    /// (so `edgereg user list` shows why a user cannot log in). Empty when the file does not exist.
+    /// </summary>
+    public static IReadOnlyList<CredentialEntry> List(string path)
+    {
+        if (!File.Exists(path)) return [];
+        var entries = new List<CredentialEntry>();
+        string[] lines = File.ReadAllLines(path);
+        for (int i = 0; i < lines.Length; i++)
+        {
+            string line = lines[i].Trim();
+            if (UserOf(line) is not { } user) continue;
+            entries.Add(StoredPasswords.TryParse(line[(user.Length + 1)..], out var stored, out var problem)
+                ? new CredentialEntry(user, stored.SchemeName, i + 1, null)
+                : new CredentialEntry(user, null, i + 1, problem));
+        }
+
+        return entries;
+    }
+
+    /// <summary>Temporary file (0600), fsync, rename, directory fsync: a crash leaves the old file or the new one.</summary>
+    private static void Write(string fullPath, string directory, IReadOnlyList<string> lines)
+    {
         string temp = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
         try
         {
@@ -50,7 +90,7 @@ public static class CredentialsFile
             if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
             using (var stream = new FileStream(temp, options))
             {
-                byte[] content = Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n");
+                byte[] content = Encoding.UTF8.GetBytes(lines.Count == 0 ? "" : string.Join('\n', lines) + "\n");
                 stream.Write(content);
                 stream.Flush(flushToDisk: true);
             }

@@ -8,8 +8,10 @@ namespace EdgeRegistry.Distribution.Access;
 /// <summary>
 /// A salted PBKDF2-HMAC-SHA256 password hash in the form <c>pbkdf2-sha256$&lt;iterations&gt;$&lt;base64 salt&gt;$&lt;base64 hash&gt;</c>.
 /// </summary>
-internal sealed record PasswordHash(int Iterations, byte[] Salt, byte[] Hash)
+internal sealed record PasswordHash(int Iterations, byte[] Salt, byte[] Hash) : IStoredPassword
 {
+    public string SchemeName => Scheme;
+
     public const string Scheme = "pbkdf2-sha256";
 
     /// <summary>Below this a stolen file is too cheap to brute-force; such entries are refused when loading.</summary>

@@ -217,24 +217,32 @@ internal sealed class UploadStore
         {
             var result = await body.ReadAsync(cancellationToken).ConfigureAwait(false);
             var sequence = result.Buffer;
-            foreach (var segment in sequence)
+            try
             {
-                var remaining = segment;
-                while (!remaining.IsEmpty)
+                foreach (var segment in sequence)
                 {
-                    int take = Math.Min(remaining.Length, chunk.Length - filled);
-                    remaining.Span[..take].CopyTo(chunk.Span[filled..]);
-                    filled += take;
-                    remaining = remaining[take..];
-                    if (filled == chunk.Length)
+                    var remaining = segment;
+                    while (!remaining.IsEmpty)
                     {
-                        written += await WriteChunkAsync(appender, filled, written, expectedLength, reservation, cancellationToken).ConfigureAwait(false);
-                        chunk = appender.Buffer;
-                        filled = 0;
+                        int take = Math.Min(remaining.Length, chunk.Length - filled);
+                        remaining.Span[..take].CopyTo(chunk.Span[filled..]);
+                        filled += take;
+                        remaining = remaining[take..];
+                        if (filled == chunk.Length)
+                        {
+                            written += await WriteChunkAsync(appender, filled, written, expectedLength, reservation, cancellationToken).ConfigureAwait(false);
+                            chunk = appender.Buffer;
+                            filled = 0;
+                        }
                     }
                 }
             }
-            body.AdvanceTo(sequence.End);
+            finally
+            {
+                // Also when a write failed (a full disk): a read left open makes Kestrel's drain of the rest of the
+                // body fail with an ERR stack trace after the error response went out.
+                body.AdvanceTo(sequence.End);
+            }
             if (result.IsCompleted || result.IsCanceled) break;
         }
         if (filled > 0)

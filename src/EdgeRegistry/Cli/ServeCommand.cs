@@ -27,6 +27,7 @@ internal static class ServeCommand
             Description = "Allow pushes and deletes without credentials from loopback clients (trials and tests)",
         };
         var logLevel = TextOption(SettingKey.LogLevel, "LEVEL", $"One of {LogLevelParser.Names} [default: information]");
+        var accessLog = TextOption(SettingKey.AccessLog, "true|false", "One information line per request: client, method, path, status, bytes, duration [default: true]");
         var shutdownTimeout = TextOption(SettingKey.ShutdownTimeout, "SECONDS", "Time in-flight requests get to finish on shutdown [default: 10]");
         var maxManifestBytes = TextOption(SettingKey.MaxManifestBytes, "BYTES", $"Largest manifest accepted [default: {ServeSettings.DefaultMaxManifestBytes}]");
         var members = new Option<string[]>(SettingKey.Members.Flag)
@@ -68,7 +69,7 @@ internal static class ServeCommand
         var command = new Command("serve", "Run the registry")
         {
             gcInterval, gcGrace, pullRetention, gcPins, gcRetention,
-            listen, root, config, tlsCert, tlsKey, credentials, anonymousWrites, logLevel, shutdownTimeout, maxManifestBytes,
+            listen, root, config, tlsCert, tlsKey, credentials, anonymousWrites, logLevel, accessLog, shutdownTimeout, maxManifestBytes,
             members, nodeName, clusterSecret, bandwidth, statusSocket, minFree, maxStoreBytes,
             upstreams, mirrorSets, plainHttp, upstreamBandwidth, upstreamCa, upstreamAuth, tagRefresh,
         };
@@ -84,6 +85,7 @@ internal static class ServeCommand
                 CredentialsFile = parseResult.GetValue(credentials),
                 AnonymousWrites = parseResult.GetValue(anonymousWrites),
                 LogLevel = parseResult.GetValue(logLevel),
+                AccessLog = parseResult.GetValue(accessLog),
                 ShutdownTimeout = parseResult.GetValue(shutdownTimeout),
                 MaxManifestBytes = parseResult.GetValue(maxManifestBytes),
                 Members = parseResult.GetValue(members) ?? [],

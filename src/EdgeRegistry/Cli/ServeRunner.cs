@@ -18,10 +18,14 @@ internal static partial class ServeRunner
 {
     public static async Task<int> RunAsync(ServeSettings settings, ProcessContext process, CancellationToken cancellationToken)
     {
-        var (replication, clusterProblem) = ClusterSetup.Resolve(settings);
-        if (clusterProblem is not null)
+        var (replication, clusterProblems) = ClusterSetup.Resolve(settings);
+        if (clusterProblems.Count > 0)
         {
-            process.Fail(clusterProblem);
+            foreach (var problem in clusterProblems)
+            {
+                process.Fail(problem);
+            }
+
             return ExitCodes.InvalidInput;
         }
 

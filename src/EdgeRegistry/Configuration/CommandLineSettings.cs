@@ -11,6 +11,7 @@ internal sealed record CommandLineSettings
     public string? CredentialsFile { get; init; }
     public bool AnonymousWrites { get; init; }
     public string? LogLevel { get; init; }
+    public string? AccessLog { get; init; }
     public string? ShutdownTimeout { get; init; }
     public string? MaxManifestBytes { get; init; }
     public IReadOnlyList<string> Members { get; init; } = [];
@@ -48,6 +49,7 @@ internal sealed record CommandLineSettings
         // A switch can only turn anonymous writes on; its absence defers to the environment and the file.
         SetScalar(layer, SettingKey.AnonymousWrites, AnonymousWrites ? "true" : null);
         SetScalar(layer, SettingKey.LogLevel, LogLevel);
+        SetScalar(layer, SettingKey.AccessLog, AccessLog);
         SetScalar(layer, SettingKey.ShutdownTimeout, ShutdownTimeout);
         SetScalar(layer, SettingKey.MaxManifestBytes, MaxManifestBytes);
         if (Members.Count > 0)

@@ -58,7 +58,7 @@ internal static class ConfigFileSettings
         }
         catch (JsonException e)
         {
-            errors.Add($"{path}: invalid JSON: {e.Message}");
+            errors.Add(JsonSyntaxProblem.Describe(path, bytes, e));
         }
 
         return layer;

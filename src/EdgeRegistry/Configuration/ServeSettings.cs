@@ -32,6 +32,9 @@ internal sealed record ServeSettings
     public string CredentialsFile { get; init; } = DefaultCredentialsFile;
     public bool AnonymousWrites { get; init; }
     public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;
+
+    /// <summary>One Information line per request (client, method, path, status, bytes, duration).</summary>
+    public bool AccessLog { get; init; } = true;
     public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
     public long MaxManifestBytes { get; init; } = DefaultMaxManifestBytes;
 

@@ -87,6 +87,11 @@ internal static class ServeSettingsResolver
 
     private static ServeSettings ResolveLogLevel(ServeSettings settings, Sources sources)
     {
+        if (sources.Winner(SettingKey.AccessLog) is { } accessLog && ParseBoolean(accessLog, sources.Errors) is { } accessLogOn)
+        {
+            settings = settings with { AccessLog = accessLogOn };
+        }
+
         if (sources.Winner(SettingKey.LogLevel) is { } level)
         {
             if (LogLevelParser.TryParse(level.Value, out var parsed))

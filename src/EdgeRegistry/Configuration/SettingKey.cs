@@ -13,6 +13,7 @@ internal sealed record SettingKey(string Flag, string EnvironmentVariable, strin
     public static readonly SettingKey CredentialsFile = new("--credentials-file", "EDGEREG_CREDENTIALS_FILE", "credentialsFile");
     public static readonly SettingKey AnonymousWrites = new("--anonymous-writes", "EDGEREG_ANONYMOUS_WRITES", "anonymousWrites");
     public static readonly SettingKey LogLevel = new("--log-level", "EDGEREG_LOG_LEVEL", "logLevel");
+    public static readonly SettingKey AccessLog = new("--access-log", "EDGEREG_ACCESS_LOG", "accessLog");
     public static readonly SettingKey ShutdownTimeout = new("--shutdown-timeout", "EDGEREG_SHUTDOWN_TIMEOUT", "shutdownTimeoutSeconds");
     public static readonly SettingKey MaxManifestBytes = new("--max-manifest-bytes", "EDGEREG_MAX_MANIFEST_BYTES", "maxManifestBytes");
     public static readonly SettingKey Members = new("--member", "EDGEREG_MEMBERS", "members", IsList: true);
@@ -42,7 +43,7 @@ internal sealed record SettingKey(string Flag, string EnvironmentVariable, strin
 
     /// <summary>Every key a config file may hold; anything else in the file is a mistake worth stopping for.</summary>
     public static readonly IReadOnlyList<SettingKey> FileSettings =
-        [Listen, Root, TlsCert, TlsKey, CredentialsFile, AnonymousWrites, LogLevel, ShutdownTimeout, MaxManifestBytes,
+        [Listen, Root, TlsCert, TlsKey, CredentialsFile, AnonymousWrites, LogLevel, AccessLog, ShutdownTimeout, MaxManifestBytes,
          Members, NodeName, ClusterSecretFile, ReplicationBandwidth, StatusSocket, GcInterval, GcGrace, PullRetention, GcPins, GcRetention,
          MinFree, MaxStoreBytes,
          Upstreams, MirrorSets, UpstreamPlainHttp, UpstreamBandwidth, UpstreamCaFile, UpstreamAuthFile, TagRefresh];

@@ -13,25 +13,34 @@ namespace EdgeRegistry.Hosting;
 /// </summary>
 internal static class ClusterSetup
 {
-    /// <returns>Options for a clustered node, null for a stand-alone one; or the problem that must stop start-up.</returns>
-    public static (ReplicationOptions? Options, string? Problem) Resolve(ServeSettings settings)
+    /// <summary>How to name this node, appended to every self-detection problem: the operator's way out.</summary>
+    private static readonly string NodeNameHint =
+        $"{SettingKey.NodeName.Flag} HOST:PORT ({SettingKey.NodeName.EnvironmentVariable}, or \"{SettingKey.NodeName.FileKey}\" in the config file) names the member that is this node";
+
+    /// <returns>
+    /// Options for a clustered node, null for a stand-alone one; or every problem that must stop start-up, all at
+    /// once, so an operator fixing the member list does not find the missing secret only on the next try.
+    /// </returns>
+    public static (ReplicationOptions? Options, IReadOnlyList<string> Problems) Resolve(ServeSettings settings)
     {
-        if (!settings.IsClustered) return (null, null);
+        if (!settings.IsClustered) return (null, []);
         var members = settings.Members.Select(static m => m.ToString()).ToList();
         var listen = settings.Listen.SelectMany(static l => l.IsLocalhost
             ? new[] { new IPEndPoint(IPAddress.Loopback, l.Port), new IPEndPoint(IPAddress.IPv6Loopback, l.Port) }
             : [new IPEndPoint(l.Address, l.Port)]).ToList();
         var (self, selfProblem) = SelfDetection.Detect(members, listen, settings.NodeName);
-        if (self is null) return (null, $"{SettingKey.Members.FileKey}: {selfProblem}");
         var (secret, secretProblem) = ClusterSecret.Load(settings.ClusterSecretFile);
-        if (secret is null) return (null, $"{SettingKey.ClusterSecretFile.Flag}: {secretProblem}");
+        var problems = new List<string>();
+        if (self is null) problems.Add($"{SettingKey.Members.FileKey}: {selfProblem}; {NodeNameHint}");
+        if (secret is null) problems.Add($"{SettingKey.ClusterSecretFile.Flag}: {secretProblem}");
+        if (problems.Count > 0) return (null, problems);
         return (new ReplicationOptions
         {
-            Self = self,
+            Self = self!,
             Peers = members.Where(m => m != self).ToList(),
-            Secret = secret,
+            Secret = secret!,
             BytesPerSecond = settings.ReplicationBytesPerSecond,
             UseTls = settings.UsesTls,
-        }, null);
+        }, []);
     }
 }

@@ -2,6 +2,7 @@ using EdgeRegistry.Collection;
 using EdgeRegistry.Configuration;
 using EdgeRegistry.Distribution;
 using EdgeRegistry.Distribution.Rejections;
+using EdgeRegistry.Health;
 using EdgeRegistry.Logging;
 using EdgeRegistry.Metrics;
 using EdgeRegistry.Replication;
@@ -104,6 +105,7 @@ internal static class RegistryHost
             if (replication is not null) builder.Services.AddSingleton<IUplinkPeers, ReplicationUplinkPeers>();
             builder.Services.AddUpstreamCache(upstream with { MaxManifestBytes = maxManifestBytes });
         }
+        builder.Services.AddHealth();
 
         // Options' start-up validator runs ValidateOnStart checks; edgereg registers none (ServeSettingsResolver
         // validated every setting before the host exists), so it would only build its options types for nothing.
@@ -111,7 +113,14 @@ internal static class RegistryHost
         var app = builder.Build();
         // First: it tells the rejection rewriter (RejectionBodies.Wrap) when a request is in the application.
         app.UseRejectionBodies();
+
+        if (settings.AccessLog)
+        {
+            app.UseAccessLog();
+        }
+
         app.UseMetrics();
+        app.UseHealth();
         if (statusChannel)
         {
             app.UseStatusChannel();

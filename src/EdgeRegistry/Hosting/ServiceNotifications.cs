@@ -13,9 +13,6 @@ namespace EdgeRegistry.Hosting;
 /// </summary>
 internal sealed partial class ServiceNotifications
 {
-    /// <summary>A probe that takes longer than this counts as failed: a hung mount must not look healthy.</summary>
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
-
     /// <summary>How often STATUS= is refreshed while serving: `systemctl status` stays current without flooding the manager.</summary>
     public static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(10);
 
@@ -97,7 +94,7 @@ internal sealed partial class ServiceNotifications
         using var timer = new PeriodicTimer(_watchdog.PingInterval);
         do
         {
-            var health = await ProbeAsync(store).ConfigureAwait(false);
+            var health = await StoreProbe.RunAsync(store).ConfigureAwait(false);
             _healthy = health.State == StoreHealthState.Healthy;
             switch (health.State)
             {
@@ -120,15 +117,6 @@ internal sealed partial class ServiceNotifications
             }
         }
         while (await WaitAsync(timer, cancellationToken).ConfigureAwait(false));
-    }
-
-    private static async Task<StoreHealth> ProbeAsync(IRegistryStore store)
-    {
-        var probe = Task.Run(store.CheckHealth);
-        var finished = await Task.WhenAny(probe, Task.Delay(ProbeTimeout)).ConfigureAwait(false);
-        return finished == probe
-            ? await probe.ConfigureAwait(false)
-            : new StoreHealth(StoreHealthState.Unhealthy, $"the store did not answer within {ProbeTimeout.TotalSeconds:0} s");
     }
 
     /// <summary>The next tick, or false when stopping: the loop shape of every periodic job of the host.</summary>

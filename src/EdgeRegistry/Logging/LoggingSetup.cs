@@ -33,6 +33,7 @@ internal static class LoggingSetup
             // Kestrel and routing log every request at Information/Debug; at registry request rates that
             // buries everything else. Trace level still shows them for troubleshooting.
             .MinimumLevel.Override("Microsoft.AspNetCore", level == LogEventLevel.Verbose ? level : LogEventLevel.Warning)
+            .Filter.ByExcluding(IsReportedStartFailure)
             .Enrich.FromLogContext();
         var sink = style switch
         {
@@ -44,6 +45,16 @@ internal static class LoggingSetup
         };
         return sink.CreateLogger();
     }
+
+    /// <summary>
+    /// The generic host's "Hosting failed to start" with the bind exception's 25-line stack trace: `serve` reports
+    /// the same failure as one sentence (<c>edgereg: cannot listen on …: address already in use</c>) and exits 1, so
+    /// the trace would only push the sentence out of `systemctl status`'s few lines. Other start failures keep it.
+    /// </summary>
+    private static bool IsReportedStartFailure(LogEvent logEvent) =>
+        logEvent.Exception is IOException or System.Net.Sockets.SocketException
+        && logEvent.Properties.TryGetValue("SourceContext", out var source)
+        && source is ScalarValue { Value: "Microsoft.Extensions.Hosting.Internal.Host" };
 
     /// <summary>
     /// Makes <paramref name="logger"/>, built once before the host, its only logging, disposed with it.

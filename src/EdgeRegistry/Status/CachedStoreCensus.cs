@@ -113,7 +113,7 @@ internal sealed class CachedStoreCensus : IDisposable
             }
             catch (TimeoutException)
             {
-                // Still counting a big store: answer with what there is (no counts yet).
+                // Still counting a big store: answer with what there is (older counts, or none yet).
             }
         }
         return Volatile.Read(ref _last);

@@ -5,9 +5,6 @@ internal enum RowSeverity
 {
     Ok,
 
-    /// <summary>Not known (systemd not reachable): shown, but it does not change the verdict.</summary>
-    Unknown,
-
     /// <summary>Makes the verdict DEGRADED.</summary>
     Warning,
 

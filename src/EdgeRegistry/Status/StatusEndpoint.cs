@@ -81,16 +81,10 @@ internal static class StatusEndpoint
         return new AgentStatusDocument(agent, store, peers, gc, await GuardAsync(services), upstreams);
     }
 
-    /// <summary>A store probe that does not answer within this is reported as such, not waited for.</summary>
-    private static readonly TimeSpan HealthProbeTimeout = TimeSpan.FromSeconds(2);
-
     private static async Task<GuardReport> GuardAsync(IServiceProvider services)
     {
         var store = services.GetRequiredService<IRegistryStore>();
-        var probe = Task.Run(store.CheckHealth);
-        var health = await Task.WhenAny(probe, Task.Delay(HealthProbeTimeout)) == probe
-            ? await probe
-            : new StoreHealth(StoreHealthState.Unhealthy, $"the store's write probe did not answer within {HealthProbeTimeout.TotalSeconds:0} s");
+        var health = await Hosting.StoreProbe.RunAsync(store);
         var replication = services.GetService<Replication.ReplicationCounters>();
         return GuardReport.From(store.Guard.Snapshot(), health, replication?.WaitingForSpace ?? 0, replication?.WaitReason);
     }

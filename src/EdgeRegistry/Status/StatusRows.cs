@@ -6,8 +6,9 @@ namespace EdgeRegistry.Status;
 /// <summary>
 /// Turns a report into its lines, one per concern, and judges each: the verdict is the worst line. DOWN: the
 /// agent does not answer or the store cannot be read. DEGRADED: the agent is not ready, free space is under
-/// 10%, a peer is unreachable or reports an error, a unit is not active. systemd being unreachable is shown
-/// but judged by nothing (the agent and store lines say whether the registry works).
+/// 10%, a peer is unreachable or reports an error, a unit is not active or its state is unknown (systemd not
+/// reachable over D-Bus: an operator cannot tell whether CRI-O and the kubelet run, so the node is not known to
+/// be healthy).
 /// </summary>
 internal static class StatusRows
 {
@@ -19,7 +20,7 @@ internal static class StatusRows
         if (guard is not null) rows.Add(GuardRow(guard));
         rows.AddRange(peers.Select(peer => PeerRow(peer, now)));
         rows.AddRange((upstreams ?? []).Select(upstream => UpstreamRow(upstream, now)));
-        rows.AddRange(systemd.Units.Select(unit => UnitRow(unit, systemd.Reachable)));
+        rows.AddRange(systemd.Units.Select(UnitRow));
         if (gc is not null) rows.Add(GcRow(gc, now));
         return rows;
     }
@@ -45,7 +46,9 @@ internal static class StatusRows
     {
         if (!agent.Running)
         {
-            return new StatusRow("agent", "down", RowSeverity.Failure, agent.Error ?? "not running");
+            // The operator's next step, since nothing more can be learnt from a socket that does not answer.
+            return new StatusRow("agent", "down", RowSeverity.Failure,
+                $"{agent.Error ?? "not running"}; see `systemctl status edgereg` and `journalctl -u edgereg -n 50`");
         }
 
         var listening = agent.Listen.Count > 0 ? string.Join(", ", agent.Listen) : "no registry address";
@@ -64,9 +67,10 @@ internal static class StatusRows
         }
 
         var contents = store.Repositories is null
-            ? "still counting"
+            ? "not counted yet"
             : string.Create(CultureInfo.InvariantCulture,
                 $"{store.Repositories} repositories, {store.Manifests} manifests, {store.Blobs} blobs, {Readable.Bytes(store.Bytes ?? 0)} (counted {Readable.Ago(store.CountedAt, now)})");
+
         var disk = store.FreeBytes is { } free && store.TotalBytes is { } total && total > 0
             ? string.Create(CultureInfo.InvariantCulture, $"{Readable.Bytes(free)} free of {Readable.Bytes(total)} ({100.0 * free / total:0}%)")
             : "free space unknown";
@@ -148,12 +152,13 @@ internal static class StatusRows
             : new StatusRow(concern, "unreachable", RowSeverity.Warning, $"{contact}: {upstream.Error}; {fetched}");
     }
 
-    private static StatusRow UnitRow(UnitStatus unit, bool systemdReachable)
+    private static StatusRow UnitRow(UnitStatus unit)
     {
         if (unit.ActiveState is null)
         {
-            // Unknown because systemd itself could not be asked; a refusal for this one unit is a warning.
-            return new StatusRow(unit.Name, "unknown", systemdReachable ? RowSeverity.Warning : RowSeverity.Unknown, unit.Error ?? "no state");
+            // systemd could not be asked (or refused this unit): whether CRI-O and the kubelet run is unknown,
+            // and unknown is not healthy.
+            return new StatusRow(unit.Name, "unknown", RowSeverity.Warning, unit.Error ?? "no state");
         }
 
         var since = unit.Since is { } at ? $" since {Readable.Time(at)}" : "";

@@ -79,6 +79,21 @@ public sealed class ServiceNotificationTests(ITestOutputHelper output)
 
                 await AssertDegradedButServingAsync(server, socket, seen);
                 Assert.Contains("No space left on device", seen.Last(m => m.StartsWith("STATUS=degraded: ", StringComparison.Ordinal)));
+
+                // A push to the full disk: 507 with an OCI body, /healthz still 200 (pulls are served), and the log
+                // says it in one warning line, with no stack trace from edgereg or from Kestrel's body drain.
+                using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+                var blob = new byte[1 << 20];
+                Random.Shared.NextBytes(blob);
+                using var push = await http.PostAsync($"/v2/full/app/blobs/uploads/?digest={Sha256Digest.Of(blob)}", new ByteArrayContent(blob));
+                Assert.Equal(System.Net.HttpStatusCode.InsufficientStorage, push.StatusCode);
+                using var health = await http.GetAsync("/healthz");
+                Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+                Assert.StartsWith("degraded: ", await health.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+                await Task.Delay(300);
+                Assert.Contains("Storage full on POST full/app", server.Output, StringComparison.Ordinal);
+                Assert.DoesNotContain("   at ", server.Output, StringComparison.Ordinal);
+                Assert.DoesNotContain("automatic draining", server.Output, StringComparison.Ordinal);
             }
         }
         finally

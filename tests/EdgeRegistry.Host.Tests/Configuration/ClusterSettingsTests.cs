@@ -78,4 +78,23 @@ public sealed class ClusterSettingsTests : IDisposable
         Assert.Null(result.Settings);
         Assert.Single(result.Errors, e => e.StartsWith("EDGEREG_REPLICATION_BANDWIDTH \"-1\":", StringComparison.Ordinal));
     }
+    [Fact]
+    public void ClusterSetup_MembersWithoutThisNodeAndNoSecret_BothProblemsAtOnceNamingNodeName()
+    {
+        var settings = Resolve(new CommandLineSettings
+        {
+            Members = ["192.0.2.11:5000", "192.0.2.12:5000", "192.0.2.13:5000"],
+            Listen = ["127.0.0.1:5000"],
+            ClusterSecretFile = _temp.File("no-secret"),
+        }).Settings!;
+
+        var (options, problems) = EdgeRegistry.Hosting.ClusterSetup.Resolve(settings);
+
+        Assert.Null(options);
+        Assert.Equal(2, problems.Count);
+        Assert.StartsWith("members: none of the members (192.0.2.11:5000, 192.0.2.12:5000, 192.0.2.13:5000) is this node", problems[0], StringComparison.Ordinal);
+        Assert.EndsWith("--node-name HOST:PORT (EDGEREG_NODE_NAME, or \"nodeName\" in the config file) names the member that is this node", problems[0], StringComparison.Ordinal);
+        Assert.StartsWith("--cluster-secret-file: ", problems[1], StringComparison.Ordinal);
+        Assert.Contains(_temp.File("no-secret"), problems[1], StringComparison.Ordinal);
+    }
 }

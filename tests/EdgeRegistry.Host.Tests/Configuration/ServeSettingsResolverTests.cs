@@ -142,16 +142,34 @@ public sealed class ServeSettingsResolverTests : IDisposable
     }
 
     [Fact]
-    public void Resolve_ConfigFileNotJson_ReportsFileAndPosition()
+    public void Resolve_ConfigFileTruncated_SentenceNamingFileAndLine()
     {
-        var config = _temp.WriteFile("config.json", "{ \"listen\": [\"0.0.0.0:5000\"] ");
+        var config = _temp.WriteFile("config.json", "{\n  \"root\": \"/var/local-registry\",\n  \"listen\": [\"0.0.0.0:5000\"] ");
 
         var result = Resolve(new CommandLineSettings { Root = Root(), Config = config });
 
-        var error = Assert.Single(result.Errors);
-        Assert.StartsWith($"{config}: invalid JSON: ", error);
-        Assert.Contains("LineNumber: 0", error);
-        Assert.DoesNotContain('\n', error);
+        Assert.Equal([$"{config}: line 3, column 30: invalid JSON: the file ends before the JSON is complete (truncated, or a bracket or quote is not closed)"],
+            result.Errors);
+    }
+
+    [Fact]
+    public void Resolve_ConfigFileMissingComma_NamesTheUnexpectedCharacterAndLine()
+    {
+        var config = _temp.WriteFile("config.json", "{\n  \"root\": \"/srv/store\"\n  \"logLevel\": \"debug\"\n}\n");
+
+        var result = Resolve(new CommandLineSettings { Root = Root(), Config = config });
+
+        Assert.Equal([$"{config}: line 3, column 3: invalid JSON: unexpected '\"' (a missing comma, quote or colon before it?)"], result.Errors);
+    }
+
+    [Fact]
+    public void Resolve_ConfigFileEmpty_SaysWhatToWrite()
+    {
+        var config = _temp.WriteFile("config.json", "\n");
+
+        var result = Resolve(new CommandLineSettings { Root = Root(), Config = config });
+
+        Assert.Equal([$"{config}: the config file is empty; write {{}} for a file with no settings"], result.Errors);
     }
 
     [Fact]

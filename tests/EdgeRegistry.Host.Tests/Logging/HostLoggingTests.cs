@@ -73,12 +73,51 @@ public sealed class HostLoggingTests
         Assert.True(factory.CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics").IsEnabled(LogLevel.Warning));
     }
 
-    private static async Task<List<string>> ServeOneUploadAsync(Serilog.Core.Logger logger)
+    [Fact]
+    public async Task Build_InformationLevel_OneAccessLinePerRequestWithClientMethodPathStatusBytesDuration()
+    {
+        var output = await ServeOneUploadAsync(LoggingSetup.CreateLogger(LogEventLevel.Information, ConsoleStyle.Journal));
+
+        var line = Assert.Single(output, line => line.StartsWith("<6>EdgeRegistry.Access: ", StringComparison.Ordinal));
+        var expected = "^" + Regex.Escape($"<6>EdgeRegistry.Access: 127.0.0.1 POST /v2/team/app/blobs/uploads/?digest={BlobDigest} 201 0 bytes ")
+            + @"\d+(\.\d)? ms client=127\.0\.0\.1 method=POST path=\S+ status=201 bytes=0 durationMs=\S+ eventId=100 ";
+        Assert.True(Regex.IsMatch(line, expected), line);
+    }
+
+    [Fact]
+    public async Task Build_AccessLogOff_NoAccessLines()
+    {
+        var output = await ServeOneUploadAsync(LoggingSetup.CreateLogger(LogEventLevel.Information, ConsoleStyle.Journal), accessLog: false);
+
+        Assert.DoesNotContain(output, line => line.Contains("EdgeRegistry.Access", StringComparison.Ordinal));
+        Assert.Contains(output, line => line.StartsWith("<6>Microsoft.Hosting.Lifetime: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Serve_PortInUse_OneSentenceAndNoStackTrace()
+    {
+        using var temp = new TempDirectory();
+        using var holder = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((IPEndPoint)holder.LocalEndpoint).Port;
+        var process = new CapturedProcess();
+        var exit = 0;
+
+        var output = await CaptureStandardOutputAsync(async () => exit = await process.RunAsync("serve", "--listen", $"127.0.0.1:{port}",
+            "--root", temp.File("store"), "--config", temp.WriteFile("config.json", "{}"), "--status-socket", temp.File("status.sock")));
+
+        Assert.Equal(1, exit);
+        Assert.Equal([$"edgereg: cannot listen on 127.0.0.1:{port}: Failed to bind to address http://127.0.0.1:{port}: address already in use."], process.ErrorLines);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Hosting failed to start", output, StringComparison.Ordinal);
+    }
+
+    private static async Task<List<string>> ServeOneUploadAsync(Serilog.Core.Logger logger, bool accessLog = true)
     {
         using var temp = new TempDirectory();
         var output = await CaptureStandardOutputAsync(async () =>
         {
-            await using var app = RegistryHost.Build(RunningRegistry.Settings(temp.Path), logger);
+            await using var app = RegistryHost.Build(RunningRegistry.Settings(temp.Path) with { AccessLog = accessLog }, logger);
             RegistryHost.OpenStore(app);
             await app.StartAsync();
             using var http = new HttpClient { BaseAddress = new Uri(ServeRunner.BoundAddresses(app).Single()), Timeout = TimeSpan.FromSeconds(10) };

@@ -22,7 +22,7 @@ public sealed class StatusCommandTests : IClassFixture<FakeSystemdBus>, IDisposa
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public async Task Status_AgentUpAndBusUnreachable_HealthyWithUnitsUnknownExit0()
+    public async Task Status_AgentUpAndBusUnreachable_DegradedWithUnitsUnknownExit1()
     {
         var settings = RunningAgent.SettingsIn(_temp);
         await StoreContent.PushImageAsync(RegistryStore.Open(settings.Root), "library/alpine", "3.20", "alpine");
@@ -31,9 +31,9 @@ public sealed class StatusCommandTests : IClassFixture<FakeSystemdBus>, IDisposa
 
         var exit = await process.RunAsync("status", "--config", _emptyConfig, "--status-socket", settings.StatusSocket);
 
-        Assert.Equal(0, exit);
+        Assert.Equal(1, exit);
         var lines = process.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("HEALTHY", lines[0]);
+        Assert.Equal("DEGRADED", lines[0]);
         Assert.Matches(@"^agent            ready    edgereg .+, pid \d+, up \d+s, listening on http://127\.0\.0\.1:\d+, ready since ", lines[1]);
         Assert.StartsWith($"store            ok       {settings.Root}: 1 repositories, 1 manifests, 3 blobs, ", lines[2], StringComparison.Ordinal);
         Assert.Matches(@" free of .+ \(\d+%\)$", lines[2]);
@@ -47,7 +47,7 @@ public sealed class StatusCommandTests : IClassFixture<FakeSystemdBus>, IDisposa
     }
 
     [Fact]
-    public async Task Status_JsonAgentUpAndBusUnreachable_StableSchemaHealthy()
+    public async Task Status_JsonAgentUpAndBusUnreachable_StableSchemaDegraded()
     {
         var settings = RunningAgent.SettingsIn(_temp);
         await using var agent = await RunningAgent.StartAsync(settings);
@@ -55,14 +55,14 @@ public sealed class StatusCommandTests : IClassFixture<FakeSystemdBus>, IDisposa
 
         var exit = await process.RunAsync("status", "--config", _emptyConfig, "--status-socket", settings.StatusSocket, "--json");
 
-        Assert.Equal(0, exit);
+        Assert.Equal(1, exit);
         using var json = JsonDocument.Parse(process.Output);
         var root = json.RootElement;
         Assert.Equal(["schemaVersion", "verdict", "problems", "agent", "storeReadFrom", "store", "peers", "systemd", "gc", "guard", "upstreams"],
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(1, root.GetProperty("schemaVersion").GetInt32());
-        Assert.Equal("healthy", root.GetProperty("verdict").GetString());
-        Assert.Empty(root.GetProperty("problems").EnumerateArray());
+        Assert.Equal("degraded", root.GetProperty("verdict").GetString());
+        Assert.Equal(3, root.GetProperty("problems").GetArrayLength());
         Assert.Equal(["running", "socket", "error", "version", "pid", "startedAt", "uptimeSeconds", "listen", "ready", "readyAt"],
             root.GetProperty("agent").EnumerateObject().Select(p => p.Name));
         Assert.True(root.GetProperty("agent").GetProperty("running").GetBoolean());
@@ -91,7 +91,7 @@ public sealed class StatusCommandTests : IClassFixture<FakeSystemdBus>, IDisposa
         Assert.Equal(2, exit);
         var lines = process.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("DOWN", lines[0]);
-        Assert.Equal($"agent            down     not running (no status socket at {settings.StatusSocket})", lines[1]);
+        Assert.Equal($"agent            down     not running (no status socket at {settings.StatusSocket}); see `systemctl status edgereg` and `journalctl -u edgereg -n 50`", lines[1]);
         Assert.StartsWith($"store            ok       {settings.Root}: 1 repositories, 1 manifests, 3 blobs, ", lines[2], StringComparison.Ordinal);
     }
 

@@ -116,14 +116,44 @@ public sealed class StatusRowsTests
     }
 
     [Fact]
-    public void From_SystemdUnreachable_UnitsUnknownVerdictUnchanged()
+    public void From_SystemdUnreachable_UnitsUnknownDegraded()
     {
         var unreachable = new SystemdStatus(false, "systemd not reachable over D-Bus: no bus",
             [new UnitStatus("crio.service", null, null, null, null, null, "systemd not reachable over D-Bus: no bus")]);
 
         var rows = StatusRows.From(ReadyAgent, RoomyStore, [], unreachable, Now);
 
+        Assert.Equal(StatusVerdict.Degraded, StatusRows.Verdict(rows));
+        Assert.Equal(new StatusRow("crio.service", "unknown", RowSeverity.Warning, "systemd not reachable over D-Bus: no bus"), rows[2]);
+        Assert.Equal(["crio.service: unknown, systemd not reachable over D-Bus: no bus"], StatusRows.Problems(rows));
+    }
+
+    [Fact]
+    public void From_CountsOlderThanRefreshPeriod_ShownWithTheirAge()
+    {
+        var rows = StatusRows.From(ReadyAgent, RoomyStore with { CountedAt = Now.AddSeconds(-74) }, [], ActiveUnits, Now);
+
+        Assert.Equal("/var/local-registry: 12 repositories, 40 manifests, 210 blobs, 3.0 GiB (counted 1m14s ago); 40.0 GiB free of 100.0 GiB (40%)", rows[1].Detail);
+    }
+
+    [Fact]
+    public void From_NotCountedYet_SaysSoInsteadOfZero()
+    {
+        var rows = StatusRows.From(ReadyAgent, new StoreStatus("/var/local-registry", null, null, null, null, 40L << 30, 100L << 30, null, null),
+            [], ActiveUnits, Now);
+
         Assert.Equal(StatusVerdict.Healthy, StatusRows.Verdict(rows));
-        Assert.Equal(new StatusRow("crio.service", "unknown", RowSeverity.Unknown, "systemd not reachable over D-Bus: no bus"), rows[2]);
+        Assert.Equal("/var/local-registry: not counted yet; 40.0 GiB free of 100.0 GiB (40%)", rows[1].Detail);
+    }
+
+    [Fact]
+    public void From_AgentDown_NamesTheCommandsToRunNext()
+    {
+        var down = AgentReport.Down("/run/edgereg/status.sock", "not running (no status socket at /run/edgereg/status.sock)", ["0.0.0.0:5000"]);
+
+        var rows = StatusRows.From(down, RoomyStore, [], ActiveUnits, Now);
+
+        Assert.Equal(StatusVerdict.Down, StatusRows.Verdict(rows));
+        Assert.Equal("not running (no status socket at /run/edgereg/status.sock); see `systemctl status edgereg` and `journalctl -u edgereg -n 50`", rows[0].Detail);
     }
 }

@@ -58,8 +58,8 @@ internal sealed class InProcessCluster
     /// <summary>Builds, opens the store of and starts a member the way <c>edgereg serve</c> does.</summary>
     public static async Task<InProcessNode> StartAsync(ServeSettings settings)
     {
-        var (replication, problem) = ClusterSetup.Resolve(settings);
-        Assert.Null(problem);
+        var (replication, problems) = ClusterSetup.Resolve(settings);
+        Assert.Empty(problems);
         var app = RegistryHost.Build(settings, LoggingSetup.CreateLogger(LogEventLevel.Warning, ConsoleStyle.Plain), replication: replication);
         RegistryHost.OpenStore(app);
         await app.StartAsync();
