@@ -103,6 +103,7 @@ internal sealed partial class CollectionService : BackgroundService, IGarbageCol
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        _store.Guard.AddListener(this);
         var next = _settings.Interval > TimeSpan.Zero ? _time.GetUtcNow() + FirstRunDelay : (DateTimeOffset?)null;
         Update(s => s with { NextRun = next });
         var lastFlush = _time.GetUtcNow();
