@@ -25,31 +25,22 @@ internal static class GcCommand
 
     public static Command Create(ProcessContext process)
     {
-        var config = TextOption(SettingKey.Config, "FILE", $"Config file `serve` uses [default: {ServeSettings.DefaultConfigFile}, if it exists]");
-        var root = TextOption(SettingKey.Root, "DIR", $"Store root, collected directly when the agent is stopped [default: {ServeSettings.DefaultRoot}]");
-        var statusSocket = TextOption(SettingKey.StatusSocket, "PATH", $"The agent's status socket [default: {ServeSettings.DefaultStatusSocket}]");
+        var target = AgentTargetOptions.Create("collected directly when the agent is stopped");
         var dryRun = new Option<bool>("--dry-run") { Description = "Only report what would be deleted" };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
         var command = new Command("gc", "Collect garbage now: delete what nothing references and nothing pulled recently (per repository report)")
         {
-            config, root, statusSocket, dryRun, json,
+            dryRun, json,
         };
+        target.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => RunAsync(
-            new CommandLineSettings
-            {
-                Config = parseResult.GetValue(config),
-                Root = parseResult.GetValue(root),
-                StatusSocket = parseResult.GetValue(statusSocket),
-            },
+            target.Read(parseResult),
             parseResult.GetValue(dryRun),
             parseResult.GetValue(json),
             process,
             cancellationToken));
         return command;
     }
-
-    private static Option<string> TextOption(SettingKey key, string helpName, string description) =>
-        new(key.Flag) { Description = description, HelpName = helpName };
 
     private static async Task<int> RunAsync(CommandLineSettings commandLine, bool dryRun, bool json, ProcessContext process,
         CancellationToken cancellationToken)

@@ -26,9 +26,7 @@ internal static class ImportCommand
             Description = "Archives (mirror_000001.tar, mirror_seq1_000000.tar, an oci-archive), directories of archives, or trees (oc file://, OCI layout, dir:)",
             Arity = ArgumentArity.OneOrMore,
         };
-        var config = new Option<string>(SettingKey.Config.Flag) { Description = $"Config file `serve` uses [default: {ServeSettings.DefaultConfigFile}, if it exists]", HelpName = "FILE" };
-        var root = new Option<string>(SettingKey.Root.Flag) { Description = $"Store root, written directly when the agent is stopped [default: {ServeSettings.DefaultRoot}]", HelpName = "DIR" };
-        var statusSocket = new Option<string>(SettingKey.StatusSocket.Flag) { Description = $"The agent's status socket, the import goes through it when the agent runs [default: {ServeSettings.DefaultStatusSocket}]", HelpName = "PATH" };
+        var target = AgentTargetOptions.Create("written directly when the agent is stopped", ", the import goes through it when the agent runs");
         var repository = new Option<string>("--repository") { Description = "Repository (and tag) for an OCI layout, oci-archive or dir: layout", HelpName = "NAME[:TAG]" };
         var dryRun = new Option<bool>("--dry-run") { Description = "List what would be imported and the space it needs; write nothing" };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON (schema in the README)" };
@@ -37,11 +35,12 @@ internal static class ImportCommand
         var insecure = new Option<bool>("--insecure") { Description = "The registries serve plain HTTP: mark the rendered mirrors insecure (as render-mirrors --insecure)" };
         var command = new Command("import", "Import oc-mirror archives, oc file:// trees, OCI and dir: layouts into the store (through the agent when it runs)")
         {
-            paths, config, root, statusSocket, repository, dryRun, json, outputDir, nodes, insecure,
+            paths, repository, dryRun, json, outputDir, nodes, insecure,
         };
+        target.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => RunAsync(process, new ImportRequest(
             parseResult.GetValue(paths) ?? [],
-            new CommandLineSettings { Config = parseResult.GetValue(config), Root = parseResult.GetValue(root), StatusSocket = parseResult.GetValue(statusSocket) },
+            target.Read(parseResult),
             parseResult.GetValue(repository),
             parseResult.GetValue(dryRun),
             parseResult.GetValue(json),

@@ -14,36 +14,26 @@ internal static class StatusCommand
 {
     public static Command Create(ProcessContext process)
     {
-        var config = TextOption(SettingKey.Config, "FILE", $"Config file `serve` uses [default: {ServeSettings.DefaultConfigFile}, if it exists]");
-        var root = TextOption(SettingKey.Root, "DIR", $"Store root, read directly when the agent is down [default: {ServeSettings.DefaultRoot}]");
+        var target = AgentTargetOptions.Create("read directly when the agent is down");
         var listen = new Option<string[]>(SettingKey.Listen.Flag)
         {
             Description = "The agent's listen addresses, as given to `serve` (shown when the agent is down)",
             HelpName = "HOST:PORT",
             AllowMultipleArgumentsPerToken = false,
         };
-        var statusSocket = TextOption(SettingKey.StatusSocket, "PATH", $"The agent's status socket [default: {ServeSettings.DefaultStatusSocket}]");
         var json = new Option<bool>("--json") { Description = "Print the status as JSON (schema in the README)" };
         var command = new Command("status", "Show the agent, store, peers and systemd units, with a verdict (exit 0 healthy, 1 degraded, 2 down)")
         {
-            config, root, listen, statusSocket, json,
+            listen, json,
         };
+        target.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => RunAsync(
-            new CommandLineSettings
-            {
-                Config = parseResult.GetValue(config),
-                Root = parseResult.GetValue(root),
-                Listen = parseResult.GetValue(listen) ?? [],
-                StatusSocket = parseResult.GetValue(statusSocket),
-            },
+            target.Read(parseResult) with { Listen = parseResult.GetValue(listen) ?? [] },
             parseResult.GetValue(json),
             process,
             cancellationToken));
         return command;
     }
-
-    private static Option<string> TextOption(SettingKey key, string helpName, string description) =>
-        new(key.Flag) { Description = description, HelpName = helpName };
 
     private static async Task<int> RunAsync(CommandLineSettings commandLine, bool json, ProcessContext process, CancellationToken cancellationToken)
     {
