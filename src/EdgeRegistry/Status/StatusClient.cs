@@ -8,7 +8,8 @@ namespace EdgeRegistry.Status;
 internal static class StatusClient
 {
     /// <summary>The agent answers from memory; an agent that needs longer is hung, and that is the answer.</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+    /// <summary>Room for the agent's bounded answer: up to 1 s for a first count and 2 s for the store probe.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
     public static async Task<AgentStatusReading> ReadAsync(string socketPath, CancellationToken cancellationToken)
     {

@@ -84,7 +84,8 @@ internal static class StatusEndpoint
     private static async Task<GuardReport> GuardAsync(IServiceProvider services)
     {
         var store = services.GetRequiredService<IRegistryStore>();
-        var health = await Hosting.StoreProbe.RunAsync(store);
+        // Bounded well inside the status client's wait, so a slow disk shows as such instead of as an agent that is down.
+        var health = await Hosting.StoreProbe.RunAsync(store, TimeSpan.FromSeconds(2));
         var replication = services.GetService<Replication.ReplicationCounters>();
         return GuardReport.From(store.Guard.Snapshot(), health, replication?.WaitingForSpace ?? 0, replication?.WaitReason);
     }
