@@ -116,7 +116,8 @@ public interface IRegistryStore
 
     /// <summary>
     /// Deletes a manifest by digest (its revision and every tag that points at it) or just a tag. False when unknown.
-    /// <paramref name="version"/> is the delete's version when it was made on another node first.
+    /// <paramref name="version"/> is the delete's version when it was made on another node first; a replicated tag
+    /// delete outranked by the tag's stored version leaves the tag and answers true (the store holds the outcome).
     /// </summary>
     bool DeleteManifest(RepositoryName repository, string reference, ChangeVersion? version = null);
 
@@ -150,9 +151,10 @@ public interface IRegistryStore
 
     /// <summary>
     /// Points a tag at a manifest the repository holds (<see cref="StoreError.ManifestUnknown"/> otherwise), at
-    /// <paramref name="version"/> when the change was made on another node first.
+    /// <paramref name="version"/> when the change was made on another node first. False when a replicated update is
+    /// outranked by the tag's stored version (a newer update landed first) and so was not written.
     /// </summary>
-    void SetTag(RepositoryName repository, string tag, Digest digest, ChangeVersion? version = null);
+    bool SetTag(RepositoryName repository, string tag, Digest digest, ChangeVersion? version = null);
 
     /// <summary>The references of a manifest the repository holds; null when it does not hold it.</summary>
     ManifestReferences? GetReferences(RepositoryName repository, Digest digest);

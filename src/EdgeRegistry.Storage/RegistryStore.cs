@@ -32,6 +32,7 @@ public sealed partial class RegistryStore : IRegistryStore
     private readonly UploadStore _uploads;
     private readonly ManifestStore _manifests;
     private readonly TagStore _tags;
+    private readonly TagWriteLocks _tagWrites = new();
     private readonly StoreOptions _options;
     private readonly IFileSync _sync;
     private readonly ILogger _logger;
@@ -261,11 +262,19 @@ public sealed partial class RegistryStore : IRegistryStore
         ManifestPutResult result;
         using (Guard.Reserve(content.Length + MetadataBytes, $"manifest {repository}:{reference}"))
         {
-            result = IoFailures.Guard(operation, () => _manifests.Put(repository, reference, contentType, content));
+            if (Digest.TryParse(reference, out _))
+            {
+                result = IoFailures.Guard(operation, () => _manifests.Put(repository, reference, contentType, content));
+                Raise(operation, new StoreChange(StoreChangeKind.ManifestStored, repository, result.Digest, Size: content.Length));
+                return Task.FromResult(result);
+            }
+            lock (_tagWrites.For(repository, reference))
+            {
+                result = IoFailures.Guard(operation, () => _manifests.Put(repository, reference, contentType, content));
+                Raise(operation, new StoreChange(StoreChangeKind.ManifestStored, repository, result.Digest, Size: content.Length),
+                    new StoreChange(StoreChangeKind.TagSet, repository, result.Digest, reference));
+            }
         }
-        var stored = new StoreChange(StoreChangeKind.ManifestStored, repository, result.Digest, Size: content.Length);
-        if (Digest.TryParse(reference, out _)) Raise(operation, stored);
-        else Raise(operation, stored, new StoreChange(StoreChangeKind.TagSet, repository, result.Digest, reference));
         return Task.FromResult(result);
     }
 
@@ -284,13 +293,24 @@ public sealed partial class RegistryStore : IRegistryStore
     public bool DeleteManifest(RepositoryName repository, string reference, ChangeVersion? version = null)
     {
         string operation = $"deleting manifest {reference}";
+        bool byDigest = Digest.TryParse(reference, out var digest);
+        if (!byDigest)
+        {
+            lock (_tagWrites.For(repository, reference))
+            {
+                // Outranked by an update that landed while the delete travelled: the newer tag stands (nothing to record).
+                if (version is { } update && NewerTagUpdateStored(repository, reference, update, deleted: true, null)) return true;
+                var removed = IoFailures.Guard(operation, () => _manifests.Delete(repository, reference));
+                if (removed is null) return false;
+                Raise(operation, [.. removed.Select(tag => new StoreChange(StoreChangeKind.TagDeleted, repository, null, tag, Version: version))]);
+                return true;
+            }
+        }
         var removedTags = IoFailures.Guard(operation, () => _manifests.Delete(repository, reference));
         if (removedTags is null) return false;
-        bool byDigest = Digest.TryParse(reference, out var digest);
-        // The version belongs to what was named: the manifest when deleted by digest (its tags go with it as new
-        // local changes), the tag when deleted by tag.
-        var changes = removedTags.Select(tag => new StoreChange(StoreChangeKind.TagDeleted, repository, null, tag, Version: byDigest ? null : version));
-        Raise(operation, byDigest ? [.. changes, new StoreChange(StoreChangeKind.ManifestDeleted, repository, digest, Version: version)] : [.. changes]);
+        // The version belongs to what was named: the manifest's, while the tags that go with it are new local changes.
+        var changes = removedTags.Select(tag => new StoreChange(StoreChangeKind.TagDeleted, repository, null, tag));
+        Raise(operation, [.. changes, new StoreChange(StoreChangeKind.ManifestDeleted, repository, digest, Version: version)]);
         return true;
     }
 
@@ -357,11 +377,29 @@ public sealed partial class RegistryStore : IRegistryStore
         return manifest.Stored;
     }
 
-    public void SetTag(RepositoryName repository, string tag, Digest digest, ChangeVersion? version = null)
+    public bool SetTag(RepositoryName repository, string tag, Digest digest, ChangeVersion? version = null)
     {
         string operation = $"tagging {digest} as {tag}";
-        IoFailures.Guard(operation, () => { _manifests.SetTag(repository, tag, digest); return true; });
-        Raise(operation, new StoreChange(StoreChangeKind.TagSet, repository, digest, tag, Version: version));
+        lock (_tagWrites.For(repository, tag))
+        {
+            if (version is { } update && NewerTagUpdateStored(repository, tag, update, deleted: false, digest)) return false;
+            IoFailures.Guard(operation, () => { _manifests.SetTag(repository, tag, digest); return true; });
+            Raise(operation, new StoreChange(StoreChangeKind.TagSet, repository, digest, tag, Version: version));
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// True when the tag's stored version outranks a replicated update: it landed while that update was on its way
+    /// (its manifest being fetched), and writing the update now would move the tag back. A record for another digest
+    /// than the visible tag is a write that did not complete (see the inventory's rebuild): it ranks as version 0.
+    /// </summary>
+    private bool NewerTagUpdateStored(RepositoryName repository, string tag, ChangeVersion update, bool deleted, Digest? digest)
+    {
+        var record = IoFailures.Guard($"reading the version of tag {tag}", () => Versions.ReadTag(repository, tag));
+        if (record is null) return false;
+        if (!record.Deleted && record.Digest != _tags.Resolve(repository, tag)) return false;
+        return !VersionOrder.Supersedes(update.Version, update.Node, deleted, digest, record);
     }
 
     public ManifestReferences? GetReferences(RepositoryName repository, Digest digest) =>

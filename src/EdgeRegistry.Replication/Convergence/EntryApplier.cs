@@ -154,8 +154,10 @@ internal sealed partial class EntryApplier
             if (_store.GetReferences(repository, digest) is null && !await ImportUnversionedAsync(peer, repository, digest, cancellationToken).ConfigureAwait(false))
                 return false;
         }
-        _store.SetTag(repository, tag, digest, LocalInventory.VersionOf(entry));
-        LogTagConverged(_logger, repository.Value, tag, digest.ToString(), peer.Member);
+        // The store re-checks the version under the tag's write lock: another peer's newer update may have landed
+        // while this one fetched its manifest, and then it stands.
+        if (_store.SetTag(repository, tag, digest, LocalInventory.VersionOf(entry)))
+            LogTagConverged(_logger, repository.Value, tag, digest.ToString(), peer.Member);
         return true;
     }
 

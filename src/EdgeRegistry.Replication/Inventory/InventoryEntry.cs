@@ -1,5 +1,6 @@
 using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Naming;
+using EdgeRegistry.Storage.Versions;
 
 namespace EdgeRegistry.Replication.Inventory;
 
@@ -21,16 +22,8 @@ internal sealed record InventoryEntry(
     public InventoryKey Key => Kind == EntryKind.Tag ? new(Kind, Repository, Tag, null) : new(Kind, Repository, null, Digest);
 
     /// <summary>True when this entry should replace <paramref name="other"/> (the same key) everywhere.</summary>
-    public bool Supersedes(InventoryEntry other)
-    {
-        int byVersion = Version.CompareTo(other.Version);
-        if (byVersion != 0) return byVersion > 0;
-        int byNode = string.CompareOrdinal(Node, other.Node);
-        if (byNode != 0) return byNode > 0;
-        // Same version from the same node: a delete wins, then the higher digest, so the rule is total.
-        if (Deleted != other.Deleted) return Deleted;
-        return string.CompareOrdinal(Digest?.ToString(), other.Digest?.ToString()) > 0;
-    }
+    public bool Supersedes(InventoryEntry other) =>
+        VersionOrder.Supersedes(Version, Node, Deleted, Digest, new VersionRecord(other.Version, other.Node, other.Deleted, other.Digest));
 
     /// <summary>A stable hash of the entry's content, for the order-independent inventory summary.</summary>
     public ulong ContentHash()

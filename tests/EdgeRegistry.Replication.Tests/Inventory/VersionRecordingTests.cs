@@ -141,4 +141,51 @@ public sealed class VersionRecordingTests : IDisposable
         _local.RecordApplied(tombstone);
         Assert.Equal(tombstone, Attach(_f.Reopen()).Inventory.Get(TagKey("gone")));
     }
+    /// <summary>
+    /// Two peers' updates of one tag learned at once, each fetching its manifest first: the newer lands first and
+    /// the older must not move the tag back (the race a three-node tag convergence test caught in CI).
+    /// </summary>
+    [Fact]
+    public async Task SetTag_OlderReplicatedUpdateLandsAfterNewer_TagStaysOnTheNewer()
+    {
+        var older = await ImageBuilder.PushOciAsync(_f, Repo.Value, "a", 6);
+        var newer = await ImageBuilder.PushOciAsync(_f, Repo.Value, "b", 7);
+        long version = _local.Clock.Now() + 1000;
+        var fromB = new InventoryEntry(EntryKind.Tag, Repo, "latest", newer.Digest, 0, version + 1, "127.0.0.2:5000", false);
+        var fromA = new InventoryEntry(EntryKind.Tag, Repo, "latest", older.Digest, 0, version, "127.0.0.3:5000", false);
+
+        Assert.True(_f.Store.SetTag(Repo, "latest", newer.Digest, LocalInventory.VersionOf(fromB)));
+        Assert.False(_f.Store.SetTag(Repo, "latest", older.Digest, LocalInventory.VersionOf(fromA)));
+
+        Assert.Equal(newer.Digest, _f.Store.GetManifest(Repo, "latest")!.Digest);
+        Assert.Equal(fromB, _local.Inventory.Get(TagKey("latest")));
+        Assert.Equal(fromB, Attach(_f.Reopen()).Inventory.Get(TagKey("latest")));
+    }
+
+    [Fact]
+    public async Task DeleteManifest_OlderReplicatedTagDeleteAfterNewerUpdate_TagStays()
+    {
+        var image = await ImageBuilder.PushOciAsync(_f, Repo.Value, "v1", 8);
+        var pushed = _local.Inventory.Get(TagKey("v1"))!;
+        var olderDelete = new ChangeVersion(pushed.Version - 1, "127.0.0.2:5000");
+
+        Assert.True(_f.Store.DeleteManifest(Repo, "v1", olderDelete));
+
+        Assert.Equal(image.Digest, _f.Store.GetManifest(Repo, "v1")!.Digest);
+        Assert.Equal(pushed, _local.Inventory.Get(TagKey("v1")));
+    }
+
+    [Fact]
+    public async Task SetTag_ReplicatedUpdateNewerThanTheClientPush_Lands()
+    {
+        await ImageBuilder.PushOciAsync(_f, Repo.Value, "v1", 9);
+        var other = await ImageBuilder.PushOciAsync(_f, Repo.Value, "other", 10);
+        var pushed = _local.Inventory.Get(TagKey("v1"))!;
+        var newer = new InventoryEntry(EntryKind.Tag, Repo, "v1", other.Digest, 0, pushed.Version + 1, "127.0.0.2:5000", false);
+
+        Assert.True(_f.Store.SetTag(Repo, "v1", other.Digest, LocalInventory.VersionOf(newer)));
+
+        Assert.Equal(other.Digest, _f.Store.GetManifest(Repo, "v1")!.Digest);
+        Assert.Equal(newer, _local.Inventory.Get(TagKey("v1")));
+    }
 }
