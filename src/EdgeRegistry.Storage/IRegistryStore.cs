@@ -145,9 +145,10 @@ public interface IRegistryStore
     /// <summary>
     /// Stores a manifest another registry of the cluster accepted: digest verified, JSON parsed, referenced blobs
     /// linked into the repository even when their data has not arrived yet. <paramref name="version"/> is the version
-    /// the manifest has on the node it came from.
+    /// the manifest has on the node it came from; null when a delete of it with a version that outranks
+    /// <paramref name="version"/> is stored (it landed first, and the revision stays deleted).
     /// </summary>
-    StoredManifest ImportManifest(RepositoryName repository, Digest digest, ReadOnlyMemory<byte> content, ChangeVersion? version = null);
+    StoredManifest? ImportManifest(RepositoryName repository, Digest digest, ReadOnlyMemory<byte> content, ChangeVersion? version = null);
 
     /// <summary>
     /// Points a tag at a manifest the repository holds (<see cref="StoreError.ManifestUnknown"/> otherwise), at

@@ -32,7 +32,7 @@ public sealed partial class RegistryStore : IRegistryStore
     private readonly UploadStore _uploads;
     private readonly ManifestStore _manifests;
     private readonly TagStore _tags;
-    private readonly TagWriteLocks _tagWrites = new();
+    private readonly RevisionWriteLocks _revisionWrites = new();
     private readonly StoreOptions _options;
     private readonly IFileSync _sync;
     private readonly ILogger _logger;
@@ -262,17 +262,13 @@ public sealed partial class RegistryStore : IRegistryStore
         ManifestPutResult result;
         using (Guard.Reserve(content.Length + MetadataBytes, $"manifest {repository}:{reference}"))
         {
-            if (Digest.TryParse(reference, out _))
+            // A push by digest locks the revision, a push by tag the tag (one lock per write, so none can deadlock).
+            lock (_revisionWrites.For(repository, reference))
             {
                 result = IoFailures.Guard(operation, () => _manifests.Put(repository, reference, contentType, content));
-                Raise(operation, new StoreChange(StoreChangeKind.ManifestStored, repository, result.Digest, Size: content.Length));
-                return Task.FromResult(result);
-            }
-            lock (_tagWrites.For(repository, reference))
-            {
-                result = IoFailures.Guard(operation, () => _manifests.Put(repository, reference, contentType, content));
-                Raise(operation, new StoreChange(StoreChangeKind.ManifestStored, repository, result.Digest, Size: content.Length),
-                    new StoreChange(StoreChangeKind.TagSet, repository, result.Digest, reference));
+                var stored = new StoreChange(StoreChangeKind.ManifestStored, repository, result.Digest, Size: content.Length);
+                if (Digest.TryParse(reference, out _)) Raise(operation, stored);
+                else Raise(operation, stored, new StoreChange(StoreChangeKind.TagSet, repository, result.Digest, reference));
             }
         }
         return Task.FromResult(result);
@@ -296,7 +292,7 @@ public sealed partial class RegistryStore : IRegistryStore
         bool byDigest = Digest.TryParse(reference, out var digest);
         if (!byDigest)
         {
-            lock (_tagWrites.For(repository, reference))
+            lock (_revisionWrites.For(repository, reference))
             {
                 // Outranked by an update that landed while the delete travelled: the newer tag stands (nothing to record).
                 if (version is { } update && NewerTagUpdateStored(repository, reference, update, deleted: true, null)) return true;
@@ -306,12 +302,17 @@ public sealed partial class RegistryStore : IRegistryStore
                 return true;
             }
         }
-        var removedTags = IoFailures.Guard(operation, () => _manifests.Delete(repository, reference));
-        if (removedTags is null) return false;
-        // The version belongs to what was named: the manifest's, while the tags that go with it are new local changes.
-        var changes = removedTags.Select(tag => new StoreChange(StoreChangeKind.TagDeleted, repository, null, tag));
-        Raise(operation, [.. changes, new StoreChange(StoreChangeKind.ManifestDeleted, repository, digest, Version: version)]);
-        return true;
+        lock (_revisionWrites.For(repository, reference))
+        {
+            // Outranked by a re-push or an import that landed while the delete travelled: the revision stands.
+            if (version is { } update && NewerRevisionStored(repository, digest, update, deleted: true)) return true;
+            var removedTags = IoFailures.Guard(operation, () => _manifests.Delete(repository, reference));
+            if (removedTags is null) return false;
+            // The version belongs to what was named: the manifest's, while the tags that go with it are new local changes.
+            var changes = removedTags.Select(tag => new StoreChange(StoreChangeKind.TagDeleted, repository, null, tag));
+            Raise(operation, [.. changes, new StoreChange(StoreChangeKind.ManifestDeleted, repository, digest, Version: version)]);
+            return true;
+        }
     }
 
     public event Action<StoreChange>? Changed;
@@ -363,24 +364,41 @@ public sealed partial class RegistryStore : IRegistryStore
         return blob;
     }
 
-    public StoredManifest ImportManifest(RepositoryName repository, Digest digest, ReadOnlyMemory<byte> content, ChangeVersion? version = null)
+    public StoredManifest? ImportManifest(RepositoryName repository, Digest digest, ReadOnlyMemory<byte> content, ChangeVersion? version = null)
     {
         string operation = $"importing manifest {digest}";
-        // Not refused by the guard, only counted: a manifest is at most --max-manifest-bytes, the push that made it was
-        // guarded on its own node, and a read-through must be able to answer the client (serving is never refused).
-        Manifests.CachedManifest manifest;
-        using (Guard.Counted(content.Length + MetadataBytes))
+        lock (_revisionWrites.For(repository, digest.ToString()))
         {
-            manifest = IoFailures.Guard(operation, () => _manifests.Import(repository, digest, content));
+            // A delete that landed while this copy was fetched, and outranks it: the revision stays deleted.
+            if (version is { } update && NewerRevisionStored(repository, digest, update, deleted: false)) return null;
+            // Not refused by the guard, only counted: a manifest is at most --max-manifest-bytes, the push that made it
+            // was guarded on its own node, and a read-through must be able to answer the client (serving is never refused).
+            Manifests.CachedManifest manifest;
+            using (Guard.Counted(content.Length + MetadataBytes))
+            {
+                manifest = IoFailures.Guard(operation, () => _manifests.Import(repository, digest, content));
+            }
+            Raise(operation, new StoreChange(StoreChangeKind.ManifestStored, repository, digest, Size: content.Length, Version: version));
+            return manifest.Stored;
         }
-        Raise(operation, new StoreChange(StoreChangeKind.ManifestStored, repository, digest, Size: content.Length, Version: version));
-        return manifest.Stored;
+    }
+
+    /// <summary>
+    /// True when a manifest revision's stored version outranks a replicated update or delete of it. Only the opposite
+    /// outcome counts: a tombstone against an import, a live record against a delete. A live record against an import
+    /// is the same state (or one this node's own collection removed the files of, which the copy must restore).
+    /// </summary>
+    private bool NewerRevisionStored(RepositoryName repository, Digest digest, ChangeVersion update, bool deleted)
+    {
+        var record = IoFailures.Guard($"reading the version of manifest {digest}", () => Versions.ReadManifest(repository, digest));
+        return record is not null && record.Deleted != deleted
+            && !VersionOrder.Supersedes(update.Version, update.Node, deleted, digest, record with { Digest = digest });
     }
 
     public bool SetTag(RepositoryName repository, string tag, Digest digest, ChangeVersion? version = null)
     {
         string operation = $"tagging {digest} as {tag}";
-        lock (_tagWrites.For(repository, tag))
+        lock (_revisionWrites.For(repository, tag))
         {
             if (version is { } update && NewerTagUpdateStored(repository, tag, update, deleted: false, digest)) return false;
             IoFailures.Guard(operation, () => { _manifests.SetTag(repository, tag, digest); return true; });

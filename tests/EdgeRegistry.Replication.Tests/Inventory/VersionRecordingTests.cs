@@ -188,4 +188,33 @@ public sealed class VersionRecordingTests : IDisposable
         Assert.Equal(other.Digest, _f.Store.GetManifest(Repo, "v1")!.Digest);
         Assert.Equal(newer, _local.Inventory.Get(TagKey("v1")));
     }
+    /// <summary>A peer's copy of a manifest arrives after another peer's newer delete of it was applied: it stays deleted.</summary>
+    [Fact]
+    public async Task ImportManifest_OlderReplicatedCopyAfterNewerDelete_StaysDeleted()
+    {
+        var image = await ImageBuilder.PushOciAsync(_f, Repo.Value, "v1", 11);
+        var pushed = _local.Inventory.Get(InventoryKey.ForManifest(Repo, image.Digest))!;
+        var delete = new ChangeVersion(pushed.Version + 2, "127.0.0.2:5000");
+        Assert.True(_f.Store.DeleteManifest(Repo, image.Digest.ToString(), delete));
+
+        var copy = _f.Store.ImportManifest(Repo, image.Digest, image.Manifest, new ChangeVersion(pushed.Version + 1, "127.0.0.3:5000"));
+
+        Assert.Null(copy);
+        Assert.Null(_f.Store.GetManifest(Repo, image.Digest.ToString()));
+        var held = _local.Inventory.Get(InventoryKey.ForManifest(Repo, image.Digest))!;
+        Assert.True(held.Deleted);
+        Assert.Equal(delete.Version, held.Version);
+    }
+
+    [Fact]
+    public async Task DeleteManifest_OlderReplicatedDeleteAfterNewerPush_RevisionStays()
+    {
+        var image = await ImageBuilder.PushOciAsync(_f, Repo.Value, "v1", 12);
+        var pushed = _local.Inventory.Get(InventoryKey.ForManifest(Repo, image.Digest))!;
+
+        Assert.True(_f.Store.DeleteManifest(Repo, image.Digest.ToString(), new ChangeVersion(pushed.Version - 1, "127.0.0.2:5000")));
+
+        Assert.NotNull(_f.Store.GetManifest(Repo, image.Digest.ToString()));
+        Assert.Equal(pushed, _local.Inventory.Get(InventoryKey.ForManifest(Repo, image.Digest)));
+    }
 }

@@ -210,7 +210,7 @@ public sealed class ManifestPutTests : IDisposable
 
         Assert.Equal(manifest, large.Store.GetManifest(Repo, "v1")!.Content.ToArray());
         var other = RepositoryName.Parse("edge/imported");
-        Assert.Equal(result.Digest, large.Store.ImportManifest(other, result.Digest, manifest).Digest);
+        Assert.Equal(result.Digest, large.Store.ImportManifest(other, result.Digest, manifest)!.Digest);
     }
 
     [Fact]

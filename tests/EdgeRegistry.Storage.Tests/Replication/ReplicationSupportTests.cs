@@ -66,7 +66,7 @@ public sealed class ReplicationSupportTests : IDisposable
         using var source = new StoreFixture();
         var image = await ImageBuilder.PushOciAsync(source, Repo.Value, "v1", seed: 3);
 
-        var imported = _fixture.Store.ImportManifest(Repo, image.Digest, image.Manifest);
+        var imported = _fixture.Store.ImportManifest(Repo, image.Digest, image.Manifest)!;
         _fixture.Store.SetTag(Repo, "v1", image.Digest);
 
         Assert.Equal(ManifestMediaTypes.OciManifest, imported.MediaType);
