@@ -179,6 +179,10 @@ public interface IRegistryStore
     /// </summary>
     Scrub.Damage? Quarantine(Digest digest, Scrub.DamageKind kind, string cause);
 
+    /// <summary>Re-hashes a committed blob, asking <paramref name="beforeRead"/> before each chunk (see <see cref="Scrub.BlobVerdict"/>).</summary>
+    Task<Scrub.BlobVerdict> VerifyBlobAsync(Digest digest, int chunkBytes, Func<int, CancellationToken, ValueTask> beforeRead,
+        CancellationToken cancellationToken);
+
     /// <summary>The manifests in <paramref name="repository"/> whose subject is <paramref name="subject"/>.</summary>
     IReadOnlyList<ReferrerDescriptor> GetReferrers(RepositoryName repository, Digest subject, string? artifactType);
 }
