@@ -22,6 +22,14 @@ public sealed class ScrubProgress
         Position = cursor.Position;
     }
 
+    /// <summary>No pass under way: nothing to show (and nothing to count twice).</summary>
+    public void Reset()
+    {
+        Volatile.Write(ref _passBytes, 0);
+        Volatile.Write(ref _passObjects, 0);
+        Position = null;
+    }
+
     internal void Checked(long bytes)
     {
         Interlocked.Add(ref _passBytes, bytes);
