@@ -44,43 +44,52 @@ public sealed class StoreScrubber
         }
         Progress.Resume(cursor);
         long lastCheckpoint = _time.GetTimestamp();
-
-        // A blob linked by many repositories (or as layer and revision), or quarantined by the blob walk, is one damage.
-        var reported = new HashSet<Digest>();
-        if (cursor.Phase == ScrubPhase.Blobs)
+        try
         {
-            foreach (var blob in _store.BlobsInOrder(cursor.Position))
+            // A blob linked by many repositories (or as layer and revision), or quarantined by the blob walk, is one damage.
+            var reported = new HashSet<Digest>();
+            if (cursor.Phase == ScrubPhase.Blobs)
             {
+                foreach (var blob in _store.BlobsInOrder(cursor.Position))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var verdict = await _store.VerifyBlobAsync(blob.Digest, chunkBytes, beforeRead, cancellationToken).ConfigureAwait(false);
+                    if (verdict.Damage is { } kind && _store.Quarantine(blob.Digest, kind, verdict.Cause!) is not null) reported.Add(blob.Digest);
+                    Progress.Checked(verdict.BytesRead);
+                    Progress.Position = blob.Digest.ToString();
+                    cursor = cursor with { Position = Progress.Position, PassBytes = Progress.PassBytes };
+                    Checkpoint(ref cursor, ref lastCheckpoint, force: false);
+                }
+                cursor = cursor with { Phase = ScrubPhase.Links, Position = null };
+                Progress.Phase = ScrubPhase.Links;
+                Progress.Position = null;
+                Checkpoint(ref cursor, ref lastCheckpoint, force: true);
+            }
+
+            foreach (string name in _store.ListRepositories())
+            {
+                if (cursor.Position is { } after && string.CompareOrdinal(name, after) <= 0) continue;
                 cancellationToken.ThrowIfCancellationRequested();
-                var verdict = await _store.VerifyBlobAsync(blob.Digest, chunkBytes, beforeRead, cancellationToken).ConfigureAwait(false);
-                if (verdict.Damage is { } kind && _store.Quarantine(blob.Digest, kind, verdict.Cause!) is not null) reported.Add(blob.Digest);
-                Progress.Checked(verdict.BytesRead);
-                Progress.Position = blob.Digest.ToString();
-                cursor = cursor with { Position = Progress.Position, PassBytes = Progress.PassBytes };
+                if (!RepositoryName.TryParse(name, out var repository)) continue;
+                foreach (var finding in _store.CheckLinks(repository))
+                {
+                    if (finding.Rewritten || !reported.Add(finding.Digest)) continue;
+                    if (isArriving?.Invoke(finding.Digest) == true || _store.BlobLength(finding.Digest) is not null) continue;
+                    _store.Quarantine(finding.Digest, DamageKind.MissingData, finding.IsRevision
+                        ? $"the manifest revision link in {repository} names it, but its data file is missing"
+                        : $"the layer link in {repository} names it, but its data file is missing");
+                }
+                Progress.Position = name;
+                cursor = cursor with { Position = name };
                 Checkpoint(ref cursor, ref lastCheckpoint, force: false);
             }
-            cursor = cursor with { Phase = ScrubPhase.Links, Position = null };
-            Progress.Phase = ScrubPhase.Links;
-            Progress.Position = null;
-            Checkpoint(ref cursor, ref lastCheckpoint, force: true);
         }
-
-        foreach (string name in _store.ListRepositories())
+        catch (OperationCanceledException)
         {
-            if (cursor.Position is { } after && string.CompareOrdinal(name, after) <= 0) continue;
-            cancellationToken.ThrowIfCancellationRequested();
-            if (!RepositoryName.TryParse(name, out var repository)) continue;
-            foreach (var finding in _store.CheckLinks(repository))
-            {
-                if (finding.Rewritten || !reported.Add(finding.Digest)) continue;
-                if (isArriving?.Invoke(finding.Digest) == true || _store.BlobLength(finding.Digest) is not null) continue;
-                _store.Quarantine(finding.Digest, DamageKind.MissingData, finding.IsRevision
-                    ? $"the manifest revision link in {repository} names it, but its data file is missing"
-                    : $"the layer link in {repository} names it, but its data file is missing");
-            }
-            Progress.Position = name;
-            cursor = cursor with { Position = name };
-            Checkpoint(ref cursor, ref lastCheckpoint, force: false);
+            // Stopping (shutdown): where it got to is worth keeping, so the next start repeats nothing.
+            try { _store.WriteScrubCursor(cursor); }
+            catch (StoreException) { }
+            throw;
         }
 
         cursor = cursor.EndPass(_time.GetUtcNow());
