@@ -71,6 +71,8 @@ public static class ReplicationServiceCollectionExtensions
         services.TryAddSingleton<FetchQueue>();
         services.TryAddSingleton<IReplicationBacklog>(static sp => sp.GetRequiredService<FetchQueue>());
         services.TryAddSingleton<CompletenessCache>();
+        // The scrub's source of good copies (the executable's scrub service asks for it when there is one).
+        services.TryAddSingleton<Storage.Scrub.IScrubRepair, Repair.PeerRepair>();
         services.TryAddSingleton<PeerContent>();
         // Registered by factory so the executable's metrics can decorate every content source the same way.
         services.AddSingleton<IContentSource>(static sp => sp.GetRequiredService<PeerContent>());

@@ -169,6 +169,21 @@ public interface IRegistryStore
     /// <summary>The repository's tags with the digest each points at, in lexical order (empty when none).</summary>
     IReadOnlyList<(string Tag, Digest Digest)> ListTagTargets(RepositoryName repository);
 
+    // ---- damage: the scrub's quarantine, also used by reads that find a blob damaged ---------------
+
+    /// <summary>Raised once per damaged blob after it was taken out of service (see <see cref="Quarantine"/>).</summary>
+    event Action<Scrub.Damage>? Damaged;
+
+    /// <summary>
+    /// Takes a damaged blob out of service at once: its bytes move to the quarantine (never served again), caches and
+    /// replication's inventory forget it, <see cref="Damaged"/> is raised. Null when it was already gone.
+    /// </summary>
+    Scrub.Damage? Quarantine(Digest digest, Scrub.DamageKind kind, string cause);
+
+    /// <summary>Re-hashes a committed blob, asking <paramref name="beforeRead"/> before each chunk (see <see cref="Scrub.BlobVerdict"/>).</summary>
+    Task<Scrub.BlobVerdict> VerifyBlobAsync(Digest digest, int chunkBytes, Func<int, CancellationToken, ValueTask> beforeRead,
+        CancellationToken cancellationToken);
+
     /// <summary>The manifests in <paramref name="repository"/> whose subject is <paramref name="subject"/>.</summary>
     IReadOnlyList<ReferrerDescriptor> GetReferrers(RepositoryName repository, Digest subject, string? artifactType);
 }

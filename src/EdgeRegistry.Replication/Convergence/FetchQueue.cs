@@ -51,6 +51,12 @@ internal sealed class FetchQueue : IReplicationBacklog
         get { lock (_lock) return _queued.Count; }
     }
 
+    /// <summary>True while the blob waits in a lane or is being copied.</summary>
+    public bool IsQueued(Digest digest)
+    {
+        lock (_lock) return _queued.Contains(digest);
+    }
+
     /// <summary>Copies that found no peer able to supply the blob (retried by the next reconciliation).</summary>
     public int Failed => Volatile.Read(ref _failed);
 

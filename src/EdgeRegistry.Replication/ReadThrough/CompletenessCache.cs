@@ -34,4 +34,10 @@ internal sealed class CompletenessCache
     }
 
     public void Forget(string repository, Digest digest) => _entries.TryRemove((repository, digest), out _);
+
+    /// <summary>
+    /// Forgets every answer: a blob was found damaged and taken out of service, so a manifest judged complete from the
+    /// local store may not be any more. Damage is rare; refilling from use costs one walk per manifest.
+    /// </summary>
+    public void Clear() => _entries.Clear();
 }

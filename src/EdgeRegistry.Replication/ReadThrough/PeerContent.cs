@@ -7,6 +7,7 @@ using EdgeRegistry.Storage;
 using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Manifests;
 using EdgeRegistry.Storage.Naming;
+using EdgeRegistry.Storage.Scrub;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -46,6 +47,8 @@ internal sealed partial class PeerContent : IContentSource
         _completeness = completeness;
         _logger = logger;
         _tee = new ClientTee(store, fetcher, readThrough ?? ReadThroughOptions.Default, logger);
+        // Complete-or-404: a quarantined blob counts as missing from the instant it is moved aside.
+        store.Damaged += _ => completeness.Clear();
     }
 
     public bool IsLocalOnly(HttpRequest request) => request.Headers.ContainsKey(PeerAuthenticator.HeaderName);
@@ -170,7 +173,7 @@ internal sealed partial class PeerContent : IContentSource
         bool allLocal = true;
         foreach (var blob in references.Blobs)
         {
-            if (_store.StatBlob(repository, blob.Digest) is not null || _store.BlobLength(blob.Digest) is not null) continue;
+            if (await IsLocalAsync(repository, digest, blob, cancellationToken)) continue;
             allLocal = false;
             if (_peers.Holding(blob.Digest).Any()) continue;
             if (await LocateAsync(blob.Digest, cancellationToken) is null) return (false, false);
@@ -189,6 +192,23 @@ internal sealed partial class PeerContent : IContentSource
             allLocal &= local;
         }
         return (true, allLocal);
+    }
+
+    /// <summary>
+    /// The store holds the blob. A file shorter than the manifest's descriptor says cannot be the blob (a truncation):
+    /// found here for the cost of the stat the check makes anyway, and — once its hash confirms it is not the manifest
+    /// that is wrong — quarantined like the scrub would, so it counts as missing and a peer's copy is used instead.
+    /// </summary>
+    private async ValueTask<bool> IsLocalAsync(RepositoryName repository, Digest manifest, BlobReference blob, CancellationToken cancellationToken)
+    {
+        long? length = _store.StatBlob(repository, blob.Digest)?.Length ?? _store.BlobLength(blob.Digest);
+        if (length is null) return false;
+        if (length >= blob.Size) return true;
+        var verdict = await _store.VerifyBlobAsync(blob.Digest, StoreScrubber.DefaultChunkBytes, static (_, _) => ValueTask.CompletedTask, cancellationToken);
+        if (verdict.IsSound) return true;
+        _store.Quarantine(blob.Digest, DamageKind.SizeMismatch,
+            $"its file holds {length} bytes, but manifest {manifest} in {repository} says {blob.Size}");
+        return false;
     }
 
     /// <summary>The blob's length from a peer that holds it: from their feeds if known, else by asking the available peers at once.</summary>

@@ -25,6 +25,8 @@ namespace EdgeRegistry.Storage.Layout;
 ///     versions/blobs/&lt;name&gt;/&lt;alg&gt;/&lt;hex&gt;                   ours: the same, for a blob's link into a repository
 ///     pulls                                                  ours: "&lt;digest&gt; &lt;unix ms&gt;" per line: when a manifest was last pulled on any node
 ///     agent.lock                                             ours: held (flock) by the serving agent
+///     scrub                                                  ours: the scrub's cursor (where the pass is, when the last one ended)
+///     quarantine/&lt;alg&gt;-&lt;hex&gt;-&lt;time&gt;/data                  ours: damaged blobs the scrub moved aside, never served
 /// </code>
 /// Distribution ignores "_referrers" (it skips unknown "_" directories) and everything under ".edgereg".
 /// Repository names and digests reaching this class are already validated, so no segment can be ".." or empty.
@@ -61,6 +63,8 @@ public sealed class StorePaths
         BlobVersions = Path.Combine(own, "versions", "blobs");
         Pulls = Path.Combine(own, "pulls");
         AgentLock = Path.Combine(own, "agent.lock");
+        ScrubCursor = Path.Combine(own, "scrub");
+        Quarantine = Path.Combine(own, "quarantine");
     }
 
     public string Root { get; }
@@ -77,6 +81,12 @@ public sealed class StorePaths
 
     /// <summary>Locked (flock) by the serving agent for its lifetime, so an offline `edgereg gc` never runs beside it.</summary>
     public string AgentLock { get; }
+
+    /// <summary>The scrub's durable cursor (see <see cref="Scrub.ScrubCursor"/>).</summary>
+    public string ScrubCursor { get; }
+
+    /// <summary>Where damaged blobs are moved aside: out of every lookup, kept for the operator to inspect.</summary>
+    public string Quarantine { get; }
 
     /// <summary>The layout's path below the root ("docker/registry/v2"), for messages about a root that lacks it.</summary>
     public static string V2Relative { get; } = Path.Combine("docker", "registry", "v2");

@@ -17,6 +17,12 @@ internal sealed class ManifestCache
 
     public bool TryGet(Digest digest, out CachedManifest manifest) => _entries.TryGetValue(digest, out manifest!);
 
+    /// <summary>Drops a manifest whose stored bytes were found damaged: the cache must not go on serving what the disk lost.</summary>
+    public void Remove(Digest digest)
+    {
+        if (_entries.TryRemove(digest, out var removed)) Interlocked.Add(ref _bytes, -removed.Stored.Size);
+    }
+
     public void Add(CachedManifest manifest)
     {
         if (manifest.Stored.Size > _capacityBytes) return;

@@ -159,6 +159,9 @@ internal sealed partial class ManifestStore
         return manifest;
     }
 
+    /// <summary>Forgets the cached copy of a manifest whose bytes were quarantined (see <see cref="ManifestCache.Remove"/>).</summary>
+    public void Forget(Digest digest) => _cache.Remove(digest);
+
     /// <summary>Points a tag at a manifest the repository already holds.</summary>
     public void SetTag(RepositoryName repository, string tag, Digest digest)
     {

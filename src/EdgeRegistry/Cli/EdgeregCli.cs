@@ -12,6 +12,7 @@ internal static class EdgeregCli
             ServeCommand.Create(process),
             StatusCommand.Create(process),
             GcCommand.Create(process),
+            ScrubCommand.Create(process),
             ImportCommand.Create(process),
             UserCommand.Create(process),
             RenderCommand.Create(process),

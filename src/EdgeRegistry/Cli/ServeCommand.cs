@@ -42,6 +42,8 @@ internal static class ServeCommand
         var statusSocket = TextOption(SettingKey.StatusSocket, "PATH", $"Unix socket `edgereg status` reads [default: {ServeSettings.DefaultStatusSocket}]");
         var minFree = TextOption(SettingKey.MinFree, "SIZE|PERCENT", "Free space pushes and copies must leave on the store's file system [default: 15%]");
         var maxStoreBytes = TextOption(SettingKey.MaxStoreBytes, "SIZE", "Most bytes the store may hold [default: no cap of its own]");
+        var scrubRate = TextOption(SettingKey.ScrubRate, "BYTES/S", "Pace of the background scrub that re-hashes every stored object, e.g. 20M [default: 20M]");
+        var scrubPeriod = TextOption(SettingKey.ScrubPeriod, "DURATION", "A full scrub pass starts this often and finishes within it; 0 = on demand only [default: 7d]");
 
         var gcInterval = TextOption(SettingKey.GcInterval, "DURATION", "Time between garbage collections, e.g. 24h; 0 = on demand only [default: 24h]");
         var gcGrace = TextOption(SettingKey.GcGrace, "DURATION", "Nothing younger is collected; 0 allowed [default: 1h]");
@@ -70,7 +72,7 @@ internal static class ServeCommand
         {
             gcInterval, gcGrace, pullRetention, gcPins, gcRetention,
             listen, root, config, tlsCert, tlsKey, credentials, anonymousWrites, logLevel, accessLog, shutdownTimeout, maxManifestBytes,
-            members, nodeName, clusterSecret, bandwidth, statusSocket, minFree, maxStoreBytes,
+            members, nodeName, clusterSecret, bandwidth, statusSocket, minFree, maxStoreBytes, scrubRate, scrubPeriod,
             upstreams, mirrorSets, plainHttp, upstreamBandwidth, upstreamCa, upstreamAuth, tagRefresh,
         };
         command.SetAction((parseResult, cancellationToken) =>
@@ -100,6 +102,8 @@ internal static class ServeCommand
                 GcRetention = parseResult.GetValue(gcRetention) ?? [],
                 MinFree = parseResult.GetValue(minFree),
                 MaxStoreBytes = parseResult.GetValue(maxStoreBytes),
+                ScrubRate = parseResult.GetValue(scrubRate),
+                ScrubPeriod = parseResult.GetValue(scrubPeriod),
                 Upstreams = parseResult.GetValue(upstreams) ?? [],
                 MirrorSets = parseResult.GetValue(mirrorSets) ?? [],
                 UpstreamPlainHttp = parseResult.GetValue(plainHttp) ?? [],

@@ -25,6 +25,8 @@ internal sealed record CommandLineSettings
     public IReadOnlyList<string> GcPins { get; init; } = [];
     public IReadOnlyList<string> GcRetention { get; init; } = [];
     public string? MinFree { get; init; }
+    public string? ScrubRate { get; init; }
+    public string? ScrubPeriod { get; init; }
     public string? MaxStoreBytes { get; init; }
     public IReadOnlyList<string> Upstreams { get; init; } = [];
     public IReadOnlyList<string> MirrorSets { get; init; } = [];
@@ -67,6 +69,8 @@ internal sealed record CommandLineSettings
         if (GcPins.Count > 0) layer.Set(SettingKey.GcPins, new RawSetting(GcPins, SettingKey.GcPins.Flag));
         if (GcRetention.Count > 0) layer.Set(SettingKey.GcRetention, new RawSetting(GcRetention, SettingKey.GcRetention.Flag));
         SetScalar(layer, SettingKey.MinFree, MinFree);
+        SetScalar(layer, SettingKey.ScrubRate, ScrubRate);
+        SetScalar(layer, SettingKey.ScrubPeriod, ScrubPeriod);
         SetScalar(layer, SettingKey.MaxStoreBytes, MaxStoreBytes);
         SetList(layer, SettingKey.Upstreams, Upstreams);
         SetList(layer, SettingKey.MirrorSets, MirrorSets);

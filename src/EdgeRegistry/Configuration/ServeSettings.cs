@@ -53,6 +53,10 @@ internal sealed record ServeSettings
 
     /// <summary>Garbage collection: schedule, grace period, pull retention, pins and retention rules.</summary>
     public Collection.CollectionSettings Collection { get; init; } = new();
+
+    /// <summary>Scrub: the pace (`--scrub-rate`) and the period a full pass must fit in (`--scrub-period`).</summary>
+    public Scrub.ScrubSettings Scrub { get; init; } = new();
+
     /// <summary>Free space the store's writes leave on its file system (`--min-free`).</summary>
     public Storage.Capacity.SpaceLimit MinFree { get; init; } = Storage.Capacity.DiskGuardOptions.DefaultMinFree;
 

@@ -36,6 +36,7 @@ internal static class ServeSettingsResolver
         settings = ResolveCluster(settings, sources);
         settings = ResolveStatusSocket(settings, sources);
         settings = ResolveCollection(settings, sources);
+        settings = ResolveScrub(settings, sources);
         settings = ResolveUpstream(settings, sources);
         settings = ResolveTls(settings, sources.Winner(SettingKey.TlsCert), sources.Winner(SettingKey.TlsKey), errors);
         return new SettingsResult(errors.Count == 0 ? settings : null, errors);
@@ -241,6 +242,32 @@ internal static class ServeSettingsResolver
         }
 
         return settings with { Collection = collection with { Options = options } };
+    }
+
+    /// <summary>Scrub: bytes per second (binary units allowed, at least <see cref="Scrub.ScrubSettings.MinRate"/>) and the period.</summary>
+    private static ServeSettings ResolveScrub(ServeSettings settings, Sources sources)
+    {
+        var errors = sources.Errors;
+        var scrub = settings.Scrub;
+        if (sources.Winner(SettingKey.ScrubRate) is { } rate)
+        {
+            if (Storage.Capacity.ByteSizes.TryParse(rate.Value, out long bytes) && bytes >= Scrub.ScrubSettings.MinRate)
+            {
+                scrub = scrub with { BytesPerSecond = bytes };
+            }
+            else
+            {
+                errors.Add(rate.Problem($"expected bytes per second of at least {Scrub.ScrubSettings.MinRate} (64K), plain or with a binary unit (e.g. 20M, 20MiB)"));
+            }
+        }
+
+        if (sources.Winner(SettingKey.ScrubPeriod) is { } period && DurationParser.Parse(period, errors) is { } every)
+        {
+            if (every == TimeSpan.Zero || every >= Scrub.ScrubSettings.MinPeriod) scrub = scrub with { Period = every };
+            else errors.Add(period.Problem("a full pass needs at least 1h (or 0: scrub on demand only)"));
+        }
+
+        return settings with { Scrub = scrub };
     }
 
     /// <summary>Longest tag refresh interval: a day (a tag moved upstream is followed at the latest then).</summary>

@@ -28,6 +28,8 @@ internal sealed record SettingKey(string Flag, string EnvironmentVariable, strin
 
     /// <summary>Rules hold commas (keepTags=a,b), so the environment separates them with semicolons.</summary>
     public static readonly SettingKey GcRetention = new("--gc-retention", "EDGEREG_GC_RETENTION", "gcRetention", IsList: true, ListSeparator: ';');
+    public static readonly SettingKey ScrubRate = new("--scrub-rate", "EDGEREG_SCRUB_RATE", "scrubBytesPerSecond");
+    public static readonly SettingKey ScrubPeriod = new("--scrub-period", "EDGEREG_SCRUB_PERIOD", "scrubPeriod");
     public static readonly SettingKey MinFree = new("--min-free", "EDGEREG_MIN_FREE", "minFree");
     public static readonly SettingKey MaxStoreBytes = new("--max-store-bytes", "EDGEREG_MAX_STORE_BYTES", "maxStoreBytes");
     public static readonly SettingKey Upstreams = new("--upstream", "EDGEREG_UPSTREAMS", "upstreams", IsList: true);
@@ -45,6 +47,6 @@ internal sealed record SettingKey(string Flag, string EnvironmentVariable, strin
     public static readonly IReadOnlyList<SettingKey> FileSettings =
         [Listen, Root, TlsCert, TlsKey, CredentialsFile, AnonymousWrites, LogLevel, AccessLog, ShutdownTimeout, MaxManifestBytes,
          Members, NodeName, ClusterSecretFile, ReplicationBandwidth, StatusSocket, GcInterval, GcGrace, PullRetention, GcPins, GcRetention,
-         MinFree, MaxStoreBytes,
+         MinFree, MaxStoreBytes, ScrubRate, ScrubPeriod,
          Upstreams, MirrorSets, UpstreamPlainHttp, UpstreamBandwidth, UpstreamCaFile, UpstreamAuthFile, TagRefresh];
 }

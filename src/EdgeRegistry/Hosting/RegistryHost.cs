@@ -7,6 +7,7 @@ using EdgeRegistry.Logging;
 using EdgeRegistry.Metrics;
 using EdgeRegistry.Replication;
 using EdgeRegistry.Replication.Peers;
+using EdgeRegistry.Scrub;
 using EdgeRegistry.Status;
 using EdgeRegistry.Storage;
 using EdgeRegistry.Upstream;
@@ -93,6 +94,7 @@ internal static class RegistryHost
         }
 
         builder.Services.AddGarbageCollection(settings.Collection);
+        builder.Services.AddScrub(settings.Scrub);
 
         // After replication and the status channel: metrics wrap the remote source and share the store census.
         builder.Services.AddMetrics(settings.Root);
@@ -113,6 +115,8 @@ internal static class RegistryHost
         var app = builder.Build();
         // First: it tells the rejection rewriter (RejectionBodies.Wrap) when a request is in the application.
         app.UseRejectionBodies();
+        // What the scrub steps aside for: every registry request while it is handled.
+        app.UseClientTraffic();
 
         if (settings.AccessLog)
         {

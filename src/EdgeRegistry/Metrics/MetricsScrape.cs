@@ -28,6 +28,7 @@ internal sealed class MetricsScrape
     private readonly Storage.Capacity.DiskGuard _guard;
     private readonly UpstreamCounters? _upstream;
     private readonly UpstreamClients? _upstreamClients;
+    private readonly Scrub.ScrubService? _scrub;
 
     public MetricsScrape(IServiceProvider services)
     {
@@ -43,6 +44,7 @@ internal sealed class MetricsScrape
         _collection = services.GetService<Storage.Collection.IGarbageCollection>();
         _upstream = services.GetService<UpstreamCounters>();
         _upstreamClients = services.GetService<UpstreamClients>();
+        _scrub = services.GetService<Scrub.ScrubService>();
     }
 
     public async Task<string> WriteAsync(CancellationToken cancellationToken)
@@ -90,6 +92,7 @@ internal sealed class MetricsScrape
             text.Family("edgereg_gc_last_run_timestamp_seconds", "gauge", "When the last garbage collection started (0: none yet).")
                 .Sample("edgereg_gc_last_run_timestamp_seconds", gc.LastRun?.Started.ToUnixTimeSeconds() ?? 0);
         }
+        if (_scrub is not null) WriteScrub(text, _scrub);
         UpstreamMetrics.Write(text, _requests, _readThrough, _upstream, _upstreamClients);
 
         if (_transport is not null)
@@ -175,5 +178,25 @@ internal sealed class MetricsScrape
             text.Family("edgereg_replication_copies_waiting_for_space", "gauge", "Background copies from peers waiting for the disk guard to allow them.")
                 .Sample("edgereg_replication_copies_waiting_for_space", _replication.WaitingForSpace);
         }
+    }
+
+    private static void WriteScrub(PrometheusText text, Scrub.ScrubService scrub)
+    {
+        var report = scrub.Report();
+        text.Family("edgereg_scrub_bytes_total", "counter", "Blob bytes the scrub re-hashed since start.")
+            .Sample("edgereg_scrub_bytes_total", report.BytesScrubbed);
+        text.Family("edgereg_scrub_passes_total", "counter", "Full scrub passes completed since start.")
+            .Sample("edgereg_scrub_passes_total", report.Passes);
+        text.Family("edgereg_scrub_damaged_total", "counter", "Damaged objects found (by the scrub or a read) and quarantined, by kind.");
+        foreach (var (kind, count) in scrub.FoundByKind())
+        {
+            text.Sample("edgereg_scrub_damaged_total", count, ("kind", Storage.Scrub.Damage.Label(kind)));
+        }
+        text.Family("edgereg_scrub_repaired_total", "counter", "Damaged objects copied back from a peer.")
+            .Sample("edgereg_scrub_repaired_total", report.Repaired);
+        text.Family("edgereg_scrub_unrepaired", "gauge", "Damaged objects no peer could give back yet (their manifests answer 404 here).")
+            .Sample("edgereg_scrub_unrepaired", scrub.UnrepairedCount);
+        text.Family("edgereg_scrub_last_pass_timestamp_seconds", "gauge", "When the last full scrub pass ended (0: none yet).")
+            .Sample("edgereg_scrub_last_pass_timestamp_seconds", report.LastPassEnded?.ToUnixTimeSeconds() ?? 0);
     }
 }

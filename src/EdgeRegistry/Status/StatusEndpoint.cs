@@ -30,6 +30,12 @@ internal static class StatusEndpoint
             return;
         }
 
+        if (context.Request.Path == Scrub.ScrubEndpoint.Path)
+        {
+            await Scrub.ScrubEndpoint.HandleAsync(context);
+            return;
+        }
+
         if (context.Request.Path != Path)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -78,7 +84,8 @@ internal static class StatusEndpoint
         var gc = services.GetService<Storage.Collection.IGarbageCollection>()?.Status is { } collection ? GcStatus.From(collection) : null;
         var upstreams = services.GetService<UpstreamClients>()?.States
             .Select(static u => new UpstreamReport(u.Host, u.Reachable, u.LastContact, u.BytesFetched, u.RateLimited, u.LastError)).ToList();
-        return new AgentStatusDocument(agent, store, peers, gc, await GuardAsync(services), upstreams);
+        var scrub = services.GetService<Scrub.ScrubService>()?.Report();
+        return new AgentStatusDocument(agent, store, peers, gc, await GuardAsync(services), upstreams, scrub);
     }
 
     private static async Task<GuardReport> GuardAsync(IServiceProvider services)

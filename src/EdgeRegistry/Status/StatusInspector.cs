@@ -25,6 +25,7 @@ internal static class StatusInspector
         IReadOnlyList<PeerReport> peers;
         GcStatus? gc = null;
         GuardReport? guard = null;
+        Scrub.ScrubReport? scrub = null;
         IReadOnlyList<UpstreamReport> upstreams;
         if (reading.Document is { } document)
         {
@@ -35,6 +36,7 @@ internal static class StatusInspector
             gc = document.Gc;
             guard = document.Guard;
             upstreams = document.Upstreams ?? [];
+            scrub = document.Scrub;
         }
         else
         {
@@ -46,10 +48,10 @@ internal static class StatusInspector
         }
 
         var systemd = ToStatus(await units.ConfigureAwait(false));
-        var rows = StatusRows.From(agent, store, peers, systemd, time.GetUtcNow(), gc, guard, upstreams);
+        var rows = StatusRows.From(agent, store, peers, systemd, time.GetUtcNow(), gc, guard, upstreams, scrub);
         var verdict = StatusRows.Verdict(rows);
         var report = new StatusReport(StatusReport.CurrentSchemaVersion, verdict.ToString().ToLowerInvariant(),
-            StatusRows.Problems(rows), agent, storeReadFrom, store, peers, systemd, gc, guard, upstreams);
+            StatusRows.Problems(rows), agent, storeReadFrom, store, peers, systemd, gc, guard, upstreams, scrub);
         return (report, rows);
     }
 

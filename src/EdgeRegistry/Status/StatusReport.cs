@@ -16,7 +16,8 @@ internal sealed record StatusReport(
     SystemdStatus Systemd,
     GcStatus? Gc = null,
     GuardReport? Guard = null,
-    IReadOnlyList<UpstreamReport>? Upstreams = null)
+    IReadOnlyList<UpstreamReport>? Upstreams = null,
+    Scrub.ScrubReport? Scrub = null)
 {
     public const int CurrentSchemaVersion = 1;
 }

@@ -14,7 +14,7 @@ internal static class StatusRows
 {
     public static IReadOnlyList<StatusRow> From(AgentReport agent, StoreStatus store, IReadOnlyList<PeerReport> peers,
         SystemdStatus systemd, DateTimeOffset now, GcStatus? gc = null, GuardReport? guard = null,
-        IReadOnlyList<UpstreamReport>? upstreams = null)
+        IReadOnlyList<UpstreamReport>? upstreams = null, Scrub.ScrubReport? scrub = null)
     {
         var rows = new List<StatusRow> { AgentRow(agent), StoreRow(store, now) };
         if (guard is not null) rows.Add(GuardRow(guard));
@@ -22,6 +22,7 @@ internal static class StatusRows
         rows.AddRange((upstreams ?? []).Select(upstream => UpstreamRow(upstream, now)));
         rows.AddRange(systemd.Units.Select(UnitRow));
         if (gc is not null) rows.Add(GcRow(gc, now));
+        if (scrub is not null) rows.Add(ScrubRow(scrub, now));
         return rows;
     }
 
@@ -96,6 +97,33 @@ internal static class StatusRows
         if (gc.LastError is { } error) return new StatusRow("gc", "failed", RowSeverity.Warning, $"{error}; {detail}");
         return new StatusRow("gc", gc.Running ? "running" : "idle", RowSeverity.Ok, detail);
     }
+
+    /// <summary>
+    /// Damage no peer could repair is a warning: those objects are gone from this node (their manifests answer 404 here,
+    /// so clients use the next mirror) until a good copy turns up. A failed pass is one too: the store is not being checked.
+    /// </summary>
+    private static StatusRow ScrubRow(Scrub.ScrubReport scrub, DateTimeOffset now)
+    {
+        string last = scrub.LastPassEnded is { } ended ? $"last full pass ended {Readable.Ago(ended, now)}" : "no full pass yet";
+        string current = scrub.PassStarted is not null
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"pass at {Readable.Bytes(scrub.PassBytes)} of {Readable.Bytes(scrub.PassTotalBytes)}{Percent(scrub.PassBytes, scrub.PassTotalBytes)} ({scrub.Phase}), {Readable.Bytes(scrub.RateBytesPerSecond)}/s")
+            : scrub.NextPass is { } next ? $"next pass in {Readable.Duration(next > now ? next - now : TimeSpan.Zero)}" : "passes on demand only";
+        string damage = string.Create(CultureInfo.InvariantCulture,
+            $"{scrub.DamageFound} damaged objects found, {scrub.Repaired} repaired since start");
+        string detail = $"{last}; {current}; {damage}";
+        if (scrub.Unrepaired.Count > 0)
+        {
+            var first = scrub.Unrepaired[0];
+            return new StatusRow("scrub", "unrepaired", RowSeverity.Warning,
+                string.Create(CultureInfo.InvariantCulture, $"{scrub.Unrepaired.Count} damaged objects not repaired (e.g. {first.Object}: {first.Problem}); {detail}"));
+        }
+        if (scrub.LastError is { } error) return new StatusRow("scrub", "failed", RowSeverity.Warning, $"{error}; {detail}");
+        return new StatusRow("scrub", scrub.PassStarted is not null ? "running" : "idle", RowSeverity.Ok, detail);
+    }
+
+    private static string Percent(long part, long whole) =>
+        whole > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({Math.Min(100.0, 100.0 * part / whole):0}%)") : "";
 
     /// <summary>
     /// The disk guard and the store's write probe: DEGRADED when near or over a limit, when copies wait for room or
