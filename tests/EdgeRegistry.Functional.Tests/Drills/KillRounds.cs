@@ -36,8 +36,8 @@ internal sealed class KillRounds
     /// <summary>Rounds whose kill cut the work short (what the drill is about).</summary>
     public int Interrupted { get; private set; }
 
-    /// <summary>Rounds whose work had finished before the kill.</summary>
-    public int Finished { get; private set; }
+    /// <summary>Rounds whose kill missed the work: it had not begun yet, or had already ended.</summary>
+    public int Missed { get; private set; }
 
     /// <summary>True while another round fits.</summary>
     public bool Next() => Rounds < MaxRounds && _elapsed.Elapsed < Budget;
@@ -55,16 +55,16 @@ internal sealed class KillRounds
         }
         else
         {
-            Finished++;
+            Missed++;
         }
 
-        _output.WriteLine($"{_drill} round {Rounds}: {(interrupted ? "killed mid-work" : "work had finished")} ({detail})");
+        _output.WriteLine($"{_drill} round {Rounds}: {(interrupted ? "killed mid-work" : "the kill missed the work")} ({detail})");
     }
 
     /// <summary>Fails unless at least <paramref name="minimum"/> kills landed mid-work; logs the tally either way.</summary>
     public void AssertKillsLandedMidWork(int minimum)
     {
-        _output.WriteLine($"{_drill}: {Rounds} rounds in {_elapsed.Elapsed.TotalSeconds:0} s, {Interrupted} killed mid-work, {Finished} after it finished");
+        _output.WriteLine($"{_drill}: {Rounds} rounds in {_elapsed.Elapsed.TotalSeconds:0} s, {Interrupted} killed mid-work, {Missed} missed it");
         Assert.True(Interrupted >= minimum,
             $"{_drill}: only {Interrupted} of {Rounds} kills landed mid-work (need {minimum}): the drill did not test what it claims");
     }
