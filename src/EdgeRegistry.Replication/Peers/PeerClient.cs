@@ -22,6 +22,13 @@ internal sealed class PeerClient
     /// <summary>Small requests (summary, feed page, HEAD, manifest) must answer quickly or count as a failure.</summary>
     private static readonly TimeSpan SmallRequestTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A blob's answer may take long in all, but a peer on the cluster network that sends nothing at all — no headers,
+    /// or no byte of the body — for this long is hung or hostile: the copy fails and the peer is backed off, so the
+    /// flight of that digest moves on to another peer instead of waiting on it forever.
+    /// </summary>
+    public static readonly TimeSpan BlobStallTimeout = TimeSpan.FromSeconds(15);
+
     private readonly HttpClient _http;
     private readonly PeerAuthenticator _authenticator;
     private readonly string _self;
@@ -68,7 +75,8 @@ internal sealed class PeerClient
     /// <summary>
     /// Opens the blob's bytes for streaming; null when the peer does not hold it. The caller owns the response and
     /// must verify the digest of what it reads. With <paramref name="from"/> &gt; 0 only the rest is asked for (a
-    /// Range request, answered 206); a peer that ignores it answers 200 with the whole blob.
+    /// Range request, answered 206); a peer that ignores it answers 200 with the whole blob. Throws
+    /// <see cref="TimeoutException"/> when the peer sends no headers within <see cref="BlobStallTimeout"/>.
     /// </summary>
     public async Task<HttpResponseMessage?> OpenBlobAsync(Digest digest, long from, CancellationToken cancellationToken)
     {
@@ -78,7 +86,22 @@ internal sealed class PeerClient
         Interlocked.Increment(ref State.InFlight);
         try
         {
-            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            HttpResponseMessage response;
+            // Bounds the wait for the headers only: the body's reads are bounded one by one (StallGuardStream).
+            using (var headers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                headers.CancelAfter(BlobStallTimeout);
+                try
+                {
+                    response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, headers.Token).ConfigureAwait(false);
+                }
+                catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    string problem = $"sent no answer for {digest} within {BlobStallTimeout.TotalSeconds:0} s";
+                    State.Failed(problem);
+                    throw new TimeoutException(problem);
+                }
+            }
             State.Succeeded(Stopwatch.GetElapsedTime(started));
             if (response.IsSuccessStatusCode) return response;
             response.Dispose();

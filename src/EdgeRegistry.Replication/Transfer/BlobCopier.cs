@@ -1,4 +1,5 @@
 using EdgeRegistry.Content.Transfer;
+using EdgeRegistry.Replication.Peers;
 using EdgeRegistry.Storage;
 
 namespace EdgeRegistry.Replication.Transfer;
@@ -20,7 +21,9 @@ internal static class BlobCopier
         long received = 0;
         try
         {
-            var stream = await response.Message.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            // The stall guard sits under any cap, so time the cap holds a read back is not mistaken for a silent peer.
+            Stream stream = new StallGuardStream(await response.Message.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false),
+                PeerClient.BlobStallTimeout, "the peer");
             if (wrap is not null) stream = wrap(stream);
             await using (stream.ConfigureAwait(false))
             {

@@ -46,6 +46,10 @@ internal sealed class PeerBlobResponse : IDisposable
         {
             return (null, CopyResult.Stopped);
         }
+        catch (TimeoutException hung)
+        {
+            return (null, new CopyResult(CopyOutcome.PeerFailed, hung.Message));
+        }
         if (message is null) return (null, CopyResult.NotThere);
         if (Check(message, from, size) is { } problem)
         {

@@ -13,17 +13,7 @@ internal sealed class UplinkStream(Stream inner, TokenBucket? bucket, Action<lon
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        stall.CancelAfter(StallTimeout);
-        int read;
-        try
-        {
-            read = await Inner.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new IOException($"the upstream sent nothing for {StallTimeout.TotalSeconds:0} s");
-        }
+        int read = await StallGuardStream.ReadWithinAsync(Inner, buffer, StallTimeout, "the upstream", cancellationToken).ConfigureAwait(false);
         if (read > 0)
         {
             count(read);

@@ -72,10 +72,9 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         Assert.True(_interrupted > 0, "no push was ever interrupted: the kills did not land during transfers");
 
         await using var final = await EdgeregServer.StartAsync(options, output);
-        var layout = new DistributionLayout(root);
         using var finalHttp = new RegistryHttp(final.BaseAddress);
-        StoreIntegrity.AssertEveryBlobMatchesItsDigest(layout);
-        var tags = await StoreIntegrity.AssertEveryTagResolvesCompletelyAsync(layout, finalHttp);
+        KilledStoreChecks.AssertOnDisk(root);
+        var tags = await KilledStoreChecks.AssertEdgeregServesEveryTagAsync(root, finalHttp);
         output.WriteLine($"{tags} tags resolved completely");
         foreach (var (repository, tag, digest) in _acknowledged)
         {
@@ -89,8 +88,9 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         await roundTrip.PushAsync(final.Host, "crash/after", "v1", after);
         await roundTrip.AssertPullsBackAsync(final.Host, "crash/after", "v1", after);
 
-        // CNCF Distribution serves what the kills left behind: every acknowledged push, by tag, with its blobs.
+        // CNCF Distribution serves what the kills left behind: every tag completely, every acknowledged push by tag.
         await final.StopAsync();
+        await KilledStoreChecks.AssertDistributionServesEveryTagAsync(root, temp.Sub("distribution-check"), output);
         await using var distribution = await DistributionServer.StartAsync(root, temp.Sub("distribution"), output);
         using var distributionHttp = new RegistryHttp(distribution.BaseAddress);
         foreach (var (repository, tag, digest) in _acknowledged)

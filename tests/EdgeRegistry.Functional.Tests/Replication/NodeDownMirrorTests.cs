@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EdgeRegistry.Functional.Tests.Infrastructure;
+using EdgeRegistry.Functional.Tests.Infrastructure.Clients;
 using EdgeRegistry.Functional.Tests.Infrastructure.Cluster;
 using EdgeRegistry.Functional.Tests.Infrastructure.OciLayout;
 using Xunit.Abstractions;
@@ -13,8 +14,6 @@ namespace EdgeRegistry.Functional.Tests.Replication;
 /// </summary>
 public sealed class NodeDownMirrorTests(ITestOutputHelper output)
 {
-    private const string Source = "registry.example.invalid";
-
     /// <summary>Generous for a 2-core CI machine; a stall on a dead peer (tens of seconds) still fails it.</summary>
     private static readonly TimeSpan PullBound = TimeSpan.FromSeconds(10);
 
@@ -34,12 +33,12 @@ public sealed class NodeDownMirrorTests(ITestOutputHelper output)
 
         await rig.AssertServesAsync(cluster.B, images);
         await rig.AssertServesAsync(cluster.C, images);
-        var conf = WriteRegistriesConf(rig.Temp.Combine("registries.conf"), cluster);
+        var conf = MirrorRegistriesConf.Write(rig.Temp.Combine("registries.conf"), cluster.Nodes.Select(n => n.Host));
         var mirrored = new ImagePuller(new Skopeo(rig.Temp.Sub("skopeo-mirrors"), conf).RunAsync, rig.Temp);
         foreach (var image in images)
         {
-            await AssertPullWithinBoundAsync(mirrored, $"docker://{Source}/{image.Repository}@{image.RootDigest}", image);
-            await AssertPullWithinBoundAsync(mirrored, $"docker://{Source}/{image.Repository}:{image.Tag}", image);
+            await AssertPullWithinBoundAsync(mirrored, $"docker://{MirrorRegistriesConf.Source}/{image.Repository}@{image.RootDigest}", image);
+            await AssertPullWithinBoundAsync(mirrored, $"docker://{MirrorRegistriesConf.Source}/{image.Repository}:{image.Tag}", image);
         }
     }
 
@@ -49,25 +48,5 @@ public sealed class NodeDownMirrorTests(ITestOutputHelper output)
         await puller.AssertPullsAsync(reference, image);
         output.WriteLine($"{reference} pulled through the mirrors in {watch.Elapsed.TotalMilliseconds:0} ms");
         Assert.True(watch.Elapsed < PullBound, $"{reference} took {watch.Elapsed.TotalSeconds:0.0} s with node A down (bound {PullBound.TotalSeconds} s)");
-    }
-
-    /// <summary>
-    /// The source is blocked, so a pull can only succeed through the mirrors, tried in order A, B, C; digest-only
-    /// entries for digest pulls and tag-only entries for tags, as `edgereg render-mirrors` writes them.
-    /// </summary>
-    private static string WriteRegistriesConf(string path, ThreeNodeCluster cluster)
-    {
-        var text = new System.Text.StringBuilder();
-        text.AppendLine($"[[registry]]\nprefix = \"\"\nlocation = \"{Source}\"\nblocked = true\n");
-        foreach (var pullFrom in new[] { "digest-only", "tag-only" })
-        {
-            foreach (var node in cluster.Nodes)
-            {
-                text.AppendLine($"[[registry.mirror]]\nlocation = \"{node.Host}\"\ninsecure = true\npull-from-mirror = \"{pullFrom}\"\n");
-            }
-        }
-
-        File.WriteAllText(path, text.ToString());
-        return path;
     }
 }

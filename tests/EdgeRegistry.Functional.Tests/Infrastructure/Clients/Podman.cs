@@ -11,12 +11,15 @@ internal sealed class Podman
     public const string BinaryPath = "/usr/bin/podman";
     private readonly string _storeDirectory;
     private readonly string? _registriesConf;
+    private readonly IReadOnlyList<string> _launchPrefix;
 
     /// <param name="registriesConf">A registries.conf to resolve images through (CONTAINERS_REGISTRIES_CONF), or null.</param>
-    public Podman(string storeDirectory, string? registriesConf = null)
+    /// <param name="launchPrefix">A command podman runs through, e.g. `ip netns exec NS` to pull as a node's CRI-O does.</param>
+    public Podman(string storeDirectory, string? registriesConf = null, IReadOnlyList<string>? launchPrefix = null)
     {
         _storeDirectory = storeDirectory;
         _registriesConf = registriesConf;
+        _launchPrefix = launchPrefix ?? [];
         Directory.CreateDirectory(_storeDirectory);
     }
 
@@ -33,8 +36,10 @@ internal sealed class Podman
 
     private Task<ProcessResult> RunAsync(IEnumerable<string> arguments) =>
         ProcessRunner.RunAsync(
-            BinaryPath,
+            _launchPrefix.Count == 0 ? BinaryPath : _launchPrefix[0],
             [
+                .. _launchPrefix.Skip(1),
+                .. _launchPrefix.Count == 0 ? Array.Empty<string>() : [BinaryPath],
                 "--root", Path.Combine(_storeDirectory, "root"),
                 "--runroot", Path.Combine(_storeDirectory, "run"),
                 "--storage-driver", "vfs",

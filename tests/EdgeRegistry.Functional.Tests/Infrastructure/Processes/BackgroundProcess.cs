@@ -24,6 +24,9 @@ internal sealed class BackgroundProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code once it has exited (a SIGKILL shows as 137), else null.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
     public string Output => _output.ToString();
 
     /// <param name="removeVariables">Environment variables the child must not inherit.</param>

@@ -73,4 +73,38 @@ internal sealed class DistributionLayout
             }
         }
     }
+
+    /// <summary>
+    /// Every link file a Distribution client follows: layer links and manifest revision links (whose directory names
+    /// the digest they must hold) and each tag's current link. A tag's index/ history is left out: Distribution's own
+    /// collector leaves it behind too, and nothing reads it to serve content.
+    /// </summary>
+    public IEnumerable<(string Path, string? NamedDigest, string Content)> Links()
+    {
+        if (!Directory.Exists(RepositoriesDirectory))
+        {
+            yield break;
+        }
+
+        foreach (var link in Directory.EnumerateFiles(RepositoriesDirectory, "link", SearchOption.AllDirectories))
+        {
+            var parts = Path.GetRelativePath(RepositoriesDirectory, link).Split(Path.DirectorySeparatorChar);
+            string? named;
+            if (parts.Length >= 4 && parts[^2].Length == 64 && parts[^3] == "sha256"
+                && (parts[^4] == "_layers" || (parts[^4] == "revisions" && parts.Length >= 5 && parts[^5] == "_manifests")))
+            {
+                named = "sha256:" + parts[^2];
+            }
+            else if (parts.Length >= 5 && parts[^2] == "current" && parts[^4] == "tags" && parts[^5] == "_manifests")
+            {
+                named = null;
+            }
+            else
+            {
+                continue;
+            }
+
+            yield return (link, named, File.ReadAllText(link).Trim());
+        }
+    }
 }

@@ -12,12 +12,47 @@ namespace EdgeRegistry.Functional.Tests.Infrastructure.Store;
 /// </summary>
 internal static class StoreIntegrity
 {
-    public static void AssertEveryBlobMatchesItsDigest(DistributionLayout layout)
+    /// <param name="exceptDigest">A blob a test corrupted on purpose.</param>
+    public static void AssertEveryBlobMatchesItsDigest(DistributionLayout layout, string? exceptDigest = null)
     {
         foreach (var (digest, dataPath) in layout.Blobs())
         {
+            if (digest == exceptDigest)
+            {
+                continue;
+            }
+
             var actual = Sha256Digest.OfFile(dataPath);
             Assert.True(digest == actual, $"{dataPath} holds {actual}, not {digest}: a partial or corrupt blob is visible");
+        }
+    }
+
+    /// <summary>
+    /// No link points nowhere: every layer, revision and tag link names a digest whose blob is committed (a layer or
+    /// revision link the very digest its directory is named by). A link is published only after what it names, and
+    /// unlinked before it is removed, so a crash at any instant leaves none dangling.
+    /// </summary>
+    /// <param name="allowPendingLayerLinks">
+    /// For a replica that is still converging: a manifest learned from a peer links its blobs into the repository at
+    /// once, as the marker of what to fetch, and their data follows (ManifestStore.Import); such a layer link may name
+    /// a blob not here yet. Revision and tag links never may.
+    /// </param>
+    public static void AssertNoLinkPointsNowhere(DistributionLayout layout, bool allowPendingLayerLinks = false)
+    {
+        foreach (var (path, named, content) in layout.Links())
+        {
+            if (allowPendingLayerLinks && path.Contains($"{Path.DirectorySeparatorChar}_layers{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            {
+                Assert.True(content == named, $"{path} holds \"{content}\", not the {named} its directory names");
+                continue;
+            }
+
+            Assert.True(named is null || content == named, $"{path} holds \"{content}\", not the {named} its directory names");
+            var (algorithm, hex) = content.IndexOf(':') is var colon and > 0 ? (content[..colon], content[(colon + 1)..]) : ("", "");
+            Assert.True((algorithm, hex.Length) is ("sha256", 64) or ("sha512", 128) && hex.All(Uri.IsHexDigit),
+                $"{path} holds \"{content}\", not a digest: a torn link");
+            var data = Path.Combine(Path.GetDirectoryName(layout.BlobsDirectory)!, algorithm, hex[..2], hex, "data");
+            Assert.True(File.Exists(data), $"{path} names {content}, but {data} does not exist: a link points nowhere");
         }
     }
 
