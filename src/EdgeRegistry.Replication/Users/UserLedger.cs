@@ -43,10 +43,7 @@ internal sealed class UserLedger
             using var stream = File.OpenRead(path);
             var table = JsonSerializer.Deserialize(stream, ReplicationJsonContext.Default.UserTable);
             var users = new Dictionary<string, UserVersion>(StringComparer.Ordinal);
-            foreach (var user in table?.Users ?? [])
-            {
-                if (user.User is { Length: > 0 } && user.Node is not null) users[user.User] = user;
-            }
+            foreach (var user in UserTables.WellFormed(table)) users[user.User] = user;
             return new UserLedger(path, users);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)

@@ -17,8 +17,6 @@ internal sealed partial class UserSync : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
-    private const int MaxUsersFromPeer = 10_000;
-
     private readonly IUserFile _file;
     private readonly UserLedger _ledger;
     private readonly PeerSet _peers;
@@ -51,15 +49,17 @@ internal sealed partial class UserSync : BackgroundService
                 if (lastProblem is not null) LogRecovered(_logger, _file.Path);
                 lastProblem = null;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-            {
-                // Said once per distinct problem, not every two seconds; the next round tries again.
-                if (e.Message != lastProblem) LogRoundFailed(_logger, _file.Path, e.Message);
-                lastProblem = e.Message;
-            }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Exception e)
+            {
+                // Whatever went wrong (a file that cannot be written, a peer's answer that slipped through), the
+                // registry keeps serving with the users it has: a round that fails must never stop the host.
+                // Said once per distinct problem, not every two seconds; the next round tries again.
+                if (e.Message != lastProblem) LogRoundFailed(_logger, _file.Path, e.Message);
+                lastProblem = e.Message;
             }
             try
             {
@@ -79,10 +79,9 @@ internal sealed partial class UserSync : BackgroundService
         foreach (var peer in _peers.Available().ToList())
         {
             var table = await peer.Client.GetUsersAsync(cancellationToken).ConfigureAwait(false);
-            if (table is null) continue;
-            foreach (var entry in table.Users.Take(MaxUsersFromPeer))
+            foreach (var entry in UserTables.WellFormed(table))
             {
-                if (Accepts(entry)) remote.Add((peer.Member, entry));
+                if (_file.Problem(entry.User, entry.Hash) is null) remote.Add((peer.Member, entry));
             }
         }
 
@@ -115,10 +114,6 @@ internal sealed partial class UserSync : BackgroundService
         if (fileChanges.Count > 0) _file.Apply(held, fileChanges);
         _ledger.Commit(_options.Self, [.. local, .. winners]);
     }
-
-    private bool Accepts(UserVersion entry) =>
-        entry is { User.Length: > 0 and <= 256, Node.Length: > 0 and <= 300, Version: >= 0 }
-        && _file.Problem(entry.User, entry.Hash) is null;
 
     [LoggerMessage(EventId = 3601, Level = LogLevel.Information, Message = "User {User} was added or changed on this node; replicating it to the peers")]
     private static partial void LogLocalChanged(ILogger logger, string user);

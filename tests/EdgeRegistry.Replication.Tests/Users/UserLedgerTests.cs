@@ -106,4 +106,26 @@ public sealed class UserLedgerTests
         var changes = UserLedger.LocalChanges(ledger.Users, new Dictionary<string, string> { ["u"] = HashOne }, Now, "self");
         Assert.Equal("u", Assert.Single(changes).User);
     }
+
+    [Theory]
+    [InlineData("{\"node\":\"p\",\"users\":null}")]
+    [InlineData("{\"node\":\"p\",\"users\":[null]}")]
+    [InlineData("{\"node\":\"p\",\"users\":[{\"user\":\"\",\"hash\":\"h\",\"version\":1,\"node\":\"p\"}]}")]
+    [InlineData("{\"node\":\"p\",\"users\":[{\"user\":\"u\",\"hash\":\"h\",\"version\":-1,\"node\":\"p\"}]}")]
+    [InlineData("{\"node\":\"p\",\"users\":[{\"user\":\"u\",\"hash\":\"h\",\"version\":1}]}")]
+    [InlineData("{\"node\":\"p\",\"users\":[{\"user\":\"u\",\"hash\":\"\",\"version\":1,\"node\":\"p\"}]}")]
+    public void WellFormed_BrokenOrLyingPeerTable_EntryDroppedNotTrusted(string json)
+    {
+        var table = System.Text.Json.JsonSerializer.Deserialize(json, EdgeRegistry.Replication.Api.ReplicationJsonContext.Default.UserTable);
+
+        Assert.Empty(UserTables.WellFormed(table));
+    }
+
+    [Fact]
+    public void WellFormed_RemovalWithoutHash_Kept()
+    {
+        var table = new UserTable("p", [new UserVersion("gone", null, 3, "p"), new UserVersion("u", HashOne, 4, "p")]);
+
+        Assert.Equal(["gone", "u"], UserTables.WellFormed(table).Select(static u => u.User));
+    }
 }
