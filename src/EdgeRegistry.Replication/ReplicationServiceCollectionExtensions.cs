@@ -78,6 +78,18 @@ public static class ReplicationServiceCollectionExtensions
         services.AddSingleton<IContentSource>(static sp => sp.GetRequiredService<PeerContent>());
     }
 
+    /// <summary>
+    /// Replicates the users of <paramref name="file"/> (this node's credentials file) with every peer: call after
+    /// <see cref="AddReplication"/>. The peer API then serves the users' hashes to authenticated members.
+    /// </summary>
+    public static IServiceCollection AddUserReplication(this IServiceCollection services, Users.IUserFile file)
+    {
+        services.TryAddSingleton(file);
+        services.TryAddSingleton(static sp => Users.UserLedger.Load(sp.GetRequiredService<Users.IUserFile>().Path));
+        services.AddHostedService<Users.UserSync>();
+        return services;
+    }
+
     /// <summary>The peer-only HTTP API other members read our inventory and content through.</summary>
     private static void AddPeerApi(this IServiceCollection services) => services.TryAddSingleton<PeerEndpoints>();
 

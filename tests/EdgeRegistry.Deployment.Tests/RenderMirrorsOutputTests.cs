@@ -20,7 +20,7 @@ public sealed class RenderMirrorsOutputTests
 
         var run = ToolRun.Execute(EdgeregBinary.Path,
             ["render-mirrors", "--node", "192.0.2.11", "--node", "192.0.2.12", "--node", "192.0.2.13", "--from", input,
-             "--legacy-icsp", "--insecure", "--mirror-source-policy", "NeverContactSource", "--output-dir", temp.Path],
+             "--insecure", "--mirror-source-policy", "NeverContactSource", "--output-dir", temp.Path],
             temp.Path, ToolTimeout);
         Assert.True(run.ExitCode == 0, run.Combined);
 
@@ -35,7 +35,7 @@ public sealed class RenderMirrorsOutputTests
             release.Sequence("mirrors").Children.Cast<YamlScalarNode>().Select(mirror => mirror.Value));
 
         Assert.Equal("ImageTagMirrorSet", YamlFile.Load(temp.Combine("imagetagmirrorset.yaml")).Text("kind"));
-        Assert.Equal(4, YamlFile.Load(temp.Combine("imagecontentsourcepolicy.yaml")).Mapping("spec").Sequence("repositoryDigestMirrors").Children.Count);
+        Assert.False(File.Exists(temp.Combine("imagecontentsourcepolicy.yaml")), "an ICSP beside the IDMS/ITMS: the MCO refuses both");
         Assert.Equal(
             ["localhost:5000", "192.0.2.11:5000", "192.0.2.12:5000", "192.0.2.13:5000"],
             YamlFile.Load(temp.Combine("image-config-insecure-registries.yaml")).Mapping("spec").Mapping("registrySources")
@@ -48,14 +48,29 @@ public sealed class RenderMirrorsOutputTests
         using var temp = new TempDirectory();
 
         var run = ToolRun.Execute(EdgeregBinary.Path,
-            ["render-mirrors", "--node", "192.0.2.11", "--source", "registry.redhat.io/redhat", "--legacy-icsp", "--insecure"], temp.Path, ToolTimeout);
+            ["render-mirrors", "--node", "192.0.2.11", "--source", "registry.redhat.io/redhat", "--insecure"], temp.Path, ToolTimeout);
         Assert.True(run.ExitCode == 0, run.Combined);
 
         var stream = new YamlStream();
         stream.Load(new StringReader(run.Output));
         Assert.Equal(
-            ["ImageDigestMirrorSet", "ImageTagMirrorSet", "ImageContentSourcePolicy", "Image"],
+            ["ImageDigestMirrorSet", "ImageTagMirrorSet", "Image"],
             stream.Documents.Select(document => ((YamlMappingNode)document.RootNode).Text("kind")));
+    }
+
+    [Fact]
+    public void RenderMirrors_PublishedBinaryLegacyIcspToStdout_TheIcspInsteadOfTheMirrorSetsAndANote()
+    {
+        using var temp = new TempDirectory();
+
+        var run = ToolRun.Execute(EdgeregBinary.Path,
+            ["render-mirrors", "--node", "192.0.2.11", "--source", "registry.redhat.io/redhat", "--legacy-icsp", "--insecure"], temp.Path, ToolTimeout);
+        Assert.True(run.ExitCode == 0, run.Combined);
+
+        var stream = new YamlStream();
+        stream.Load(new StringReader(run.Output));
+        Assert.Equal(["ImageContentSourcePolicy", "Image"], stream.Documents.Select(document => ((YamlMappingNode)document.RootNode).Text("kind")));
+        Assert.StartsWith("edgereg: note: --legacy-icsp: wrote an ImageContentSourcePolicy only", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -70,6 +85,8 @@ public sealed class RenderMirrorsOutputTests
         var sources = YamlFile.Load(temp.Combine("imagedigestmirrorset.yaml")).Mapping("spec").Sequence("imageDigestMirrors").Mappings()
             .Select(entry => entry.Text("source"));
         Assert.Equal(["registry.access.redhat.com/ubi9", "registry.redhat.io/lvms4", "registry.redhat.io/openshift4"], sources);
+        Assert.Contains("edgereg: note: ", run.Error, StringComparison.Ordinal);
+        Assert.Contains("skipped 1 CatalogSource", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

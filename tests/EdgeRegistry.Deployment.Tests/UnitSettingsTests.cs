@@ -16,7 +16,7 @@ public sealed class UnitSettingsTests
     [InlineData("Service", "MemoryHigh", "200M")]
     [InlineData("Service", "MemoryMax", "300M")]
     [InlineData("Service", "ProtectSystem", "strict")]
-    [InlineData("Service", "ReadWritePaths", "/var/local-registry /run/edgereg")]
+    [InlineData("Service", "ReadWritePaths", "/var/local-registry /run/edgereg /etc/edgereg")]
     [InlineData("Service", "NoNewPrivileges", "true")]
     [InlineData("Service", "PrivateTmp", "true")]
     [InlineData("Install", "WantedBy", "kubelet-dependencies.target multi-user.target")]

@@ -6,7 +6,8 @@ namespace EdgeRegistry.Distribution.Access;
 /// <summary>
 /// The credentials file: one <c>user:pbkdf2-sha256$&lt;iterations&gt;$&lt;base64 salt&gt;$&lt;base64 hash&gt;</c> or
 /// <c>user:$2y$…</c> (an htpasswd bcrypt line, as registry:2 reads) per line; blank lines and lines starting with
-/// '#' are ignored. Users who may push and delete. Every change replaces the whole file atomically.
+/// '#' are ignored. Users who may push and delete. Every change replaces the whole file atomically, under
+/// <see cref="CredentialsFileLock"/>, so `edgereg user` and the agent applying a peer's change never lose each other's edit.
 /// </summary>
 public static class CredentialsFile
 {
@@ -25,10 +26,11 @@ public static class CredentialsFile
         string fullPath = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{path}' has no parent directory", nameof(path));
         Directory.CreateDirectory(directory);
+        string entry = user + ":" + PasswordHash.Create(password);
+        using var held = CredentialsFileLock.Take(fullPath);
 
         var lines = new List<string>();
         bool replaced = false;
-        string entry = user + ":" + PasswordHash.Create(password);
         if (File.Exists(fullPath))
         {
             foreach (string line in File.ReadAllLines(fullPath))
@@ -51,6 +53,8 @@ public static class CredentialsFile
     public static bool Remove(string path, string user)
     {
         string fullPath = Path.GetFullPath(path);
+        if (!File.Exists(fullPath)) return false;
+        using var held = CredentialsFileLock.Take(fullPath);
         if (!File.Exists(fullPath)) return false;
         string[] lines = File.ReadAllLines(fullPath);
         var kept = lines.Where(line => UserOf(line) != user).ToList();
@@ -78,6 +82,84 @@ public static class CredentialsFile
         }
 
         return entries;
+    }
+
+    /// <summary>
+    /// The users `serve` accepts and the hash text of each (the part after the colon), as replication compares them
+    /// with the cluster's; lines `serve` skips are left out (they stay in the file, unreplicated). A later line for
+    /// the same user wins, as it does for `serve`. Empty when the file does not exist.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ReadHashes(string path)
+    {
+        var users = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!File.Exists(path)) return users;
+        foreach (string raw in File.ReadAllLines(path))
+        {
+            string line = raw.Trim();
+            if (UserOf(line) is not { } user) continue;
+            string hash = line[(user.Length + 1)..];
+            if (StoredPasswords.TryParse(hash, out _, out _)) users[user] = hash;
+        }
+
+        return users;
+    }
+
+    /// <summary>
+    /// Why a user and hash (from a peer) cannot be a line of the file; null when `serve` would accept it. A null
+    /// hash (a removal) checks the name alone.
+    /// </summary>
+    public static string? LineProblem(string user, string? hash)
+    {
+        try
+        {
+            ValidateUser(user);
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+
+        if (hash is null) return null;
+        return StoredPasswords.TryParse(hash, out _, out var problem) ? null : problem;
+    }
+
+    /// <summary>
+    /// Sets each named user's hash, or removes the user when the hash is null, keeping every other line (comments,
+    /// lines `serve` skips) as it is. The caller holds the file's lock (<paramref name="held"/>) across whatever it
+    /// read to decide the changes. Nothing is written when nothing changes.
+    /// </summary>
+    /// <exception cref="ArgumentException">A user or hash is not one `serve` would accept; nothing is written.</exception>
+    public static void Apply(string path, CredentialsFileLock held, IReadOnlyDictionary<string, string?> changes)
+    {
+        ArgumentNullException.ThrowIfNull(held);
+        foreach (var (user, hash) in changes)
+        {
+            if (hash is not null && LineProblem(user, hash) is { } problem) throw new ArgumentException($"user \"{user}\": {problem}", nameof(changes));
+        }
+
+        string fullPath = Path.GetFullPath(path);
+        string directory = Path.GetDirectoryName(fullPath)!;
+        var old = File.Exists(fullPath) ? File.ReadAllLines(fullPath) : [];
+        var lines = new List<string>(old.Length + changes.Count);
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string line in old)
+        {
+            if (UserOf(line.Trim()) is { } user && changes.TryGetValue(user, out var hash))
+            {
+                // The first line of a changed user takes the new hash; any later duplicate goes.
+                if (hash is not null && written.Add(user)) lines.Add(user + ":" + hash);
+                continue;
+            }
+            lines.Add(line);
+        }
+        foreach (var (user, hash) in changes)
+        {
+            if (hash is not null && written.Add(user)) lines.Add(user + ":" + hash);
+        }
+
+        if (lines.SequenceEqual(old, StringComparer.Ordinal)) return;
+        Directory.CreateDirectory(directory);
+        Write(fullPath, directory, lines);
     }
 
     /// <summary>Temporary file (0600), fsync, rename, directory fsync: a crash leaves the old file or the new one.</summary>

@@ -13,8 +13,8 @@ using Microsoft.Extensions.Logging;
 namespace EdgeRegistry.Replication.Api;
 
 /// <summary>
-/// The peer-only API under <c>/_edgereg/peer/v1/</c>: summary, change feed, and the local store's blobs and
-/// manifests. Every request must carry valid cluster credentials (401 otherwise, and the refusal is logged), and
+/// The peer-only API under <c>/_edgereg/peer/v1/</c>: summary, change feed, the local store's blobs and
+/// manifests, and the users' hashes (when user replication is on). Every request must carry valid cluster credentials (401 otherwise, and the refusal is logged), and
 /// is answered from this node's own store only — never by asking another peer, so peers cannot recurse.
 /// </summary>
 internal sealed partial class PeerEndpoints(
@@ -22,7 +22,8 @@ internal sealed partial class PeerEndpoints(
     LocalInventory local,
     PeerAuthenticator authenticator,
     PeerSet peers,
-    ILogger<PeerEndpoints> logger)
+    ILogger<PeerEndpoints> logger,
+    Users.UserLedger? users = null)
 {
     public const string Prefix = "/_edgereg/peer/v1/";
     private const int DefaultPageSize = 1000;
@@ -48,6 +49,7 @@ internal sealed partial class PeerEndpoints(
         string rest = path[Prefix.Length..];
         if (rest == "summary") await SummaryAsync(context);
         else if (rest == "feed") await FeedAsync(context);
+        else if (rest == "users" && users is not null) await UsersAsync(context, users);
         else if (rest.StartsWith("blobs/", StringComparison.Ordinal)) await BlobAsync(context, rest["blobs/".Length..]);
         else if (rest.StartsWith("manifests/", StringComparison.Ordinal)) await ManifestAsync(context, rest["manifests/".Length..]);
         else context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -76,6 +78,16 @@ internal sealed partial class PeerEndpoints(
         var page = new FeedPage(local.Self, inventory.Epoch, inventory.Sequence, reset, more,
             changes.Select(static c => FeedEntries.ToWire(c.Entry, c.Sequence)).ToList());
         return WriteJsonAsync(context, page, ReplicationJsonContext.Default.FeedPage);
+    }
+
+    /// <summary>
+    /// Every user and tombstone with its version: hashes only, never a password. Small (one line per user), so peers
+    /// read it whole each round instead of following a feed.
+    /// </summary>
+    private Task UsersAsync(HttpContext context, Users.UserLedger ledger)
+    {
+        var table = new Users.UserTable(local.Self, [.. ledger.Users.Values.OrderBy(static u => u.User, StringComparer.Ordinal)]);
+        return WriteJsonAsync(context, table, ReplicationJsonContext.Default.UserTable);
     }
 
     private async Task BlobAsync(HttpContext context, string digestText)

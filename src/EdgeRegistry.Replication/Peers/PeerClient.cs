@@ -65,6 +65,21 @@ internal sealed class PeerClient
         return await response.Content.ReadFromJsonAsync(ReplicationJsonContext.Default.FeedPage, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The peer's users and tombstones (hashes only); null when it cannot answer.</summary>
+    public async Task<Users.UserTable?> GetUsersAsync(CancellationToken cancellationToken)
+    {
+        using var response = await SendSmallAsync(HttpMethod.Get, "_edgereg/peer/v1/users", cancellationToken).ConfigureAwait(false);
+        if (response is null || !response.IsSuccessStatusCode) return null;
+        try
+        {
+            return await response.Content.ReadFromJsonAsync(ReplicationJsonContext.Default.UserTable, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JsonException)
+        {
+            return null; // a peer that sends garbage changes no user
+        }
+    }
+
     /// <summary>The blob's length if the peer holds it; null when it does not or cannot answer.</summary>
     public async Task<long?> HeadBlobAsync(Digest digest, CancellationToken cancellationToken)
     {

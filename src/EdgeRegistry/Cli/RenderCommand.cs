@@ -5,8 +5,9 @@ namespace EdgeRegistry.Cli;
 
 /// <summary>
 /// <c>edgereg render-mirrors</c>: the cluster-side configuration that sends image pulls to the nodes' edgereg
-/// (ImageDigestMirrorSet, ImageTagMirrorSet, optionally a legacy ImageContentSourcePolicy and the insecure
-/// registries patch, and a registries.conf drop-in), from node addresses and the sources to mirror.
+/// (ImageDigestMirrorSet and ImageTagMirrorSet, or with --legacy-icsp an ImageContentSourcePolicy instead, the
+/// insecure registries patch, and a registries.conf drop-in), from node addresses and the sources to mirror.
+/// What it skipped or what the cluster must do besides applying the output is said on stderr as a note.
 /// </summary>
 internal static class RenderCommand
 {
@@ -20,7 +21,15 @@ internal static class RenderCommand
             Description = "AllowContactingSource (mirrors, then the source) or NeverContactSource (mirrors only) [default: AllowContactingSource]",
             HelpName = "POLICY",
         };
-        var legacy = new Option<bool>("--legacy-icsp") { Description = "Also write an ImageContentSourcePolicy (OpenShift before 4.13)" };
+        var legacy = new Option<bool>("--legacy-icsp")
+        {
+            Description = "Write an ImageContentSourcePolicy instead of the ImageDigestMirrorSet/ImageTagMirrorSet (never both: the MCO refuses a cluster holding both kinds)",
+        };
+        var localPort = new Option<int?>("--local-port")
+        {
+            Description = "Port of the localhost mirror, each node's own edgereg [default: the port the --node entries share]",
+            HelpName = "PORT",
+        };
         var insecure = new Option<bool>("--insecure")
         {
             Description = "The registries serve plain HTTP: also write the image.config.openshift.io/cluster insecureRegistries patch and mark mirrors insecure in registries.conf",
@@ -33,7 +42,7 @@ internal static class RenderCommand
 
         var command = new Command("render-mirrors", "Render the mirror sets and registries.conf that point image pulls at the nodes' edgereg")
         {
-            nodes, sources, files, policy, legacy, insecure, outputDir,
+            nodes, sources, files, policy, legacy, insecure, localPort, outputDir,
         };
         command.SetAction(parseResult => Run(
             process,
@@ -43,27 +52,40 @@ internal static class RenderCommand
             parseResult.GetValue(policy),
             parseResult.GetValue(legacy),
             parseResult.GetValue(insecure),
+            parseResult.GetValue(localPort),
             parseResult.GetValue(outputDir)));
         return command;
     }
 
     private static int Run(ProcessContext process, string[] nodes, string[] sources, string[] files, string? policy,
-        bool legacy, bool insecure, string? outputDir)
+        bool legacy, bool insecure, int? localPort, string? outputDir)
     {
         IReadOnlyList<RenderedFile> rendered;
+        var notes = new List<string>();
         try
         {
+            var readings = files.Select(file => (File: file, Reading: MirrorSourceFile.ReadWithNotes(file))).ToList();
             var repositories = sources
                 .Select(source => MirroredRepository.WithDefaultPath(RepositoryLocation.Parse(source, "--source")))
-                .Concat(files.SelectMany(MirrorSourceFile.Read));
-            var plan = MirrorPlan.Create(nodes.Select(NodeAddress.Parse), repositories, ParsePolicy(policy), insecure);
+                .Concat(readings.SelectMany(r => r.Reading.Repositories));
+            var plan = MirrorPlan.Create(nodes.Select(NodeAddress.Parse), repositories, ParsePolicy(policy), insecure, localPort);
             rendered = MirrorRenderer.Render(plan, legacy);
+            notes.AddRange(readings.SelectMany(r => Notes(r.File, r.Reading, legacy)));
         }
         catch (MirrorInputException e)
         {
             process.Fail(e.Message);
             return ExitCodes.InvalidInput;
         }
+
+        if (legacy)
+        {
+            notes.Add("--legacy-icsp: wrote an ImageContentSourcePolicy only, no ImageDigestMirrorSet/ImageTagMirrorSet (the MCO refuses a cluster " +
+                "holding both kinds); an ICSP redirects pulls by digest only, and OpenShift 4.13 and later prefer IDMS/ITMS (docs/operations.md, \"From ICSPs to IDMS/ITMS\")");
+        }
+
+        // Notes go to stderr, so the objects on stdout still pipe into `oc apply -f -` as they are.
+        notes.ForEach(note => process.Error.WriteLine($"edgereg: note: {note}"));
 
         if (outputDir is null)
         {
@@ -88,6 +110,23 @@ internal static class RenderCommand
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>What the operator must know about one --from file: kinds it skipped, ICSPs the cluster must lose.</summary>
+    private static IEnumerable<string> Notes(string file, MirrorSourceReading reading, bool legacy)
+    {
+        if (reading.SkippedKinds.Count > 0)
+        {
+            var kinds = string.Join(", ", reading.SkippedKinds.Select(kind => $"{kind.Value} {kind.Key}"));
+            yield return $"{file}: skipped {kinds} (render-mirrors reads ImageContentSourcePolicy, ImageDigestMirrorSet and ImageTagMirrorSet only)";
+        }
+
+        if (reading.ContentSourcePolicies.Count > 0 && !legacy)
+        {
+            yield return $"{file} holds ImageContentSourcePolicies ({string.Join(", ", reading.ContentSourcePolicies)}): the MCO refuses the mirror sets " +
+                "written here while the cluster still has ICSPs; convert them with `oc adm migrate icsp`, apply the result and these files, " +
+                "then `oc delete imagecontentsourcepolicy` those (docs/operations.md, \"From ICSPs to IDMS/ITMS\")";
+        }
     }
 
     private static MirrorSourcePolicy ParsePolicy(string? text) => text switch

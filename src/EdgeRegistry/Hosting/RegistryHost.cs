@@ -85,6 +85,8 @@ internal static class RegistryHost
         if (replication is not null)
         {
             builder.Services.AddReplication(replication with { MaxManifestBytes = maxManifestBytes });
+            // A user added on one node may push to every node: the credentials file's users travel to the peers.
+            builder.Services.AddUserReplication(new ReplicatedCredentialsFile(settings.CredentialsFile));
             builder.Services.AddSingleton<IPeerStatusSource, ReplicationPeerStatus>();
         }
 

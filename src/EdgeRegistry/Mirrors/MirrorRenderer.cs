@@ -3,17 +3,19 @@ namespace EdgeRegistry.Mirrors;
 /// <summary>Everything render-mirrors writes for a plan, in a fixed order.</summary>
 internal static class MirrorRenderer
 {
+    /// <param name="legacyContentSourcePolicy">
+    /// An ImageContentSourcePolicy instead of the ImageDigestMirrorSet and ImageTagMirrorSet, never both: the
+    /// Machine Config Operator refuses a cluster that holds ICSPs and IDMS/ITMS together.
+    /// </param>
     public static IReadOnlyList<RenderedFile> Render(MirrorPlan plan, bool legacyContentSourcePolicy)
     {
-        var files = new List<RenderedFile>
-        {
-            new("imagedigestmirrorset.yaml", MirrorManifests.DigestMirrorSet(plan), IsClusterObject: true),
-            new("imagetagmirrorset.yaml", MirrorManifests.TagMirrorSet(plan), IsClusterObject: true),
-        };
-        if (legacyContentSourcePolicy)
-        {
-            files.Add(new("imagecontentsourcepolicy.yaml", MirrorManifests.ContentSourcePolicy(plan), IsClusterObject: true));
-        }
+        var files = legacyContentSourcePolicy
+            ? new List<RenderedFile> { new("imagecontentsourcepolicy.yaml", MirrorManifests.ContentSourcePolicy(plan), IsClusterObject: true) }
+            : new List<RenderedFile>
+            {
+                new("imagedigestmirrorset.yaml", MirrorManifests.DigestMirrorSet(plan), IsClusterObject: true),
+                new("imagetagmirrorset.yaml", MirrorManifests.TagMirrorSet(plan), IsClusterObject: true),
+            };
 
         if (plan.Insecure)
         {

@@ -23,11 +23,15 @@ internal static class MirrorSourceFile
         ["ImageTagMirrorSet"] = "imageTagMirrors",
     };
 
-    public static IReadOnlyList<MirroredRepository> Read(string path)
+    public static IReadOnlyList<MirroredRepository> Read(string path) => ReadWithNotes(path).Repositories;
+
+    /// <summary>The sources, and what render-mirrors tells the operator about the file: the kinds it skipped and its ICSPs.</summary>
+    public static MirrorSourceReading ReadWithNotes(string path)
     {
         var stream = Load(path, ReadText(path));
         var repositories = new List<MirroredRepository>();
-        var skippedKinds = new SortedSet<string>(StringComparer.Ordinal);
+        var skippedKinds = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var policies = new List<string>();
         foreach (var document in stream.Documents)
         {
             // A document with nothing in it, e.g. after a trailing '---'.
@@ -36,17 +40,17 @@ internal static class MirrorSourceFile
                 continue;
             }
 
-            ReadObject(path, document.RootNode, repositories, skippedKinds);
+            ReadObject(path, document.RootNode, repositories, skippedKinds, policies);
         }
 
         if (repositories.Count == 0)
         {
-            var found = skippedKinds.Count == 0 ? "" : $"; found only {string.Join(", ", skippedKinds)}";
+            var found = skippedKinds.Count == 0 ? "" : $"; found only {string.Join(", ", skippedKinds.Keys)}";
             throw new MirrorInputException(
                 $"{path}: no mirror sources found (expected ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet entries{found})");
         }
 
-        return repositories;
+        return new MirrorSourceReading(repositories, skippedKinds, policies);
     }
 
     private static string ReadText(string path)
@@ -120,7 +124,8 @@ internal static class MirrorSourceFile
         return end < 0 ? message : message[(end + AfterMarks.Length)..];
     }
 
-    private static void ReadObject(string path, YamlNode node, List<MirroredRepository> repositories, SortedSet<string> skippedKinds)
+    private static void ReadObject(string path, YamlNode node, List<MirroredRepository> repositories,
+        SortedDictionary<string, int> skippedKinds, List<string> policies)
     {
         var resource = node as YamlMappingNode ?? throw Problem(path, node, "expected a Kubernetes object (a mapping with apiVersion and kind)");
         var kind = Text(path, resource, "kind");
@@ -129,7 +134,7 @@ internal static class MirrorSourceFile
             var items = resource.Get("items") as YamlSequenceNode ?? throw Problem(path, resource, "a List needs an 'items' sequence");
             foreach (var item in items.Children)
             {
-                ReadObject(path, item, repositories, skippedKinds);
+                ReadObject(path, item, repositories, skippedKinds, policies);
             }
 
             return;
@@ -137,8 +142,13 @@ internal static class MirrorSourceFile
 
         if (!EntryListByKind.TryGetValue(kind, out var listKey))
         {
-            skippedKinds.Add(kind);
+            skippedKinds[kind] = skippedKinds.GetValueOrDefault(kind) + 1;
             return;
+        }
+
+        if (kind == "ImageContentSourcePolicy")
+        {
+            policies.Add((resource.Get("metadata") as YamlMappingNode)?.Get("name") is YamlScalarNode { Value: { Length: > 0 } name } ? name : "(unnamed)");
         }
 
         var spec = resource.Get("spec") as YamlMappingNode ?? throw Problem(path, resource, $"{kind} has no 'spec' mapping");

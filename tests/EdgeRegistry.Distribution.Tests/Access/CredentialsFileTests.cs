@@ -22,7 +22,8 @@ public sealed class CredentialsFileTests : IDisposable
         Assert.False(hash.Verify("PW"));
         if (!OperatingSystem.IsWindows())
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
-        Assert.Single(Directory.GetFiles(_dir)); // no temporary file left behind
+        // No temporary file left behind; the lock file beside it stays (removing it would race another locker).
+        Assert.Equal([CredentialsFileLock.PathFor(file), file], Directory.GetFiles(_dir).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -31,10 +31,12 @@ internal sealed class ReplicationRig : IAsyncDisposable
     public ImagePuller Puller { get; }
 
     /// <summary>Starts the loopback rig (127.0.0.1, .2, .3).</summary>
-    public static async Task<ReplicationRig> StartOnLoopbackAsync(ITestOutputHelper output, IReadOnlyList<string>? extraArguments = null)
+    /// <param name="withUsers">Pushes need a user of the node's credentials file (see <see cref="ThreeNodeCluster.OnLoopback"/>).</param>
+    public static async Task<ReplicationRig> StartOnLoopbackAsync(ITestOutputHelper output, IReadOnlyList<string>? extraArguments = null,
+        bool withUsers = false)
     {
         var temp = new TempDirectory("replication");
-        var rig = new ReplicationRig(temp, ThreeNodeCluster.OnLoopback(temp, output, extraArguments));
+        var rig = new ReplicationRig(temp, ThreeNodeCluster.OnLoopback(temp, output, extraArguments, withUsers));
         await rig.StartOrDisposeAsync();
         return rig;
     }

@@ -82,7 +82,12 @@ public sealed class RegistriesConfSkopeoTests
     private static async Task<string> RenderAsync(TempDirectory temp, ConnectionCounter source, RunningRegistry[] nodes, MirrorSourcePolicy policy)
     {
         var outputDir = temp.File($"rendered-{policy}");
-        var arguments = new List<string> { "render-mirrors", "--source", $"{source.Address}/{MirrorPath}", "--insecure", "--mirror-source-policy", policy.ToString(), "--output-dir", outputDir };
+        // The nodes listen on free ports, so the localhost mirror's port is named: 5000, which nothing here serves.
+        var arguments = new List<string>
+        {
+            "render-mirrors", "--source", $"{source.Address}/{MirrorPath}", "--insecure", "--mirror-source-policy", policy.ToString(),
+            "--local-port", "5000", "--output-dir", outputDir,
+        };
         foreach (var node in nodes)
         {
             arguments.AddRange(["--node", $"{node.BaseAddress.Host}:{node.Port}"]);

@@ -11,14 +11,16 @@ public sealed class RenderMirrorsGoldenTests
     private static readonly string[] ThreeNodes = ["--node", "192.0.2.11", "--node", "192.0.2.12", "--node", "192.0.2.13"];
 
     [Fact]
-    public async Task RenderMirrors_ReleaseIcspWithLegacyAndInsecure_WritesGoldenFiles()
+    public async Task RenderMirrors_ReleaseIcspWithLegacyAndInsecure_WritesGoldenFilesWithTheIcspAlone()
     {
         using var temp = new TempDirectory();
 
         var run = await RenderAsync([.. ThreeNodes, "--from", MirrorTestData.Input("release-icsp.yaml"), "--legacy-icsp", "--insecure", "--output-dir", temp.Path]);
 
         Assert.Equal(0, run.ExitCode);
+        // The golden directory has no imagedigestmirrorset.yaml or imagetagmirrorset.yaml: the MCO refuses both kinds at once.
         AssertSameFiles(MirrorTestData.Golden("release-icsp-insecure"), temp.Path);
+        Assert.Contains("edgereg: note: --legacy-icsp: wrote an ImageContentSourcePolicy only", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -28,7 +30,7 @@ public sealed class RenderMirrorsGoldenTests
 
         var run = await RenderAsync(
         [
-            "--node", "192.0.2.11", "--node", "192.0.2.12:5443", "--node", "node3.edge.example.com",
+            "--node", "192.0.2.11", "--node", "192.0.2.12:5443", "--node", "node3.edge.example.com", "--local-port", "5000",
             "--from", MirrorTestData.Input("oc-mirror-v2-idms-itms.yaml"), "--from", MirrorTestData.Input("oc-mirror-results.yaml"),
             "--mirror-source-policy", "NeverContactSource", "--output-dir", temp.Path,
         ]);

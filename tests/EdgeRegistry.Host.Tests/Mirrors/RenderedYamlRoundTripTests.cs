@@ -23,7 +23,9 @@ public sealed class RenderedYamlRoundTripTests
     {
         var plan = Plan(nodes, sources, policy);
 
-        var files = MirrorRenderer.Render(plan, legacyContentSourcePolicy: true).Where(file => file.IsClusterObject).ToDictionary(file => file.Name);
+        // The mirror sets by default, the ICSP instead of them with --legacy-icsp: never both in one rendering.
+        var files = MirrorRenderer.Render(plan, legacyContentSourcePolicy: false).Concat(MirrorRenderer.Render(plan, legacyContentSourcePolicy: true))
+            .Where(file => file.IsClusterObject).DistinctBy(file => file.Name).ToDictionary(file => file.Name);
 
         AssertEntries(Load(files["imagedigestmirrorset.yaml"]), "ImageDigestMirrorSet", "imageDigestMirrors", plan, policy);
         AssertEntries(Load(files["imagetagmirrorset.yaml"]), "ImageTagMirrorSet", "imageTagMirrors", plan, policy);
@@ -39,23 +41,24 @@ public sealed class RenderedYamlRoundTripTests
     {
         using var temp = new TempDirectory();
         var plan = Plan(nodes, sources, policy);
-        var rendered = MirrorRenderer.Render(plan, legacyContentSourcePolicy: true);
-
-        foreach (var name in new[] { "imagedigestmirrorset.yaml", "imagetagmirrorset.yaml", "imagecontentsourcepolicy.yaml" })
+        foreach (var (name, legacy) in new[] { ("imagedigestmirrorset.yaml", false), ("imagetagmirrorset.yaml", false), ("imagecontentsourcepolicy.yaml", true) })
         {
+            var rendered = MirrorRenderer.Render(plan, legacy);
             var path = temp.WriteFile(name, rendered.Single(file => file.Name == name).Contents);
             var again = Plan(nodes, MirrorSourceFile.Read(path), policy);
 
             Assert.Equal(plan.Repositories, again.Repositories);
-            Assert.Equal(rendered.Select(file => file.Contents), MirrorRenderer.Render(again, legacyContentSourcePolicy: true).Select(file => file.Contents));
+            Assert.Equal(rendered.Select(file => file.Contents), MirrorRenderer.Render(again, legacy).Select(file => file.Contents));
         }
     }
 
     private static MirrorPlan Plan(string[] nodes, string[] sources, string policy) =>
         Plan(nodes, sources.Select(source => MirroredRepository.WithDefaultPath(RepositoryLocation.Parse(source, "--source"))), policy);
 
+    /// <summary>Nodes on different ports need the localhost mirror's port named (--local-port); 5000 here.</summary>
     private static MirrorPlan Plan(string[] nodes, IEnumerable<MirroredRepository> repositories, string policy) =>
-        MirrorPlan.Create(nodes.Select(NodeAddress.Parse), repositories, Enum.Parse<MirrorSourcePolicy>(policy), insecure: true);
+        MirrorPlan.Create(nodes.Select(NodeAddress.Parse), repositories, Enum.Parse<MirrorSourcePolicy>(policy), insecure: true,
+            localPort: nodes.Select(node => NodeAddress.Parse(node).Port).Distinct().Count() > 1 ? NodeAddress.DefaultPort : null);
 
     private static YamlMappingNode Load(RenderedFile file)
     {

@@ -41,6 +41,9 @@ internal sealed class ClusterNode : IAsyncDisposable
 
     public string Root => _options.Root;
 
+    /// <summary>The node's credentials file (`--credentials-file`), when the rig was started with users.</summary>
+    public string? CredentialsFile => _options.CredentialsFile;
+
     public bool IsRunning => _server is not null;
 
     /// <summary>The log of the running process (empty when stopped).</summary>

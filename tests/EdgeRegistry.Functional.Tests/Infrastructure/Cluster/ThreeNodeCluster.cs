@@ -28,12 +28,17 @@ internal sealed class ThreeNodeCluster : IAsyncDisposable
 
     /// <summary>Creates (does not start) the loopback rig.</summary>
     /// <param name="extraArguments">Further `serve` arguments for every node (e.g. --replication-bandwidth).</param>
-    public static ThreeNodeCluster OnLoopback(TempDirectory temp, ITestOutputHelper output, IReadOnlyList<string>? extraArguments = null) =>
-        Create(temp, output, ["127.0.0.1", "127.0.0.2", "127.0.0.3"], FreePort.Next(), _ => [], extraArguments);
+    /// <param name="withUsers">
+    /// Every node checks pushes against its own credentials file (<see cref="ClusterNode.CredentialsFile"/>, empty at
+    /// first) instead of allowing anonymous loopback writes, which on this rig would let every node's client write.
+    /// </param>
+    public static ThreeNodeCluster OnLoopback(TempDirectory temp, ITestOutputHelper output, IReadOnlyList<string>? extraArguments = null,
+        bool withUsers = false) =>
+        Create(temp, output, ["127.0.0.1", "127.0.0.2", "127.0.0.3"], FreePort.Next(), _ => [], extraArguments, withUsers);
 
     /// <param name="launchPrefix">For each node index, the command it runs through (e.g. `ip netns exec NS`).</param>
     public static ThreeNodeCluster Create(TempDirectory temp, ITestOutputHelper output, IReadOnlyList<string> addresses, int port,
-        Func<int, IReadOnlyList<string>> launchPrefix, IReadOnlyList<string>? extraArguments = null)
+        Func<int, IReadOnlyList<string>> launchPrefix, IReadOnlyList<string>? extraArguments = null, bool withUsers = false)
     {
         var secret = ClusterSecretFile.Create(temp.Combine("cluster.secret"));
         List<string> members = [.. addresses.SelectMany(address => new[] { "--member", $"{address}:{port}" })];
@@ -50,6 +55,8 @@ internal sealed class ThreeNodeCluster : IAsyncDisposable
                 .. extraArguments ?? [],
             ],
             LaunchPrefix = launchPrefix(i),
+            AnonymousWrites = !withUsers,
+            CredentialsFile = withUsers ? temp.Combine($"etc-{names[i]}", "credentials") : null,
         }, output)).ToList();
         return new ThreeNodeCluster(nodes, secret);
     }
