@@ -11,8 +11,9 @@ namespace EdgeRegistry.Functional.Tests.Cache;
 
 /// <summary>
 /// Three nodes in their own network namespaces, the upstream (Distribution) in a fourth behind a veth shaped to
-/// 20 Mbit/s: a cold pull on all three nodes at once crosses the uplink once, counted in the upstream's access log;
-/// with the uplink cut, every node still serves the image and a miss is a prompt 404.
+/// 20 Mbit/s: a cold pull on all three nodes at once crosses the uplink once — each blob and the manifest GET once,
+/// counted in the upstream's access log; with the uplink cut, every node still serves the image and a miss is a
+/// prompt 404. The rig's subnet is this test's own, so it may run beside another namespace rig.
 /// </summary>
 public sealed class ClusterUplinkTests(ITestOutputHelper output)
 {
@@ -21,7 +22,7 @@ public sealed class ClusterUplinkTests(ITestOutputHelper output)
     [NetworkNamespaceFact]
     public async Task ColdPullOnThreeNodesAtOnce_CrossesTheUplinkOnceAndServesWhileCutOff()
     {
-        var (namespaces, unavailable) = await NetworkNamespaces.CreateAsync(hosts: 4);
+        var (namespaces, unavailable) = await NetworkNamespaces.CreateAsync(hosts: 4, subnet: "10.151.7");
         Assert.True(namespaces is not null, unavailable);
         await using var cleanup = namespaces;
         using var temp = new TempDirectory("cache-cluster");
@@ -42,6 +43,9 @@ public sealed class ClusterUplinkTests(ITestOutputHelper output)
         int gets = UpstreamFixture.BlobGets(upstream.Output, "src/app");
         Assert.True(gets == Image.ReferencedBlobs.Count(),
             $"{gets} blob GETs crossed the uplink for {Image.ReferencedBlobs.Count()} blobs\n{upstream.Output}\n{cluster.Logs()}");
+        // The manifest too: the member that owns the tag's fetch asked the upstream, the others read it through from it.
+        int manifestGets = UpstreamFixture.ManifestGets(upstream.Output, "src/app");
+        Assert.True(manifestGets == 1, $"{manifestGets} manifest GETs crossed the uplink for one image\n{upstream.Output}\n{cluster.Logs()}");
 
         // The uplink is cut: every node still serves the image (from its store or a peer's), a miss is a prompt 404.
         await namespaces.CutAsync(3);

@@ -3,21 +3,24 @@ using EdgeRegistry.Functional.Tests.Infrastructure.Processes;
 namespace EdgeRegistry.Functional.Tests.Infrastructure.Cluster;
 
 /// <summary>
-/// Three "hosts" on one machine: a network namespace each (10.77.0.1, .2, .3), joined by veth links to a bridge
-/// in this namespace (10.77.0.254) so the test itself can reach every node. Taking one host's link down cuts it
+/// Three "hosts" on one machine: a network namespace each (10.77.0.1, .2, .3 by default; a test that may run beside
+/// another rig passes a /24 of its own), joined by veth links to a bridge in this namespace (.254) so the test itself
+/// can reach every node. Taking one host's link down cuts it
 /// off from the others and from the test — a partition. Everything created is removed on dispose, even when
 /// setup failed half-way. Names carry a random suffix so a leftover from a killed run never collides.
 /// </summary>
 internal sealed class NetworkNamespaces : IAsyncDisposable
 {
-    private const string Subnet = "10.77.0";
+    public const string DefaultSubnet = "10.77.0";
+    private readonly string _subnet;
     private readonly string _suffix = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2));
     private readonly List<string> _namespaces = [];
     private bool _bridgeCreated;
 
-    private NetworkNamespaces(int hosts)
+    private NetworkNamespaces(int hosts, string subnet)
     {
-        Addresses = Enumerable.Range(1, hosts).Select(static i => $"{Subnet}.{i}").ToList();
+        _subnet = subnet;
+        Addresses = Enumerable.Range(1, hosts).Select(i => $"{subnet}.{i}").ToList();
     }
 
     /// <summary>The hosts' addresses: the three nodes first, then any further host (e.g. an upstream registry).</summary>
@@ -26,9 +29,10 @@ internal sealed class NetworkNamespaces : IAsyncDisposable
     private string Bridge => $"erbr{_suffix}";
 
     /// <summary>Sets the rig up; null with the reason when namespaces cannot be created here (not root).</summary>
-    public static async Task<(NetworkNamespaces? Rig, string? Unavailable)> CreateAsync(int hosts = 3)
+    /// <param name="subnet">The first three octets of the rig's /24: two rigs up at once need different ones.</param>
+    public static async Task<(NetworkNamespaces? Rig, string? Unavailable)> CreateAsync(int hosts = 3, string subnet = DefaultSubnet)
     {
-        var rig = new NetworkNamespaces(hosts);
+        var rig = new NetworkNamespaces(hosts, subnet);
         var probe = await RunAsync(["netns", "add", rig.Namespace(0)]);
         if (!probe.Succeeded)
         {
@@ -65,11 +69,20 @@ internal sealed class NetworkNamespaces : IAsyncDisposable
         (await ProcessRunner.RunAsync("ip", ["netns", "exec", Namespace(index), "tc", "qdisc", "add", "dev", NamespaceSide(index), "root", "tbf",
             "rate", rate, "burst", "32kbit", "latency", "400ms"], TestTimeouts.ShortCommand)).EnsureSuccess();
 
+    /// <summary>Bytes host <paramref name="index"/> has sent on its link (its interface counter): what crossed the uplink when it is the upstream.</summary>
+    public async Task<long> TransmittedBytesAsync(int index)
+    {
+        var read = await ProcessRunner.RunAsync("ip", ["netns", "exec", Namespace(index), "cat", $"/sys/class/net/{NamespaceSide(index)}/statistics/tx_bytes"],
+            TestTimeouts.ShortCommand);
+        read.EnsureSuccess();
+        return long.Parse(read.StandardOutput.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private async Task BuildAsync()
     {
         await MustAsync(["link", "add", Bridge, "type", "bridge"]);
         _bridgeCreated = true;
-        await MustAsync(["addr", "add", $"{Subnet}.254/24", "dev", Bridge]);
+        await MustAsync(["addr", "add", $"{_subnet}.254/24", "dev", Bridge]);
         await MustAsync(["link", "set", Bridge, "up"]);
         for (var i = 0; i < Addresses.Count; i++)
         {
