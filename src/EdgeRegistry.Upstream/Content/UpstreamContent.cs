@@ -263,7 +263,10 @@ internal sealed partial class UpstreamContent : IContentSource
     private async Task<bool> CanServeAsync(RepositoryName repository, IReadOnlyList<UpstreamTarget> targets, Digest digest, CancellationToken cancellationToken)
     {
         if (_store.StatBlob(repository, digest) is not null || _store.BlobLength(digest) is not null) return true;
-        if (_knownUpstream.TryGetValue(digest, out var until) && _time.GetUtcNow() < until) return true;
+        // Believed only while an upstream of the repository is not known to be unreachable: with the uplink cut, a
+        // blob the upstream held a minute ago cannot be served, and a manifest needing it must be a 404.
+        if (_knownUpstream.TryGetValue(digest, out var until) && _time.GetUtcNow() < until
+            && targets.Any(t => _clients.For(t.Registry).Client.State.Reachable != false)) return true;
         if (_knownUpstream.Count > 100_000) _knownUpstream.Clear(); // bounded: a few entries per layer pulled
         return await HeadBlobAsync(targets, digest, cancellationToken).ConfigureAwait(false) is not null;
     }
