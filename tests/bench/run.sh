@@ -4,7 +4,7 @@
 #   tests/bench/run.sh [--edgereg BINARY] [--seconds N] [--results FILE] [--keep]
 #                      [--no-peer | --only-peer] [--converge-gib N] [--rows GROUPS]
 #                      [--only-startup [--starts N] [--baseline BINARY]]
-#                      [--scale [--scale-sizes N,N,...]] [--only-gc [--gc-blobs N] [--gc-manifests M]]
+#                      [--scale [--scale-sizes N,N,...]] [--only-gc [--gc-blobs N] [--gc-manifests M]] [--only-cache]
 #
 #   --edgereg BINARY  the published AOT edgereg to measure (default: build one into a private directory
 #                     with packaging/build-binary.sh)
@@ -28,6 +28,8 @@
 #   --only-gc         run only the garbage-collection row: a synthetic store collected online by the agent
 #                     (time, peak RSS, manifest GET p99 during GC vs idle); --gc-blobs N (default 100000) and
 #                     --gc-manifests M (default 10000) size the store
+#   --only-cache      run only the pull-through cache rows (issue 15): first pull through a cold cache vs direct
+#                     from the upstream (Distribution), and uplink bytes of a cold three-node pull ÷ image size
 # Installs wrk, hey, nginx and docker-registry with apt-get when missing. Binds 127.0.0.1-3 only; every
 # server it starts is stopped on exit, error or signal.
 set -euo pipefail
@@ -44,7 +46,7 @@ while [ $# -gt 0 ]; do
     --baseline) [ -x "$2" ] || { echo "run.sh: --baseline '$2' is not executable" >&2; exit 2; }
                 pass+=("$1" "$(readlink -f "$2")"); shift 2 ;;
     --import-gib) import_gib="$2"; shift 2 ;;
-    --keep|--no-peer|--only-peer|--only-startup|--scale|--only-gc) pass+=("$1"); shift ;;
+    --keep|--no-peer|--only-peer|--only-startup|--scale|--only-gc|--only-cache) pass+=("$1"); shift ;;
     -h|--help) sed -n "2,$(awk 'NR > 1 && !/^#/ { print NR - 1; exit }' "${BASH_SOURCE[0]}")p" "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac

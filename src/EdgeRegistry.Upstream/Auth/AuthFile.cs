@@ -33,6 +33,9 @@ internal sealed partial class AuthFile(string? path, ILogger logger)
         }
     }
 
+    /// <summary>The credential of one named entry (an upstream configured with <c>"credentials"</c>), or null for anonymous.</summary>
+    public Credential? FindEntry(string key) => Current().GetValueOrDefault(NormalizeKey(key));
+
     private Dictionary<string, Credential> Current()
     {
         if (path is null) return _entries;

@@ -51,7 +51,7 @@ internal sealed partial class UpstreamClient
         var limit = timeout ?? RequestTimeout;
         if (!State.MayTry) return null;
         string scope = $"repository:{repository}:pull";
-        var credential = _auth.Find(Registry.Host, repository);
+        var credential = Registry.CredentialsKey is { } key ? _auth.FindEntry(key) : _auth.Find(Registry.Host, repository);
         try
         {
             var request = build();

@@ -8,17 +8,31 @@ namespace EdgeRegistry.Upstream.Client;
 public sealed class UpstreamClients : IDisposable
 {
     private readonly Dictionary<string, (UpstreamClient Client, TokenBucket? Bucket)> _byHost = new(StringComparer.OrdinalIgnoreCase);
-    private readonly SocketsHttpHandler _handler;
+    private readonly List<SocketsHttpHandler> _handlers = [];
 
     internal UpstreamClients(UpstreamOptions options, TimeProvider time, ILogger logger)
     {
         var cas = options.CaFile is { } caFile ? UpstreamHandlerFactory.LoadCaFile(caFile).Cas : null;
-        _handler = UpstreamHandlerFactory.Create(cas);
+        var shared = UpstreamHandlerFactory.Create(cas);
+        _handlers.Add(shared);
         var auth = new AuthFile(options.AuthFile, logger);
         var tokens = new TokenCache(time);
         foreach (var registry in options.Registries())
         {
-            var client = new UpstreamClient(registry, _handler, auth, tokens, new UpstreamState(registry.Host, time), logger);
+            var handler = shared;
+            if (registry.HasOwnTls)
+            {
+                // Its own CA bundle (with the global one) or no verification at all: a connection pool of its own.
+                var own = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+                if (cas is not null) own.AddRange(cas);
+                if (registry.CaFile is { } file && UpstreamHandlerFactory.LoadCaFile(file).Cas is { } extra) own.AddRange(extra);
+                handler = UpstreamHandlerFactory.Create(own, registry.TlsVerify);
+                _handlers.Add(handler);
+            }
+            // Back-off never outlasts the refresh interval: a tag moved while cut off is followed within one interval of the link returning.
+            var refresh = registry.TagRefresh ?? options.TagRefresh;
+            var state = new UpstreamState(registry.Host, time, refresh < UpstreamState.DefaultMaxBackoff ? refresh : UpstreamState.DefaultMaxBackoff);
+            var client = new UpstreamClient(registry, handler, auth, tokens, state, logger);
             _byHost[registry.Host] = (client, registry.BytesPerSecond > 0 ? new TokenBucket(registry.BytesPerSecond, time) : null);
         }
     }
@@ -28,5 +42,8 @@ public sealed class UpstreamClients : IDisposable
 
     internal (UpstreamClient Client, TokenBucket? Bucket) For(UpstreamRegistry registry) => _byHost[registry.Host];
 
-    public void Dispose() => _handler.Dispose();
+    public void Dispose()
+    {
+        foreach (var handler in _handlers) handler.Dispose();
+    }
 }

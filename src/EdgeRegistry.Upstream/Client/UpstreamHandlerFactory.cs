@@ -13,7 +13,8 @@ public static class UpstreamHandlerFactory
 {
     internal static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
 
-    internal static SocketsHttpHandler Create(X509Certificate2Collection? extraCas)
+    /// <param name="verify">False only for an upstream configured with <c>"tlsVerify": false</c>: any certificate is accepted.</param>
+    internal static SocketsHttpHandler Create(X509Certificate2Collection? extraCas, bool verify = true)
     {
         var handler = new SocketsHttpHandler
         {
@@ -27,7 +28,11 @@ public static class UpstreamHandlerFactory
             MaxAutomaticRedirections = 5,
             UseCookies = false,
         };
-        if (extraCas is { Count: > 0 })
+        if (!verify)
+        {
+            handler.SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = static (_, _, _, _) => true };
+        }
+        else if (extraCas is { Count: > 0 })
         {
             handler.SslOptions = new SslClientAuthenticationOptions
             {

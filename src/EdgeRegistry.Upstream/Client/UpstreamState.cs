@@ -2,13 +2,17 @@ namespace EdgeRegistry.Upstream.Client;
 
 /// <summary>
 /// How one upstream registry is doing, for `edgereg status`, `/metrics` and the decision to try it at all: after a
-/// failure to reach it, it is skipped for an exponential back-off (1 s doubling to 60 s), so a cut uplink costs a
+/// failure to reach it, it is skipped for an exponential back-off (1 s doubling to 60 s, or to the tag refresh interval when that is shorter), so a cut uplink costs a
 /// pull one connect timeout and then nothing; a 429 skips it for its Retry-After.
 /// </summary>
-public sealed class UpstreamState(string host, TimeProvider time)
+public sealed class UpstreamState(string host, TimeProvider time, TimeSpan? maxBackoff = null)
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
+
+    /// <summary>The longest back-off, unless the registry's tag refresh interval is shorter (then that).</summary>
+    public static readonly TimeSpan DefaultMaxBackoff = TimeSpan.FromSeconds(60);
+
+    private readonly TimeSpan _maxBackoff = maxBackoff ?? DefaultMaxBackoff;
     private static readonly TimeSpan DefaultRateLimit = TimeSpan.FromSeconds(30);
 
     private readonly Lock _lock = new();
@@ -70,7 +74,7 @@ public sealed class UpstreamState(string host, TimeProvider time)
             bool changed = Reachable != false;
             Reachable = false;
             LastError = reason;
-            _backoff = _backoff == TimeSpan.Zero ? FirstBackoff : TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, MaxBackoff.Ticks));
+            _backoff = _backoff == TimeSpan.Zero ? FirstBackoff : TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, _maxBackoff.Ticks));
             _skipUntil = time.GetUtcNow() + _backoff;
             return changed;
         }

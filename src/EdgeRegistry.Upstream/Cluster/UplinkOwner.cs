@@ -14,9 +14,17 @@ namespace EdgeRegistry.Upstream.Cluster;
 public sealed class UplinkOwner(IUplinkPeers peers)
 {
     /// <summary>The member to read the blob through, or null when this node is the one to fetch it.</summary>
-    public UplinkPeer? OwnerOf(Digest digest)
+    public UplinkPeer? OwnerOf(Digest digest) => OwnerOf(digest.ToString());
+
+    /// <summary>
+    /// The member that fetches a manifest over the uplink: keyed by the repository as this cluster names it and the
+    /// reference (tag or digest), so every node asking for the same tag at once picks the same member.
+    /// </summary>
+    public UplinkPeer? OwnerOfManifest(string repository, string reference) => OwnerOf($"manifest\n{repository}\n{reference}");
+
+    /// <summary>The member that owns <paramref name="key"/>'s uplink fetch, or null when it is this node.</summary>
+    public UplinkPeer? OwnerOf(string key)
     {
-        string key = digest.ToString();
         ulong best = Score(peers.Self, key);
         UplinkPeer? owner = null;
         foreach (var peer in peers.Reachable())

@@ -36,9 +36,19 @@ internal sealed partial class ManifestFetcher(long maxManifestBytes, ILogger log
     {
         using var response = await client.SendAsync(() => Request(HttpMethod.Get, target, reference), target.Repository, cancellationToken).ConfigureAwait(false);
         if (response is null || response.StatusCode != HttpStatusCode.OK) return null;
+        return await ReadAsync(response, target.ToString(), reference, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The body of a 200 answer for <paramref name="reference"/> from <paramref name="origin"/> (an upstream, or the
+    /// member that fetched it for the cluster), checked like any manifest from outside: bounded, and its bytes must
+    /// match the digest asked for and the digest the origin claims. Null (logged) otherwise.
+    /// </summary>
+    public async Task<(Digest Digest, byte[] Content)?> ReadAsync(HttpResponseMessage response, string origin, string reference, CancellationToken cancellationToken)
+    {
         if (response.Content.Headers.ContentLength is long announced && announced > maxManifestBytes)
         {
-            LogRefused(logger, target.ToString(), reference, $"it is {announced} bytes, above the {maxManifestBytes}-byte limit");
+            LogRefused(logger, origin, reference, $"it is {announced} bytes, above the {maxManifestBytes}-byte limit");
             return null;
         }
         byte[] content;
@@ -48,27 +58,33 @@ internal sealed partial class ManifestFetcher(long maxManifestBytes, ILogger log
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is IOException or HttpRequestException or OperationCanceledException)
         {
-            LogRefused(logger, target.ToString(), reference, $"reading it failed: {e.Message}");
+            LogRefused(logger, origin, reference, $"reading it failed: {e.Message}");
             return null;
         }
         if (content.Length > maxManifestBytes)
         {
-            LogRefused(logger, target.ToString(), reference, $"it is above the {maxManifestBytes}-byte limit");
+            LogRefused(logger, origin, reference, $"it is above the {maxManifestBytes}-byte limit");
             return null;
         }
         var digest = Digest.TryParse(reference, out var asked) ? asked : ContentHasher.Compute(DigestAlgorithm.Sha256, content);
         if (ContentHasher.Compute(digest.Algorithm, content) != digest)
         {
-            LogRefused(logger, target.ToString(), reference, $"its bytes do not match {digest}");
+            LogRefused(logger, origin, reference, $"its bytes do not match {digest}");
             return null;
         }
         if (response.Headers.TryGetValues("Docker-Content-Digest", out var claimed) && Digest.TryParse(claimed.FirstOrDefault(), out var claim)
             && claim.Algorithm == digest.Algorithm && claim != digest)
         {
-            LogRefused(logger, target.ToString(), reference, $"it claims {claim} for bytes that are {digest}");
+            LogRefused(logger, origin, reference, $"it claims {claim} for bytes that are {digest}");
             return null;
         }
         return (digest, content);
+    }
+
+    /// <summary>The media types a manifest request accepts (every kind the store holds).</summary>
+    public static void AddAccept(HttpRequestMessage request)
+    {
+        foreach (var type in Accepted) request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
     }
 
     private async Task<byte[]> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
@@ -90,10 +106,10 @@ internal sealed partial class ManifestFetcher(long maxManifestBytes, ILogger log
     private static HttpRequestMessage Request(HttpMethod method, UpstreamTarget target, string reference)
     {
         var request = new HttpRequestMessage(method, $"v2/{target.Repository}/manifests/{reference}");
-        foreach (var type in Accepted) request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+        AddAccept(request);
         return request;
     }
 
-    [LoggerMessage(EventId = 5030, Level = LogLevel.Error, Message = "Refused manifest {Reference} from upstream {Target}: {Problem}")]
-    private static partial void LogRefused(ILogger logger, string target, string reference, string problem);
+    [LoggerMessage(EventId = 5030, Level = LogLevel.Error, Message = "Refused manifest {Reference} from {Origin}: {Problem}")]
+    private static partial void LogRefused(ILogger logger, string origin, string reference, string problem);
 }

@@ -45,6 +45,8 @@ internal sealed partial class UpstreamContent : IContentSource
     private readonly BlobFlights _flights = new();
     private readonly UplinkTransfer _transfer;
     private readonly ManifestFetcher _manifests;
+    private readonly ManifestFlights _manifestFlights = new();
+    private readonly OwnerManifests? _ownerManifests;
     /// <summary>When each cached tag was last checked upstream (in memory: after a restart the first pull checks again).</summary>
     private readonly ConcurrentDictionary<(string Repository, string Tag), DateTimeOffset> _tagChecked = new();
     private readonly ConcurrentDictionary<Digest, DateTimeOffset> _knownUpstream = new();
@@ -63,6 +65,7 @@ internal sealed partial class UpstreamContent : IContentSource
         _logger = logger;
         _transfer = new UplinkTransfer(store, logger);
         _manifests = new ManifestFetcher(options.MaxManifestBytes, logger);
+        _ownerManifests = owner is not null && members is not null ? new OwnerManifests(members, _manifests) : null;
     }
 
     /// <summary>Peer-signed requests are local-only already (the peers' source says so); the cache adds no rule.</summary>
@@ -134,20 +137,38 @@ internal sealed partial class UpstreamContent : IContentSource
         return null;
     }
 
-    public async Task<StoredManifest?> TryFetchManifestAsync(RepositoryName repository, string reference, CancellationToken cancellationToken)
+    public Task<StoredManifest?> TryFetchManifestAsync(RepositoryName repository, string reference, CancellationToken cancellationToken)
     {
         var targets = _resolver.Resolve(repository.Value);
+        if (targets.Count == 0) return Task.FromResult<StoredManifest?>(null);
+        return _manifestFlights.RunAsync(repository.Value, reference, () => FetchManifestAsync(repository, reference, targets), cancellationToken);
+    }
+
+    /// <summary>
+    /// Through the member that owns the manifest's uplink fetch when it is another node (so a cold pull on every node
+    /// at once fetches the manifest over the uplink once), else — or when that member cannot be reached — from the
+    /// upstreams in order. Runs once per manifest at a time (<see cref="ManifestFlights"/>), without a client's token.
+    /// </summary>
+    private async Task<StoredManifest?> FetchManifestAsync(RepositoryName repository, string reference, IReadOnlyList<UpstreamTarget> targets)
+    {
+        if (_ownerManifests is not null && _owner!.OwnerOfManifest(repository.Value, reference) is { } owner)
+        {
+            var (answered, manifest) = await _ownerManifests.GetAsync(owner, repository.Value, reference, CancellationToken.None).ConfigureAwait(false);
+            if (manifest is { } m) return Import(repository, reference, m.Digest, m.Content, $"member {owner.Member}");
+            // A 404 from the owner is the cluster's answer: it asked the upstream (or found the manifest incomplete).
+            if (answered) return null;
+        }
         foreach (var target in targets)
         {
             var client = _clients.For(target.Registry).Client;
-            if (await _manifests.GetAsync(client, target, reference, cancellationToken).ConfigureAwait(false) is not { } fetched) continue;
-            if (Import(repository, reference, fetched.Digest, fetched.Content, target) is { } manifest) return manifest;
+            if (await _manifests.GetAsync(client, target, reference, CancellationToken.None).ConfigureAwait(false) is not { } fetched) continue;
+            if (Import(repository, reference, fetched.Digest, fetched.Content, $"upstream {target}") is { } manifest) return manifest;
         }
         return null;
     }
 
     /// <summary>Stores a fetched manifest (and moves the tag when fetched by tag); null when the store refuses it.</summary>
-    private StoredManifest? Import(RepositoryName repository, string reference, Digest digest, byte[] content, UpstreamTarget target)
+    private StoredManifest? Import(RepositoryName repository, string reference, Digest digest, byte[] content, string origin)
     {
         try
         {
@@ -159,12 +180,12 @@ internal sealed partial class UpstreamContent : IContentSource
                 _tagChecked[(repository.Value, reference)] = _time.GetUtcNow();
             }
             _counters.Manifest();
-            LogManifest(_logger, repository.Value, reference, target.ToString(), digest.ToString());
+            LogManifest(_logger, repository.Value, reference, origin, digest.ToString());
             return _store.GetManifest(repository, byTag ? reference : digest.ToString());
         }
         catch (StoreException e)
         {
-            LogManifestRefused(_logger, repository.Value, reference, target.ToString(), e.Message);
+            LogManifestRefused(_logger, repository.Value, reference, origin, e.Message);
             return null;
         }
     }
@@ -175,7 +196,11 @@ internal sealed partial class UpstreamContent : IContentSource
         if (targets.Count == 0) return local;
         var now = _time.GetUtcNow();
         var key = (repository.Value, tag);
-        if (_tagChecked.TryGetValue(key, out var checkedAt) && now - checkedAt < _options.TagRefresh) return local;
+        if (_tagChecked.TryGetValue(key, out var checkedAt) && now - checkedAt < RefreshOf(targets)) return local;
+        // While every upstream is backing off (cut off), the check is not spent: the first pull after the back-off
+        // (never longer than the refresh interval) asks, so a tag moved while the site was cut off is followed within
+        // one interval of the link returning.
+        if (!targets.Any(t => _clients.For(t.Registry).Client.State.MayTry)) return local;
         // Marked before asking: concurrent pulls of the tag ask once; a failed check waits for the next interval,
         // serving the cached tag meanwhile.
         _tagChecked[key] = now;
@@ -184,18 +209,16 @@ internal sealed partial class UpstreamContent : IContentSource
             var client = _clients.For(target.Registry).Client;
             if (await _manifests.HeadAsync(client, target, tag, TagCheckTimeout, cancellationToken).ConfigureAwait(false) is not { } current) continue;
             if (current == local.Digest) return local;
-            var fetched = _store.GetManifest(repository, current.ToString()) is null
-                ? await _manifests.GetAsync(client, target, current.ToString(), cancellationToken).ConfigureAwait(false)
-                : null;
+            // The moved tag's manifest by digest, through the member that owns its fetch: once per cluster.
+            if (_store.GetManifest(repository, current.ToString()) is null
+                && await TryFetchManifestAsync(repository, current.ToString(), cancellationToken).ConfigureAwait(false) is null) continue;
             try
             {
-                if (fetched is { } f) _store.ImportManifest(repository, f.Digest, f.Content);
-                if (_store.GetManifest(repository, current.ToString()) is null) continue;
                 _store.SetTag(repository, tag, current);
             }
             catch (StoreException e)
             {
-                LogManifestRefused(_logger, repository.Value, tag, target.ToString(), e.Message);
+                LogManifestRefused(_logger, repository.Value, tag, $"upstream {target}", e.Message);
                 continue;
             }
             LogTagMoved(_logger, repository.Value, tag, local.Digest.ToString(), current.ToString(), target.ToString());
@@ -203,6 +226,9 @@ internal sealed partial class UpstreamContent : IContentSource
         }
         return local;
     }
+
+    /// <summary>The refresh interval of the repository's first upstream (its own, or the global one).</summary>
+    private TimeSpan RefreshOf(IReadOnlyList<UpstreamTarget> targets) => targets[0].Registry.TagRefresh ?? _options.TagRefresh;
 
     public async ValueTask<bool> IsCompleteAsync(RepositoryName repository, StoredManifest manifest, CancellationToken cancellationToken)
     {
@@ -237,17 +263,20 @@ internal sealed partial class UpstreamContent : IContentSource
     private async Task<bool> CanServeAsync(RepositoryName repository, IReadOnlyList<UpstreamTarget> targets, Digest digest, CancellationToken cancellationToken)
     {
         if (_store.StatBlob(repository, digest) is not null || _store.BlobLength(digest) is not null) return true;
-        if (_knownUpstream.TryGetValue(digest, out var until) && _time.GetUtcNow() < until) return true;
+        // Believed only while an upstream of the repository is not known to be unreachable: with the uplink cut, a
+        // blob the upstream held a minute ago cannot be served, and a manifest needing it must be a 404.
+        if (_knownUpstream.TryGetValue(digest, out var until) && _time.GetUtcNow() < until
+            && targets.Any(t => _clients.For(t.Registry).Client.State.Reachable != false)) return true;
         if (_knownUpstream.Count > 100_000) _knownUpstream.Clear(); // bounded: a few entries per layer pulled
         return await HeadBlobAsync(targets, digest, cancellationToken).ConfigureAwait(false) is not null;
     }
 
-    [LoggerMessage(EventId = 5040, Level = LogLevel.Information, Message = "Fetched manifest {Repository}:{Reference} from upstream {Target} ({Digest})")]
-    private static partial void LogManifest(ILogger logger, string repository, string reference, string target, string digest);
+    [LoggerMessage(EventId = 5040, Level = LogLevel.Information, Message = "Fetched manifest {Repository}:{Reference} from {Origin} ({Digest})")]
+    private static partial void LogManifest(ILogger logger, string repository, string reference, string origin, string digest);
 
     [LoggerMessage(EventId = 5041, Level = LogLevel.Information, Message = "Tag {Repository}:{Tag} moved upstream at {Target}: {Old} -> {Current}")]
     private static partial void LogTagMoved(ILogger logger, string repository, string tag, string old, string current, string target);
 
-    [LoggerMessage(EventId = 5042, Level = LogLevel.Error, Message = "Could not store manifest {Repository}:{Reference} from upstream {Target}: {Problem}")]
-    private static partial void LogManifestRefused(ILogger logger, string repository, string reference, string target, string problem);
+    [LoggerMessage(EventId = 5042, Level = LogLevel.Error, Message = "Could not store manifest {Repository}:{Reference} from {Origin}: {Problem}")]
+    private static partial void LogManifestRefused(ILogger logger, string repository, string reference, string origin, string problem);
 }

@@ -87,6 +87,13 @@ internal static class ConfigFileSettings
 
     private static void ReadProperty(string path, JsonProperty property, SettingLayer layer, List<string> errors)
     {
+        // Objects, one per upstream registry: read whole, not as a scalar or a list of strings.
+        if (string.Equals(property.Name, UpstreamRegistryConfig.FileKey, StringComparison.OrdinalIgnoreCase))
+        {
+            layer.UpstreamRegistries = UpstreamRegistryConfig.Read(path, property.Value, errors);
+            return;
+        }
+
         var key = SettingKey.FileSettings.FirstOrDefault(
             k => string.Equals(k.FileKey, property.Name, StringComparison.OrdinalIgnoreCase));
         if (key is null)

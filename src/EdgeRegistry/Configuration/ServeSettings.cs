@@ -89,7 +89,10 @@ internal sealed record ServeSettings
 
     public TimeSpan TagRefresh { get; init; } = DefaultTagRefresh;
 
-    public bool IsCaching => Upstreams.Count > 0 || MirrorSetFiles.Count > 0;
+    /// <summary>The config file's per-upstream objects (<c>upstreamRegistries</c>), each with its own settings.</summary>
+    public IReadOnlyList<UpstreamRegistrySetting> UpstreamRegistries { get; init; } = [];
+
+    public bool IsCaching => Upstreams.Count > 0 || MirrorSetFiles.Count > 0 || UpstreamRegistries.Count > 0;
 
     /// <summary>The config file that was read, if any (for the start-up log line).</summary>
     public string? ConfigFile { get; init; }

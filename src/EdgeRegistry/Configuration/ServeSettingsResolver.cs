@@ -335,6 +335,8 @@ internal static class ServeSettingsResolver
             settings = settings with { TagRefresh = TimeSpan.FromSeconds(refreshSeconds) };
         }
 
+        if (sources.UpstreamRegistries() is { } registries) settings = settings with { UpstreamRegistries = registries };
+
         return settings;
     }
 
@@ -493,5 +495,9 @@ internal static class ServeSettingsResolver
 
         /// <summary>The value of the first layer that sets <paramref name="key"/>, or null for the default.</summary>
         public RawSetting? Winner(SettingKey key) => layers.Select(layer => layer.Get(key)).FirstOrDefault(value => value is not null);
+
+        /// <summary>The per-upstream objects of the layer that has them (the config file), or null.</summary>
+        public IReadOnlyList<UpstreamRegistrySetting>? UpstreamRegistries() =>
+            layers.Select(layer => layer.UpstreamRegistries).FirstOrDefault(value => value is not null);
     }
 }

@@ -11,4 +11,7 @@ internal sealed class SettingLayer
     public void Set(SettingKey key, RawSetting value) => _values[key] = value;
 
     public RawSetting? Get(SettingKey key) => _values.GetValueOrDefault(key);
+
+    /// <summary>The config file's per-upstream objects (only a config file has them); null when not set.</summary>
+    public IReadOnlyList<UpstreamRegistrySetting>? UpstreamRegistries { get; set; }
 }

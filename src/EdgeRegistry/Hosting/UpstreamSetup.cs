@@ -6,9 +6,12 @@ using EdgeRegistry.Upstream.Routing;
 namespace EdgeRegistry.Hosting;
 
 /// <summary>
-/// Turns the upstream settings into the cache's options: host-in-path registries, and the mirror sets inverted into
+/// Turns the upstream settings into the cache's options: host-in-path registries, the mirror sets inverted into
 /// routes (each entry's first mirror path → its source), read with the same parser as `render-mirrors` so the files
-/// the cluster was configured with are the files the cache is configured with. A node without upstreams gets no cache.
+/// the cluster was configured with are the files the cache is configured with, and the config file's
+/// <c>upstreamRegistries</c> objects — each registry's own settings over the global ones, its own repositories as
+/// routes. Every mention of a registry (by flag, mirror set or object) shares one set of options. A node without
+/// upstreams gets no cache.
 /// </summary>
 internal static class UpstreamSetup
 {
@@ -17,7 +20,25 @@ internal static class UpstreamSetup
     {
         if (!settings.IsCaching) return (null, null);
         var plain = settings.UpstreamPlainHttp.ToHashSet(StringComparer.OrdinalIgnoreCase);
-        UpstreamRegistry Registry(string host) => new(host, plain.Contains(host), settings.UpstreamBytesPerSecond);
+        var configured = settings.UpstreamRegistries.ToDictionary(static r => r.Name, StringComparer.OrdinalIgnoreCase);
+        var registries = new Dictionary<string, UpstreamRegistry>(StringComparer.OrdinalIgnoreCase);
+        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        UpstreamRegistry Registry(string host)
+        {
+            used.Add(host);
+            if (registries.TryGetValue(host, out var known)) return known;
+            var own = configured.GetValueOrDefault(host);
+            var registry = new UpstreamRegistry(host, plain.Contains(host) || own?.PlainHttp == true, own?.BytesPerSecond ?? settings.UpstreamBytesPerSecond)
+            {
+                Url = own?.Url,
+                CaFile = own?.CaFile,
+                TlsVerify = own?.TlsVerify ?? true,
+                CredentialsKey = own?.Credentials,
+                TagRefresh = own?.TagRefresh,
+            };
+            registries[host] = registry;
+            return registry;
+        }
 
         var routes = new List<UpstreamRoute>();
         foreach (var file in settings.MirrorSetFiles)
@@ -33,9 +54,21 @@ internal static class UpstreamSetup
             }
             routes.AddRange(entries.Select(e => new UpstreamRoute(e.MirrorPath, Registry(e.Source.Registry.ToLowerInvariant()), e.Source.Path)));
         }
+        foreach (var own in settings.UpstreamRegistries)
+        {
+            routes.AddRange(own.Repositories.Select(r => new UpstreamRoute(r.Local, Registry(own.Name), r.Remote)));
+        }
+        var hostInPath = settings.Upstreams.Concat(settings.UpstreamRegistries.Where(static r => r.HostInPath).Select(static r => r.Name))
+            .Distinct(StringComparer.OrdinalIgnoreCase).Select(Registry).ToList();
+        // An object nothing maps to would silently do nothing: say so instead.
+        if (settings.UpstreamRegistries.FirstOrDefault(r => !used.Contains(r.Name)) is { } unused)
+        {
+            return (null, $"{unused.Origin}: no repository maps to it: set \"hostInPath\": true, list \"repositories\", " +
+                $"or name it as a source in a --mirror-set file");
+        }
         return (new UpstreamOptions
         {
-            HostInPath = settings.Upstreams.Select(Registry).ToList(),
+            HostInPath = hostInPath,
             Routes = routes,
             AuthFile = settings.UpstreamAuthFile,
             CaFile = settings.UpstreamCaFile,

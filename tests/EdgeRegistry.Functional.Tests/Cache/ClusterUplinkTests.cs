@@ -11,17 +11,19 @@ namespace EdgeRegistry.Functional.Tests.Cache;
 
 /// <summary>
 /// Three nodes in their own network namespaces, the upstream (Distribution) in a fourth behind a veth shaped to
-/// 20 Mbit/s: a cold pull on all three nodes at once crosses the uplink once, counted in the upstream's access log;
-/// with the uplink cut, every node still serves the image and a miss is a prompt 404.
+/// 20 Mbit/s: a cold pull on all three nodes at once crosses the uplink once — each blob and the manifest GET once,
+/// counted in the upstream's access log; with the uplink cut, every node still serves the image and a miss is a
+/// prompt 404. The rig's subnet is this test's own, so it may run beside another namespace rig.
 /// </summary>
 public sealed class ClusterUplinkTests(ITestOutputHelper output)
 {
     private static readonly GeneratedImage Image = TestImages.Image("cluster-uplink", layerCount: 4, layerBytes: 512 * 1024);
+    private static readonly GeneratedImage ByDigest = TestImages.Image("cluster-uplink-digest", layerCount: 1);
 
     [NetworkNamespaceFact]
     public async Task ColdPullOnThreeNodesAtOnce_CrossesTheUplinkOnceAndServesWhileCutOff()
     {
-        var (namespaces, unavailable) = await NetworkNamespaces.CreateAsync(hosts: 4);
+        var (namespaces, unavailable) = await NetworkNamespaces.CreateAsync(hosts: 4, subnet: "10.151.7");
         Assert.True(namespaces is not null, unavailable);
         await using var cleanup = namespaces;
         using var temp = new TempDirectory("cache-cluster");
@@ -42,6 +44,26 @@ public sealed class ClusterUplinkTests(ITestOutputHelper output)
         int gets = UpstreamFixture.BlobGets(upstream.Output, "src/app");
         Assert.True(gets == Image.ReferencedBlobs.Count(),
             $"{gets} blob GETs crossed the uplink for {Image.ReferencedBlobs.Count()} blobs\n{upstream.Output}\n{cluster.Logs()}");
+        // The manifest too: the member that owns the tag's fetch asked the upstream, the others read it through from it.
+        int manifestGets = UpstreamFixture.ManifestGets(upstream.Output, "src/app");
+        Assert.True(manifestGets == 1, $"{manifestGets} manifest GETs crossed the uplink for one image\n{upstream.Output}\n{cluster.Logs()}");
+
+        // By digest, as CRI-O asks through an ImageDigestMirrorSet: all three nodes at once, one manifest GET over the uplink.
+        await roundTrip.PushAsync(upstream.Host, "src/app", "v2", ByDigest);
+        var answers = await Task.WhenAll(cluster.Nodes.Select(async node =>
+        {
+            using var client = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TestTimeouts.HttpRequest };
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"v2/cache/app/manifests/{ByDigest.Manifest.Digest}");
+            request.Headers.Accept.ParseAdd(MediaTypes.ImageManifest);
+            using var response = await client.SendAsync(request);
+            return (node.Name, response.StatusCode);
+        }));
+        Assert.All(answers, a => Assert.True(a.StatusCode == System.Net.HttpStatusCode.OK, $"node {a.Name} answered {(int)a.StatusCode}\n{cluster.Logs()}"));
+        string byDigest = $"/v2/src/app/manifests/{ByDigest.Manifest.Digest}";
+        await Eventually.HoldsAsync("the upstream logging the GET by digest", TimeSpan.FromSeconds(10),
+            () => upstream.Output.Contains(byDigest, StringComparison.Ordinal) ? null : "not logged yet");
+        int digestGets = UpstreamFixture.ManifestGets(upstream.Output, "src/app") - manifestGets;
+        Assert.True(digestGets == 1, $"{digestGets} GETs of the manifest by digest crossed the uplink for three nodes\n{upstream.Output}\n{cluster.Logs()}");
 
         // The uplink is cut: every node still serves the image (from its store or a peer's), a miss is a prompt 404.
         await namespaces.CutAsync(3);

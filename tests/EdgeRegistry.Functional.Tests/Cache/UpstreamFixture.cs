@@ -53,6 +53,27 @@ internal static partial class UpstreamFixture
         return temp.WriteFile("config.json", $"{{\n  \"auths\": {{\n{auths}\n  }}\n}}\n");
     }
 
+    /// <summary>How many GETs of a manifest (by tag or digest) of <paramref name="repository"/> the upstream's access log shows.</summary>
+    public static int ManifestGets(string accessLog, string repository) =>
+        Regex.Matches(accessLog, $"\"GET /v2/{Regex.Escape(repository)}/manifests/[^ \"]+ HTTP/1.1\" 200").Count;
+
+    /// <summary>
+    /// A config file naming the upstream as an <c>upstreamRegistries</c> object (plain HTTP, its own tag refresh
+    /// interval) with <c>source → local</c> repositories, instead of flags and mirror-set files.
+    /// </summary>
+    public static string WriteUpstreamConfig(TempDirectory temp, string upstreamHost, int tagRefreshSeconds, params (string Local, string Remote)[] repositories)
+    {
+        var routes = string.Join(", ", repositories.Select(r => $"{{ \"local\": \"{r.Local}\", \"remote\": \"{r.Remote}\" }}"));
+        return temp.WriteFile("edgereg-config.json", $$"""
+            {
+              "upstreamAuthFile": "{{temp.File("none.json")}}",
+              "upstreamRegistries": [
+                { "name": "{{upstreamHost}}", "plainHttp": true, "tagRefreshSeconds": {{tagRefreshSeconds}}, "repositories": [{{routes}}] },
+              ],
+            }
+            """);
+    }
+
     /// <summary>How many GETs of a blob of <paramref name="repository"/> the upstream's access log shows.</summary>
     public static int BlobGets(string accessLog, string repository) =>
         Regex.Matches(accessLog, $"\"GET /v2/{Regex.Escape(repository)}/blobs/sha256:[0-9a-f]{{64}} HTTP/1.1\" 200").Count;

@@ -55,4 +55,23 @@ public sealed class UplinkOwnerTests
             }
         }
     }
+
+    [Fact]
+    public void OwnerOfManifest_EveryNodePicksTheSameOwnerPerTagAndTheTagsSpread()
+    {
+        var owners = new Dictionary<string, int>();
+        for (int i = 0; i < 300; i++)
+        {
+            string tag = $"v{i}";
+            var seen = Members.Select(self => new UplinkOwner(new View(self, Members.Where(m => m != self))).OwnerOfManifest("cache/app", tag)?.Member ?? self)
+                .Distinct().ToList();
+            Assert.Single(seen);
+            owners[seen[0]] = owners.GetValueOrDefault(seen[0]) + 1;
+        }
+        Assert.All(Members, m => Assert.InRange(owners.GetValueOrDefault(m), 60, 140));
+        // The same reference in another repository is another fetch: its owner is chosen on its own.
+        Assert.Contains(Enumerable.Range(0, 50), i =>
+            new UplinkOwner(new View(Members[0], Members[1..])).OwnerOfManifest("cache/app", $"v{i}")?.Member
+            != new UplinkOwner(new View(Members[0], Members[1..])).OwnerOfManifest("cache/other", $"v{i}")?.Member);
+    }
 }

@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 
+import cache
 import clients
 import gcbench
 import image
@@ -82,11 +83,15 @@ class Bench:
         if self.args.only_startup:
             self.only_startup_rows(img)
             return
+        if self.args.only_cache:
+            self.cache_rows(img)
+            return
 
         if not self.args.only_peer:
             self.single_node_rows(img)
         if not self.args.no_peer:
             self.peer_rows(img)
+            self.cache_rows(img)
 
     def single_node_rows(self, img):
         roots = {n: os.path.join(self.work, f"{n}-root") for n in ("edgereg", "distribution")}
@@ -309,10 +314,16 @@ class Bench:
         f = peers.run(self.args.edgereg, self.work, img, REPO, TAG, self.args.converge_gib)
         peers.add_rows(self.table, self.notes, f)
 
+    def cache_rows(self, img):
+        """The pull-through cache (issue 15): edgereg against its own goals, the upstream a Distribution on loopback."""
+        log("cache rows: first pull through the cache vs direct; uplink bytes of a cold three-node pull")
+        f = cache.run(self.args.edgereg, self.work, img, REPO, TAG)
+        cache.add_rows(self.table, self.notes, f)
+
     def render(self):
         load = (f"Load runs: {self.seconds}s each; other processes used {report.median(self.other_cores):.2f} "
                 f"cores (median over runs, max {max(self.other_cores):.2f}) while the benchmark ran."
-                if self.other_cores else "No load runs in this selection (--only-peer or --rows).")
+                if self.other_cores else "No load runs in this selection (--only-peer, --only-cache or --rows).")
         if self.args.scale:
             return "\n".join([f"Machine: {machine_line()}", "", "Scale rows only (--scale): sizes " +
                               ", ".join(f"{n:,}" for n in self.args.scale_sizes) + " objects.", "", self.scale_table]) + "\n"
@@ -358,6 +369,7 @@ def main():
     p.add_argument("--scale-sizes", type=scale_sizes, default=[10_000, 100_000],
                    help="--scale: comma-separated store sizes in objects (default 10000,100000; 300000 is opt-in)")
     peer.add_argument("--only-gc", action="store_true", help="run only the garbage-collection row (issue 13)")
+    peer.add_argument("--only-cache", action="store_true", help="run only the pull-through cache rows (issue 15)")
     p.add_argument("--gc-blobs", type=int, default=100_000, help="--only-gc: blobs in the synthetic store")
     p.add_argument("--gc-manifests", type=int, default=10_000, help="--only-gc: manifests in the synthetic store")
     p.add_argument("--starts", type=int, default=STARTS, help="--only-startup: start rounds (default 5)")

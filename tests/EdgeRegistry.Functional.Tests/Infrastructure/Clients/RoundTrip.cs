@@ -8,7 +8,8 @@ namespace EdgeRegistry.Functional.Tests.Infrastructure.Clients;
 /// </summary>
 internal sealed class RoundTrip(Skopeo skopeo, TempDirectory scratch)
 {
-    private int _directories;
+    /// <summary>Shared by every instance: round trips run at once on one scratch directory (one per node) must not share a pull directory.</summary>
+    private static int _directories;
 
     public async Task PushAsync(string registryHost, string repository, string tag, GeneratedImage image, string? credentials = null)
     {

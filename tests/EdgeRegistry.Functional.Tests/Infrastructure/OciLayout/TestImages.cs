@@ -8,18 +8,22 @@ namespace EdgeRegistry.Functional.Tests.Infrastructure.OciLayout;
 /// </summary>
 internal static class TestImages
 {
-    public static GeneratedImage Image(string name, string architecture = "amd64", int layerCount = 3, int layerBytes = 16 * 1024)
-    {
-        var layers = new List<OciBlob>();
-        var diffIds = new List<string>();
-        for (var i = 0; i < layerCount; i++)
-        {
-            var seed = StableSeed($"{name}/{architecture}/{i}");
-            var (gzipped, diffId) = LayerTarball.Create($"{name}/layer-{i}.bin", seed, layerBytes + (i * 1024));
-            layers.Add(new OciBlob(MediaTypes.GzipLayer, gzipped));
-            diffIds.Add(diffId);
-        }
+    public static GeneratedImage Image(string name, string architecture = "amd64", int layerCount = 3, int layerBytes = 16 * 1024) =>
+        FromLayers(architecture, Enumerable.Range(0, layerCount).Select(i => Layer(name, i, layerBytes + (i * 1024), architecture)).ToList());
 
+    /// <summary>Layer <paramref name="index"/> of the images named <paramref name="name"/>: its gzipped tarball and diff ID.</summary>
+    public static (OciBlob Layer, string DiffId) Layer(string name, int index, int layerBytes = 16 * 1024, string architecture = "amd64")
+    {
+        var seed = StableSeed($"{name}/{architecture}/{index}");
+        var (gzipped, diffId) = LayerTarball.Create($"{name}/layer-{index}.bin", seed, layerBytes);
+        return (new OciBlob(MediaTypes.GzipLayer, gzipped), diffId);
+    }
+
+    /// <summary>An image of the given layers (which other images may share), with a config naming their diff IDs.</summary>
+    public static GeneratedImage FromLayers(string architecture, IReadOnlyList<(OciBlob Layer, string DiffId)> layerList)
+    {
+        var layers = layerList.Select(static l => l.Layer).ToList();
+        var diffIds = layerList.Select(static l => l.DiffId).ToList();
         var config = new OciBlob(MediaTypes.ImageConfig, Json(writer =>
         {
             writer.WriteString("architecture", architecture);

@@ -37,11 +37,15 @@ internal sealed class EdgeregServer : IAsyncDisposable
     public static async Task<EdgeregServer> StartAsync(EdgeregOptions options, ITestOutputHelper? testOutput = null)
     {
         var port = options.Port ?? FreePort.Next();
-        // Isolated from the machine it runs on: an empty config file instead of /etc/edgereg/config.json and
-        // no inherited EDGEREG_* variables, so only the flags below decide how the server runs.
-        var emptyConfig = options.Root.TrimEnd('/') + ".config.json";
-        await File.WriteAllTextAsync(emptyConfig, "{}");
-        List<string> arguments = ["serve", "--listen", $"{options.ListenHost}:{port}", "--root", options.Root, "--config", emptyConfig];
+        // Isolated from the machine it runs on: an empty config file instead of /etc/edgereg/config.json (unless the
+        // test names its own) and no inherited EDGEREG_* variables, so only the flags below decide how the server runs.
+        List<string> arguments = ["serve", "--listen", $"{options.ListenHost}:{port}", "--root", options.Root];
+        if (!options.ExtraArguments.Contains("--config"))
+        {
+            var emptyConfig = options.Root.TrimEnd('/') + ".config.json";
+            await File.WriteAllTextAsync(emptyConfig, "{}");
+            arguments.AddRange(["--config", emptyConfig]);
+        }
         if (options.AnonymousWrites)
         {
             arguments.Add("--anonymous-writes");
