@@ -54,6 +54,11 @@ internal sealed class FetchQueue : IReplicationBacklog
     /// <summary>Copies that found no peer able to supply the blob (retried by the next reconciliation).</summary>
     public int Failed => Volatile.Read(ref _failed);
 
+    /// <summary>Blobs the queue's workers saw stored (copied, or found stored by another copy), since start.</summary>
+    public long Fetched => Interlocked.Read(ref _fetched);
+
+    private long _fetched;
+
     /// <param name="size">The blob's size as its manifest or the peer's feed gives it (0 or less: unknown, taken as large).</param>
     public void Enqueue(Digest digest, RepositoryName repository, long size)
     {
@@ -89,7 +94,8 @@ internal sealed class FetchQueue : IReplicationBacklog
                     if (stored || _space is null || _fetcher.TakeSpaceRefusal(digest) is not long refused) break;
                     size = refused;
                 }
-                if (!stored) Interlocked.Increment(ref _failed);
+                if (stored) Interlocked.Increment(ref _fetched);
+                else Interlocked.Increment(ref _failed);
                 lock (_lock) _queued.Remove(digest);
             }
         }
