@@ -124,16 +124,25 @@ internal sealed partial class PeerSync
         });
     }
 
-    /// <summary>Re-applies every entry of the peer that the local store does not satisfy yet.</summary>
+    /// <summary>
+    /// Re-applies every entry of the peer that the local store does not satisfy yet, and says at debug level what it
+    /// found (every <see cref="ReconcileInterval"/> while the peer is up): an operator following a rehydration sees
+    /// it move without a status call.
+    /// </summary>
     public async Task<int> ReconcileAsync(CancellationToken cancellationToken)
     {
-        int unsatisfied = 0;
+        long started = _time.GetTimestamp();
+        int compared = 0, reapplied = 0, unsatisfied = 0;
         foreach (var entry in _peer.View.Inventory.Entries())
         {
+            compared++;
             if (_applier.IsSatisfied(entry)) continue;
+            reapplied++;
             if (!await _applier.ApplyAsync(_peer, entry, cancellationToken).ConfigureAwait(false)) unsatisfied++;
         }
         if (unsatisfied == 0 && _fetches.Pending == 0) _peer.View.LastConvergence = _time.GetUtcNow();
+        LogReconciled(_logger, _peer.Member, compared, reapplied, unsatisfied, _fetches.Pending, _fetches.Fetched, _fetches.Failed,
+            (long)_time.GetElapsedTime(started).TotalMilliseconds);
         return unsatisfied;
     }
 
@@ -149,6 +158,12 @@ internal sealed partial class PeerSync
             view.Invalidate();
         }
     }
+
+    [LoggerMessage(EventId = 3305, Level = LogLevel.Debug, Message = "Reconciled with {Peer}: {Compared} entries compared, " +
+        "{Reapplied} not satisfied here and applied again, {Unsatisfied} still waiting; blob copies: {Pending} queued, " +
+        "{Fetched} copied and {Failed} failed since start ({Milliseconds} ms)")]
+    private static partial void LogReconciled(ILogger logger, string peer, int compared, int reapplied, int unsatisfied, int pending,
+        long fetched, int failed, long milliseconds);
 
     [LoggerMessage(EventId = 3301, Level = LogLevel.Information, Message = "Peer {Peer} restarted or changed; reading its whole inventory again")]
     private static partial void LogResync(ILogger logger, string peer);

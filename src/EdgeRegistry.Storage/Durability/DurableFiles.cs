@@ -6,21 +6,35 @@ namespace EdgeRegistry.Storage.Durability;
 
 /// <summary>
 /// The store's crash-safe file primitives. Every object becomes visible by one atomic rename of a file whose
-/// bytes were already fsynced, followed by an fsync of the directory that received it, so after a power cut
+/// bytes were already fsynced, and the rename is made durable before the write returns, so after a power cut
 /// a path either does not exist or holds the complete content — never a prefix.
+/// <para>
+/// Every namespace change of a publish involves the store's temp directory: the file is renamed out of it, and a
+/// directory the file needs is made in it and renamed into place (one level at a time). A rename is one journal
+/// transaction on the journaled file systems the store is written for (ext4, xfs), durable once either of its two
+/// directories is fsynced; so one fsync of the temp directory makes a publish durable, whichever directories it
+/// touched, and that fsync is shared by every publish under way at the same moment (<see cref="GroupSync"/>: group
+/// commit). A small object then costs its own file's fsync and a share of one directory fsync, instead of an fsync
+/// of every directory it created or entered.
+/// </para>
 /// </summary>
 internal sealed class DurableFiles
 {
     private readonly IFileSystem _fs;
     private readonly IFileSync _sync;
     private readonly StorePaths _paths;
+    private readonly GroupSync _temp;
 
     public DurableFiles(IFileSystem fs, IFileSync sync, StorePaths paths)
     {
         _fs = fs;
         _sync = sync;
         _paths = paths;
+        _temp = new GroupSync(sync, paths.Temp);
     }
+
+    /// <summary>fsyncs of the temp directory so far, each shared by the publishes of its round.</summary>
+    public long TempDirectorySyncs => _temp.Rounds;
 
     /// <summary>Atomically replaces (or creates) <paramref name="path"/> with <paramref name="content"/>.</summary>
     public void WriteAtomically(string path, ReadOnlySpan<byte> content)
@@ -48,20 +62,25 @@ internal sealed class DurableFiles
     /// <summary>
     /// Moves an already-fsynced file into its final place and makes the rename durable. Overwrites an
     /// existing file: callers only ever replace content-addressed files with identical bytes, or link files
-    /// whose replacement is the intended update.
+    /// whose replacement is the intended update. A file from the temp directory (every import and atomic write)
+    /// is made durable by the shared fsync of the temp directory; any other (an upload's data) by an fsync of the
+    /// directory that received it, after the directories it needed are durable.
     /// </summary>
     public void PublishFile(string source, string destination)
     {
         string directory = Path.GetDirectoryName(destination)!;
+        bool fromTemp = string.Equals(Path.GetDirectoryName(source), _paths.Temp, StringComparison.Ordinal);
         // A concurrent removal (an unlink of the same link, a manifest delete) may take the parent directory
         // away between creating it and renaming into it: re-create and try again a bounded number of times.
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                EnsureDirectory(directory);
+                bool created = CreateDirectoriesFromTemp(directory);
+                if (created && !fromTemp) _temp.Flush();
                 _fs.File.Move(source, destination, overwrite: true);
-                _sync.FlushDirectory(directory);
+                if (fromTemp) _temp.Flush();
+                else _sync.FlushDirectory(directory);
                 return;
             }
             catch (IOException e) when (attempt < 3 && IsVanishedDirectory(e))
@@ -75,10 +94,56 @@ internal sealed class DurableFiles
 
     private const int Enoent = 2;
 
-    /// <summary>Creates a directory and any missing parents, and makes each new entry durable in its parent.</summary>
+    /// <summary>Creates a directory and any missing parents, durably, before it returns.</summary>
     public void EnsureDirectory(string directory)
     {
         if (_fs.Directory.Exists(directory)) return;
+        if (!_fs.Directory.Exists(_paths.Temp) || !IsUnder(directory, _paths.Root))
+        {
+            CreateDirectoriesInPlace(directory);
+            return;
+        }
+        if (CreateDirectoriesFromTemp(directory)) _temp.Flush();
+    }
+
+    /// <summary>
+    /// Creates the missing directories of <paramref name="directory"/>, top down, each made empty in the temp
+    /// directory and renamed into place, so all of them become durable with the next fsync of the temp directory
+    /// (which the caller waits for). A level another writer created meanwhile is taken as it is. True when any was made.
+    /// </summary>
+    private bool CreateDirectoriesFromTemp(string directory)
+    {
+        if (_fs.Directory.Exists(directory)) return false;
+        var missing = new Stack<string>();
+        for (string? d = directory; d is not null && !_fs.Directory.Exists(d); d = Path.GetDirectoryName(d))
+        {
+            missing.Push(d);
+        }
+        foreach (string level in missing)
+        {
+            string staged = _paths.NewTempFile();
+            _fs.Directory.CreateDirectory(staged);
+            try
+            {
+                _fs.Directory.Move(staged, level);
+            }
+            catch (IOException) when (_fs.Directory.Exists(level))
+            {
+                // Made by a concurrent writer of the same path (its rename is made durable by its own flush or ours).
+                TryDeleteTree(staged);
+            }
+            catch
+            {
+                TryDeleteTree(staged);
+                throw;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>mkdir -p with an fsync of each new entry's parent: for the store's own skeleton, made before the temp directory exists.</summary>
+    private void CreateDirectoriesInPlace(string directory)
+    {
         var missing = new Stack<string>();
         for (string? d = directory; d is not null && !_fs.Directory.Exists(d); d = Path.GetDirectoryName(d))
         {
@@ -90,6 +155,9 @@ internal sealed class DurableFiles
             _sync.FlushDirectory(Path.GetDirectoryName(created)!);
         }
     }
+
+    private static bool IsUnder(string path, string root) =>
+        path.StartsWith(root.TrimEnd('/') + "/", StringComparison.Ordinal);
 
     /// <summary>
     /// Removes a directory tree so that it vanishes at once: it is first renamed into the temp area (atomic),
@@ -107,7 +175,8 @@ internal sealed class DurableFiles
         {
             return false; // a concurrent remover won
         }
-        _sync.FlushDirectory(Path.GetDirectoryName(directory)!);
+        // The rename into the temp directory is made durable by its fsync, shared with the publishes of the moment.
+        _temp.Flush();
         TryDeleteTree(graveyard);
         return true;
     }

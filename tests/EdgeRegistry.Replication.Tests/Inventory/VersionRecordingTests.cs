@@ -131,7 +131,8 @@ public sealed class VersionRecordingTests : IDisposable
         await ImageBuilder.PushOciAsync(_f, Repo.Value, "v1", 5);
         var before = _local.Inventory.Get(TagKey("gone"));
         var tombstone = new InventoryEntry(EntryKind.Tag, Repo, "gone", null, 0, _local.Clock.Now() + 10, "127.0.0.2:5000", Deleted: true);
-        _f.Faults.FailFsync(p => p.StartsWith(_f.Store.Paths.TagVersions, StringComparison.Ordinal));
+        // The directory fsync that makes the record's rename durable: the store's temp directory (shared by the writes of the moment).
+        _f.Faults.FailFsync(p => p == _f.Store.Paths.Temp);
 
         var error = Assert.Throws<StoreException>(() => _local.RecordApplied(tombstone));
 

@@ -87,8 +87,9 @@ public sealed class PowerCutTests : IDisposable
     {
         var digest = TestContent.Sha256(TestContent.Bytes(10, 6));
         _f.Store.Versions.WriteTag(Repo, "v1", new VersionRecord(100, "node-a", Deleted: false, digest));
-        string versions = Path.GetDirectoryName(_f.Store.Paths.TagVersion(Repo, "v1"))!;
-        _f.Faults.FailFsync(p => p == versions);
+        // The record's rename out of the temp directory is made durable by the temp directory's (shared) fsync.
+        string temp = _f.Store.Paths.Temp;
+        _f.Faults.FailFsync(p => p == temp);
 
         var error = Assert.Throws<StoreException>(() =>
             _f.Store.Versions.WriteTag(Repo, "v1", new VersionRecord(200, "node-a", Deleted: true)));

@@ -186,7 +186,9 @@ def run_size(binary, work, objects):
          f"B's status {f['converged_status_ms']:.0f} ms")
     for name in peers.NAMES:
         cluster.stop(name)
-    shutil.rmtree(work, ignore_errors=True)
+    # rm -rf, not shutil.rmtree: two stores of 100 k objects are ~800 k directory entries, which Python's walk
+    # unlinks at a few hundred per second on a loaded 2-core machine (tens of minutes per row).
+    subprocess.run(["rm", "-rf", "--one-file-system", work], check=False, timeout=3600)
     return f
 
 
