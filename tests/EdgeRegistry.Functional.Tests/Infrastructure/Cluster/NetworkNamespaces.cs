@@ -78,6 +78,15 @@ internal sealed class NetworkNamespaces : IAsyncDisposable
         (await ProcessRunner.RunAsync("ip", ["netns", "exec", Namespace(index), "tc", "qdisc", "add", "dev", NamespaceSide(index), "root", "tbf",
             "rate", rate, "burst", "32kbit", "latency", "400ms"], TestTimeouts.ShortCommand)).EnsureSuccess();
 
+    /// <summary>Bytes host <paramref name="index"/> has sent on its link (its interface counter): what crossed the uplink when it is the upstream.</summary>
+    public async Task<long> TransmittedBytesAsync(int index)
+    {
+        var read = await ProcessRunner.RunAsync("ip", ["netns", "exec", Namespace(index), "cat", $"/sys/class/net/{NamespaceSide(index)}/statistics/tx_bytes"],
+            TestTimeouts.ShortCommand);
+        read.EnsureSuccess();
+        return long.Parse(read.StandardOutput.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private async Task BuildAsync()
     {
         await MustAsync(["link", "add", Bridge, "type", "bridge"]);
