@@ -117,13 +117,16 @@ public sealed partial class RegistryStore
             using (stream)
             using (var hasher = new ContentHasher(digest.Algorithm))
             {
+                long length = stream.Length;
                 while (true)
                 {
-                    await beforeRead(chunkBytes, cancellationToken).ConfigureAwait(false);
+                    // Charged what this read will take (the last chunk of a blob is short), so the pace counts real bytes.
+                    int ask = (int)Math.Clamp(length - total, 0, chunkBytes);
+                    if (ask > 0) await beforeRead(ask, cancellationToken).ConfigureAwait(false);
                     int read;
                     try
                     {
-                        read = await stream.ReadAsync(buffer.AsMemory(0, chunkBytes), cancellationToken).ConfigureAwait(false);
+                        read = await stream.ReadAsync(buffer.AsMemory(0, Math.Max(ask, 1)), cancellationToken).ConfigureAwait(false);
                     }
                     catch (IOException e)
                     {

@@ -5,6 +5,7 @@
 #                      [--no-peer | --only-peer] [--converge-gib N] [--rows GROUPS]
 #                      [--only-startup [--starts N] [--baseline BINARY]]
 #                      [--scale [--scale-sizes N,N,...]] [--only-gc [--gc-blobs N] [--gc-manifests M]] [--only-cache]
+#                      [--only-scrub [--scrub-mib N] [--scrub-rate-mib R]]
 #
 #   --edgereg BINARY  the published AOT edgereg to measure (default: build one into a private directory
 #                     with packaging/build-binary.sh)
@@ -30,6 +31,9 @@
 #                     --gc-manifests M (default 10000) size the store
 #   --only-cache      run only the pull-through cache rows (issue 15): first pull through a cold cache vs direct
 #                     from the upstream (Distribution), and uplink bytes of a cold three-node pull ÷ image size
+#   --only-scrub      run only the scrub row: a synthetic store of 16 MiB blobs scrubbed by the agent (its rate
+#                     idle and while a client pulls, pull throughput idle vs during the scrub); --scrub-mib N
+#                     (default 1024) sizes the store, --scrub-rate-mib R (default 64) is the agent's --scrub-rate
 # Installs wrk, hey, nginx and docker-registry with apt-get when missing. Binds 127.0.0.1-3 only; every
 # server it starts is stopped on exit, error or signal.
 set -euo pipefail
@@ -42,11 +46,11 @@ import_gib=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --edgereg) edgereg="$2"; shift 2 ;;
-    --seconds|--results|--converge-gib|--starts|--rows|--scale-sizes|--gc-blobs|--gc-manifests) pass+=("$1" "$2"); shift 2 ;;
+    --seconds|--results|--converge-gib|--starts|--rows|--scale-sizes|--gc-blobs|--gc-manifests|--scrub-mib|--scrub-rate-mib) pass+=("$1" "$2"); shift 2 ;;
     --baseline) [ -x "$2" ] || { echo "run.sh: --baseline '$2' is not executable" >&2; exit 2; }
                 pass+=("$1" "$(readlink -f "$2")"); shift 2 ;;
     --import-gib) import_gib="$2"; shift 2 ;;
-    --keep|--no-peer|--only-peer|--only-startup|--scale|--only-gc|--only-cache) pass+=("$1"); shift ;;
+    --keep|--no-peer|--only-peer|--only-startup|--scale|--only-gc|--only-cache|--only-scrub) pass+=("$1"); shift ;;
     -h|--help) sed -n "2,$(awk 'NR > 1 && !/^#/ { print NR - 1; exit }' "${BASH_SOURCE[0]}")p" "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac

@@ -171,7 +171,14 @@ internal sealed partial class ScrubService : BackgroundService
             long storeBytes = await Task.Run(() => _store.EnumerateBlobs().Sum(static b => b.Length), stoppingToken).ConfigureAwait(false);
             _pace.PlanPass(storeBytes);
             lock (_gate) _passTotalBytes = storeBytes;
-            if (!cursor.InPass) LogPassStarting(_logger, Readable(storeBytes), Readable(_pace.EffectiveRate));
+            if (!cursor.InPass)
+            {
+                // Started here, not inside the scrubber, so status shows the pass from its first byte.
+                cursor = cursor.StartPass(_time.GetUtcNow());
+                _store.WriteScrubCursor(cursor);
+                lock (_gate) _cursor = cursor;
+                LogPassStarting(_logger, Readable(storeBytes), Readable(_pace.EffectiveRate));
+            }
             lock (_gate) _passBase = cursor.InPass ? cursor.PassBytes : 0;
             var ended = await _scrubber.RunPassAsync(cursor, _pace.ChunkBytes, _pace.BeforeReadAsync, _repair is null ? null : _repair.IsArriving,
                 stoppingToken).ConfigureAwait(false);

@@ -17,6 +17,7 @@ import time
 import cache
 import clients
 import gcbench
+import scrubbench
 import image
 import measure
 import peers
@@ -77,6 +78,10 @@ class Bench:
             return
         if self.args.only_gc:
             self.gc_text = gcbench.run(self.args.edgereg, self.work, self.args.gc_blobs, self.args.gc_manifests, log)
+            return
+        if self.args.only_scrub:
+            self.gc_text = scrubbench.run(self.args.edgereg, self.work, self.args.scrub_mib, self.args.scrub_rate_mib,
+                                          self.args.seconds, log)
             return
         img = image.build(os.path.join(self.work, "image"))
         log(f"image: manifest {img['manifest_digest']}, layers 1 MiB, 64 MiB, 256 MiB")
@@ -372,6 +377,9 @@ def main():
     peer.add_argument("--only-cache", action="store_true", help="run only the pull-through cache rows (issue 15)")
     p.add_argument("--gc-blobs", type=int, default=100_000, help="--only-gc: blobs in the synthetic store")
     p.add_argument("--gc-manifests", type=int, default=10_000, help="--only-gc: manifests in the synthetic store")
+    peer.add_argument("--only-scrub", action="store_true", help="run only the scrub row (issue 13)")
+    p.add_argument("--scrub-mib", type=int, default=1024, help="--only-scrub: MiB in the synthetic store (16 MiB blobs)")
+    p.add_argument("--scrub-rate-mib", type=int, default=64, help="--only-scrub: --scrub-rate of the agent, MiB/s")
     p.add_argument("--starts", type=int, default=STARTS, help="--only-startup: start rounds (default 5)")
     p.add_argument("--baseline", help="--only-startup: a second edgereg binary started in the same rounds")
     p.add_argument("--converge-gib", type=float, default=1.0, help="GiB a wiped node re-converges (default 1)")
@@ -386,6 +394,8 @@ def main():
         sys.exit(f"--starts must be between 1 and {startup.MAX_STARTS}")
     if not (1 <= args.gc_manifests <= args.gc_blobs <= 1_000_000):
         sys.exit("--gc-manifests must be at least 1 and at most --gc-blobs, which is at most 1000000")
+    if not (16 <= args.scrub_mib <= 65536 and 1 <= args.scrub_rate_mib <= 4096):
+        sys.exit("--scrub-mib must be between 16 and 65536, --scrub-rate-mib between 1 and 4096")
     if not 1 <= args.seconds <= 60:
         sys.exit("--seconds must be between 1 and 60")
     work = args.work or tempfile.mkdtemp(prefix="edgereg-bench.")
@@ -395,7 +405,7 @@ def main():
     bench = Bench(args, work)
     try:
         bench.run()
-        text = bench.gc_text if args.only_gc else bench.render()
+        text = bench.gc_text if args.only_gc or args.only_scrub else bench.render()
         print(text)
         if args.results:
             with open(args.results, "w") as f:
