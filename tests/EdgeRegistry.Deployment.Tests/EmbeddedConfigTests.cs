@@ -29,7 +29,7 @@ public sealed class EmbeddedConfigTests
         var settings = document.RootElement.EnumerateObject().ToDictionary(property => property.Name, property => property.Value);
 
         Assert.All(settings.Keys, key => Assert.Contains(key, DocumentedKeys));
-        Assert.Equal(["0.0.0.0:5000"], settings["listen"].EnumerateArray().Select(address => address.GetString()));
+        Assert.Equal(["[::]:5000"], settings["listen"].EnumerateArray().Select(address => address.GetString()));
         Assert.Equal("/var/local-registry", settings["root"].GetString());
         // A MachineConfig is readable cluster-wide and the MCO forbids run-time edits: no credentials, and no
         // anonymous writes, ever in this file.

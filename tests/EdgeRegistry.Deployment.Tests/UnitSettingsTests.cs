@@ -11,6 +11,7 @@ public sealed class UnitSettingsTests
     [InlineData("Unit", "Wants", "network-online.target")]
     [InlineData("Service", "Type", "notify")]
     [InlineData("Service", "ExecStart", "/usr/local/bin/edgereg serve --config /etc/edgereg/config.json")]
+    [InlineData("Service", "EnvironmentFile", "-/etc/edgereg/tls.env")]
     [InlineData("Service", "Restart", "always")]
     [InlineData("Service", "WatchdogSec", "30")]
     [InlineData("Service", "MemoryHigh", "200M")]

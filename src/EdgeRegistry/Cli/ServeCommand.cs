@@ -13,7 +13,7 @@ internal static class ServeCommand
         // same message whether it came from a flag, an EDGEREG_* variable or the config file.
         var listen = new Option<string[]>(SettingKey.Listen.Flag)
         {
-            Description = "Address to listen on, HOST:PORT or [IPv6]:PORT; repeatable [default: 0.0.0.0:5000]",
+            Description = "Address to listen on, HOST:PORT or [IPv6]:PORT; repeatable [default: [::]:5000, all IPv6 and IPv4 addresses; 0.0.0.0:5000 without IPv6]",
             HelpName = "HOST:PORT",
             AllowMultipleArgumentsPerToken = false,
         };

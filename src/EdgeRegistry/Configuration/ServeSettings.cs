@@ -13,8 +13,12 @@ internal sealed record ServeSettings
     /// <summary>The agent answers `edgereg status` here: a root-only unix socket, never the network.</summary>
     public const string DefaultStatusSocket = "/run/edgereg/status.sock";
 
-    /// <summary>Peers and workstations reach the registry at the node's address, so all IPv4 interfaces by default.</summary>
-    public static readonly IReadOnlyList<ListenEndpoint> DefaultListen = [new(System.Net.IPAddress.Any, 5000)];
+    /// <summary>
+    /// Peers and workstations reach the registry at the node's address, IPv4 or IPv6, so every interface by default:
+    /// one dual-stack socket on [::] (IPv4 clients arrive as mapped addresses), or 0.0.0.0 where the kernel has no
+    /// IPv6 (see KestrelSetup).
+    /// </summary>
+    public static readonly IReadOnlyList<ListenEndpoint> DefaultListen = [new(System.Net.IPAddress.IPv6Any, 5000)];
 
     /// <summary>Long enough for an in-flight blob chunk to finish on a busy node; short enough not to stall a reboot.</summary>
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(10);

@@ -1,11 +1,12 @@
 using EdgeRegistry.Configuration;
 using EdgeRegistry.Distribution.Rejections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace EdgeRegistry.Hosting;
 
 /// <summary>Kestrel's listeners, TLS and limits for `edgereg serve`.</summary>
-internal static class KestrelSetup
+internal static partial class KestrelSetup
 {
     /// <summary>Time a client gets to send its request headers (and, on plain HTTP, its first byte).</summary>
     public static readonly TimeSpan RequestHeadersTimeout = TimeSpan.FromSeconds(30);
@@ -13,14 +14,14 @@ internal static class KestrelSetup
     /// <summary>CRI-O pulls layers in bursts; keeping idle connections two minutes saves handshakes between them.</summary>
     private static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromMinutes(2);
 
-    public static void Configure(KestrelServerOptions options, ServeSettings settings, ILoggerFactory loggerFactory)
+    /// <param name="certificate">The reloading serving certificate when TLS is on; null for plain HTTP.</param>
+    public static void Configure(KestrelServerOptions options, ServeSettings settings, ServingCertificate? certificate, ILoggerFactory loggerFactory)
     {
         options.AddServerHeader = false;
         options.Limits.RequestHeadersTimeout = RequestHeadersTimeout;
         options.Limits.KeepAliveTimeout = KeepAliveTimeout;
         // MaxRequestBodySize stays at Kestrel's default; the API lifts it on the blob upload routes only.
 
-        var certificate = settings.UsesTls ? TlsCertificateLoader.Load(settings.TlsCertificateFile!, settings.TlsKeyFile!) : null;
         var rejectorLogger = loggerFactory.CreateLogger<TlsHandshakeRejector>();
         foreach (var endpoint in settings.Listen)
         {
@@ -29,7 +30,8 @@ internal static class KestrelSetup
                 if (certificate is not null)
                 {
                     listen.Protocols = HttpProtocols.Http1AndHttp2;
-                    listen.UseHttps(certificate);
+                    // Asked at every handshake, so a certificate renewed on disk reaches new connections.
+                    listen.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificateSelector = (_, _) => certificate.Current });
                 }
                 else
                 {
@@ -47,8 +49,24 @@ internal static class KestrelSetup
             }
             else
             {
-                options.Listen(endpoint.Address, endpoint.Port, ConfigureListener);
+                options.Listen(BindableAddress(endpoint, loggerFactory), endpoint.Port, ConfigureListener);
             }
         }
     }
+
+    /// <summary>
+    /// [::] is bound dual-stack (TcpConnectionListener), which also serves IPv4 when IPv6 is only switched off by
+    /// sysctl (net.ipv6.conf.all.disable_ipv6=1). A kernel booted with ipv6.disable=1 has no IPv6 sockets at all:
+    /// there [::] becomes 0.0.0.0, so the default listen address works on every node.
+    /// </summary>
+    private static System.Net.IPAddress BindableAddress(ListenEndpoint endpoint, ILoggerFactory loggerFactory)
+    {
+        if (!endpoint.Address.Equals(System.Net.IPAddress.IPv6Any) || System.Net.Sockets.Socket.OSSupportsIPv6) return endpoint.Address;
+        LogNoIPv6(loggerFactory.CreateLogger(typeof(KestrelSetup)), endpoint.Port);
+        return System.Net.IPAddress.Any;
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information,
+        Message = "This kernel has no IPv6: listening on 0.0.0.0:{Port} (IPv4) instead of [::]:{Port}")]
+    private static partial void LogNoIPv6(ILogger logger, int port);
 }

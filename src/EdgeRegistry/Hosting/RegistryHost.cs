@@ -53,8 +53,16 @@ internal static class RegistryHost
         // each, a quarter-million syscalls per GiB uploaded) and blob bodies sent by sendfile(2).
         builder.Services.AddSingleton<IConnectionListenerFactory>(services =>
             new TcpTransportFactory(services.GetRequiredService<ILoggerFactory>()));
+        if (settings.UsesTls)
+        {
+            builder.Services.AddSingleton(services => new ServingCertificate(settings.TlsCertificateFile!, settings.TlsKeyFile!,
+                services.GetRequiredService<ILoggerFactory>().CreateLogger<ServingCertificate>()));
+            builder.Services.AddHostedService<ServingCertificateReloader>();
+        }
+
         builder.WebHost.ConfigureKestrel(options =>
-            KestrelSetup.Configure(options, settings, options.ApplicationServices.GetRequiredService<ILoggerFactory>()));
+            KestrelSetup.Configure(options, settings, options.ApplicationServices.GetService<ServingCertificate>(),
+                options.ApplicationServices.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddPrebuiltOptions<HostOptions>()
             .AddPrebuiltOptions<ConsoleLifetimeOptions>()
             .AddPrebuiltOptions<KestrelServerOptions>()

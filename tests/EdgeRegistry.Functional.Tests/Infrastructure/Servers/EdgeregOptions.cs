@@ -21,6 +21,9 @@ internal sealed record EdgeregOptions(string Root)
     /// <summary>Further `serve` arguments (e.g. --member, --cluster-secret-file).</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 
+    /// <summary>Serves TLS with this certificate and key (--tls-cert, --tls-key); the server's address becomes https.</summary>
+    public TestCertificates? Tls { get; init; }
+
     /// <summary>A command the binary is run through, e.g. ["ip", "netns", "exec", "NS"] (it execs, keeping the pid).</summary>
     public IReadOnlyList<string> LaunchPrefix { get; init; } = [];
 }

@@ -28,7 +28,7 @@ internal sealed class EdgeregServer : IAsyncDisposable
     /// <summary>"127.0.0.1:PORT" (the listen address), as in docker://HOST/repo:tag references.</summary>
     public string Host => $"{Options.ListenHost}:{Port}";
 
-    public Uri BaseAddress => new($"http://{Host}/");
+    public Uri BaseAddress => new($"{(Options.Tls is null ? "http" : "https")}://{Host}/");
 
     public int Pid => _process.Pid;
 
@@ -61,6 +61,11 @@ internal sealed class EdgeregServer : IAsyncDisposable
         if (!options.ExtraArguments.Contains("--status-socket"))
         {
             arguments.AddRange(["--status-socket", options.Root.TrimEnd('/') + ".status.sock"]);
+        }
+
+        if (options.Tls is not null)
+        {
+            arguments.AddRange(["--tls-cert", options.Tls.CertificateFile, "--tls-key", options.Tls.KeyFile]);
         }
 
         arguments.AddRange(options.ExtraArguments);
