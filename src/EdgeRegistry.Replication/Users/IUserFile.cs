@@ -9,6 +9,9 @@ public interface IUserFile
     /// <summary>The file's path: for log lines, and the ledger of versions lives beside it.</summary>
     string Path { get; }
 
+    /// <summary>Whether the file exists (a node without users and peers without any has nothing to lock or write).</summary>
+    bool Exists { get; }
+
     /// <summary>
     /// Holds the file's lock for one read-modify-write (shared with `edgereg user`), so a user added at the same
     /// moment is not overwritten. Throws <see cref="IOException"/> when it cannot be taken.

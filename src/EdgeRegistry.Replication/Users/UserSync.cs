@@ -85,6 +85,10 @@ internal sealed partial class UserSync : BackgroundService
             }
         }
 
+        // Nobody has a user yet (a new cluster, nodes that allow only anonymous loopback writes): nothing to version
+        // or write, so the file's directory is not even created for the lock.
+        if (remote.Count == 0 && _ledger.Users.Count == 0 && !_file.Exists) return;
+
         using var held = _file.Lock();
         var file = _file.Read();
         var known = _ledger.Users;

@@ -11,6 +11,8 @@ internal sealed class ReplicatedCredentialsFile(string path) : IUserFile
 {
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
+    public bool Exists => File.Exists(Path);
+
     public IDisposable Lock() => CredentialsFileLock.Take(Path);
 
     public IReadOnlyDictionary<string, string> Read() => CredentialsFile.ReadHashes(Path);
