@@ -18,12 +18,6 @@ public sealed record ImportOptions
     /// <summary>The store's manifest size limit: larger manifest files are refused, smaller JSON blobs are kept in memory as manifest candidates.</summary>
     public int MaxManifestBytes { get; init; } = 4 * 1024 * 1024;
 
-    /// <summary>
-    /// Free space a blob write must leave on the store's file system. A simple precheck of this import's own (statfs
-    /// before each blob), so an import never fills the node's /var; the store-lifecycle work's disk guard supersedes it.
-    /// </summary>
-    public long ReserveBytes { get; init; } = 1L << 30;
-
     /// <summary>Resource files (cluster resources, signatures) larger than this are refused: they are small YAML/JSON.</summary>
     public int MaxResourceBytes { get; init; } = 16 * 1024 * 1024;
 }

@@ -34,6 +34,11 @@ public sealed record ImportReport
 
     public long BlobBytesPresent { get; init; }
 
+    /// <summary>Blobs the medium left out (a differential archive) and the store lacked, copied from the cluster's peers.</summary>
+    public int BlobsFetched { get; init; }
+
+    public long BlobBytesFetched { get; init; }
+
     /// <summary>Bytes of the blobs that are (or, in a dry run, would be) written to the store.</summary>
     public long BytesNeeded { get; init; }
 

@@ -168,13 +168,6 @@ public sealed partial class ImportSession
             return;
         }
 
-        long free = await _target.FreeBytesAsync(cancellationToken).ConfigureAwait(false);
-        if (free - entry.Length < _options.ReserveBytes)
-        {
-            throw new StoreException(StoreError.StorageFull,
-                $"blob {digest} ({entry.Length} bytes, {entry.Position}) would leave less than {_options.ReserveBytes} bytes free on the store's file system ({free} free)");
-        }
-
         byte[]? bytes = null;
         try
         {
@@ -196,6 +189,12 @@ public sealed partial class ImportSession
             Problem("blob", digest.ToString(), $"refused, corrupt on the medium: {e.Message}; nothing stored", entry.Position);
             return;
         }
+        catch (StoreException e) when (e.Error is StoreError.SpaceLimit or StoreError.StorageFull)
+        {
+            // The disk guard (a push's limits: --min-free, --max-store-bytes) or the file system itself refused the
+            // write; the guard's sentence names the limit and what is free. Nothing of this blob is stored.
+            throw new StoreException(e.Error, $"blob {digest} ({ByteText(entry.Length)}, {entry.Position}): {e.Message}", e) { Detail = e.Detail };
+        }
         catch (IOException e)
         {
             throw new MediaException($"{entry.Position}: cannot read the medium: {e.Message}", e);
@@ -204,6 +203,8 @@ public sealed partial class ImportSession
         if (bytes is not null && LooksLikeJson(bytes)) _json[digest] = bytes;
         Imported(name, digest, entry.Length);
     }
+
+    private static string ByteText(long bytes) => Storage.Capacity.ByteSizes.Format(bytes);
 
     private void Imported(string name, Digest digest, long length)
     {

@@ -52,7 +52,7 @@ public sealed partial class ImportSession
             {
                 await _target.SetTagAsync(repository, tag, digest, cancellationToken).ConfigureAwait(false);
             }
-            catch (StoreException e) when (e.Error is not (StoreError.StorageFull or StoreError.IoFailure))
+            catch (StoreException e) when (e.Error is not (StoreError.StorageFull or StoreError.SpaceLimit or StoreError.IoFailure))
             {
                 Problem("tag", $"{repository}:{tag}", $"not set: {e.Message}", position);
                 return;
@@ -100,12 +100,12 @@ public sealed partial class ImportSession
         var missing = new List<Digest>();
         foreach (var blob in references.Blobs)
         {
-            if (!await IsAvailableAsync(blob.Digest, cancellationToken).ConfigureAwait(false)) missing.Add(blob.Digest);
+            if (!await IsAvailableAsync(repository, blob.Digest, cancellationToken).ConfigureAwait(false)) missing.Add(blob.Digest);
         }
 
         if (missing.Count > 0)
         {
-            return Skip(key, $"{(missing.Count == 1 ? "blob" : "blobs")} {string.Join(", ", missing)} {(missing.Count == 1 ? "is" : "are")} neither on the medium nor in the store", position);
+            return Skip(key, $"{(missing.Count == 1 ? "blob" : "blobs")} {string.Join(", ", missing)} {(missing.Count == 1 ? "is" : "are")} neither on the medium nor in the store nor on a reachable peer", position);
         }
 
         if (_options.DryRun) return Published(key, ManifestStates.WouldImport);
@@ -113,7 +113,7 @@ public sealed partial class ImportSession
         {
             await _target.ImportManifestAsync(repository, digest, content, cancellationToken).ConfigureAwait(false);
         }
-        catch (StoreException e) when (e.Error is not (StoreError.StorageFull or StoreError.IoFailure))
+        catch (StoreException e) when (e.Error is not (StoreError.StorageFull or StoreError.SpaceLimit or StoreError.IoFailure))
         {
             return Skip(key, e.Message, position);
         }
@@ -133,7 +133,12 @@ public sealed partial class ImportSession
         return _manifestStates[key] = ManifestStates.Skipped;
     }
 
-    private async Task<bool> IsAvailableAsync(Digest digest, CancellationToken cancellationToken)
+    /// <summary>
+    /// On the medium (verified), in the store, or — for a differential medium that left it out — on a peer, which the
+    /// agent copies it from now (verified, like any replicated blob), so the node holds the whole image and a peer
+    /// going down later costs nothing.
+    /// </summary>
+    private async Task<bool> IsAvailableAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
     {
         if (_available.Contains(digest)) return true;
         if (_absent.Contains(digest)) return false;
@@ -143,7 +148,23 @@ public sealed partial class ImportSession
             return true;
         }
 
+        if (_options.DryRun ? await _target.CanFetchBlobAsync(repository, digest, cancellationToken).ConfigureAwait(false)
+            : await FetchAsync(repository, digest, cancellationToken).ConfigureAwait(false))
+        {
+            _available.Add(digest);
+            return true;
+        }
+
         _absent.Add(digest);
         return false;
+    }
+
+    private async Task<bool> FetchAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
+    {
+        _progress.CurrentEntry = $"{digest} from a peer";
+        if (await _target.FetchBlobAsync(repository, digest, cancellationToken).ConfigureAwait(false) is not long length) return false;
+        _blobsFetched++;
+        _bytesFetched += length;
+        return true;
     }
 }

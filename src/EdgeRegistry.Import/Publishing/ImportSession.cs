@@ -45,6 +45,10 @@ public sealed partial class ImportSession
     private readonly Dictionary<(RepositoryName, Digest), string> _manifestStates = [];
     private readonly Dictionary<(RepositoryName, Digest), List<string>> _manifestTags = [];
 
+    /// <summary>Blobs the medium left out that the store lacked, copied from the cluster's peers.</summary>
+    private int _blobsFetched;
+    private long _bytesFetched;
+
     private int _blobsImported, _blobsPresent, _manifestsImported, _manifestsPresent, _tagsSet, _tagsPresent;
     private long _bytesImported, _bytesPresent;
 
@@ -86,10 +90,16 @@ public sealed partial class ImportSession
 
             _progress.Phase = "publishing";
             await PublishAsync(cancellationToken).ConfigureAwait(false);
+            if (_options.DryRun && _bytesImported > 0
+                && await _target.SpaceRefusalAsync(_bytesImported, "this import", cancellationToken).ConfigureAwait(false) is { } refusal)
+            {
+                // The writes would reserve through the same guard: say now that they would be refused.
+                Problem("space", "store", refusal, null);
+            }
         }
-        catch (StoreException e) when (e.Error is StoreError.StorageFull or StoreError.IoFailure)
+        catch (StoreException e) when (IsFatal(e))
         {
-            Problem("store", "store", $"the import stopped: {e.Message}", null);
+            Problem(e.Error is StoreError.SpaceLimit or StoreError.StorageFull ? "space" : "store", "store", $"the import stopped: {e.Message}", null);
             completed = false;
         }
         catch (OperationCanceledException)
@@ -101,6 +111,9 @@ public sealed partial class ImportSession
         _progress.Phase = "done";
         return new ImportResult(BuildReport(sources, completed), _resources.Values.OrderBy(static r => r.FileName, StringComparer.Ordinal).ToList());
     }
+
+    /// <summary>Errors that stop the whole import (a full store, a failing disk), not just the one manifest or tag.</summary>
+    private static bool IsFatal(StoreException e) => e.Error is StoreError.StorageFull or StoreError.SpaceLimit or StoreError.IoFailure;
 
     private void Problem(string kind, string subject, string message, EntryPosition? position) =>
         _problems.Add(new ImportProblem(kind, subject, message, position?.ToString()));
@@ -126,6 +139,8 @@ public sealed partial class ImportSession
             BlobBytesImported = _bytesImported,
             BlobsPresent = _blobsPresent,
             BlobBytesPresent = _bytesPresent,
+            BlobsFetched = _blobsFetched,
+            BlobBytesFetched = _bytesFetched,
             BytesNeeded = _bytesImported,
             Manifests = manifests,
             Resources = [.. _resources.Keys.Order(StringComparer.Ordinal)],

@@ -9,7 +9,9 @@ namespace EdgeRegistry.Import.Publishing;
 /// Imports into a store through its own write API: blobs by <see cref="IRegistryStore.BeginBlobImport"/> (temporary
 /// file in the store, hashed while written, fsync + rename + directory fsync on commit, as a push), manifests by
 /// <see cref="IRegistryStore.ImportManifest"/>, tags by <see cref="IRegistryStore.SetTag"/>; each raises the store's
-/// change events, so in the agent replication hears of them. Used by the CLI when the agent is stopped, and by the
+/// change events, so in the agent replication hears of them. Every blob reserves its bytes through the store's disk
+/// guard (<see cref="IRegistryStore.BeginBlobImport"/>), as a push does, so an import keeps to --min-free and
+/// --max-store-bytes. Used by the CLI when the agent is stopped, and by the
 /// agent's import endpoint when it runs.
 /// </summary>
 public sealed class StoreImportTarget(IRegistryStore store) : IImportTarget
@@ -81,15 +83,11 @@ public sealed class StoreImportTarget(IRegistryStore store) : IImportTarget
         return Task.CompletedTask;
     }
 
-    public Task<long> FreeBytesAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return Task.FromResult(new DriveInfo(store.Root).AvailableFreeSpace);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            throw new StoreException(StoreError.IoFailure, $"cannot read the free space of {store.Root}: {e.Message}", e);
-        }
-    }
+    /// <summary>The store alone has no peers to fetch from: a blob it lacks is nowhere.</summary>
+    public Task<long?> FetchBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken) => Task.FromResult<long?>(null);
+
+    public Task<bool> CanFetchBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken) => Task.FromResult(false);
+
+    public Task<string?> SpaceRefusalAsync(long bytes, string what, CancellationToken cancellationToken) =>
+        Task.FromResult(store.Guard.Check(bytes, what)?.Message);
 }

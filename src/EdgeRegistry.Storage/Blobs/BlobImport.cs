@@ -231,6 +231,9 @@ public sealed class BlobImport : IDisposable
         }
         catch (IOException e)
         {
+            // A failed write's await resumes inside the appender's write chain too, and Abort waits for that chain:
+            // without leaving it first, a full disk (ENOSPC) would hang the import instead of refusing it.
+            await Task.Yield();
             Abort();
             throw IoFailures.Translate(e, $"importing blob {Digest}");
         }
@@ -257,6 +260,7 @@ public sealed class BlobImport : IDisposable
         }
         catch (IOException e)
         {
+            await Task.Yield(); // off the write chain's thread before Abort waits for it, as in AppendAsync
             Abort();
             throw IoFailures.Translate(e, $"importing blob {Digest}");
         }

@@ -91,7 +91,7 @@ internal static class ImportCommand
             }
             else
             {
-                (target, where) = (new StoreImportTarget(RegistryStore.Open(targets.Root)), $"the store {targets.Root} (agent stopped)");
+                (target, where) = (new StoreImportTarget(OpenGuardedStore(targets, cancellationToken)), $"the store {targets.Root} (agent stopped)");
             }
         }
         catch (StoreException e)
@@ -115,6 +115,29 @@ internal static class ImportCommand
             else ImportSummaryWriter.Write(process.Output, result.Report, written);
             return result.Report.Completed && result.Report.Problems.Length == 0 && !resourcesFailed ? ExitCodes.Success : ExitCodes.Failure;
         }
+    }
+
+    /// <summary>
+    /// The store with the agent's disk guard (its --min-free and --max-store-bytes from the same config), so an import
+    /// with the agent stopped keeps to the limits a push would. The store's size is measured first when it is capped.
+    /// </summary>
+    private static RegistryStore OpenGuardedStore(StatusTargets targets, CancellationToken cancellationToken)
+    {
+        var store = RegistryStore.Open(new StoreOptions { Root = targets.Root, DiskGuard = targets.DiskGuard });
+        if (targets.DiskGuard.MaxStoreBytes is not null)
+        {
+            long mark = store.Guard.WrittenMark;
+            try
+            {
+                store.Guard.ReportStoreBytes(StoreCensus.Count(targets.Root, TimeProvider.System, cancellationToken).Bytes, mark);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new StoreException(StoreError.IoFailure, $"cannot measure the store {targets.Root} for --max-store-bytes: {e.Message}", e);
+            }
+        }
+
+        return store;
     }
 
     private static ImportOptions? Options(ImportRequest request, List<string> errors)

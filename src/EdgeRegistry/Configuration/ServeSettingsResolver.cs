@@ -130,12 +130,22 @@ internal static class ServeSettingsResolver
     /// <summary>The disk guard: free space to leave and the store's own cap.</summary>
     private static ServeSettings ResolveDiskGuard(ServeSettings settings, Sources sources)
     {
-        var errors = sources.Errors;
-        if (sources.Winner(SettingKey.MinFree) is { } minFree)
+        var guard = DiskGuardOf(sources.Winner(SettingKey.MinFree), sources.Winner(SettingKey.MaxStoreBytes), sources.Errors);
+        return settings with { MinFree = guard.MinFree, MaxStoreBytes = guard.MaxStoreBytes };
+    }
+
+    /// <summary>
+    /// `--min-free` and `--max-store-bytes` as the disk guard takes them (the defaults when unset); shared with the
+    /// commands that write the store while the agent is stopped (`import`), so they keep the agent's limits.
+    /// </summary>
+    public static Storage.Capacity.DiskGuardOptions DiskGuardOf(RawSetting? minFree, RawSetting? maxStore, List<string> errors)
+    {
+        var guard = new Storage.Capacity.DiskGuardOptions();
+        if (minFree is not null)
         {
             if (Storage.Capacity.SpaceLimit.TryParse(minFree.Value, out var limit))
             {
-                settings = settings with { MinFree = limit };
+                guard = guard with { MinFree = limit };
             }
             else
             {
@@ -143,11 +153,11 @@ internal static class ServeSettingsResolver
             }
         }
 
-        if (sources.Winner(SettingKey.MaxStoreBytes) is { } maxStore)
+        if (maxStore is not null)
         {
             if (Storage.Capacity.ByteSizes.TryParse(maxStore.Value, out long bytes) && bytes > 0)
             {
-                settings = settings with { MaxStoreBytes = bytes };
+                guard = guard with { MaxStoreBytes = bytes };
             }
             else
             {
@@ -155,7 +165,7 @@ internal static class ServeSettingsResolver
             }
         }
 
-        return settings;
+        return guard;
     }
 
     /// <summary>Replication: the members, this node's name, the shared secret and the bandwidth cap.</summary>

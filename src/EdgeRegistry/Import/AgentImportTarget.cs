@@ -38,7 +38,7 @@ internal sealed class AgentImportTarget : IImportTarget, IDisposable
         {
             using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             probe.CancelAfter(StatusClient.Timeout);
-            using var response = await target._http.GetAsync(ImportRoutes.Free, probe.Token).ConfigureAwait(false);
+            using var response = await target._http.GetAsync($"{ImportRoutes.Space}?bytes=0", probe.Token).ConfigureAwait(false);
             if (response.IsSuccessStatusCode) return target;
             target.Dispose();
             throw new StoreException(StoreError.IoFailure,
@@ -104,8 +104,25 @@ internal sealed class AgentImportTarget : IImportTarget, IDisposable
         await EnsureAsync(response, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<long> FreeBytesAsync(CancellationToken cancellationToken) =>
-        long.Parse(await GetTextAsync(ImportRoutes.Free, cancellationToken).ConfigureAwait(false) ?? "0", CultureInfo.InvariantCulture);
+    public async Task<long?> FetchBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Put, $"{ImportRoutes.Fetch}?repository={Uri.EscapeDataString(repository.Value)}&digest={digest}", null, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        await EnsureAsync(response, cancellationToken).ConfigureAwait(false);
+        return long.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+    }
+
+    public async Task<bool> CanFetchBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, $"{ImportRoutes.Fetch}?repository={Uri.EscapeDataString(repository.Value)}&digest={digest}", null, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound) return false;
+        await EnsureAsync(response, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    public async Task<string?> SpaceRefusalAsync(long bytes, string what, CancellationToken cancellationToken) =>
+        await GetTextAsync($"{ImportRoutes.Space}?bytes={bytes}&what={Uri.EscapeDataString(what)}", cancellationToken).ConfigureAwait(false) is { Length: > 0 } refusal
+            ? refusal : null;
 
     private async Task<string?> GetTextAsync(string uri, CancellationToken cancellationToken)
     {

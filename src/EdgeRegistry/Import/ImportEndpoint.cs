@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeRegistry.Content;
 using EdgeRegistry.Import.Publishing;
 using EdgeRegistry.Status;
 using EdgeRegistry.Storage;
@@ -28,13 +29,19 @@ internal static partial class ImportEndpoint
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeRegistry.Import");
         try
         {
+            if (context.Request.Path.Value is ImportRoutes.Fetch)
+            {
+                await FetchAsync(context, context.RequestServices.GetServices<IContentSource>(), store, logger);
+                return;
+            }
+
             await HandleAsync(context, new StoreImportTarget(store), logger);
         }
         catch (StoreException e)
         {
             context.Response.StatusCode = e.Error switch
             {
-                StoreError.StorageFull => StatusCodes.Status507InsufficientStorage,
+                StoreError.StorageFull or StoreError.SpaceLimit => StatusCodes.Status507InsufficientStorage,
                 StoreError.IoFailure => StatusCodes.Status500InternalServerError,
                 _ => StatusCodes.Status400BadRequest,
             };
@@ -100,13 +107,43 @@ internal static partial class ImportEndpoint
             case ImportRoutes.Tag:
                 await WriteOrNotFound(context, (await target.TagTargetAsync(RepositoryOf(request), TagOf(request), token))?.ToString());
                 return;
-            case ImportRoutes.Free when !put:
-                await context.Response.WriteAsync((await target.FreeBytesAsync(token)).ToString(CultureInfo.InvariantCulture), token);
+            case ImportRoutes.Space when !put:
+                string what = request.Query["what"].ToString() is { Length: > 0 } named ? named : "the import";
+                await context.Response.WriteAsync(await target.SpaceRefusalAsync(LongOf(request, "bytes"), what, token) ?? "", token);
                 return;
             default:
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return;
         }
+    }
+
+    /// <summary>
+    /// A blob a differential medium left out and the store lacks, from the agent's content sources (the peers), as a
+    /// client's ranged read-through gets it: the whole blob copied into the store, verified, linked into the
+    /// repository; urgent, so the replication bandwidth cap does not slow the import. GET only asks whether one could.
+    /// </summary>
+    private static async Task FetchAsync(HttpContext context, IEnumerable<IContentSource> sources, IRegistryStore store, ILogger logger)
+    {
+        var (repository, digest, token) = (RepositoryOf(context.Request), DigestOf(context.Request), context.RequestAborted);
+        bool copy = HttpMethods.IsPut(context.Request.Method);
+        foreach (var source in sources)
+        {
+            if (!copy)
+            {
+                if (!await source.CanServeBlobAsync(repository, digest, token)) continue;
+                context.Response.StatusCode = StatusCodes.Status204NoContent;
+                return;
+            }
+
+            var lookup = await source.FindBlobAsync(repository, digest, BlobWant.Range, token);
+            if (lookup.Body is { } body) await body.DisposeAsync(); // a ranged want is answered from the store, never streamed
+            if (lookup.Outcome != BlobOutcome.Local || store.BlobLength(digest) is not long length) continue;
+            LogBlobFetched(logger, digest.ToString(), length, repository.Value);
+            await context.Response.WriteAsync(length.ToString(CultureInfo.InvariantCulture), token);
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
     }
 
     private static async Task WriteOrNotFound(HttpContext context, string? text)
@@ -134,6 +171,9 @@ internal static partial class ImportEndpoint
 
     [LoggerMessage(EventId = 61, Level = LogLevel.Information, Message = "Import stored manifest {Repository}@{Digest}")]
     private static partial void LogManifestImported(ILogger logger, string repository, string digest);
+
+    [LoggerMessage(EventId = 64, Level = LogLevel.Information, Message = "Import fetched blob {Digest} ({Bytes} bytes) for {Repository} from the cluster: the medium left it out")]
+    private static partial void LogBlobFetched(ILogger logger, string digest, long bytes, string repository);
 
     [LoggerMessage(EventId = 62, Level = LogLevel.Information, Message = "Import tagged {Repository}:{Tag} as {Digest}")]
     private static partial void LogTagImported(ILogger logger, string repository, string tag, string digest);

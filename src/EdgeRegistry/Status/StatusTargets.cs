@@ -13,6 +13,9 @@ internal sealed record StatusTargets(string Root, IReadOnlyList<string> Listen, 
     /// <summary>The cluster's members as configured (<c>--member</c>, EDGEREG_MEMBERS, <c>members</c>), unparsed; `import` renders mirrors for them.</summary>
     public IReadOnlyList<string> Members { get; init; } = [];
 
+    /// <summary>The disk guard's limits as `serve` has them (<c>--min-free</c>, <c>--max-store-bytes</c>): what `import` keeps to with the agent stopped.</summary>
+    public Storage.Capacity.DiskGuardOptions DiskGuard { get; init; } = new();
+
     public static StatusTargets? Resolve(CommandLineSettings commandLine, Func<string, string?> environment, List<string> errors)
     {
         var layers = new List<SettingLayer> { commandLine.ToLayer(), EnvironmentSettings.Read(environment) };
@@ -30,7 +33,8 @@ internal sealed record StatusTargets(string Root, IReadOnlyList<string> Listen, 
             ? ListenOf(listenSetting, errors)
             : ServeSettings.DefaultListen.Select(endpoint => endpoint.ToString()).ToArray();
         var members = Winner(SettingKey.Members)?.Values ?? [];
-        return errors.Count == 0 ? new StatusTargets(root!, listen, socket!) { Members = [.. members] } : null;
+        var guard = ServeSettingsResolver.DiskGuardOf(Winner(SettingKey.MinFree), Winner(SettingKey.MaxStoreBytes), errors);
+        return errors.Count == 0 ? new StatusTargets(root!, listen, socket!) { Members = [.. members], DiskGuard = guard } : null;
     }
 
     private static string? PathOf(RawSetting setting, List<string> errors)

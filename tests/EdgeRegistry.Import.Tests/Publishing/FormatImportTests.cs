@@ -74,7 +74,7 @@ public sealed class FormatImportTests
         MediaWriter.OciLayout(media.Sub("layout"), image, refName: "1.0");
         using (var tar = new TarBuilder(media.File("image.tar"))) tar.Tree(media.Combine("layout"), "");
 
-        var result = await ImportAsync(store.Store, media.File("image.tar"), new ImportOptions { ReserveBytes = 0, Repository = RepositoryName.Parse("apps/demo") });
+        var result = await ImportAsync(store.Store, media.File("image.tar"), new ImportOptions { Repository = RepositoryName.Parse("apps/demo") });
 
         Assert.Empty(result.Report.Problems);
         Served(store.Store, image, repository: "apps/demo", tag: "1.0");
@@ -89,7 +89,7 @@ public sealed class FormatImportTests
         MediaWriter.DirLayout(media.Combine("dir"), image);
 
         var result = await ImportAsync(store.Store, media.Combine("dir"),
-            new ImportOptions { ReserveBytes = 0, Repository = RepositoryName.Parse("tools/iri"), Tag = "v1" });
+            new ImportOptions { Repository = RepositoryName.Parse("tools/iri"), Tag = "v1" });
 
         Assert.Empty(result.Report.Problems);
         Served(store.Store, image, repository: "tools/iri", tag: "v1");

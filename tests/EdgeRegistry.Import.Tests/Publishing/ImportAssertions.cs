@@ -9,7 +9,7 @@ namespace EdgeRegistry.Import.Tests.Publishing;
 internal static class ImportAssertions
 {
     public static Task<ImportResult> ImportAsync(IRegistryStore store, string path, ImportOptions? options = null) =>
-        new ImportSession(new StoreImportTarget(store), options ?? new ImportOptions { ReserveBytes = 0 })
+        new ImportSession(new StoreImportTarget(store), options ?? new ImportOptions())
             .RunAsync(Media.MediaLocator.Locate([path]), CancellationToken.None);
 
     /// <summary>The image is served complete by tag and by digest: manifest bytes, and every blob linked into its repository.</summary>
