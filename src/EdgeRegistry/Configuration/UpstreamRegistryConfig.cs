@@ -77,6 +77,11 @@ internal static class UpstreamRegistryConfig
         if (String(at, item, "url", errors) is { } urlText) registry = registry with { Url = Url(at, urlText, registry.PlainHttp, errors) };
         if (String(at, item, "caFile", errors) is { } caText)
         {
+            if (string.IsNullOrWhiteSpace(caText) || caText.Contains('\0'))
+            {
+                errors.Add($"{at}: \"caFile\" \"{caText}\": expected the path of a PEM CA bundle");
+                return null;
+            }
             var caFile = Path.GetFullPath(caText);
             if (UpstreamHostCheck.CaFileProblem(caFile) is { } caProblem) errors.Add($"{at}: \"caFile\" \"{caText}\": {caProblem}");
             else registry = registry with { CaFile = caFile };

@@ -95,6 +95,7 @@ public sealed class UpstreamRegistriesConfigTests : IDisposable
                 { "name": "https://quay.io" },
                 { "name": "QUAY.io" },
                 "quay.io",
+                { "name": "mirror5.local", "caFile": "" },
               ],
             }
             """);
@@ -114,6 +115,7 @@ public sealed class UpstreamRegistriesConfigTests : IDisposable
         Assert.Contains(result.Errors, e => e.EndsWith("upstreamRegistries[5]: \"name\" is missing: the registry as mirror sets name it, HOST[:PORT]", StringComparison.Ordinal));
         Assert.Contains(result.Errors, e => e == At(6, "https://quay.io") + "\"name\": expected HOST[:PORT]");
         Assert.Contains(result.Errors, e => e.EndsWith("upstreamRegistries[8]: expected an object with at least \"name\"", StringComparison.Ordinal));
+        Assert.Contains(result.Errors, e => e == At(9, "mirror5.local") + "\"caFile\" \"\": expected the path of a PEM CA bundle");
     }
 
     [Fact]
