@@ -160,6 +160,12 @@ public interface IRegistryStore
     /// <summary>The references of a manifest the repository holds; null when it does not hold it.</summary>
     ManifestReferences? GetReferences(RepositoryName repository, Digest digest);
 
+    /// <summary>
+    /// <see cref="GetReferences"/> for a walk over every manifest of the store: the manifest is not kept in the
+    /// manifest cache, which the walk would otherwise fill with the whole store.
+    /// </summary>
+    ManifestReferences? ReadReferences(RepositoryName repository, Digest digest);
+
     /// <summary>Every committed blob with its length.</summary>
     IEnumerable<BlobInfo> EnumerateBlobs();
 

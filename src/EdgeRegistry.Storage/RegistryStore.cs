@@ -423,6 +423,9 @@ public sealed partial class RegistryStore : IRegistryStore
     public ManifestReferences? GetReferences(RepositoryName repository, Digest digest) =>
         IoFailures.Guard($"reading manifest {digest}", () => _manifests.GetParsed(repository, digest)?.Parsed.References());
 
+    public ManifestReferences? ReadReferences(RepositoryName repository, Digest digest) =>
+        IoFailures.Guard($"reading manifest {digest}", () => _manifests.ReadParsed(repository, digest)?.Parsed.References());
+
     public IEnumerable<BlobInfo> EnumerateBlobs() => StoreEnumeration.Blobs(_fs, _paths);
 
     public IEnumerable<(RepositoryName Repository, Digest Digest)> EnumerateManifests() => StoreEnumeration.Manifests(_fs, _paths);

@@ -41,7 +41,7 @@ internal sealed class LocalInventory
             long size = _store.BlobLength(digest) ?? 0;
             Inventory.Put(new InventoryEntry(EntryKind.Manifest, repository, null, digest, size, version?.Version ?? 0, version?.Node ?? "", Deleted: false));
             Inventory.Put(new InventoryEntry(EntryKind.Blob, repository, null, digest, size, 0, "", false));
-            if (_store.GetReferences(repository, digest) is { } references)
+            if (_store.ReadReferences(repository, digest) is { } references)
             {
                 foreach (var blob in references.Blobs) referenced.TryAdd(blob.Digest, repository);
             }

@@ -99,7 +99,7 @@ internal sealed class CollectionRun
             ManifestReferences? references;
             try
             {
-                references = _store.GetReferences(repository, digest);
+                references = _store.ReadReferences(repository, digest);
             }
             catch (StoreException e)
             {

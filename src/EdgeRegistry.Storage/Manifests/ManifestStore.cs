@@ -178,6 +178,14 @@ internal sealed partial class ManifestStore
     public CachedManifest? GetParsed(RepositoryName repository, Digest digest) =>
         _fs.File.Exists(_paths.RevisionLink(repository, digest)) ? Load(digest) : null;
 
+    /// <summary>
+    /// <see cref="GetParsed"/> for a walk over the whole store (replication's inventory build): the manifest is read
+    /// and verified but not kept in the cache — a walk would fill it with every manifest once, and a clustered node
+    /// with 16 k repositories then idled ~60 MB above a stand-alone one with the parsed copies.
+    /// </summary>
+    public CachedManifest? ReadParsed(RepositoryName repository, Digest digest) =>
+        _fs.File.Exists(_paths.RevisionLink(repository, digest)) ? Load(digest, cache: false) : null;
+
     public IReadOnlyList<ReferrerDescriptor> Referrers(RepositoryName repository, Digest subject, string? artifactType)
     {
         string directory = _paths.ReferrersDirectory(repository, subject);
@@ -200,7 +208,7 @@ internal sealed partial class ManifestStore
     }
 
     /// <summary>Reads, verifies and parses a manifest blob; a corrupt or unreadable one is reported and treated as absent.</summary>
-    private CachedManifest? Load(Digest digest)
+    private CachedManifest? Load(Digest digest, bool cache = true)
     {
         if (_cache.TryGet(digest, out var cached)) return cached;
         byte[] content;
@@ -235,7 +243,7 @@ internal sealed partial class ManifestStore
             return null;
         }
         var manifest = new CachedManifest(new StoredManifest(digest, parsed.MediaType, content), parsed);
-        _cache.Add(manifest);
+        if (cache) _cache.Add(manifest);
         return manifest;
     }
 

@@ -120,6 +120,9 @@ public sealed class VersionRecords
         string text;
         try
         {
+            // Most objects have no record (only updates made or learned while clustered do): a stat says so without
+            // the exception, which the inventory build would otherwise pay for every manifest and tag of the store.
+            if (!_fs.File.Exists(path)) return null;
             text = _fs.File.ReadAllText(path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
