@@ -3,7 +3,7 @@ namespace EdgeRegistry.Fuzz.Targets;
 /// <summary>Every target, by name.</summary>
 internal static class FuzzTargets
 {
-    public static IReadOnlyList<string> Names { get; } = ["manifest", "route", "range", "feed", "config", "mirrors", "rejection"];
+    public static IReadOnlyList<string> Names { get; } = ["manifest", "route", "range", "feed", "config", "mirrors", "rejection", "dbus"];
 
     public static IFuzzTarget Create(string name) => name switch
     {
@@ -14,6 +14,7 @@ internal static class FuzzTargets
         "config" => new ConfigFileTarget(),
         "mirrors" => new MirrorYamlTarget(),
         "rejection" => new RejectionTarget(),
+        "dbus" => new SystemdReplyTarget(),
         _ => throw new ArgumentException($"unknown fuzz target '{name}'; one of: {string.Join(", ", Names)}", nameof(name)),
     };
 }
