@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using EdgeRegistry.Functional.Tests.Infrastructure;
 using EdgeRegistry.Functional.Tests.Infrastructure.Clients;
@@ -23,11 +24,14 @@ public sealed class GcKillDrillTests(ITestOutputHelper output)
     private const int ImagesPerRound = 15;
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long a round waits for the collection to delete its first object.</summary>
+    private static readonly TimeSpan CollectionStart = TimeSpan.FromSeconds(30);
+
     /// <summary>No grace and no pull retention: everything untagged is garbage the moment it is untagged.</summary>
     private static readonly Dictionary<string, string> CollectAtOnce = new() { ["EDGEREG_GC_GRACE"] = "0s", ["EDGEREG_PULL_RETENTION"] = "0" };
 
     private readonly List<(string Repository, GeneratedImage Image)> _tagged = [];
-    private readonly List<GeneratedImage> _untagged = [];
+    private readonly List<(string Repository, GeneratedImage Image)> _untagged = [];
 
     [Fact(Timeout = TestTimeouts.CrashTestMs)]
     public async Task Collection_SigkillAgentOrCliAtRandomMoments_StoreSoundTaggedImagesWholeAndDistributionServesIt()
@@ -49,7 +53,15 @@ public sealed class GcKillDrillTests(ITestOutputHelper output)
 
             var garbageBefore = GarbageOnDisk(root);
             await using var gc = StartGc(root);
-            var moment = rounds.Moment(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(600));
+            // The kill moment counts from the collection's first delete, not from the CLI's start: how long a process
+            // takes to start on a loaded machine varies far more than a collection of a few images lasts.
+            var waited = Stopwatch.StartNew();
+            while (GarbageOnDisk(root) >= garbageBefore && !gc.HasExited && waited.Elapsed < CollectionStart)
+            {
+                await Task.Delay(5);
+            }
+
+            var moment = rounds.Moment(TimeSpan.Zero, TimeSpan.FromMilliseconds(150));
             await Task.Delay(moment);
             await (throughAgent ? server.KillAsync() : gc.KillAsync());
             await gc.KillAsync(); // the CLI of an agent that died: bounded, it must not outlive its agent
@@ -57,7 +69,7 @@ public sealed class GcKillDrillTests(ITestOutputHelper output)
             // Mid-work means the kill cut a collection that had begun deleting: some of the garbage gone, not all.
             var garbageAfter = GarbageOnDisk(root);
             rounds.Record(interrupted: garbageAfter > 0 && garbageAfter < garbageBefore,
-                $"{(throughAgent ? "agent" : "`edgereg gc` collecting directly")} killed {moment.TotalMilliseconds:0} ms after `edgereg gc` started; " +
+                $"{(throughAgent ? "agent" : "`edgereg gc` collecting directly")} killed {moment.TotalMilliseconds:0} ms after the first delete; " +
                 $"garbage objects {garbageBefore} before, {garbageAfter} after");
         }
 
@@ -77,7 +89,7 @@ public sealed class GcKillDrillTests(ITestOutputHelper output)
             }
 
             var layout = new DistributionLayout(root);
-            var left = _untagged.SelectMany(image => image.AllObjects).Where(blob => File.Exists(layout.BlobData(blob.Digest))).ToList();
+            var left = _untagged.SelectMany(garbage => garbage.Image.AllObjects).Where(blob => File.Exists(layout.BlobData(blob.Digest))).ToList();
             Assert.True(left.Count == 0, $"{left.Count} objects of untagged images survived a completed collection, e.g. {left.FirstOrDefault()?.Digest}");
             await final.StopAsync();
         }
@@ -108,15 +120,21 @@ public sealed class GcKillDrillTests(ITestOutputHelper output)
 
             using var delete = await deletes.DeleteAsync($"/v2/{repository}/manifests/v1");
             Assert.True(delete.StatusCode == HttpStatusCode.Accepted, $"untagging {repository}:v1 answered {(int)delete.StatusCode}");
-            _untagged.Add(image);
+            _untagged.Add((repository, image));
         }
     }
 
-    /// <summary>How many objects of untagged images (manifests, configs, layers) are still on disk.</summary>
+    /// <summary>
+    /// How much of the untagged images is still on disk: their objects (manifests, configs, layers) and their manifest
+    /// revision links, which the collection removes first (a manifest delete), before it sweeps the blobs.
+    /// </summary>
     private int GarbageOnDisk(string root)
     {
         var layout = new DistributionLayout(root);
-        return _untagged.SelectMany(image => image.AllObjects).Count(blob => File.Exists(layout.BlobData(blob.Digest)));
+        return _untagged.Sum(garbage =>
+            garbage.Image.AllObjects.Count(blob => File.Exists(layout.BlobData(blob.Digest)))
+            + (File.Exists(Path.Combine(layout.RepositoriesDirectory, garbage.Repository, "_manifests", "revisions", "sha256",
+                Sha256Digest.Hex(garbage.Image.Manifest.Digest), "link")) ? 1 : 0));
     }
 
     private static BackgroundProcess StartGc(string root)
