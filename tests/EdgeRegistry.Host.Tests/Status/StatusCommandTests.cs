@@ -42,7 +42,8 @@ public sealed class StatusCommandTests : IClassFixture<FakeSystemdBus>, IDisposa
         Assert.StartsWith("crio.service     unknown  ", lines[5], StringComparison.Ordinal);
         Assert.StartsWith("kubelet.service  unknown  ", lines[6], StringComparison.Ordinal);
         Assert.StartsWith("gc               idle     no run yet; next in ", lines[7], StringComparison.Ordinal);
-        Assert.Equal(8, lines.Length);
+        Assert.StartsWith("scrub            idle     no full pass yet; next pass in ", lines[8], StringComparison.Ordinal);
+        Assert.Equal(9, lines.Length);
         Assert.DoesNotContain('\u001b', process.Output);
     }
 
