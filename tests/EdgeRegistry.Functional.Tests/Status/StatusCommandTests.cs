@@ -78,7 +78,7 @@ public sealed class StatusCommandTests(ITestOutputHelper output)
         Assert.Contains($"pid {server.Pid}", lines[1], StringComparison.Ordinal);
         Assert.StartsWith($"store            ok       {root}: 0 repositories, 0 manifests, 0 blobs, 0 B (counted ", lines[2], StringComparison.Ordinal);
         Assert.StartsWith("guard            ok       within --min-free 15%", lines[3], StringComparison.Ordinal);
-        Assert.Equal(["edgereg.service", "crio.service", "kubelet.service", "gc"], lines[4..].Select(line => line.Split(' ')[0]));
+        Assert.Equal(["edgereg.service", "crio.service", "kubelet.service", "gc", "scrub"], lines[4..].Select(line => line.Split(' ')[0]));
         Assert.DoesNotContain('\u001b', result.StandardOutput);
     }
 

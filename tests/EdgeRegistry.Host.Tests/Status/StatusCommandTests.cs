@@ -42,7 +42,8 @@ public sealed class StatusCommandTests : IClassFixture<FakeSystemdBus>, IDisposa
         Assert.StartsWith("crio.service     unknown  ", lines[5], StringComparison.Ordinal);
         Assert.StartsWith("kubelet.service  unknown  ", lines[6], StringComparison.Ordinal);
         Assert.StartsWith("gc               idle     no run yet; next in ", lines[7], StringComparison.Ordinal);
-        Assert.Equal(8, lines.Length);
+        Assert.StartsWith("scrub            idle     no full pass yet; next pass in ", lines[8], StringComparison.Ordinal);
+        Assert.Equal(9, lines.Length);
         Assert.DoesNotContain('\u001b', process.Output);
     }
 
@@ -58,7 +59,7 @@ public sealed class StatusCommandTests : IClassFixture<FakeSystemdBus>, IDisposa
         Assert.Equal(1, exit);
         using var json = JsonDocument.Parse(process.Output);
         var root = json.RootElement;
-        Assert.Equal(["schemaVersion", "verdict", "problems", "agent", "storeReadFrom", "store", "peers", "systemd", "gc", "guard", "upstreams"],
+        Assert.Equal(["schemaVersion", "verdict", "problems", "agent", "storeReadFrom", "store", "peers", "systemd", "gc", "guard", "upstreams", "scrub"],
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(1, root.GetProperty("schemaVersion").GetInt32());
         Assert.Equal("degraded", root.GetProperty("verdict").GetString());
