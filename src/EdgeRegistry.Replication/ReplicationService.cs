@@ -16,6 +16,8 @@ internal sealed partial class ReplicationService : BackgroundService
     private static readonly TimeSpan ExpiryInterval = TimeSpan.FromHours(1);
 
     private readonly IReadOnlyList<PeerSync> _syncs;
+    private readonly PeerSet _peers;
+    private readonly IRegistryStore _store;
     private readonly FetchQueue _fetches;
     private readonly LocalInventory _local;
     private readonly VersionFiles _versions;
@@ -24,9 +26,11 @@ internal sealed partial class ReplicationService : BackgroundService
     private readonly ILogger _logger;
 
     public ReplicationService(PeerSet peers, PeerSyncFactory syncs, FetchQueue fetches, LocalInventory local, VersionFiles versions,
-        ReplicationOptions options, TimeProvider time, ILogger<ReplicationService> logger)
+        IRegistryStore store, ReplicationOptions options, TimeProvider time, ILogger<ReplicationService> logger)
     {
         _syncs = peers.All.Select(syncs.For).ToList();
+        _peers = peers;
+        _store = store;
         _fetches = fetches;
         _local = local;
         _versions = versions;
@@ -35,12 +39,32 @@ internal sealed partial class ReplicationService : BackgroundService
         _logger = logger;
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         LogStarted(_logger, _options.Self, string.Join(", ", _options.Peers));
-        return Task.WhenAll(_syncs.Select(s => s.RunAsync(stoppingToken))
-            .Append(_fetches.RunAsync(stoppingToken))
-            .Append(ExpireTombstonesAsync(stoppingToken)));
+        _store.Pulls.Expired += ExpirePulls;
+        try
+        {
+            await Task.WhenAll(_syncs.Select(s => s.RunAsync(stoppingToken))
+                .Append(_fetches.RunAsync(stoppingToken))
+                .Append(ExpireTombstonesAsync(stoppingToken))).ConfigureAwait(false);
+        }
+        finally
+        {
+            _store.Pulls.Expired -= ExpirePulls;
+        }
+    }
+
+    /// <summary>
+    /// The store forgot pulls past the retention (after a collection): so do this node's inventory and its views of the
+    /// peers (they expire theirs by the same rule; pull entries are outside the inventory summary, so no drift).
+    /// </summary>
+    private void ExpirePulls(DateTimeOffset cutoff)
+    {
+        long version = cutoff.ToUnixTimeMilliseconds() << 16;
+        int expired = _local.Inventory.ExpirePulls(version);
+        foreach (var peer in _peers.All) expired += peer.View.Inventory.ExpirePulls(version);
+        if (expired > 0) LogPullsExpired(_logger, expired, cutoff);
     }
 
     private async Task ExpireTombstonesAsync(CancellationToken cancellationToken)
@@ -67,6 +91,9 @@ internal sealed partial class ReplicationService : BackgroundService
 
     [LoggerMessage(EventId = 3501, Level = LogLevel.Information, Message = "Replication on: this node is {Self}, peers {Peers}")]
     private static partial void LogStarted(ILogger logger, string self, string peers);
+
+    [LoggerMessage(EventId = 3503, Level = LogLevel.Information, Message = "Forgot {Count} pull records older than {Cutoff:u} (past the pull retention)")]
+    private static partial void LogPullsExpired(ILogger logger, int count, DateTimeOffset cutoff);
 
     [LoggerMessage(EventId = 3502, Level = LogLevel.Warning, Message = "An expired tombstone's version file could not be removed: {Reason}")]
     private static partial void LogTombstoneRemovalFailed(ILogger logger, string reason);

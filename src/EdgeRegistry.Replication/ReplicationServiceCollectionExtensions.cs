@@ -7,6 +7,7 @@ using EdgeRegistry.Replication.Peers;
 using EdgeRegistry.Replication.ReadThrough;
 using EdgeRegistry.Replication.Security;
 using EdgeRegistry.Storage;
+using EdgeRegistry.Storage.Collection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -57,6 +58,8 @@ public static class ReplicationServiceCollectionExtensions
         services.TryAddSingleton(static sp => new TokenBucket(sp.GetRequiredService<ReplicationOptions>().BytesPerSecond, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<EntryApplier>();
         services.TryAddSingleton<PeerSyncFactory>();
+        // The garbage collector decides only where the peers' updates are applied (its deletes replicate).
+        services.TryAddSingleton<IClusterRoots>(static sp => new ClusterViewRoots(sp.GetRequiredService<PeerSet>(), sp.GetRequiredService<LocalInventory>()));
         services.AddHostedService<ReplicationService>();
     }
 

@@ -90,11 +90,16 @@ internal sealed partial class EntryApplier
     /// </summary>
     private bool ApplyPull(InventoryEntry entry)
     {
+        // Past the pull retention (a peer that has not expired it yet): it protects nothing, and is not passed on.
+        if (_store.Pulls.IsExpired(HybridLogicalClock.ToTime(entry.Version))) return true;
         _store.Pulls.Merge(entry.Digest!.Value, HybridLogicalClock.ToTime(entry.Version));
         var local = _local.Inventory.Get(entry.Key);
         if (local is null || entry.Supersedes(local)) _local.RecordApplied(entry);
         return true;
     }
+
+    private bool TaggedHere(RepositoryName repository, Digest digest) =>
+        _store.ListTagTargets(repository).Any(t => t.Digest == digest);
 
     private static bool IsDeletedHere(InventoryEntry entry, InventoryEntry? local) =>
         local is { Deleted: true } && !entry.Supersedes(local);
@@ -118,6 +123,16 @@ internal sealed partial class EntryApplier
         bool present = _store.GetReferences(repository, digest) is not null;
         if (entry.Deleted)
         {
+            if (present && TaggedHere(repository, digest))
+            {
+                // The deleting node did not know this tag: a delete takes the tags it knew with it, and their
+                // tombstones come before the manifest's in its feed (applied first, in page order). So it decided
+                // on a partial view — its collector before this tag reached it, or a delete concurrent with a tag
+                // here. The tag wins: announce the manifest again at a fresh version, which every node then keeps.
+                _local.Reassert(repository, digest, local?.Size ?? _store.BlobLength(digest) ?? 0);
+                LogDeleteOutranked(_logger, repository.Value, digest.ToString(), entry.Node);
+                return true;
+            }
             if (!present || !_store.DeleteManifest(repository, digest.ToString(), LocalInventory.VersionOf(entry))) _local.RecordApplied(entry);
             return true;
         }
@@ -187,6 +202,10 @@ internal sealed partial class EntryApplier
 
     [LoggerMessage(EventId = 3203, Level = LogLevel.Information, Message = "Blob {Repository}@{Digest} unlinked, as deleted on {Node}")]
     private static partial void LogBlobDeleteConverged(ILogger logger, string repository, string digest, string node);
+
+    [LoggerMessage(EventId = 3204, Level = LogLevel.Warning,
+        Message = "Manifest {Repository}@{Digest} deleted on {Node} is still tagged here: kept, and announced again so every node keeps it")]
+    private static partial void LogDeleteOutranked(ILogger logger, string repository, string digest, string node);
 
     [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "Could not apply {Kind} {Repository} {Name} from a peer: {Reason}")]
     private static partial void LogApplyFailed(ILogger logger, string kind, string repository, string name, string reason);

@@ -130,6 +130,17 @@ internal sealed class LocalInventory
         Inventory.Put(entry);
     }
 
+    /// <summary>
+    /// Announces a manifest this node keeps at a fresh version, outranking a peer's delete of it that was decided
+    /// without knowing what keeps it here (see <see cref="Convergence.EntryApplier"/>). Throws <see cref="StoreException"/>.
+    /// </summary>
+    internal void Reassert(RepositoryName repository, Digest digest, long size)
+    {
+        var entry = new InventoryEntry(EntryKind.Manifest, repository, null, digest, size, Clock.Now(), Self, Deleted: false);
+        _versions.Write(entry);
+        Inventory.Put(entry);
+    }
+
     private void Record(EntryKind kind, StoreChange change, bool deleted)
     {
         var (version, node) = change.Version is { } known ? (known.Version, known.Node) : (Clock.Now(), Self);

@@ -30,6 +30,7 @@ internal sealed partial class NodeInventory
     private readonly HashSet<int> _repositories = [];
     private readonly ChangeLog? _log;
     private int _count;
+    private int _pulls; // pull entries: outside the summary (see Summary)
     private long _sequence;
     private ulong _hash;
 
@@ -54,9 +55,14 @@ internal sealed partial class NodeInventory
         get { lock (_lock) return _count; }
     }
 
+    /// <summary>
+    /// Count and hash of the entries, pull entries left out: every node expires those on its own (past the pull
+    /// retention, see <see cref="ExpirePulls"/>) and a peer older than pull records skips them, so neither may read
+    /// as drift and make a peer re-read the whole inventory.
+    /// </summary>
     public (int Count, ulong Hash) Summary()
     {
-        lock (_lock) return (_count, _hash);
+        lock (_lock) return (_count - _pulls, _hash);
     }
 
     /// <summary>Records an entry, replacing the one with the same key; returns false when nothing changed.</summary>
@@ -70,7 +76,7 @@ internal sealed partial class NodeInventory
             if (_tables.TryFindKey(key, out int id) && id < _rows.Length && _rows[id].Present)
             {
                 if (Matches(_rows[id], entry)) return false;
-                _hash ^= Materialize(id).ContentHash();
+                Unhash(id);
                 ReleaseValue(id);
             }
             else
@@ -78,9 +84,10 @@ internal sealed partial class NodeInventory
                 id = _tables.AcquireKey(key);
                 EnsureCapacity();
                 _count++;
+                if (entry.Kind == EntryKind.Pull) _pulls++;
             }
             WriteValue(id, entry);
-            _hash ^= hash;
+            if (entry.Kind != EntryKind.Pull) _hash ^= hash;
             long sequence = ++_sequence;
             if (_log is not null)
             {
@@ -98,7 +105,7 @@ internal sealed partial class NodeInventory
         lock (_tables.Lock)
         {
             if (!TryFindRow(key, out int id)) return false;
-            _hash ^= Materialize(id).ContentHash();
+            Unhash(id);
             RemoveRow(id);
             return true;
         }
@@ -209,6 +216,33 @@ internal sealed partial class NodeInventory
         }
     }
 
+    /// <summary>
+    /// Drops pull entries older than <paramref name="cutoffVersion"/>: past the pull retention they protect nothing,
+    /// and without this they would grow with every digest ever pulled. Returns how many went.
+    /// </summary>
+    public int ExpirePulls(long cutoffVersion)
+    {
+        lock (_lock)
+        lock (_tables.Lock)
+        {
+            int expired = 0;
+            for (int id = 0; id < _rows.Length; id++)
+            {
+                ref readonly var row = ref _rows[id];
+                if (!row.Present || row.Version >= cutoffVersion || _tables.KindOf(id) != EntryKind.Pull) continue;
+                RemoveRow(id);
+                expired++;
+            }
+            return expired;
+        }
+    }
+
+    /// <summary>Takes the row's entry out of the summary hash (pull entries were never in it).</summary>
+    private void Unhash(int id)
+    {
+        if (_tables.KindOf(id) != EntryKind.Pull) _hash ^= Materialize(id).ContentHash();
+    }
+
     /// <summary>Forgets every entry and gives back what it held of the shared tables (a peer view being replaced).</summary>
     public void Clear()
     {
@@ -222,6 +256,7 @@ internal sealed partial class NodeInventory
             foreach (int repository in _repositories) _tables.ReleaseRepository(repository);
             _repositories.Clear();
             _hash = 0;
+            _pulls = 0;
         }
     }
 
@@ -270,6 +305,7 @@ internal sealed partial class NodeInventory
         ReleaseValue(id);
         _rows[id] = default;
         if (_log is not null) _sequenceOf[id] = 0;
+        if (_tables.KindOf(id) == EntryKind.Pull) _pulls--;
         _tables.ReleaseKey(id);
         _count--;
     }

@@ -15,6 +15,9 @@ public sealed record CollectionReport
     /// <summary>Objects that qualified but were in use (leased, pulled or written during the run), kept for the next run.</summary>
     public int KeptInUse { get; init; }
 
+    /// <summary>Manifests and tags that qualified but were not deleted because the cluster view is not settled for them (see <see cref="ClusterRoots"/>).</summary>
+    public int Deferred { get; init; }
+
     /// <summary>Why part of the collection did not run (e.g. an unreadable manifest stopped the blob sweep).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 

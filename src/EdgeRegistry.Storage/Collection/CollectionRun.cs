@@ -11,21 +11,36 @@ internal sealed class CollectionRun
     private readonly CollectionOptions _options;
     private readonly DateTimeOffset _now;
     private readonly bool _dryRun;
+    private readonly ClusterRoots _cluster;
     private readonly Dictionary<string, Counts> _byRepository = new(StringComparer.Ordinal);
     private readonly List<string> _notes = [];
     private readonly Dictionary<(RepositoryName Repository, Digest Digest), ManifestReferences?> _manifests = [];
     private readonly HashSet<(RepositoryName, Digest)> _kept = [];
     private readonly HashSet<(RepositoryName, Digest)> _deleted = [];
-    private int _manifestsDeleted, _tagsDeleted, _blobsDeleted, _keptInUse;
+    private readonly SortedSet<string> _deferredIn = new(StringComparer.Ordinal);
+    private int _manifestsDeleted, _tagsDeleted, _blobsDeleted, _keptInUse, _deferred;
     private long _bytes;
     private bool _unreadable;
 
-    public CollectionRun(RegistryStore store, CollectionOptions options, DateTimeOffset now, bool dryRun)
+    public CollectionRun(RegistryStore store, CollectionOptions options, DateTimeOffset now, bool dryRun, ClusterRoots cluster)
     {
         _store = store;
         _options = options;
         _now = now;
         _dryRun = dryRun;
+        _cluster = cluster;
+    }
+
+    /// <summary>
+    /// False when the cluster view is not settled for the repository (see <see cref="ClusterRoots"/>): a delete here
+    /// would replicate over something a peer still needs. The deferred object is counted and collected by a later run.
+    /// </summary>
+    private bool MayDeleteIn(RepositoryName repository)
+    {
+        if (_cluster.Incomplete is null && !_cluster.Unsettled.Contains(repository)) return true;
+        _deferred++;
+        _deferredIn.Add(repository.Value);
+        return false;
     }
 
     private bool Young(DateTimeOffset? modified) => modified is { } m && _now - m < _options.Grace;
@@ -53,7 +68,7 @@ internal sealed class CollectionRun
                     || policy.KeepTags.Any(p => p.Matches(tag))
                     || _options.Pins.Any(p => p.Pins(repository.Value, tag) || p.Digest == digest)
                     || _now - pushed < _options.Grace;
-                if (keep) continue;
+                if (keep || !MayDeleteIn(repository)) continue;
                 if (!_dryRun && !DeleteTag(repository, tag, digest)) continue;
                 _tagsDeleted++;
                 Count(repository).Tags++;
@@ -152,7 +167,8 @@ internal sealed class CollectionRun
         var pushed = _store.Versions.ReadManifest(repository, digest) is { Version: > 0 } record ? VersionTime(record.Version) : DateTimeOffset.MinValue;
         if (linked is { } l && l > pushed) pushed = l;
         if (_now - pushed < retention) return true;
-        return _store.Pulls.LastPulled(digest) is { } pulled && _now - pulled < retention;
+        if (_store.Pulls.LastPulled(digest) is { } pulled && _now - pulled < retention) return true;
+        return _cluster.Pulled.TryGetValue(digest, out var elsewhere) && _now - elsewhere < retention;
     }
 
     /// <summary>Deletes what the mark did not keep, through the store's own delete (a tombstone that replicates).</summary>
@@ -174,6 +190,12 @@ internal sealed class CollectionRun
             cancellationToken.ThrowIfCancellationRequested();
             if (_kept.Contains(key)) continue;
             var (repository, digest) = key;
+            if (!MayDeleteIn(repository))
+            {
+                // Still live: the sweep keeps what it references.
+                _kept.Add(key);
+                continue;
+            }
             if (!_dryRun)
             {
                 if (!_store.Leases.TryClaim(digest))
@@ -258,7 +280,17 @@ internal sealed class CollectionRun
         return counts;
     }
 
-    public CollectionReport Report(TimeSpan duration, string reason) => new()
+    public CollectionReport Report(TimeSpan duration, string reason)
+    {
+        if (_deferred > 0)
+        {
+            string where = _cluster.Incomplete ?? $"a peer's updates to {string.Join(", ", _deferredIn.Take(5))}{(_deferredIn.Count > 5 ? ", …" : "")} are not applied here yet";
+            _notes.Add($"{_deferred} manifest or tag deletes deferred to a later run: {where}");
+        }
+        return BuildReport(duration, reason);
+    }
+
+    private CollectionReport BuildReport(TimeSpan duration, string reason) => new()
     {
         DryRun = _dryRun,
         Started = _now,
@@ -269,6 +301,7 @@ internal sealed class CollectionRun
         BlobsDeleted = _blobsDeleted,
         BytesReclaimed = _bytes,
         KeptInUse = _keptInUse,
+        Deferred = _deferred,
         Notes = _notes,
         Repositories = _byRepository.OrderBy(static p => p.Key, StringComparer.Ordinal)
             .Select(static p => new RepositoryCollection(p.Key, p.Value.Manifests, p.Value.Tags, p.Value.Blobs, p.Value.Bytes)).ToList(),

@@ -28,24 +28,29 @@ public sealed partial class GarbageCollector
     private readonly CollectionOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IClusterRoots? _cluster;
 
-    public GarbageCollector(RegistryStore store, CollectionOptions options, TimeProvider time, ILogger logger)
+    /// <param name="cluster">What the peers still need (replication's view); null for a node alone or the store offline.</param>
+    public GarbageCollector(RegistryStore store, CollectionOptions options, TimeProvider time, ILogger logger, IClusterRoots? cluster = null)
     {
         _store = store;
         _options = options;
         _time = time;
         _logger = logger;
+        _cluster = cluster;
     }
 
     /// <summary>Runs one collection (blocking: it is file-system work). Throws <see cref="StoreException"/> on an I/O failure.</summary>
     public CollectionReport Collect(bool dryRun, string reason, CancellationToken cancellationToken = default)
     {
         var started = _time.GetUtcNow();
-        var run = new CollectionRun(_store, _options, started, dryRun);
         var leases = _store.Leases;
         if (!dryRun) leases.BeginCollection();
+        CollectionRun run;
         try
         {
+            // Read after the run began: whatever replication applies from now on is leased, so the claims see it.
+            run = new CollectionRun(_store, _options, started, dryRun, _cluster?.Read() ?? ClusterRoots.None);
             LogStarted(_logger, dryRun ? "dry run" : "collection", reason);
             run.ApplyRetention(cancellationToken);
             run.Mark(cancellationToken);

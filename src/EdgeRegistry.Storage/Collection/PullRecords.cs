@@ -28,6 +28,7 @@ public sealed class PullRecords
     private readonly DurableFiles _files;
     private readonly TimeProvider _time;
     private volatile bool _dirty;
+    private long _expiredBefore = long.MinValue;
 
     internal PullRecords(IFileSystem fs, StorePaths paths, DurableFiles files, TimeProvider time)
     {
@@ -40,7 +41,16 @@ public sealed class PullRecords
     /// <summary>Raised when a pull on this node moved a manifest's time on (at most once per <see cref="Granularity"/>).</summary>
     public event Action<Digest, DateTimeOffset>? Advanced;
 
+    /// <summary>
+    /// Raised by <see cref="Expire"/> with its cutoff, so what else keeps pulls (replication's inventory and its views
+    /// of the peers, which carry them in the feed) forgets them too instead of growing with every digest ever pulled.
+    /// </summary>
+    public event Action<DateTimeOffset>? Expired;
+
     public int Count => _lastPulled.Count;
+
+    /// <summary>True for a pull older than the last <see cref="Expire"/> cutoff: it would protect nothing.</summary>
+    public bool IsExpired(DateTimeOffset when) => when.ToUnixTimeMilliseconds() < Interlocked.Read(ref _expiredBefore);
 
     /// <summary>A client pulled the manifest now.</summary>
     public void Record(Digest digest)
@@ -50,10 +60,14 @@ public sealed class PullRecords
         if (Merge(digest, now)) Advanced?.Invoke(digest, now);
     }
 
-    /// <summary>A pull known from elsewhere (a peer, the file): kept when later than what is known. True when it was.</summary>
+    /// <summary>
+    /// A pull known from elsewhere (a peer, the file): kept when later than what is known and not older than the last
+    /// expiry (a peer that has not expired it yet sends it again). True when it was kept.
+    /// </summary>
     public bool Merge(Digest digest, DateTimeOffset when)
     {
         long ms = when.ToUnixTimeMilliseconds();
+        if (ms < Interlocked.Read(ref _expiredBefore)) return false;
         while (true)
         {
             if (_lastPulled.TryGetValue(digest, out long known))
@@ -81,11 +95,14 @@ public sealed class PullRecords
     public IReadOnlyList<Digest> Expire(DateTimeOffset cutoff)
     {
         long ms = cutoff.ToUnixTimeMilliseconds();
+        long previous = Interlocked.Read(ref _expiredBefore);
+        while (ms > previous && Interlocked.CompareExchange(ref _expiredBefore, ms, previous) != previous) previous = Interlocked.Read(ref _expiredBefore);
         var expired = _lastPulled.Where(p => p.Value < ms).Select(static p => p.Key).ToList();
         foreach (var digest in expired)
         {
             if (_lastPulled.TryGetValue(digest, out long v) && v < ms && _lastPulled.TryRemove(new(digest, v))) _dirty = true;
         }
+        Expired?.Invoke(cutoff);
         return expired;
     }
 

@@ -29,13 +29,15 @@ internal sealed partial class CollectionService : BackgroundService, IGarbageCol
     private AgentLock? _agentLock;
     private CollectionStatus _status = new(null, null, false, 0, 0, 0, 0, 0, null);
 
-    public CollectionService(IRegistryStore store, CollectionSettings settings, TimeProvider time, ILogger<CollectionService> logger)
+    /// <param name="cluster">Replication's view of the peers, when clustered (none, or one).</param>
+    public CollectionService(IRegistryStore store, CollectionSettings settings, TimeProvider time, ILogger<CollectionService> logger,
+        IEnumerable<IClusterRoots> cluster)
     {
         _store = (RegistryStore)store;
         _settings = settings;
         _time = time;
         _logger = logger;
-        _collector = new GarbageCollector(_store, settings.Options, time, logger);
+        _collector = new GarbageCollector(_store, settings.Options, time, logger, cluster.FirstOrDefault());
     }
 
     public CollectionStatus Status

@@ -16,8 +16,9 @@ namespace EdgeRegistry.Functional.Tests.Collection;
 /// </summary>
 public sealed partial class GcUnderLoadTests(ITestOutputHelper output)
 {
-    private const int Images = 24;
-    private const int Workers = 4;
+    /// <summary>The load: 100 images pushed and pulled back while the collector loops.</summary>
+    private const int Images = 100;
+    private const int Workers = 5;
     private const int PushAttempts = 3;
 
     [Fact(Timeout = TestTimeouts.TestMs)]

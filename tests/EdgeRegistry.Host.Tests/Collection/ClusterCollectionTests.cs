@@ -16,7 +16,7 @@ namespace EdgeRegistry.Host.Tests.Collection;
 /// another, and what the collector decides on one node (a retention tag delete, an unreferenced manifest) reaches all.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class ClusterCollectionTests : IDisposable
+public sealed partial class ClusterCollectionTests : IDisposable
 {
     private static readonly RepositoryName Repository = RepositoryName.Parse("apps/collected");
     private readonly TempDirectory _temp = new();

@@ -20,7 +20,7 @@ public sealed class PackedInventoryTests
 
     private static InventoryEntry RandomEntry(Random random)
     {
-        var kind = (EntryKind)random.Next(3);
+        var kind = (EntryKind)random.Next(4);
         var repository = Repositories[random.Next(Repositories.Length)];
         var digest = Digests[random.Next(Digests.Length)];
         long version = random.Next(4); // few versions: ties happen, and the node, delete and digest decide them
@@ -29,6 +29,7 @@ public sealed class PackedInventoryTests
         {
             EntryKind.Blob => new InventoryEntry(kind, random.Next(5) == 0 ? null : repository, null, digest, random.Next(3) * 1000, 0, "", false),
             EntryKind.Manifest => new InventoryEntry(kind, repository, null, digest, random.Next(3) * 100, version, node, random.Next(3) == 0),
+            EntryKind.Pull => new InventoryEntry(kind, null, null, digest, 0, version, node, false),
             _ => random.Next(3) == 0
                 ? new InventoryEntry(kind, repository, Tags[random.Next(Tags.Length)], null, 0, version, node, true)
                 : new InventoryEntry(kind, repository, Tags[random.Next(Tags.Length)], digest, 0, version, node, false),
@@ -56,6 +57,10 @@ public sealed class PackedInventoryTests
                 case 1:
                     long cutoff = random.Next(4);
                     Assert.Equal(reference.ExpireTombstones(cutoff).ToHashSet(), packed.ExpireTombstones(cutoff).ToHashSet());
+                    break;
+                case 2:
+                    long pulledBefore = random.Next(4);
+                    Assert.Equal(reference.ExpirePulls(pulledBefore), packed.ExpirePulls(pulledBefore));
                     break;
                 default:
                     Assert.Equal(reference.Put(entry), packed.Put(entry));

@@ -18,17 +18,20 @@ internal sealed class ReferenceInventory
 
     public long Sequence => _sequence;
 
-    public (int Count, ulong Hash) Summary() => (_entries.Count, _hash);
+    /// <summary>Pull entries are left out: each node expires its own (see NodeInventory.Summary).</summary>
+    public (int Count, ulong Hash) Summary() => (_entries.Values.Count(static v => v.Entry.Kind != EntryKind.Pull), _hash);
+
+    private static ulong Hashed(InventoryEntry entry) => entry.Kind == EntryKind.Pull ? 0 : entry.ContentHash();
 
     public bool Put(InventoryEntry entry)
     {
         if (_entries.TryGetValue(entry.Key, out var existing))
         {
             if (existing.Entry == entry) return false;
-            _hash ^= existing.Entry.ContentHash();
+            _hash ^= Hashed(existing.Entry);
         }
         _entries[entry.Key] = (entry, ++_sequence);
-        _hash ^= entry.ContentHash();
+        _hash ^= Hashed(entry);
         if (entry.Kind == EntryKind.Manifest && !entry.Deleted && entry.Repository is { } repository) _repositories.Add(repository.Value);
         return true;
     }
@@ -36,7 +39,7 @@ internal sealed class ReferenceInventory
     public bool Remove(InventoryKey key)
     {
         if (!_entries.Remove(key, out var existing)) return false;
-        _hash ^= existing.Entry.ContentHash();
+        _hash ^= Hashed(existing.Entry);
         return true;
     }
 
@@ -54,6 +57,13 @@ internal sealed class ReferenceInventory
         var expired = _entries.Values.Select(v => v.Entry).Where(e => e.Deleted && e.Version < cutoffVersion).ToList();
         foreach (var entry in expired) Remove(entry.Key);
         return expired;
+    }
+
+    public int ExpirePulls(long cutoffVersion)
+    {
+        var expired = _entries.Values.Select(v => v.Entry).Where(e => e.Kind == EntryKind.Pull && e.Version < cutoffVersion).ToList();
+        foreach (var entry in expired) Remove(entry.Key);
+        return expired.Count;
     }
 
     public IEnumerable<InventoryEntry> Entries() => _entries.Values.Select(v => v.Entry);

@@ -127,6 +127,33 @@ public sealed class GarbageCollectorTests : IDisposable
     }
 
     [Fact]
+    public void PullRecords_Expire_ForgetsOlderPullsTellsItsListenersAndRefusesThemFromPeersLater()
+    {
+        var old = ContentHasher.Compute(DigestAlgorithm.Sha256, "pulled long ago"u8);
+        var recent = ContentHasher.Compute(DigestAlgorithm.Sha256, "pulled today"u8);
+        var now = DateTimeOffset.UtcNow;
+        _f.Store.Pulls.Merge(old, now - TimeSpan.FromDays(40));
+        _f.Store.Pulls.Merge(recent, now - TimeSpan.FromHours(1));
+        DateTimeOffset? told = null;
+        _f.Store.Pulls.Expired += cutoff => told = cutoff;
+
+        var expired = _f.Store.Pulls.Expire(now - TimeSpan.FromDays(30));
+
+        Assert.Equal([old], expired);
+        Assert.Equal(now - TimeSpan.FromDays(30), told);
+        Assert.Null(_f.Store.Pulls.LastPulled(old));
+        Assert.NotNull(_f.Store.Pulls.LastPulled(recent));
+        // A peer that has not expired it yet sends it again: it stays forgotten, and is not written back.
+        Assert.True(_f.Store.Pulls.IsExpired(now - TimeSpan.FromDays(40)));
+        Assert.False(_f.Store.Pulls.Merge(old, now - TimeSpan.FromDays(40)));
+        Assert.Equal(1, _f.Store.Pulls.Count);
+        Assert.True(_f.Store.Pulls.Flush());
+        var reopened = RegistryStore.Open(_f.Root);
+        Assert.Null(reopened.Pulls.LastPulled(old));
+        Assert.NotNull(reopened.Pulls.LastPulled(recent));
+    }
+
+    [Fact]
     public async Task Collect_RetentionPolicyAndPins_DeletesOnlyTagsNeitherKeptNorPinned()
     {
         for (int i = 0; i < 4; i++) await ImageBuilder.PushOciAsync(_f, Repo, $"build-{i}", seed: 20 + i);
