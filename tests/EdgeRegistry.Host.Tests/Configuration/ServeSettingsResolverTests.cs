@@ -109,6 +109,15 @@ public sealed class ServeSettingsResolverTests : IDisposable
     }
 
     [Fact]
+    public void Resolve_NoListenAnywhere_ListensDualStackOnPort5000()
+    {
+        var settings = Resolve(new CommandLineSettings(), new Dictionary<string, string> { ["EDGEREG_ROOT"] = Root() }).Settings!;
+
+        // [::] is bound dual-stack: IPv6 and IPv4 clients alike (KestrelSetup falls back to 0.0.0.0 without IPv6).
+        Assert.Equal("[::]:5000", Assert.Single(settings.Listen).ToString());
+    }
+
+    [Fact]
     public void Resolve_BadValuesFromEachSource_NamesTheSource()
     {
         var config = _temp.WriteFile("config.json", """{ "logLevel": "chatty" }""");
