@@ -23,7 +23,7 @@ public sealed class ServeSettingsResolverTests : IDisposable
 
         Assert.Empty(result.Errors);
         var settings = result.Settings!;
-        Assert.Equal([new ListenEndpoint(IPAddress.Any, 5000)], settings.Listen);
+        Assert.Equal([new ListenEndpoint(IPAddress.IPv6Any, 5000)], settings.Listen);
         Assert.Equal(ServeSettings.DefaultCredentialsFile, settings.CredentialsFile);
         Assert.False(settings.AnonymousWrites);
         Assert.Equal(LogEventLevel.Information, settings.LogLevel);
