@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeRegistry.Functional.Tests.Infrastructure;
+using EdgeRegistry.Functional.Tests.Infrastructure.Import;
 using EdgeRegistry.Functional.Tests.Infrastructure.OciLayout;
 using EdgeRegistry.Functional.Tests.Infrastructure.Processes;
 using EdgeRegistry.Functional.Tests.Infrastructure.Servers;
@@ -13,17 +14,11 @@ namespace EdgeRegistry.Functional.Tests.Import;
 /// </summary>
 public sealed class ImportCommandTests(ITestOutputHelper output)
 {
-    private const string Idms = """
-        apiVersion: config.openshift.io/v1
-        kind: ImageDigestMirrorSet
-        metadata:
-          name: idms-release-0
-        spec:
-          imageDigestMirrors:
-          - mirrors:
-            - registry.example.com:5000/openshift/release-images
-            source: quay.io/openshift-release-dev/ocp-release
-        """;
+    private static readonly Dictionary<string, string> Resources = new()
+    {
+        ["idms-oc-mirror.yaml"] = OcMirrorArchive.Idms("quay.io/openshift-release-dev/ocp-release", "registry.example.com:5000/openshift/release-images"),
+        ["cs-redhat-operator-index-v4-18.yaml"] = "apiVersion: operators.coreos.com/v1alpha1\nkind: CatalogSource\n",
+    };
 
     [Fact(Timeout = TestTimeouts.TestMs)]
     public async Task Import_OcMirrorV2ArchiveWithAgentRunning_AgentServesEveryImageByTagAndDigestAndMirrorSetsRendered()
@@ -32,7 +27,7 @@ public sealed class ImportCommandTests(ITestOutputHelper output)
         var skopeo = new Skopeo(temp.Sub("skopeo"));
         var image = TestImages.Image("import-release");
         var index = TestImages.Index("import-multi");
-        string archive = await ArchiveAsync(temp, skopeo, [("openshift/release-images", "4.18.1-x86_64", image, null), ("ocp/multi", "v1", null, index)]);
+        string archive = await OcMirrorArchive.WriteAsync(temp, "media", [new("openshift/release-images", "4.18.1-x86_64", image), new("ocp/multi", "v1", Index: index)], Resources, output);
         string root = temp.Sub("root"), socket = temp.Combine("status.sock"), outDir = temp.Combine("out");
         await using var agent = await EdgeregServer.StartAsync(new EdgeregOptions(root) { ExtraArguments = ["--status-socket", socket] }, output);
 
@@ -69,7 +64,7 @@ public sealed class ImportCommandTests(ITestOutputHelper output)
         using var temp = new TempDirectory("import-kill");
         var skopeo = new Skopeo(temp.Sub("skopeo"));
         var image = TestImages.Image("import-big", layerCount: 4, layerBytes: 4 * 1024 * 1024);
-        string archive = await ArchiveAsync(temp, skopeo, [("big/app", "1.0", image, null)]);
+        string archive = await OcMirrorArchive.WriteAsync(temp, "media", [new("big/app", "1.0", image)], Resources, output);
         string root = temp.Sub("root"), socket = temp.Combine("none.sock");
         byte[] bytes = await File.ReadAllBytesAsync(archive);
         // The medium is a FIFO fed half the archive, so the import is cut at a known point, mid-archive.
@@ -105,33 +100,6 @@ public sealed class ImportCommandTests(ITestOutputHelper output)
         await using var server = await EdgeregServer.StartAsync(new EdgeregOptions(root), output);
         var pulled = await skopeo.CopyAsync($"docker://{server.Host}/big/app:1.0", $"oci:{temp.Combine("pulled")}:x");
         Assert.True(pulled.Succeeded, pulled.Describe());
-    }
-
-    /// <summary>
-    /// An oc-mirror v2 archive: the images pushed by skopeo into a store in Distribution's layout (an edgereg store is
-    /// one), then `tar -cf mirror_000001.tar docker working-dir isc_…` of that tree plus oc-mirror's working-dir.
-    /// </summary>
-    private async Task<string> ArchiveAsync(TempDirectory temp, Skopeo skopeo, (string Repository, string Tag, GeneratedImage? Image, GeneratedIndex? Index)[] images)
-    {
-        string source = temp.Sub("mirror-source");
-        await using (var registry = await EdgeregServer.StartAsync(new EdgeregOptions(source), output))
-        {
-            foreach (var (repository, tag, image, index) in images)
-            {
-                string layout = temp.Combine("layout-" + repository.Replace('/', '-'));
-                if (image is not null) OciLayoutWriter.Write(layout, "src", image);
-                else OciLayoutWriter.Write(layout, "src", index!);
-                (await skopeo.CopyAsync($"oci:{layout}:src", $"docker://{registry.Host}/{repository}:{tag}", all: index is not null)).EnsureSuccess();
-            }
-        }
-
-        string resources = Directory.CreateDirectory(Path.Combine(source, "working-dir", "cluster-resources")).FullName;
-        await File.WriteAllTextAsync(Path.Combine(resources, "idms-oc-mirror.yaml"), Idms);
-        await File.WriteAllTextAsync(Path.Combine(resources, "cs-redhat-operator-index-v4-18.yaml"), "apiVersion: operators.coreos.com/v1alpha1\nkind: CatalogSource\n");
-        await File.WriteAllTextAsync(Path.Combine(source, "isc_2026-12-01T00:00:00Z"), "kind: ImageSetConfiguration\n");
-        string archive = Path.Combine(temp.Sub("media"), "mirror_000001.tar");
-        (await ProcessRunner.RunAsync("tar", ["-C", source, "-cf", archive, "docker", "working-dir", "isc_2026-12-01T00:00:00Z"], TestTimeouts.ClientCommand)).EnsureSuccess();
-        return archive;
     }
 
     private static int BlobCount(string blobs) =>

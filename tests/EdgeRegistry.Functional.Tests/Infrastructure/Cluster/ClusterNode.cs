@@ -41,6 +41,9 @@ internal sealed class ClusterNode : IAsyncDisposable
 
     public string Root => _options.Root;
 
+    /// <summary>The node's own status socket (`edgereg status`, `gc`, `import` reach the agent there); null when it has none of its own.</summary>
+    public string? StatusSocket { get; init; }
+
     public bool IsRunning => _server is not null;
 
     /// <summary>The log of the running process (empty when stopped).</summary>

@@ -8,14 +8,19 @@ namespace EdgeRegistry.Functional.Tests.Infrastructure.OciLayout;
 /// </summary>
 internal static class TestImages
 {
-    public static GeneratedImage Image(string name, string architecture = "amd64", int layerCount = 3, int layerBytes = 16 * 1024)
+    /// <param name="firstLayerOf">
+    /// Another image's name whose first layer this image shares, byte for byte (same architecture and layer size): a
+    /// base layer two releases have in common, which a differential archive leaves out the second time.
+    /// </param>
+    public static GeneratedImage Image(string name, string architecture = "amd64", int layerCount = 3, int layerBytes = 16 * 1024, string? firstLayerOf = null)
     {
         var layers = new List<OciBlob>();
         var diffIds = new List<string>();
         for (var i = 0; i < layerCount; i++)
         {
-            var seed = StableSeed($"{name}/{architecture}/{i}");
-            var (gzipped, diffId) = LayerTarball.Create($"{name}/layer-{i}.bin", seed, layerBytes + (i * 1024));
+            var owner = i == 0 && firstLayerOf is not null ? firstLayerOf : name;
+            var seed = StableSeed($"{owner}/{architecture}/{i}");
+            var (gzipped, diffId) = LayerTarball.Create($"{owner}/layer-{i}.bin", seed, layerBytes + (i * 1024));
             layers.Add(new OciBlob(MediaTypes.GzipLayer, gzipped));
             diffIds.Add(diffId);
         }
