@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EdgeRegistry.Functional.Tests.Infrastructure;
 using EdgeRegistry.Functional.Tests.Infrastructure.Clients;
+using EdgeRegistry.Functional.Tests.Infrastructure.Import;
 using EdgeRegistry.Functional.Tests.Infrastructure.OciLayout;
 using EdgeRegistry.Functional.Tests.Infrastructure.Processes;
 using EdgeRegistry.Functional.Tests.Infrastructure.Servers;
@@ -29,13 +30,12 @@ public sealed class ImportKillDrillTests(ITestOutputHelper output)
     public async Task Import_SigkillImportOrAgentAtRandomMoments_StoreSoundAndFinalImportServedByEdgeregAndDistribution()
     {
         using var temp = new TempDirectory("import-drill");
-        var skopeo = new Skopeo(temp.Sub("skopeo"));
-        var archive = await OcMirrorArchive.CreateAsync(temp, skopeo, output,
+        var archive = await OcMirrorArchive.WriteAsync(temp, "media",
         [
-            ("drill/import-one", "1.0", TestImages.Image("drill-import-one", layerCount: 4, layerBytes: 2 * 1024 * 1024), null),
-            ("drill/import-two", "2.0", TestImages.Image("drill-import-two", layerCount: 3, layerBytes: 2 * 1024 * 1024), null),
-            ("drill/import-multi", "v1", null, TestImages.Index("drill-import-multi")),
-        ]);
+            new("drill/import-one", "1.0", TestImages.Image("drill-import-one", layerCount: 4, layerBytes: 2 * 1024 * 1024)),
+            new("drill/import-two", "2.0", TestImages.Image("drill-import-two", layerCount: 3, layerBytes: 2 * 1024 * 1024)),
+            new("drill/import-multi", "v1", Index: TestImages.Index("drill-import-multi")),
+        ], new Dictionary<string, string>(), output);
         var root = temp.Sub("root");
         var agent = new EdgeregOptions(root);
         var agentSocket = root.TrimEnd('/') + ".status.sock";

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeRegistry.Functional.Tests.Infrastructure;
+using EdgeRegistry.Functional.Tests.Infrastructure.Import;
 using EdgeRegistry.Functional.Tests.Infrastructure.OciLayout;
 using EdgeRegistry.Functional.Tests.Infrastructure.Processes;
 using EdgeRegistry.Functional.Tests.Infrastructure.Servers;
@@ -13,6 +14,12 @@ namespace EdgeRegistry.Functional.Tests.Import;
 /// </summary>
 public sealed class ImportCommandTests(ITestOutputHelper output)
 {
+    private static readonly Dictionary<string, string> Resources = new()
+    {
+        ["idms-oc-mirror.yaml"] = OcMirrorArchive.Idms("quay.io/openshift-release-dev/ocp-release", "registry.example.com:5000/openshift/release-images"),
+        ["cs-redhat-operator-index-v4-18.yaml"] = "apiVersion: operators.coreos.com/v1alpha1\nkind: CatalogSource\n",
+    };
+
     [Fact(Timeout = TestTimeouts.TestMs)]
     public async Task Import_OcMirrorV2ArchiveWithAgentRunning_AgentServesEveryImageByTagAndDigestAndMirrorSetsRendered()
     {
@@ -20,7 +27,7 @@ public sealed class ImportCommandTests(ITestOutputHelper output)
         var skopeo = new Skopeo(temp.Sub("skopeo"));
         var image = TestImages.Image("import-release");
         var index = TestImages.Index("import-multi");
-        string archive = await OcMirrorArchive.CreateAsync(temp, skopeo, output, [("openshift/release-images", "4.18.1-x86_64", image, null), ("ocp/multi", "v1", null, index)]);
+        string archive = await OcMirrorArchive.WriteAsync(temp, "media", [new("openshift/release-images", "4.18.1-x86_64", image), new("ocp/multi", "v1", Index: index)], Resources, output);
         string root = temp.Sub("root"), socket = temp.Combine("status.sock"), outDir = temp.Combine("out");
         await using var agent = await EdgeregServer.StartAsync(new EdgeregOptions(root) { ExtraArguments = ["--status-socket", socket] }, output);
 
@@ -57,7 +64,7 @@ public sealed class ImportCommandTests(ITestOutputHelper output)
         using var temp = new TempDirectory("import-kill");
         var skopeo = new Skopeo(temp.Sub("skopeo"));
         var image = TestImages.Image("import-big", layerCount: 4, layerBytes: 4 * 1024 * 1024);
-        string archive = await OcMirrorArchive.CreateAsync(temp, skopeo, output, [("big/app", "1.0", image, null)]);
+        string archive = await OcMirrorArchive.WriteAsync(temp, "media", [new("big/app", "1.0", image)], Resources, output);
         string root = temp.Sub("root"), socket = temp.Combine("none.sock");
         byte[] bytes = await File.ReadAllBytesAsync(archive);
         // The medium is a FIFO fed half the archive, so the import is cut at a known point, mid-archive.

@@ -61,4 +61,30 @@ public sealed class DiskGuardSettingsTests : IDisposable
 
         Assert.Single(result.Errors, e => e.StartsWith("EDGEREG_MAX_STORE_BYTES \"0\": expected a size above 0", StringComparison.Ordinal));
     }
+
+    /// <summary>`import` with the agent stopped keeps to the limits `serve` would have, from the same sources.</summary>
+    [Fact]
+    public void StatusTargets_ConfigFileAndEnvironment_SameLimitsAsServe()
+    {
+        string config = _temp.WriteFile("targets.json", """{ "minFree": "20%", "maxStoreBytes": "200G" }""");
+        var errors = new List<string>();
+
+        var targets = global::EdgeRegistry.Status.StatusTargets.Resolve(new CommandLineSettings { Config = config },
+            name => name == "EDGEREG_MIN_FREE" ? "10GiB" : null, errors);
+
+        Assert.Empty(errors);
+        Assert.Equal(SpaceLimit.OfBytes(10L << 30), targets!.DiskGuard.MinFree);
+        Assert.Equal(200L << 30, targets.DiskGuard.MaxStoreBytes);
+    }
+
+    [Fact]
+    public void StatusTargets_BadMinFree_SameMessageAsServe()
+    {
+        var errors = new List<string>();
+
+        var targets = global::EdgeRegistry.Status.StatusTargets.Resolve(new CommandLineSettings(), name => name == "EDGEREG_MIN_FREE" ? "lots" : null, errors);
+
+        Assert.Null(targets);
+        Assert.Single(errors, e => e.StartsWith("EDGEREG_MIN_FREE \"lots\": expected a percentage", StringComparison.Ordinal));
+    }
 }

@@ -44,6 +44,9 @@ internal sealed class ClusterNode : IAsyncDisposable
     /// <summary>The node's credentials file (`--credentials-file`), when the rig was started with users.</summary>
     public string? CredentialsFile => _options.CredentialsFile;
 
+    /// <summary>The node's own status socket (`edgereg status`, `gc`, `import` reach the agent there); null when it has none of its own.</summary>
+    public string? StatusSocket { get; init; }
+
     public bool IsRunning => _server is not null;
 
     /// <summary>The log of the running process (empty when stopped).</summary>

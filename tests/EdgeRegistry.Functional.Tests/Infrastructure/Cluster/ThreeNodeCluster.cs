@@ -43,6 +43,7 @@ internal sealed class ThreeNodeCluster : IAsyncDisposable
         var secret = ClusterSecretFile.Create(temp.Combine("cluster.secret"));
         List<string> members = [.. addresses.SelectMany(address => new[] { "--member", $"{address}:{port}" })];
         string[] names = ["A", "B", "C"];
+        string[] sockets = [.. names.Select(name => temp.Combine($"status-{name}.sock"))];
         // Each node its own status socket: the default, /run/edgereg/status.sock, is one per machine.
         var nodes = addresses.Select((address, i) => new ClusterNode(names[i], new EdgeregOptions(temp.Combine($"store-{names[i]}"))
         {
@@ -50,14 +51,14 @@ internal sealed class ThreeNodeCluster : IAsyncDisposable
             Port = port,
             ExtraArguments =
             [
-                .. members, "--cluster-secret-file", secret, "--status-socket", temp.Combine($"status-{names[i]}.sock"),
+                .. members, "--cluster-secret-file", secret, "--status-socket", sockets[i],
                 .. launchPrefix(i).Count == 0 ? Array.Empty<string>() : ["--listen", $"127.0.0.1:{port}"],
                 .. extraArguments ?? [],
             ],
             LaunchPrefix = launchPrefix(i),
             AnonymousWrites = !withUsers,
             CredentialsFile = withUsers ? temp.Combine($"etc-{names[i]}", "credentials") : null,
-        }, output)).ToList();
+        }, output) { StatusSocket = sockets[i] }).ToList();
         return new ThreeNodeCluster(nodes, secret);
     }
 

@@ -8,8 +8,13 @@ namespace EdgeRegistry.Functional.Tests.Infrastructure.OciLayout;
 /// </summary>
 internal static class TestImages
 {
-    public static GeneratedImage Image(string name, string architecture = "amd64", int layerCount = 3, int layerBytes = 16 * 1024) =>
-        FromLayers(architecture, Enumerable.Range(0, layerCount).Select(i => Layer(name, i, layerBytes + (i * 1024), architecture)).ToList());
+    /// <param name="firstLayerOf">
+    /// Another image's name whose first layer this image shares, byte for byte (same architecture and layer size): a
+    /// base layer two releases have in common, which a differential archive leaves out the second time.
+    /// </param>
+    public static GeneratedImage Image(string name, string architecture = "amd64", int layerCount = 3, int layerBytes = 16 * 1024, string? firstLayerOf = null) =>
+        FromLayers(architecture, Enumerable.Range(0, layerCount)
+            .Select(i => Layer(i == 0 && firstLayerOf is not null ? firstLayerOf : name, i, layerBytes + (i * 1024), architecture)).ToList());
 
     /// <summary>Layer <paramref name="index"/> of the images named <paramref name="name"/>: its gzipped tarball and diff ID.</summary>
     public static (OciBlob Layer, string DiffId) Layer(string name, int index, int layerBytes = 16 * 1024, string architecture = "amd64")

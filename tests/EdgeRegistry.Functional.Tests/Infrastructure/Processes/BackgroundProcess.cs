@@ -101,12 +101,14 @@ internal sealed class BackgroundProcess : IAsyncDisposable
         }
     }
 
-    private async Task WaitForExitAsync(TimeSpan timeout)
+    /// <summary>Waits (bounded) for the process to end on its own; its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
         try
         {
             await _process.WaitForExitAsync(deadline.Token);
+            return _process.ExitCode;
         }
         catch (OperationCanceledException)
         {
