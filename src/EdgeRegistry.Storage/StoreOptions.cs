@@ -28,6 +28,6 @@ public sealed record StoreOptions
     /// <summary>The disk guard's limits for every write of the store; none unless asked for (`edgereg serve` always asks).</summary>
     public Capacity.DiskGuardOptions DiskGuard { get; init; } = Capacity.DiskGuardOptions.None;
 
-    /// <summary>Upper bound on manifest bytes kept in the in-memory manifest cache.</summary>
+    /// <summary>Upper bound on the memory of the in-memory manifest cache (each entry counted at its estimated footprint, see ManifestCache).</summary>
     public long ManifestCacheBytes { get; init; } = 32 * 1024 * 1024;
 }

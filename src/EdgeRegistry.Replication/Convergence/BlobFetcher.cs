@@ -46,19 +46,6 @@ internal sealed partial class BlobFetcher
 
     internal BlobFlights Flights { get; } = new();
 
-    /// <summary>Digests whose fetch-queue worker waits for the copy's last byte (not its commit) before it moves on.</summary>
-    private readonly ConcurrentDictionary<Digest, TaskCompletionSource> _received = new();
-
-    /// <summary>Completes when a copy of the digest has received every byte (its commit may still run), or on <see cref="ForgetReceived"/>.</summary>
-    internal Task WhenReceived(Digest digest) =>
-        _received.GetOrAdd(digest, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
-
-    /// <summary>Releases whoever waits in <see cref="WhenReceived"/> and forgets the digest.</summary>
-    internal void ForgetReceived(Digest digest)
-    {
-        if (_received.TryRemove(digest, out var waiter)) waiter.TrySetResult();
-    }
-
     /// <summary>
     /// Ensures the store holds the blob (linked into <paramref name="repository"/>); false when no peer could supply
     /// it. Joins the flight of the digest if one is under way. Not <paramref name="throttled"/> means a client is
@@ -111,8 +98,6 @@ internal sealed partial class BlobFetcher
                 var result = await CopyFromAsync(flight, peer, throttled, yielding, stop.Token).ConfigureAwait(false);
                 if (result.Outcome == CopyOutcome.Complete)
                 {
-                    // The link is free for the next blob while this one commits.
-                    ForgetReceived(digest);
                     stored = TryCommit(flight, repository, peer);
                     continue;
                 }

@@ -80,62 +80,33 @@ internal sealed class FetchQueue : IReplicationBacklog
         Task.WhenAll(Enumerable.Range(0, _workers).Select(_ => WorkAsync(_large.Reader, cancellationToken))
             .Concat(Enumerable.Range(0, _smallWorkers).Select(_ => WorkAsync(_small.Reader, cancellationToken))));
 
-    /// <summary>
-    /// One worker of a lane. It goes on to its next blob as soon as the current one's bytes are all in: the commit
-    /// (verify, fsync, rename, link) then runs behind the next blob's receive instead of holding the lane's slot, so the
-    /// link stays busy while the disk commits. At most one commit of each worker is outstanding: before it starts a
-    /// third blob, the first is done.
-    /// </summary>
     private async Task WorkAsync(ChannelReader<(Digest Digest, RepositoryName Repository)> lane, CancellationToken cancellationToken)
     {
-        Task? committing = null;
         try
         {
             await foreach (var (digest, repository) in lane.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 // Yield to client pulls, but never starve: at most 2 s per item.
                 for (int i = 0; i < 40 && _clients.Busy; i++) await Task.Delay(50, cancellationToken).ConfigureAwait(false);
-                var received = _fetcher.WhenReceived(digest);
-                var done = FetchOneAsync(digest, repository, cancellationToken);
-                await Task.WhenAny(done, received).ConfigureAwait(false);
-                if (committing is not null) await committing.ConfigureAwait(false);
-                committing = done;
+                bool stored;
+                long size = _fetcher.AnnouncedSize(digest);
+                while (true)
+                {
+                    // A copy the disk guard would refuse waits for room rather than failing: it is no client's request.
+                    if (_space is not null) await _space.WaitForRoomAsync(digest, size, cancellationToken).ConfigureAwait(false);
+                    stored = await _fetcher.FetchAsync(digest, repository, throttled: true, cancellationToken).ConfigureAwait(false);
+                    // Refused at its import (its size was not known before the peer announced it, or another writer took
+                    // the room first): wait for that much room instead of counting a failure.
+                    if (stored || _space is null || _fetcher.TakeSpaceRefusal(digest) is not long refused) break;
+                    size = refused;
+                }
+                if (stored) Interlocked.Increment(ref _fetched);
+                else Interlocked.Increment(ref _failed);
+                lock (_lock) _queued.Remove(digest);
             }
-            if (committing is not null) await committing.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-        }
-    }
-
-    /// <summary>Copies one blob (waiting for disk room when the guard refuses it) and accounts for it.</summary>
-    private async Task FetchOneAsync(Digest digest, RepositoryName repository, CancellationToken cancellationToken)
-    {
-        bool stored = false;
-        try
-        {
-            long size = _fetcher.AnnouncedSize(digest);
-            while (true)
-            {
-                // A copy the disk guard would refuse waits for room rather than failing: it is no client's request.
-                if (_space is not null) await _space.WaitForRoomAsync(digest, size, cancellationToken).ConfigureAwait(false);
-                stored = await _fetcher.FetchAsync(digest, repository, throttled: true, cancellationToken).ConfigureAwait(false);
-                // Refused at its import (its size was not known before the peer announced it, or another writer took
-                // the room first): wait for that much room instead of counting a failure.
-                if (stored || _space is null || _fetcher.TakeSpaceRefusal(digest) is not long refused) break;
-                size = refused;
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return;
-        }
-        finally
-        {
-            _fetcher.ForgetReceived(digest);
-            if (stored) Interlocked.Increment(ref _fetched);
-            else if (!cancellationToken.IsCancellationRequested) Interlocked.Increment(ref _failed);
-            lock (_lock) _queued.Remove(digest);
         }
     }
 

@@ -67,24 +67,34 @@ internal sealed class GroupSync
             Interlocked.Increment(ref _rounds);
             _sync.FlushDirectory(_directory);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
             error = e;
         }
-        lock (_gate)
+        finally
         {
-            round.Error = error;
-            round.Done = true;
-            _running = null;
-            Monitor.PulseAll(_gate);
+            // Whatever the fsync threw, the round ends: a round left running would block every later writer.
+            lock (_gate)
+            {
+                round.Error = error;
+                round.Done = true;
+                _running = null;
+                Monitor.PulseAll(_gate);
+            }
         }
         if (error is not null) throw Failure(error);
     }
 
-    /// <summary>Each writer of a failed round gets an exception of its own (one instance thrown on many threads would share a stack trace).</summary>
-    private static IOException Failure(Exception e) => e is IOException io
-        ? new IOException(io.Message, io.HResult)
-        : new IOException(e.Message, e);
+    /// <summary>
+    /// Each writer of a failed round gets an exception of its own (one instance thrown on many threads would share a
+    /// stack trace), of the same kind, so the store maps it as it maps a failed fsync of its own.
+    /// </summary>
+    private static Exception Failure(Exception e) => e switch
+    {
+        IOException io => new IOException(io.Message, io.HResult),
+        UnauthorizedAccessException denied => new UnauthorizedAccessException(denied.Message, denied),
+        _ => new IOException($"fsync of a directory failed: {e.Message}", e),
+    };
 
     private sealed class Round
     {

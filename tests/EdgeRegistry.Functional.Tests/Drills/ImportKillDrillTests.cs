@@ -91,7 +91,7 @@ public sealed class ImportKillDrillTests(ITestOutputHelper output)
         {
             using var http = new RegistryHttp(server.BaseAddress);
             Assert.Equal(3, await KilledStoreChecks.AssertEdgeregServesEveryTagAsync(root, http));
-            var pulled = await skopeo.CopyAsync($"docker://{server.Host}/drill/import-multi:v1", $"oci:{temp.Combine("pulled")}:x", all: true);
+            var pulled = await new Skopeo(temp.Sub("skopeo")).CopyAsync($"docker://{server.Host}/drill/import-multi:v1", $"oci:{temp.Combine("pulled")}:x", all: true);
             Assert.True(pulled.Succeeded, pulled.Describe());
             await server.StopAsync();
         }
