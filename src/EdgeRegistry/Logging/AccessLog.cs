@@ -43,11 +43,27 @@ internal static partial class AccessLog
         long bytes = HttpMethods.IsHead(request.Method) ? 0 : response.ContentLength ?? 0;
         var target = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "";
         var milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        Request(logger, context.Connection.RemoteIpAddress?.ToString() ?? "local", request.Method, target, status, bytes,
-            Math.Round(milliseconds, 1));
+        string client = context.Connection.RemoteIpAddress?.ToString() ?? "local";
+        // The peers' own traffic (feed polls every second, users every 2 s, per peer) would bury who pulls what: it is
+        // written at debug while it succeeds; a refused or failed peer request stays at information.
+        if (WrittenAtDebug(request.Path, status))
+            PeerRequest(logger, client, request.Method, target, status, bytes, Math.Round(milliseconds, 1));
+        else
+            Request(logger, client, request.Method, target, status, bytes, Math.Round(milliseconds, 1));
     }
+
+    /// <summary>True for a peer protocol request that succeeded: written at debug, not information.</summary>
+    internal static bool WrittenAtDebug(PathString path, int status) =>
+        status < 400 && path.StartsWithSegments(PeerPaths, StringComparison.Ordinal);
+
+    /// <summary>Where the peer protocol lives (see the Replication project's peer endpoints).</summary>
+    private static readonly PathString PeerPaths = new("/_edgereg/peer");
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Information,
         Message = "{Client} {Method} {Path} {Status} {Bytes} bytes {DurationMs} ms")]
     private static partial void Request(ILogger logger, string client, string method, string path, int status, long bytes, double durationMs);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Debug,
+        Message = "{Client} {Method} {Path} {Status} {Bytes} bytes {DurationMs} ms")]
+    private static partial void PeerRequest(ILogger logger, string client, string method, string path, int status, long bytes, double durationMs);
 }

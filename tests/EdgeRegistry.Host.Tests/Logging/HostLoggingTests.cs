@@ -6,6 +6,7 @@ using EdgeRegistry.Cli;
 using EdgeRegistry.Hosting;
 using EdgeRegistry.Host.Tests.Support;
 using EdgeRegistry.Logging;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Serilog.Events;
@@ -83,6 +84,17 @@ public sealed class HostLoggingTests
             + @"\d+(\.\d)? ms client=127\.0\.0\.1 method=POST path=\S+ status=201 bytes=0 durationMs=\S+ eventId=100 ";
         Assert.True(Regex.IsMatch(line, expected), line);
     }
+
+    [Theory]
+    [InlineData("/_edgereg/peer/v1/feed", 200, true)]
+    [InlineData("/_edgereg/peer/v1/users", 304, true)]
+    [InlineData("/_edgereg/peer/v1/feed", 401, false)]
+    [InlineData("/_edgereg/peer/v1/blobs/sha256:00", 500, false)]
+    [InlineData("/v2/_edgereg/peer/v1/feed", 200, false)]
+    [InlineData("/_edgereg/peerless", 200, false)]
+    [InlineData("/v2/team/app/manifests/latest", 200, false)]
+    public void AccessLog_PeerTrafficThatSucceeded_AtDebugSoPullsStandOut(string path, int status, bool debug) =>
+        Assert.Equal(debug, AccessLog.WrittenAtDebug(new PathString(path), status));
 
     [Fact]
     public async Task Build_AccessLogOff_NoAccessLines()
