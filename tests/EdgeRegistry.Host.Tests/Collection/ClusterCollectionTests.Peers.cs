@@ -39,6 +39,16 @@ public sealed partial class ClusterCollectionTests
     private static Task<CollectionReport> CollectAsync(InProcessNode node) =>
         node.Services.GetRequiredService<IGarbageCollection>().RunAsync("test", dryRun: false, CancellationToken.None);
 
+    /// <summary>
+    /// Files on every node say the content arrived, not that this node has read its peers' feeds to their end (under
+    /// load that comes later): until it has, the collector defers by design, so a test of what it deletes waits for it.
+    /// </summary>
+    private static Task AwaitSettledViewAsync(InProcessNode node)
+    {
+        var roots = node.Services.GetRequiredService<IClusterRoots>();
+        return Poll.UntilAsync(() => roots.Read() is { Incomplete: null, Unsettled.Count: 0 }, () => $"the cluster view to settle: {roots.Read().Incomplete}");
+    }
+
     [Fact]
     public async Task Collect_BeforeAPeersInventoryWasEverRead_DefersManifestDeletes()
     {
@@ -169,6 +179,7 @@ public sealed partial class ClusterCollectionTests
         Digest[] kept = [amd64, arm64, index, subject, signature];
         await Poll.UntilAsync(() => paths.All(p => kept.Append(unreferenced).All(d => File.Exists(p.RevisionLink(Repository, d)))),
             () => "the content to reach all three nodes");
+        await AwaitSettledViewAsync(a);
 
         var report = await CollectAsync(a);
 
@@ -206,6 +217,7 @@ public sealed partial class ClusterCollectionTests
         var c = await InProcessCluster.StartAsync(settings[2]);
         await Poll.UntilAsync(() => paths.All(p => File.Exists(p.TagCurrentLink(Repository, "old")) && File.Exists(p.TagCurrentLink(Repository, "new"))),
             () => "both tags to reach all three nodes");
+        await AwaitSettledViewAsync(a);
         await c.DisposeAsync();
 
         // Node 3 is down (it keeps "old") while node 1's retention deletes the tag.
