@@ -29,7 +29,9 @@ public static class DistributionApiExtensions
         services.AddSingleton(sp => new ContentSources(sp.GetServices<IContentSource>(), sp.GetRequiredService<IRegistryStore>()));
         services.AddSingleton(sp => new BlobHandler(sp.GetRequiredService<IRegistryStore>(), sp.GetRequiredService<ContentSources>(), Logger(sp, "EdgeRegistry.Distribution.Blobs")));
         services.AddSingleton(sp => new UploadHandler(sp.GetRequiredService<IRegistryStore>(), Logger(sp, "EdgeRegistry.Distribution.Uploads")));
-        services.AddSingleton(sp => new ManifestHandler(sp.GetRequiredService<IRegistryStore>(), sp.GetRequiredService<ContentSources>(), options, Logger(sp, "EdgeRegistry.Distribution.Manifests")));
+        services.AddSingleton(sp => new QuarantinedBlobs(sp.GetRequiredService<IRegistryStore>()));
+        services.AddSingleton(sp => new ManifestHandler(sp.GetRequiredService<IRegistryStore>(), sp.GetRequiredService<ContentSources>(),
+            sp.GetRequiredService<QuarantinedBlobs>(), options, Logger(sp, "EdgeRegistry.Distribution.Manifests")));
         services.AddSingleton(sp => new ListingHandler(sp.GetRequiredService<IRegistryStore>()));
         services.AddSingleton<RegistryDispatcher>();
         return services;

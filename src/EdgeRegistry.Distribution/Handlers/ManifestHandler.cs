@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace EdgeRegistry.Distribution.Handlers;
 
 /// <summary><c>GET</c>/<c>HEAD</c>/<c>PUT</c>/<c>DELETE /v2/&lt;name&gt;/manifests/&lt;reference&gt;</c>.</summary>
-internal sealed class ManifestHandler(IRegistryStore store, ContentSources sources, DistributionOptions options, ILogger logger)
+internal sealed class ManifestHandler(IRegistryStore store, ContentSources sources, QuarantinedBlobs quarantined, DistributionOptions options, ILogger logger)
 {
     /// <summary>The hot path of every pull: no allocations beyond the digest string, body written from the stored bytes.</summary>
     public Task GetAsync(RegistryRequest request)
@@ -20,7 +20,7 @@ internal sealed class ManifestHandler(IRegistryStore store, ContentSources sourc
         if (!References.IsValidManifestReference(request.Reference, out var error))
             return ErrorWriter.WriteAsync(request.Context, request.Reference.Contains(':') ? error : ApiErrors.ManifestUnknown(request.Reference));
         var manifest = store.GetManifest(request.Repository, request.Reference);
-        if (sources.IsEmpty) return WriteManifestAsync(request, RecordPull(manifest));
+        if (sources.IsEmpty) return WriteManifestAsync(request, RecordPull(WithoutQuarantined(request, manifest)));
         // A peer's request is replication, not a pull: only clients' pulls keep content from the collector.
         if (sources.IsLocalOnly(request.Request)) return WriteManifestAsync(request, manifest);
         return GetThroughRemoteAsync(request, manifest);
@@ -41,6 +41,17 @@ internal sealed class ManifestHandler(IRegistryStore store, ContentSources sourc
             manifest = null;
         }
         await WriteManifestAsync(request, RecordPull(manifest));
+    }
+
+    /// <summary>
+    /// Without peers nothing else checks completeness: a manifest that needs a blob the store took out of service as
+    /// damaged answers 404 (complete-or-404), so the client moves on to its next mirror instead of failing on the blob.
+    /// </summary>
+    private StoredManifest? WithoutQuarantined(RegistryRequest request, StoredManifest? manifest)
+    {
+        if (manifest is null || !quarantined.Needs(request.Repository, manifest)) return manifest;
+        DistributionLog.ManifestIncomplete(logger, request.Repository.Value, manifest.Digest.ToString());
+        return null;
     }
 
     /// <summary>GET and HEAD both count (CRI-O HEADs a digest it already holds): coalesced in memory, see PullRecords.</summary>
