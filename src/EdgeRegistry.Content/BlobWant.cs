@@ -9,4 +9,10 @@ public enum BlobWant
     Whole,
     /// <summary>A GET with a Range: served from the store once the source has copied the whole blob there.</summary>
     Range,
+    /// <summary>
+    /// The agent's own import of a blob a differential medium left out: the whole blob copied into the store and
+    /// linked into the repository, which the cluster may not know yet (the medium brings it), from whichever source
+    /// holds the bytes under any repository. Only the import endpoint (status socket, root) asks this.
+    /// </summary>
+    Copy,
 }

@@ -58,10 +58,13 @@ internal sealed partial class PeerContent : IContentSource
         // Only repositories that exist in the cluster: an anonymous GET must not create directories for any name.
         // Until every peer's whole inventory has been read (just after start, or after a resync), the peers are asked
         // anyway: a view whose first page is still being applied lists only part of the repositories.
-        if (!IsKnownRepository(repository) && _peers.All.All(static p => p.View.Listed)) return BlobLookup.Missing;
+        // An import's copy names a repository its medium brings (new to the cluster, or one whose blob was deleted and
+        // is now imported again): the peers serve blobs by digest alone, so it goes on to them.
+        bool copy = want == BlobWant.Copy;
+        if (!copy && !IsKnownRepository(repository) && _peers.All.All(static p => p.View.Listed)) return BlobLookup.Missing;
         // Deleted from this repository (here, or on a peer and replicated): the data may linger until GC, and peers
         // may still hold it, but the delete stands unless a peer linked it again since.
-        if (IsDeletedHere(InventoryKey.ForBlob(repository, digest))) return BlobLookup.Missing;
+        if (!copy && IsDeletedHere(InventoryKey.ForBlob(repository, digest))) return BlobLookup.Missing;
         // The bytes are here under another repository (a replica copied them before the manifest's links, or a
         // mount): link them, and the blob is served from disk.
         if (_store.BlobLength(digest) is not null && _store.MountBlob(repository, digest, from: null) is not null) return BlobLookup.Local;
@@ -92,7 +95,17 @@ internal sealed partial class PeerContent : IContentSource
     /// <summary>For a Range: the whole blob is fetched (a flight under way is joined), then served from disk in the same request.</summary>
     private async Task<BlobLookup> FetchWholeAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken) =>
         await _fetcher.FetchAsync(digest, repository, throttled: false, CancellationToken.None).WaitAsync(cancellationToken)
-        && _store.StatBlob(repository, digest) is not null
+            ? LinkedOrMissing(repository, digest)
+            : BlobLookup.Missing;
+
+    /// <summary>
+    /// After a flight stored the blob: served from disk, linked into this repository first when the flight was another
+    /// repository's (one digest, one flight, whichever repository asked first — a background copy for one repository
+    /// and a client or an import for another share it).
+    /// </summary>
+    private BlobLookup LinkedOrMissing(RepositoryName repository, Digest digest) =>
+        _store.StatBlob(repository, digest) is not null
+        || (_store.BlobLength(digest) is not null && _store.MountBlob(repository, digest, from: null) is not null)
             ? BlobLookup.Local
             : BlobLookup.Missing;
 
@@ -116,8 +129,7 @@ internal sealed partial class PeerContent : IContentSource
             }
             if (drive) return await _tee.OpenAsync(repository, flight, TeeCandidates(digest), activity, cancellationToken);
             // Another client is streaming it (or it just landed): wait for the whole blob, then serve it from disk.
-            if (await flight.Stored.WaitAsync(cancellationToken))
-                return _store.StatBlob(repository, digest) is not null ? BlobLookup.Local : BlobLookup.Missing;
+            if (await flight.Stored.WaitAsync(cancellationToken)) return LinkedOrMissing(repository, digest);
         }
         return BlobLookup.Missing;
     }

@@ -91,7 +91,7 @@ internal sealed partial class UpstreamContent : IContentSource
                 ? BlobLookup.Local
                 : BlobLookup.Missing;
         }
-        if (want == BlobWant.Range)
+        if (want is BlobWant.Range or BlobWant.Copy)
         {
             // The whole blob into the store, then the range from disk.
             bool stored = await Task.Run(() => _transfer.DriveAsync(flight, repository, origins), CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);

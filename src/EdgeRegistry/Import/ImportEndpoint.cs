@@ -120,7 +120,8 @@ internal static partial class ImportEndpoint
     /// <summary>
     /// A blob a differential medium left out and the store lacks, from the agent's content sources (the peers), as a
     /// client's ranged read-through gets it: the whole blob copied into the store, verified, linked into the
-    /// repository; urgent, so the replication bandwidth cap does not slow the import. GET only asks whether one could.
+    /// repository — also one the cluster does not know yet, since the peers serve blobs by digest; urgent, so the
+    /// replication bandwidth cap does not slow the import. GET only asks whether one could.
     /// </summary>
     private static async Task FetchAsync(HttpContext context, IEnumerable<IContentSource> sources, IRegistryStore store, ILogger logger)
     {
@@ -135,7 +136,7 @@ internal static partial class ImportEndpoint
                 return;
             }
 
-            var lookup = await source.FindBlobAsync(repository, digest, BlobWant.Range, token);
+            var lookup = await source.FindBlobAsync(repository, digest, BlobWant.Copy, token);
             if (lookup.Body is { } body) await body.DisposeAsync(); // a ranged want is answered from the store, never streamed
             if (lookup.Outcome != BlobOutcome.Local || store.BlobLength(digest) is not long length) continue;
             LogBlobFetched(logger, digest.ToString(), length, repository.Value);

@@ -83,8 +83,12 @@ public sealed class ImportClusterTests(ITestOutputHelper output)
         Assert.True(byTag.Succeeded, byTag.Describe());
     }
 
-    [Fact(Timeout = TestTimeouts.CrashTestMs)]
-    public async Task Import_DifferentialArchiveLeavesOutABlobOnlyAPeerHolds_TheImportCopiesItFromThePeer()
+    /// <param name="repository">The archive's repository: the one the peer holds the blob under, or one new to the
+    /// cluster (oc-mirror shares blobs across repositories; the peers serve them by digest).</param>
+    [Theory(Timeout = TestTimeouts.CrashTestMs)]
+    [InlineData("ocp/release")]
+    [InlineData("ocp/release-next")]
+    public async Task Import_DifferentialArchiveLeavesOutABlobOnlyAPeerHolds_TheImportCopiesItFromThePeer(string repository)
     {
         // Background copies at 32 KiB/s: A's own convergence would need a minute for the 2 MiB base layer, so the
         // import finds it missing and has the agent copy it at once (urgent, past the cap), verified, from B.
@@ -92,7 +96,7 @@ public sealed class ImportClusterTests(ITestOutputHelper output)
         var cluster = rig.Cluster;
         const int LayerBytes = 2 * 1024 * 1024;
         var first = TestImages.Image("import-diff-release-1", layerCount: 2, layerBytes: LayerBytes);
-        ArchivedImage second = new("ocp/release", "4.18.2", TestImages.Image("import-diff-release-2", layerCount: 2, layerBytes: LayerBytes, firstLayerOf: "import-diff-release-1"));
+        ArchivedImage second = new(repository, "4.18.2", TestImages.Image("import-diff-release-2", layerCount: 2, layerBytes: LayerBytes, firstLayerOf: "import-diff-release-1"));
         string shared = first.Layers[0].Digest;
         Assert.Equal(shared, second.Image!.Layers[0].Digest);
         // The second archive of oc-mirror's history: the base layer went to the cluster with the first one.
