@@ -145,12 +145,12 @@ internal sealed partial class StatusSocket
         }
     }
 
-    [LoggerMessage(EventId = 40, Level = LogLevel.Error, Message = "Status socket {Socket} unavailable, serving without it: {Problem}")]
+    [LoggerMessage(EventId = 50, Level = LogLevel.Error, Message = "Status socket {Socket} unavailable, serving without it: {Problem}")]
     private static partial void LogUnavailable(ILogger logger, string socket, string problem);
 
-    [LoggerMessage(EventId = 41, Level = LogLevel.Information, Message = "Removed stale status socket {Socket} left by an earlier run")]
+    [LoggerMessage(EventId = 51, Level = LogLevel.Information, Message = "Removed stale status socket {Socket} left by an earlier run")]
     private static partial void LogStaleRemoved(ILogger logger, string socket);
 
-    [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "Cannot restrict status socket {Socket} to its owner: {Problem}")]
+    [LoggerMessage(EventId = 52, Level = LogLevel.Warning, Message = "Cannot restrict status socket {Socket} to its owner: {Problem}")]
     private static partial void LogNotRestricted(ILogger logger, string socket, string problem);
 }
