@@ -84,8 +84,11 @@ public sealed class TransferTests
         var error = await Record.ExceptionAsync(() => node.Client.GetByteArrayAsync(node.BlobUrl(digest)));
 
         Assert.True(error is HttpRequestException or IOException, $"the client must see a failure, got {error?.GetType().Name ?? "a complete body"}");
-        await Task.Delay(500); // let the flight try the (only, lying) peer again and give up
+        // A fetch of the same digest joins the client's flight if it is still trying the (only, lying) peer, or tries
+        // it once more: either way it ends unstored, and only then is "nothing stored" a finding (a sleep was not).
+        Assert.False(await node.Fetcher.FetchAsync(digest, TransferNode.Repository, throttled: true, CancellationToken.None).WaitAsync(Bound));
         Assert.Null(node.Store.BlobLength(digest));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(node.TempArea));
     }
 
     [Fact(Timeout = 60_000)]
