@@ -91,6 +91,6 @@ internal sealed partial class TcpConnection
         }
     }
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "sendfile failed for {File} before any byte was sent ({Error}); such bodies are copied through memory instead (slower, still correct). Logged once per process")]
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "sendfile failed for {File} before any byte was sent ({Error}); such bodies are copied through memory instead (slower, still correct). Logged once per process")]
     private static partial void LogFileSendRefused(ILogger logger, string file, string error);
 }

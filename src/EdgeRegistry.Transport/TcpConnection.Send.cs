@@ -86,6 +86,6 @@ internal sealed partial class TcpConnection
         return segments;
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: sending failed: {Reason}")]
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Debug, Message = "Connection {ConnectionId}: sending failed: {Reason}")]
     private static partial void LogSendFailed(ILogger logger, string connectionId, string reason);
 }

@@ -100,6 +100,6 @@ internal sealed partial class TcpConnectionListener : IConnectionListener
         return ValueTask.CompletedTask;
     }
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Accepting a connection failed: {Error}")]
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Debug, Message = "Accepting a connection failed: {Error}")]
     private static partial void LogAcceptFailed(ILogger logger, string error);
 }

@@ -32,7 +32,7 @@ internal static partial class DistributionLog
     /// A full disk is an operating condition with one cause and one remedy, not a bug: a warning naming it, without
     /// a stack trace that would bury it (the watchdog's probe also reports it once as "degraded").
     /// </summary>
-    [LoggerMessage(EventId = 2013, Level = LogLevel.Warning, Message = "Storage full on {Method} {Repository}: {Message}; free space on the store's file system")]
+    [LoggerMessage(EventId = 2014, Level = LogLevel.Warning, Message = "Storage full on {Method} {Repository}: {Message}; free space on the store's file system")]
     public static partial void StoreFull(ILogger logger, string method, string repository, string message);
 
     [LoggerMessage(EventId = 2011, Level = LogLevel.Error, Message = "Storage failure on {Method} {Repository}: {Error} {Message}")]

@@ -297,6 +297,6 @@ internal sealed partial class ManifestStore
             $"the manifest references blob {descriptor.Digest}, which repository '{repository}' does not hold") { Detail = descriptor.Digest.ToString() };
     }
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Error, Message = "Stored manifest {Digest} is unusable ({Reason}); treating it as absent")]
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Stored manifest {Digest} is unusable ({Reason}); treating it as absent")]
     private static partial void LogCorrupt(ILogger logger, Digest digest, string reason);
 }

@@ -5,7 +5,7 @@ namespace EdgeRegistry.Cli;
 
 /// <summary>
 /// The options every command that talks to the running agent (or, with it stopped, to its store) shares —
-/// `status`, `gc`, `import`: the same `--config`, `--root` and `--status-socket` as `serve`, so one config file
+/// `status`, `gc`, `scrub`, `import`: the same `--config`, `--root` and `--status-socket` as `serve`, so one config file
 /// points all of them at the same agent.
 /// </summary>
 internal sealed class AgentTargetOptions
@@ -41,6 +41,17 @@ internal sealed class AgentTargetOptions
         Root = parseResult.GetValue(Root),
         StatusSocket = parseResult.GetValue(StatusSocket),
     };
+
+    /// <summary>
+    /// The settings `serve` would run with for these options, its config file and its environment; null, each problem
+    /// said on stderr, when they are bad (the command then exits <see cref="ExitCodes.InvalidInput"/>).
+    /// </summary>
+    public ServeSettings? Resolve(ParseResult parseResult, ProcessContext process)
+    {
+        var resolved = ServeSettingsResolver.Resolve(Read(parseResult), process.Environment);
+        foreach (string error in resolved.Errors) process.Fail(error);
+        return resolved.Settings;
+    }
 
     private static Option<string> Text(SettingKey key, string helpName, string description) =>
         new(key.Flag) { Description = description, HelpName = helpName };

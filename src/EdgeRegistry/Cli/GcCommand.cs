@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using EdgeRegistry.Collection;
 using EdgeRegistry.Configuration;
@@ -33,26 +31,17 @@ internal static class GcCommand
             dryRun, json,
         };
         target.AddTo(command);
-        command.SetAction((parseResult, cancellationToken) => RunAsync(
-            target.Read(parseResult),
-            parseResult.GetValue(dryRun),
-            parseResult.GetValue(json),
-            process,
-            cancellationToken));
+        command.SetAction((parseResult, cancellationToken) => target.Resolve(parseResult, process) is { } settings
+            ? RunAsync(settings, parseResult.GetValue(dryRun), parseResult.GetValue(json), process, cancellationToken)
+            : Task.FromResult(ExitCodes.InvalidInput));
         return command;
     }
 
-    private static async Task<int> RunAsync(CommandLineSettings commandLine, bool dryRun, bool json, ProcessContext process,
-        CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(ServeSettings settings, bool dryRun, bool json, ProcessContext process, CancellationToken cancellationToken)
     {
-        var resolved = ServeSettingsResolver.Resolve(commandLine, process.Environment);
-        if (resolved.Settings is not { } settings)
-        {
-            resolved.Errors.ToList().ForEach(process.Fail);
-            return ExitCodes.InvalidInput;
-        }
-
-        var (report, problem) = await AskAgentAsync(settings.StatusSocket, dryRun, cancellationToken);
+        var (report, problem) = await AgentCall.SendAsync(settings.StatusSocket, HttpMethod.Post,
+            CollectionEndpoint.Path + (dryRun ? "?dryRun=true" : ""), CollectionJsonContext.Default.CollectionReport, AgentTimeout, "collect",
+            cancellationToken);
         if (report is null && problem is null) (report, problem) = CollectDirectly(settings, dryRun);
         if (report is null)
         {
@@ -63,32 +52,6 @@ internal static class GcCommand
         if (json) process.Output.WriteLine(JsonSerializer.Serialize(report, CollectionJsonContext.Default.CollectionReport));
         else Write(process.Output, report);
         return ExitCodes.Success;
-    }
-
-    /// <summary>The agent's report; (null, null) when no agent listens (collect directly); (null, problem) when it failed.</summary>
-    private static async Task<(CollectionReport? Report, string? Problem)> AskAgentAsync(string socket, bool dryRun, CancellationToken cancellationToken)
-    {
-        if (!Path.Exists(socket)) return (null, null);
-        using var http = StatusClient.CreateHttpClient(socket, AgentTimeout);
-        try
-        {
-            using var response = await http.PostAsync(CollectionEndpoint.Path + (dryRun ? "?dryRun=true" : ""), null, cancellationToken);
-            if (!response.IsSuccessStatusCode)
-                return (null, $"the agent on {socket} could not collect: HTTP {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
-            return (await response.Content.ReadFromJsonAsync(CollectionJsonContext.Default.CollectionReport, cancellationToken), null);
-        }
-        catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
-        {
-            return (null, null); // a stale socket file: the agent is stopped
-        }
-        catch (HttpRequestException e) when (e.InnerException is SocketException error)
-        {
-            return (null, StatusClient.ConnectProblem(socket, error));
-        }
-        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException)
-        {
-            return (null, $"the agent on {socket} did not report its collection: {e.Message}");
-        }
     }
 
     private static (CollectionReport? Report, string? Problem) CollectDirectly(ServeSettings settings, bool dryRun)

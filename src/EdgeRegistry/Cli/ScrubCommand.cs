@@ -1,9 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
-using EdgeRegistry.Configuration;
 using EdgeRegistry.Scrub;
 using EdgeRegistry.Status;
 
@@ -27,59 +24,25 @@ internal static class ScrubCommand
             now, json,
         };
         target.AddTo(command);
-        command.SetAction((parseResult, cancellationToken) => RunAsync(target.Read(parseResult), parseResult.GetValue(now),
-            parseResult.GetValue(json), process, cancellationToken));
+        command.SetAction((parseResult, cancellationToken) => target.Resolve(parseResult, process) is { } settings
+            ? RunAsync(settings.StatusSocket, parseResult.GetValue(now), parseResult.GetValue(json), process, cancellationToken)
+            : Task.FromResult(ExitCodes.InvalidInput));
         return command;
     }
 
-    private static async Task<int> RunAsync(CommandLineSettings commandLine, bool now, bool json, ProcessContext process,
-        CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string socket, bool now, bool json, ProcessContext process, CancellationToken cancellationToken)
     {
-        var resolved = ServeSettingsResolver.Resolve(commandLine, process.Environment);
-        if (resolved.Settings is not { } settings)
-        {
-            resolved.Errors.ToList().ForEach(process.Fail);
-            return ExitCodes.InvalidInput;
-        }
-
-        var (report, problem) = await AskAgentAsync(settings.StatusSocket, now, cancellationToken);
+        var (report, problem) = await AgentCall.SendAsync(socket, now ? HttpMethod.Post : HttpMethod.Get, ScrubEndpoint.Path,
+            ScrubJsonContext.Default.ScrubReport, StatusClient.Timeout, now ? "start a scrub pass" : "report its scrub", cancellationToken);
         if (report is null)
         {
-            process.Fail(problem!);
+            process.Fail(problem ?? $"no agent answers on {socket}: the scrub runs in the agent (`systemctl start edgereg`, or --status-socket)");
             return ExitCodes.Failure;
         }
 
         if (json) process.Output.WriteLine(JsonSerializer.Serialize(report, ScrubJsonContext.Default.ScrubReport));
         else Write(process.Output, report, now, DateTimeOffset.UtcNow);
         return ExitCodes.Success;
-    }
-
-    private static async Task<(ScrubReport? Report, string? Problem)> AskAgentAsync(string socket, bool now, CancellationToken cancellationToken)
-    {
-        string stopped = $"no agent answers on {socket}: the scrub runs in the agent (`systemctl start edgereg`, or --status-socket)";
-        if (!Path.Exists(socket)) return (null, stopped);
-        using var http = StatusClient.CreateHttpClient(socket, StatusClient.Timeout);
-        try
-        {
-            using var response = now
-                ? await http.PostAsync(ScrubEndpoint.Path, null, cancellationToken)
-                : await http.GetAsync(ScrubEndpoint.Path, cancellationToken);
-            if (!response.IsSuccessStatusCode)
-                return (null, $"the agent on {socket} answered HTTP {(int)response.StatusCode} (an edgereg without scrub?)");
-            return (await response.Content.ReadFromJsonAsync(ScrubJsonContext.Default.ScrubReport, cancellationToken), null);
-        }
-        catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
-        {
-            return (null, stopped);
-        }
-        catch (HttpRequestException e) when (e.InnerException is SocketException error)
-        {
-            return (null, StatusClient.ConnectProblem(socket, error));
-        }
-        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException)
-        {
-            return (null, $"the agent on {socket} did not report its scrub: {e.Message}");
-        }
     }
 
     private static void Write(TextWriter output, ScrubReport report, bool requested, DateTimeOffset now)

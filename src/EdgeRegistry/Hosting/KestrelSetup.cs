@@ -66,7 +66,7 @@ internal static partial class KestrelSetup
         return System.Net.IPAddress.Any;
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information,
         Message = "This kernel has no IPv6: listening on 0.0.0.0:{Port} (IPv4) instead of [::]:{Port}")]
     private static partial void LogNoIPv6(ILogger logger, int port);
 }

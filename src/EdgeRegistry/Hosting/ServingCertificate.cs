@@ -106,14 +106,14 @@ internal sealed partial class ServingCertificate
         }
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information,
         Message = "TLS certificate {CertificateFile} changed on disk: new connections are served {Subject}, valid until {NotAfter}")]
     private static partial void LogReloaded(ILogger logger, string certificateFile, string subject, DateTime notAfter);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "The new TLS certificate {CertificateFile} expired on {NotAfter}; clients will refuse it")]
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "The new TLS certificate {CertificateFile} expired on {NotAfter}; clients will refuse it")]
     private static partial void LogReloadedExpired(ILogger logger, string certificateFile, DateTime notAfter);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning,
         Message = "The TLS certificate {CertificateFile} and key {KeyFile} on disk cannot be loaded ({Problem}); still serving the previous certificate, valid until {NotAfter}")]
     private static partial void LogReloadFailed(ILogger logger, string certificateFile, string keyFile, string problem, DateTime notAfter);
 }

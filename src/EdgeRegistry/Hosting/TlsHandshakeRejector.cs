@@ -63,7 +63,7 @@ internal sealed partial class TlsHandshakeRejector(ConnectionDelegate next, ILog
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, Level = LogLevel.Debug,
+        [LoggerMessage(EventId = 8, Level = LogLevel.Debug,
             Message = "Refused a TLS handshake from {RemoteEndPoint} on plain-HTTP listener {LocalEndPoint}")]
         public static partial void TlsHandshakeRejected(ILogger logger, string remoteEndPoint, string localEndPoint);
     }

@@ -167,15 +167,15 @@ internal static partial class ImportEndpoint
 
     private sealed class BadImportRequest(string message) : Exception(message);
 
-    [LoggerMessage(EventId = 60, Level = LogLevel.Debug, Message = "Import committed blob {Digest} ({Bytes} bytes)")]
+    [LoggerMessage(EventId = 80, Level = LogLevel.Debug, Message = "Import committed blob {Digest} ({Bytes} bytes)")]
     private static partial void LogBlobImported(ILogger logger, string digest, long bytes);
 
-    [LoggerMessage(EventId = 61, Level = LogLevel.Information, Message = "Import stored manifest {Repository}@{Digest}")]
+    [LoggerMessage(EventId = 81, Level = LogLevel.Information, Message = "Import stored manifest {Repository}@{Digest}")]
     private static partial void LogManifestImported(ILogger logger, string repository, string digest);
 
-    [LoggerMessage(EventId = 64, Level = LogLevel.Information, Message = "Import fetched blob {Digest} ({Bytes} bytes) for {Repository} from the cluster: the medium left it out")]
+    [LoggerMessage(EventId = 84, Level = LogLevel.Information, Message = "Import fetched blob {Digest} ({Bytes} bytes) for {Repository} from the cluster: the medium left it out")]
     private static partial void LogBlobFetched(ILogger logger, string digest, long bytes, string repository);
 
-    [LoggerMessage(EventId = 62, Level = LogLevel.Information, Message = "Import tagged {Repository}:{Tag} as {Digest}")]
+    [LoggerMessage(EventId = 82, Level = LogLevel.Information, Message = "Import tagged {Repository}:{Tag} as {Digest}")]
     private static partial void LogTagImported(ILogger logger, string repository, string tag, string digest);
 }

@@ -7,8 +7,10 @@ namespace EdgeRegistry.Status;
 /// <summary>Asks the agent for its status over the status unix socket, within <see cref="Timeout"/>.</summary>
 internal static class StatusClient
 {
-    /// <summary>The agent answers from memory; an agent that needs longer is hung, and that is the answer.</summary>
-    /// <summary>Room for the agent's bounded answer: up to 1 s for a first count and 2 s for the store probe.</summary>
+    /// <summary>
+    /// Room for the agent's bounded answer (up to 1 s for a first count and 2 s for the store probe); an agent that
+    /// needs longer is hung, and that is the answer.
+    /// </summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
     public static async Task<AgentStatusReading> ReadAsync(string socketPath, CancellationToken cancellationToken)

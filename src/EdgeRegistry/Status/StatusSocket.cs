@@ -16,6 +16,9 @@ internal sealed partial class StatusSocket
 
     private const UnixFileMode SocketMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
+    /// <summary>A unix socket's name is at most 108 bytes (sockaddr_un.sun_path) with its terminating NUL.</summary>
+    internal const int MaxPathBytes = 107;
+
     private readonly ILogger<StatusSocket> _logger;
 
     /// <summary>
@@ -68,9 +71,26 @@ internal sealed partial class StatusSocket
         }
     }
 
+    /// <summary>
+    /// Null when a unix socket can have this name, otherwise why not. Kestrel would throw for a longer one while the
+    /// host is built, before anything could fall back, and serve died of an unhandled ArgumentOutOfRangeException.
+    /// </summary>
+    internal static string? NameProblem(string path)
+    {
+        int bytes = System.Text.Encoding.UTF8.GetByteCount(path);
+        return bytes > MaxPathBytes
+            ? $"the path is {bytes} bytes long, and a unix socket's can be at most {MaxPathBytes} (give a shorter --status-socket)"
+            : null;
+    }
+
     /// <summary>Null when the path is ready to bind, otherwise what is wrong.</summary>
     private string? Prepare()
     {
+        if (NameProblem(Path) is { } tooLong)
+        {
+            return tooLong;
+        }
+
         try
         {
             var directory = System.IO.Path.GetDirectoryName(Path);
@@ -145,12 +165,12 @@ internal sealed partial class StatusSocket
         }
     }
 
-    [LoggerMessage(EventId = 40, Level = LogLevel.Error, Message = "Status socket {Socket} unavailable, serving without it: {Problem}")]
+    [LoggerMessage(EventId = 50, Level = LogLevel.Error, Message = "Status socket {Socket} unavailable, serving without it: {Problem}")]
     private static partial void LogUnavailable(ILogger logger, string socket, string problem);
 
-    [LoggerMessage(EventId = 41, Level = LogLevel.Information, Message = "Removed stale status socket {Socket} left by an earlier run")]
+    [LoggerMessage(EventId = 51, Level = LogLevel.Information, Message = "Removed stale status socket {Socket} left by an earlier run")]
     private static partial void LogStaleRemoved(ILogger logger, string socket);
 
-    [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "Cannot restrict status socket {Socket} to its owner: {Problem}")]
+    [LoggerMessage(EventId = 52, Level = LogLevel.Warning, Message = "Cannot restrict status socket {Socket} to its owner: {Problem}")]
     private static partial void LogNotRestricted(ILogger logger, string socket, string problem);
 }

@@ -118,6 +118,28 @@ public sealed class StatusEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_SocketPathLongerThanAUnixSocketName_RegistryServesWithoutStatus()
+    {
+        // Each component is short; only the whole is over sun_path's 108 bytes (this used to crash serve at start-up).
+        var settings = RunningAgent.SettingsIn(_temp) with { StatusSocket = Path.Combine(_temp.Path, new string('d', 60), new string('e', 60), "status.sock") };
+        Directory.CreateDirectory(Path.GetDirectoryName(settings.StatusSocket)!);
+
+        await using var agent = await RunningAgent.StartAsync(settings);
+        using var http = new HttpClient { BaseAddress = agent.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        using var registry = await http.GetAsync("/v2/");
+
+        Assert.Equal(HttpStatusCode.OK, registry.StatusCode);
+        Assert.False(agent.Services.GetRequiredService<StatusSocket>().IsListening);
+        Assert.False(Path.Exists(settings.StatusSocket));
+    }
+
+    [Theory]
+    [InlineData(StatusSocket.MaxPathBytes, null)]
+    [InlineData(StatusSocket.MaxPathBytes + 1, "the path is 108 bytes long, and a unix socket's can be at most 107 (give a shorter --status-socket)")]
+    public void NameProblem_ByLength_OnlyTooLongANameIsAProblem(int bytes, string? problem) =>
+        Assert.Equal(problem, StatusSocket.NameProblem("/" + new string('s', bytes - 1)));
+
+    [Fact]
     public async Task Start_FileWithContentAtSocketPath_LeftAloneAndRegistryServes()
     {
         var settings = RunningAgent.SettingsIn(_temp);

@@ -42,6 +42,15 @@ internal sealed class ScriptedPeer : IAsyncDisposable
     /// <summary>Pause after every 1 MiB sent, so transfers overlap in time.</summary>
     public TimeSpan DelayPerMiB { get; set; }
 
+    /// <summary>
+    /// A response that reaches this offset of the blob stops there, its connection open, until its reader goes away
+    /// (or <see cref="HoldBound"/> passes, then it goes on): a copy under way is held with a known prefix, however
+    /// slow or loaded the machine. A request starting at or after the offset is not held.
+    /// </summary>
+    public long HoldAt { get; set; } = long.MaxValue;
+
+    private static readonly TimeSpan HoldBound = TimeSpan.FromSeconds(30);
+
     /// <summary>Start offsets of the blob GETs received (0 = whole blob, N = a resume from byte N).</summary>
     public IReadOnlyList<long> Gets => _gets.ToList();
 
@@ -93,9 +102,10 @@ internal sealed class ScriptedPeer : IAsyncDisposable
         if (HttpMethods.IsHead(context.Request.Method)) return;
         _gets.Enqueue(from);
         long sent = 0;
-        for (long at = from; at < content.Length; at += 1 << 20)
+        for (long at = from; at < content.Length;)
         {
-            int count = (int)Math.Min(1 << 20, content.Length - at);
+            if (at == HoldAt && at > from && await ReaderLeftAsync(context)) return;
+            int count = (int)Math.Min(Math.Min(1 << 20, content.Length - at), at < HoldAt ? HoldAt - at : long.MaxValue);
             if (Script == PeerScript.CutMidway && sent + count > CutAfterBytes)
             {
                 await context.Response.Body.WriteAsync(content.AsMemory((int)at, (int)(CutAfterBytes - sent)));
@@ -107,7 +117,22 @@ internal sealed class ScriptedPeer : IAsyncDisposable
             await context.Response.Body.WriteAsync(content.AsMemory((int)at, count));
             await context.Response.Body.FlushAsync();
             sent += count;
+            at += count;
             if (DelayPerMiB > TimeSpan.Zero) await Task.Delay(DelayPerMiB);
+        }
+    }
+
+    /// <summary>Waits at <see cref="HoldAt"/>: true when the reader went away, false when the hold's bound passed first.</summary>
+    private static async Task<bool> ReaderLeftAsync(HttpContext context)
+    {
+        try
+        {
+            await Task.Delay(HoldBound, context.RequestAborted);
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            return true;
         }
     }
 

@@ -115,6 +115,21 @@ internal sealed class TransferNode : IAsyncDisposable
         return false;
     }
 
+    /// <summary>
+    /// Waits (bounded) until a half-written import in the temporary area holds at least <paramref name="bytes"/>: what
+    /// a client claiming the copy now continues from. False when none ever did.
+    /// </summary>
+    public async Task<bool> EventuallyWrittenAsync(long bytes, TimeSpan bound)
+    {
+        var deadline = DateTime.UtcNow + bound;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Directory.Exists(TempArea) && Directory.EnumerateFiles(TempArea).Any(file => new FileInfo(file).Length >= bytes)) return true;
+            await Task.Delay(20);
+        }
+        return false;
+    }
+
     private async Task StartFrontAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();

@@ -84,8 +84,11 @@ public sealed class TransferTests
         var error = await Record.ExceptionAsync(() => node.Client.GetByteArrayAsync(node.BlobUrl(digest)));
 
         Assert.True(error is HttpRequestException or IOException, $"the client must see a failure, got {error?.GetType().Name ?? "a complete body"}");
-        await Task.Delay(500); // let the flight try the (only, lying) peer again and give up
+        // A fetch of the same digest joins the client's flight if it is still trying the (only, lying) peer, or tries
+        // it once more: either way it ends unstored, and only then is "nothing stored" a finding (a sleep was not).
+        Assert.False(await node.Fetcher.FetchAsync(digest, TransferNode.Repository, throttled: true, CancellationToken.None).WaitAsync(Bound));
         Assert.Null(node.Store.BlobLength(digest));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(node.TempArea));
     }
 
     [Fact(Timeout = 60_000)]
@@ -130,17 +133,16 @@ public sealed class TransferTests
         await using var node = await TransferNode.StartAsync(peerCount: 1);
         byte[] content = Content(8, 7);
         var digest = node.HoldOnPeers(content);
-        node.Peers[0].DelayPerMiB = TimeSpan.FromMilliseconds(100);
+        node.Peers[0].HoldAt = 3 << 20; // the background copy stops 3 MiB in until the client takes it over
 
         var background = node.Fetcher.FetchAsync(digest, TransferNode.Repository, throttled: true, CancellationToken.None);
-        await WaitForAsync(() => node.Peers[0].Gets.Count == 1);
-        await Task.Delay(300); // a few MiB into the background copy
+        Assert.True(await node.EventuallyWrittenAsync(3 << 20, Bound), "the background copy never wrote its 3 MiB");
         var pulled = await node.Client.GetByteArrayAsync(node.BlobUrl(digest));
 
         Assert.Equal(content, pulled);
         Assert.True(await background.WaitAsync(Bound)); // the background's waiters see the client-driven flight's result
         Assert.Equal(2, node.Peers[0].Gets.Count); // the background copy stopped; the client's stream is the one transfer left
-        Assert.InRange(node.Peers[0].Gets[1], 1, content.Length - 1); // and it continued the copy: the prefix came from the disk
+        Assert.Equal(3L << 20, node.Peers[0].Gets[1]); // and it continued the copy: the prefix came from the disk
         Assert.Null(node.StateOf(node.Peers[0]).LastError); // stopping the background read is not the peer's failure
         Assert.Equal(content, node.StoredBytes(digest));
         Assert.Empty(Directory.EnumerateFileSystemEntries(node.TempArea));
@@ -152,16 +154,18 @@ public sealed class TransferTests
         await using var node = await TransferNode.StartAsync(peerCount: 1);
         byte[] content = Content(16, 10);
         var digest = node.HoldOnPeers(content);
-        node.Peers[0].DelayPerMiB = TimeSpan.FromMilliseconds(100);
+        // The background copy stops 3 MiB in until the client takes it over. A time-paced copy (a delay per MiB, then
+        // the claim "a few MiB" later) raced on a loaded machine: it could have nothing on disk yet, or be past the
+        // lie at 8 MiB so the client got a whole honest body.
+        node.Peers[0].HoldAt = 3 << 20;
 
         var background = node.Fetcher.FetchAsync(digest, TransferNode.Repository, throttled: true, CancellationToken.None);
-        await WaitForAsync(() => node.Peers[0].Gets.Count == 1);
-        await Task.Delay(300); // a few MiB of honest prefix on disk
+        Assert.True(await node.EventuallyWrittenAsync(3 << 20, Bound), "the background copy never wrote its 3 MiB of honest prefix");
         node.Peers[0].Script = PeerScript.Lying; // the rest, asked for with a Range, has a byte flipped at 8 MiB
         var error = await Record.ExceptionAsync(() => node.Client.GetByteArrayAsync(node.BlobUrl(digest)));
 
         Assert.True(error is HttpRequestException or IOException, $"the client must see a failure, got {error?.GetType().Name ?? "a complete body"}");
-        Assert.InRange(node.Peers[0].Gets[1], 1, (8 << 20) - 1);
+        Assert.Equal(3L << 20, node.Peers[0].Gets[1]); // the claim continued the honest prefix on disk, before the lie
         Assert.False(await background.WaitAsync(Bound)); // the only peer lies: no copy is stored
         Assert.Null(node.Store.BlobLength(digest));
         Assert.Contains("wrong bytes", node.StateOf(node.Peers[0]).LastError);
