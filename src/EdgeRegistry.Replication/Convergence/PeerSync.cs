@@ -81,6 +81,21 @@ internal sealed partial class PeerSync
             {
                 return;
             }
+            catch (Exception e)
+            {
+                // Whatever escaped a round (a body cut mid-read, a store error the applier did not wrap, a bug) must not
+                // end this peer's sync for the life of the process: it is said, the peer backs off, and the loop goes on.
+                _peer.State.Failed(e.Message);
+                LogRoundFailed(_logger, _peer.Member, e);
+                try
+                {
+                    await Task.Delay(_options.FeedInterval, _time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
         }
     }
 
@@ -164,6 +179,9 @@ internal sealed partial class PeerSync
         "{Fetched} copied and {Failed} failed since start ({Milliseconds} ms)")]
     private static partial void LogReconciled(ILogger logger, string peer, int compared, int reapplied, int unsatisfied, int pending,
         long fetched, int failed, long milliseconds);
+
+    [LoggerMessage(EventId = 3306, Level = LogLevel.Error, Message = "Sync with {Peer} failed unexpectedly; backing off and going on")]
+    private static partial void LogRoundFailed(ILogger logger, string peer, Exception exception);
 
     [LoggerMessage(EventId = 3301, Level = LogLevel.Information, Message = "Peer {Peer} restarted or changed; reading its whole inventory again")]
     private static partial void LogResync(ILogger logger, string peer);

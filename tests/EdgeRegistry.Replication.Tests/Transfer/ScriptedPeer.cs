@@ -69,6 +69,14 @@ internal sealed class ScriptedPeer : IAsyncDisposable
 
     public void Hold(string digest, byte[] content) => _blobs[digest] = content;
 
+    /// <summary>When set, every change-feed request is answered 200 with this body, as it is (e.g. JSON that is not a feed page).</summary>
+    public string? FeedBody { get; set; }
+
+    /// <summary>Change-feed requests received.</summary>
+    public int FeedRequests => Volatile.Read(ref _feedRequests);
+
+    private int _feedRequests;
+
     private async Task ServeAsync(HttpContext context, PeerAuthenticator authenticator)
     {
         string path = context.Request.Path.Value ?? "";
@@ -77,6 +85,13 @@ internal sealed class ScriptedPeer : IAsyncDisposable
         if (member is null)
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return;
+        }
+        if (FeedBody is { } feed && path == "/_edgereg/peer/v1/feed")
+        {
+            Interlocked.Increment(ref _feedRequests);
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(feed);
             return;
         }
         const string Prefix = "/_edgereg/peer/v1/blobs/";
