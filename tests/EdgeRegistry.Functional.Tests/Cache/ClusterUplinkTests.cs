@@ -53,6 +53,14 @@ public sealed class ClusterUplinkTests(ITestOutputHelper output)
         int manifestGets = requests.Count("GET", "manifests");
         Assert.True(manifestGets == 1, $"{manifestGets} manifest GETs crossed the uplink for one image\n{upstream.Output}\n{cluster.Logs()}");
 
+        // The members' uplink questions are for members only: unsigned, the owner's endpoint refuses (and asks nothing).
+        using (var anonymous = new HttpClient { BaseAddress = cluster.A.BaseAddress, Timeout = TestTimeouts.HttpRequest })
+        using (var question = new HttpRequestMessage(HttpMethod.Head, $"_edgereg/uplink/v1/cache/app/blobs/{Image.Layers[0].Digest}"))
+        using (var refused = await anonymous.SendAsync(question))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
         // By digest, as CRI-O asks through an ImageDigestMirrorSet: all three nodes at once, one manifest GET over the uplink.
         await roundTrip.PushAsync(upstream.Host, "src/app", "v2", ByDigest);
         var answers = await Task.WhenAll(cluster.Nodes.Select(async node =>
