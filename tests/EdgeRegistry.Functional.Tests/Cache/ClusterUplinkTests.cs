@@ -19,6 +19,7 @@ public sealed class ClusterUplinkTests(ITestOutputHelper output)
 {
     private static readonly GeneratedImage Image = TestImages.Image("cluster-uplink", layerCount: 4, layerBytes: 512 * 1024);
     private static readonly GeneratedImage ByDigest = TestImages.Image("cluster-uplink-digest", layerCount: 1);
+    private static readonly GeneratedImage OwnerDown = TestImages.Image("cluster-uplink-owner-down", layerCount: 6, layerBytes: 256 * 1024);
 
     [NetworkNamespaceFact]
     public async Task ColdPullOnThreeNodesAtOnce_CrossesTheUplinkOnceAndServesWhileCutOff()
@@ -88,5 +89,43 @@ public sealed class ClusterUplinkTests(ITestOutputHelper output)
         using var missing = await http.GetAsync("v2/cache/app/manifests/never-pulled");
         Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"a miss with the uplink cut took {watch.Elapsed}");
+    }
+
+    /// <summary>
+    /// A member cut off (its link down) while the others may still count it reachable: the digests and manifests it
+    /// owns are asked of it, the connect times out, and each remaining node asks the upstream itself — so a pull
+    /// costs a connect timeout per question, never a hang, and nothing crosses the uplink more than once per node.
+    /// </summary>
+    [NetworkNamespaceFact]
+    public async Task ColdPullWithOwnerCutOff_NodesAskTheUpstreamThemselvesPromptlyAtMostOncePerNode()
+    {
+        var (namespaces, unavailable) = await NetworkNamespaces.CreateAsync(hosts: 4, subnet: "10.151.8");
+        Assert.True(namespaces is not null, unavailable);
+        await using var cleanup = namespaces;
+        using var temp = new TempDirectory("cache-owner-down");
+        await using var upstream = await DistributionServer.StartAsync(temp.Sub("upstream"), temp.Path, output,
+            listenHost: namespaces.Addresses[3], launchPrefix: namespaces.LaunchPrefix(3));
+        await new RoundTrip(new Skopeo(temp.Sub("skopeo")), temp).PushAsync(upstream.Host, "src/app", "v1", OwnerDown);
+        var mirrorSets = UpstreamFixture.WriteMirrorSets(temp, ($"{upstream.Host}/src/app", "cache/app"));
+        await using var cluster = ThreeNodeCluster.Create(temp, output, namespaces.Addresses.Take(3).ToList(), FreePort.Next(), namespaces.LaunchPrefix,
+            ["--mirror-set", mirrorSets, "--upstream-plain-http", upstream.Host, "--upstream-auth-file", temp.File("none.json")]);
+        await cluster.StartAllAsync();
+        await cluster.AwaitPeersSeenUpAsync();
+
+        await namespaces.CutAsync(2);
+        var pull = Stopwatch.StartNew();
+        await Task.WhenAll(cluster.Nodes.Take(2).Select(node =>
+            new RoundTrip(new Skopeo(temp.Sub($"skopeo-{node.Name}")), temp).AssertPullsBackAsync(node.Host, "cache/app", "v1", OwnerDown)));
+        pull.Stop();
+
+        var requests = UplinkRequests.From(upstream.Output, "src/app");
+        output.WriteLine($"cold pull on two nodes, the third cut off, in {pull.Elapsed.TotalSeconds:0.0} s, over the uplink: {requests}");
+        // Seven blobs and a manifest, a few questions each to the cut-off member at the 500 ms connect timeout at worst.
+        Assert.True(pull.Elapsed < TimeSpan.FromSeconds(60), $"the pull with the owner cut off took {pull.Elapsed}\n{cluster.Logs()}");
+        foreach (var (method, kind) in new[] { ("HEAD", "blobs"), ("GET", "blobs"), ("GET", "manifests") })
+        {
+            int most = requests.MostForOneReference(method, kind);
+            Assert.True(most <= 2, $"one of the {kind} was asked {most} times with {method} by two nodes ({requests})\n{upstream.Output}\n{cluster.Logs()}");
+        }
     }
 }
