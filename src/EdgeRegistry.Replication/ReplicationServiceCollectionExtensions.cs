@@ -44,6 +44,8 @@ public static class ReplicationServiceCollectionExtensions
     private static void AddPeers(this IServiceCollection services)
     {
         services.TryAddSingleton<PeerAuthenticator>();
+        // Public over the internal authenticator, for the executable to hand to features outside replication.
+        services.TryAddSingleton(static sp => new PeerCredentials(sp.GetRequiredService<PeerAuthenticator>(), sp.GetRequiredService<ReplicationOptions>()));
         services.TryAddSingleton<PeerSetFactory>();
         services.TryAddSingleton(static sp => sp.GetRequiredService<PeerSetFactory>().Create());
         // Public for the executable's status, over internal inventory types: built here rather than by reflection.

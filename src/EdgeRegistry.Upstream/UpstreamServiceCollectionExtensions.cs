@@ -4,6 +4,7 @@ using EdgeRegistry.Upstream.Client;
 using EdgeRegistry.Upstream.Cluster;
 using EdgeRegistry.Upstream.Content;
 using EdgeRegistry.Upstream.Routing;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -18,7 +19,7 @@ public static class UpstreamServiceCollectionExtensions
 
     /// <summary>
     /// Registers the cache as the last content source. With <see cref="IUplinkPeers"/> registered (a clustered node),
-    /// blobs are fetched over the uplink by one member each and read through from it by the others.
+    /// blobs are fetched (and HEAD-checked) over the uplink by one member each and read through from it by the others.
     /// </summary>
     public static IServiceCollection AddUpstreamCache(this IServiceCollection services, UpstreamOptions options)
     {
@@ -32,7 +33,7 @@ public static class UpstreamServiceCollectionExtensions
             sp.GetRequiredService<IRegistryStore>(),
             sp.GetRequiredService<UpstreamResolver>(),
             sp.GetRequiredService<UpstreamClients>(),
-            sp.GetService<IUplinkPeers>() is { } peers ? new UplinkOwner(peers) : null,
+            sp.GetService<IUplinkPeers>(),
             sp.GetService<IUplinkPeers>() is null ? null : new HttpClient(new SocketsHttpHandler
             {
                 ConnectTimeout = MemberConnectTimeout,
@@ -46,6 +47,19 @@ public static class UpstreamServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<UpstreamContent>>()));
         services.AddSingleton<IContentSource>(static sp => sp.GetRequiredService<UpstreamContent>());
+        services.TryAddSingleton(static sp => new UplinkEndpoints(sp.GetRequiredService<UpstreamContent>(), sp.GetRequiredService<IUplinkPeers>(),
+            sp.GetRequiredService<ILogger<UplinkEndpoints>>()));
         return services;
+    }
+
+    /// <summary>
+    /// The members' questions about the uplink (<see cref="UplinkEndpoints"/>): on a clustered node, before the
+    /// distribution API, whose paths they are outside of.
+    /// </summary>
+    public static IApplicationBuilder UseUplinkEndpoints(this IApplicationBuilder app)
+    {
+        var services = app.ApplicationServices;
+        if (services.GetService<IUplinkPeers>() is null) return app;
+        return app.Use(next => context => services.GetRequiredService<UplinkEndpoints>().InvokeAsync(context, next));
     }
 }

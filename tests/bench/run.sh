@@ -4,7 +4,7 @@
 #   tests/bench/run.sh [--edgereg BINARY] [--seconds N] [--results FILE] [--keep]
 #                      [--no-peer | --only-peer] [--converge-gib N] [--rows GROUPS]
 #                      [--only-startup [--starts N] [--baseline BINARY]]
-#                      [--scale [--scale-sizes N,N,...]] [--only-gc [--gc-blobs N] [--gc-manifests M]] [--only-cache]
+#                      [--scale [--scale-sizes N,N,...]] [--only-gc [--gc-blobs N] [--gc-manifests M]] [--only-cache [--uplink-rate R]]
 #                      [--only-scrub [--scrub-mib N] [--scrub-rate-mib R]]
 #
 #   --edgereg BINARY  the published AOT edgereg to measure (default: build one into a private directory
@@ -30,11 +30,14 @@
 #                     (time, peak RSS, manifest GET p99 during GC vs idle); --gc-blobs N (default 100000) and
 #                     --gc-manifests M (default 10000) size the store
 #   --only-cache      run only the pull-through cache rows (issue 15): first pull through a cold cache vs direct
-#                     from the upstream (Distribution), and uplink bytes of a cold three-node pull ÷ image size
+#                     from the upstream (Distribution) on loopback and behind a shaped uplink (its own network
+#                     namespace, a veth through tc tbf), and uplink bytes of a cold three-node pull ÷ image size
+#   --uplink-rate R   the shaped uplink's rate for the cache rows, e.g. 200mbit (default; 1-10000 mbit)
 #   --only-scrub      run only the scrub row: a synthetic store of 16 MiB blobs scrubbed by the agent (its rate
 #                     idle and while a client pulls, pull throughput idle vs during the scrub); --scrub-mib N
 #                     (default 1024) sizes the store, --scrub-rate-mib R (default 64) is the agent's --scrub-rate
-# Installs wrk, hey, nginx and docker-registry with apt-get when missing. Binds 127.0.0.1-3 only; every
+# Installs wrk, hey, nginx and docker-registry with apt-get when missing. Binds 127.0.0.1-3 only (and, for the
+# cache rows' shaped uplink, 10.153.15.1-2 on a veth into a network namespace of its own, removed on exit); every
 # server it starts is stopped on exit, error or signal.
 set -euo pipefail
 
@@ -46,7 +49,7 @@ import_gib=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --edgereg) edgereg="$2"; shift 2 ;;
-    --seconds|--results|--converge-gib|--starts|--rows|--scale-sizes|--gc-blobs|--gc-manifests|--scrub-mib|--scrub-rate-mib) pass+=("$1" "$2"); shift 2 ;;
+    --seconds|--results|--converge-gib|--starts|--rows|--scale-sizes|--gc-blobs|--gc-manifests|--scrub-mib|--scrub-rate-mib|--uplink-rate) pass+=("$1" "$2"); shift 2 ;;
     --baseline) [ -x "$2" ] || { echo "run.sh: --baseline '$2' is not executable" >&2; exit 2; }
                 pass+=("$1" "$(readlink -f "$2")"); shift 2 ;;
     --import-gib) import_gib="$2"; shift 2 ;;

@@ -19,14 +19,12 @@ namespace EdgeRegistry.Upstream.Content;
 /// mirror sets or the host-in-path convention map to an upstream is fetched from there into the store, where it is
 /// ordinary content (it replicates, pushes beside it keep working). Blobs stream to the client while they are stored
 /// and verified; a blob is fetched over the uplink by one member of the cluster (<see cref="UplinkOwner"/>), the
-/// others read it through from that member. Tags are checked upstream at most once per refresh interval, and while
+/// others read it through from that member; the blob HEADs of complete-or-404 checks are asked of that member too
+/// (<see cref="OwnerBlobHeads"/>), so each also crosses the uplink once per cluster. Tags are checked upstream at most once per refresh interval, and while
 /// the upstream cannot be reached the cached tag is served for as long as that lasts: nothing expires offline.
 /// </summary>
 internal sealed partial class UpstreamContent : IContentSource
 {
-    /// <summary>An upstream known to hold a blob (a HEAD answered 200) is believed for this long by completeness checks.</summary>
-    private static readonly TimeSpan KnownBlobLifetime = TimeSpan.FromMinutes(5);
-
     /// <summary>
     /// A tag check holds up a pull of a tag the store already has: a silent uplink (a cut link keeps pooled connections
     /// open) costs that pull this much once per refresh interval, then the cached tag is served.
@@ -45,19 +43,20 @@ internal sealed partial class UpstreamContent : IContentSource
     private readonly BlobFlights _flights = new();
     private readonly UplinkTransfer _transfer;
     private readonly ManifestFetcher _manifests;
-    private readonly ManifestFlights _manifestFlights = new();
+    private readonly UplinkFlights<(string Repository, string Reference), StoredManifest?> _manifestFlights = new();
     private readonly OwnerManifests? _ownerManifests;
     /// <summary>When each cached tag was last checked upstream (in memory: after a restart the first pull checks again).</summary>
     private readonly ConcurrentDictionary<(string Repository, string Tag), DateTimeOffset> _tagChecked = new();
-    private readonly ConcurrentDictionary<Digest, DateTimeOffset> _knownUpstream = new();
+    private readonly BlobHeads _heads;
+    private readonly OwnerBlobHeads? _ownerHeads;
 
-    public UpstreamContent(IRegistryStore store, UpstreamResolver resolver, UpstreamClients clients, UplinkOwner? owner, HttpClient? members,
+    public UpstreamContent(IRegistryStore store, UpstreamResolver resolver, UpstreamClients clients, IUplinkPeers? peers, HttpClient? members,
         UpstreamCounters counters, UpstreamOptions options, TimeProvider time, ILogger<UpstreamContent> logger)
     {
         _store = store;
         _resolver = resolver;
         _clients = clients;
-        _owner = owner;
+        _owner = peers is not null ? new UplinkOwner(peers) : null;
         _members = members;
         _counters = counters;
         _options = options;
@@ -65,7 +64,9 @@ internal sealed partial class UpstreamContent : IContentSource
         _logger = logger;
         _transfer = new UplinkTransfer(store, logger);
         _manifests = new ManifestFetcher(options.MaxManifestBytes, logger);
-        _ownerManifests = owner is not null && members is not null ? new OwnerManifests(members, _manifests) : null;
+        _ownerManifests = peers is not null && members is not null ? new OwnerManifests(members, _manifests) : null;
+        _heads = new BlobHeads(time);
+        _ownerHeads = peers is not null && members is not null ? new OwnerBlobHeads(members, peers) : null;
     }
 
     /// <summary>Peer-signed requests are local-only already (the peers' source says so); the cache adds no rule.</summary>
@@ -78,7 +79,7 @@ internal sealed partial class UpstreamContent : IContentSource
         if (_store.BlobLength(digest) is not null && _store.MountBlob(repository, digest, from: null) is not null) return BlobLookup.Local;
         if (want == BlobWant.Length)
         {
-            if (await HeadBlobAsync(targets, digest, cancellationToken).ConfigureAwait(false) is long length) return BlobLookup.Elsewhere(length);
+            if (await HeadBlobAsync(repository, targets, digest, cancellationToken).ConfigureAwait(false) is long length) return BlobLookup.Elsewhere(length);
             _counters.Miss();
             return BlobLookup.Missing;
         }
@@ -121,33 +122,70 @@ internal sealed partial class UpstreamContent : IContentSource
         return origins;
     }
 
-    private async Task<long?> HeadBlobAsync(IReadOnlyList<UpstreamTarget> targets, Digest digest, CancellationToken cancellationToken)
+    /// <summary>
+    /// The blob's length at the upstream, for a client's HEAD and for completeness checks: what this node remembers,
+    /// else the answer of the member that owns the digest's uplink fetch (which asks the upstream once for the whole
+    /// cluster), else — this node owns it, or the owner cannot answer — one HEAD of its own over the uplink.
+    /// </summary>
+    private async Task<long?> HeadBlobAsync(RepositoryName repository, IReadOnlyList<UpstreamTarget> targets, Digest digest, CancellationToken cancellationToken)
+    {
+        if (KnownUpstream(targets, digest) is long known) return known;
+        if (_ownerHeads is not null && _owner!.OwnerOf(digest) is { } owner)
+        {
+            var (answered, length) = await _ownerHeads.HeadAsync(owner, repository.Value, digest, cancellationToken).ConfigureAwait(false);
+            if (length is long found) _heads.Remember(digest, found);
+            // A 404 from the owner is the cluster's answer: it asked the upstream.
+            if (answered) return length;
+        }
+        return await _heads.AskOnceAsync(digest, () => UpstreamHeadAsync(targets, digest), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A remembered length, believed only while an upstream of the repository is not known to be unreachable: with the
+    /// uplink cut, a blob the upstream held a minute ago cannot be served, and a manifest needing it must be a 404.
+    /// </summary>
+    private long? KnownUpstream(IReadOnlyList<UpstreamTarget> targets, Digest digest) =>
+        _heads.Known(digest) is long length && targets.Any(t => _clients.For(t.Registry).Client.State.Reachable != false) ? length : null;
+
+    /// <summary>One HEAD per upstream in order, without a client's token (others may be waiting on the same answer).</summary>
+    private async Task<long?> UpstreamHeadAsync(IReadOnlyList<UpstreamTarget> targets, Digest digest)
     {
         foreach (var target in targets)
         {
             var client = _clients.For(target.Registry).Client;
             using var response = await client.SendAsync(() => new HttpRequestMessage(HttpMethod.Head, $"v2/{target.Repository}/blobs/{digest}"),
-                target.Repository, cancellationToken).ConfigureAwait(false);
-            if (response is { StatusCode: HttpStatusCode.OK } && response.Content.Headers.ContentLength is long length)
-            {
-                _knownUpstream[digest] = _time.GetUtcNow() + KnownBlobLifetime;
-                return length;
-            }
+                target.Repository, CancellationToken.None).ConfigureAwait(false);
+            if (response is { StatusCode: HttpStatusCode.OK } && response.Content.Headers.ContentLength is long length) return length;
         }
         return null;
+    }
+
+    /// <summary>
+    /// Another member's question (<see cref="UplinkEndpoints"/>): this node owns the digest's uplink fetch as that
+    /// member sees it, so it answers from its store or memory, or asks the upstream itself — never another member.
+    /// <c>UpstreamAnswered</c> is false when no length was found because no upstream could be asked.
+    /// </summary>
+    internal async Task<(long? Length, bool UpstreamAnswered)> AnswerMemberHeadAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
+    {
+        var targets = _resolver.Resolve(repository.Value);
+        if (targets.Count == 0) return (null, true);
+        if (_store.BlobLength(digest) is long stored) return (stored, true);
+        long? length = KnownUpstream(targets, digest)
+            ?? await _heads.AskOnceAsync(digest, () => UpstreamHeadAsync(targets, digest), cancellationToken).ConfigureAwait(false);
+        return (length, length is not null || targets.Any(t => _clients.For(t.Registry).Client.State is { Reachable: true, RateLimited: false }));
     }
 
     public Task<StoredManifest?> TryFetchManifestAsync(RepositoryName repository, string reference, CancellationToken cancellationToken)
     {
         var targets = _resolver.Resolve(repository.Value);
         if (targets.Count == 0) return Task.FromResult<StoredManifest?>(null);
-        return _manifestFlights.RunAsync(repository.Value, reference, () => FetchManifestAsync(repository, reference, targets), cancellationToken);
+        return _manifestFlights.RunAsync((repository.Value, reference), () => FetchManifestAsync(repository, reference, targets), cancellationToken);
     }
 
     /// <summary>
     /// Through the member that owns the manifest's uplink fetch when it is another node (so a cold pull on every node
     /// at once fetches the manifest over the uplink once), else — or when that member cannot be reached — from the
-    /// upstreams in order. Runs once per manifest at a time (<see cref="ManifestFlights"/>), without a client's token.
+    /// upstreams in order. Runs once per manifest at a time (<c>_manifestFlights</c>), without a client's token.
     /// </summary>
     private async Task<StoredManifest?> FetchManifestAsync(RepositoryName repository, string reference, IReadOnlyList<UpstreamTarget> targets)
     {
@@ -260,16 +298,9 @@ internal sealed partial class UpstreamContent : IContentSource
         return targets.Count > 0 && await CanServeAsync(repository, targets, digest, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<bool> CanServeAsync(RepositoryName repository, IReadOnlyList<UpstreamTarget> targets, Digest digest, CancellationToken cancellationToken)
-    {
-        if (_store.StatBlob(repository, digest) is not null || _store.BlobLength(digest) is not null) return true;
-        // Believed only while an upstream of the repository is not known to be unreachable: with the uplink cut, a
-        // blob the upstream held a minute ago cannot be served, and a manifest needing it must be a 404.
-        if (_knownUpstream.TryGetValue(digest, out var until) && _time.GetUtcNow() < until
-            && targets.Any(t => _clients.For(t.Registry).Client.State.Reachable != false)) return true;
-        if (_knownUpstream.Count > 100_000) _knownUpstream.Clear(); // bounded: a few entries per layer pulled
-        return await HeadBlobAsync(targets, digest, cancellationToken).ConfigureAwait(false) is not null;
-    }
+    private async Task<bool> CanServeAsync(RepositoryName repository, IReadOnlyList<UpstreamTarget> targets, Digest digest, CancellationToken cancellationToken) =>
+        _store.StatBlob(repository, digest) is not null || _store.BlobLength(digest) is not null
+        || await HeadBlobAsync(repository, targets, digest, cancellationToken).ConfigureAwait(false) is not null;
 
     [LoggerMessage(EventId = 5040, Level = LogLevel.Information, Message = "Fetched manifest {Repository}:{Reference} from {Origin} ({Digest})")]
     private static partial void LogManifest(ILogger logger, string repository, string reference, string origin, string digest);

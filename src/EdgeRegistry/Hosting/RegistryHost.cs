@@ -144,6 +144,8 @@ internal static class RegistryHost
         {
             // Peer-only API first: its paths are outside /v2, and it must never fall through to read-through.
             app.UseReplicationEndpoints();
+            // The members' questions to the owner of a digest's uplink fetch (only with a cache configured).
+            if (upstream is not null) app.UseUplinkEndpoints();
         }
 
         app.UseDistributionApi();

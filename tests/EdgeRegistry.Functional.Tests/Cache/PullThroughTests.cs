@@ -34,7 +34,7 @@ public sealed class PullThroughTests(ITestOutputHelper output)
 
         await roundTrip.AssertPullsBackAsync(edgereg.Host, "cache/app", "v1", First);
         await roundTrip.AssertPullsBackAsync(edgereg.Host, "cache/app", "v1", First);
-        Assert.Equal(First.ReferencedBlobs.Count(), UpstreamFixture.BlobGets(upstream.Output, "src/app"));
+        UplinkRequests.AssertBlobsCrossedOnce(upstream.Output, "src/app", First, upstream.Output);
 
         // skopeo and podman asking for the source itself, which their registries.conf blocks: served through the cache.
         var conf = UpstreamFixture.WriteBlockedSourceConf(temp, $"{upstream.Host}/src/app", $"{edgereg.Host}/cache/app");
@@ -42,7 +42,7 @@ public sealed class PullThroughTests(ITestOutputHelper output)
         var podman = new Infrastructure.Clients.Podman(temp.Sub("podman"), conf);
         (await podman.PullAsync($"{upstream.Host}/src/app:v1")).EnsureSuccess();
         Assert.Equal(First.Manifest.Digest, (await podman.ImageDigestAsync($"{upstream.Host}/src/app:v1")).EnsureSuccess().StandardOutput.Trim());
-        Assert.Equal(First.ReferencedBlobs.Count(), UpstreamFixture.BlobGets(upstream.Output, "src/app"));
+        UplinkRequests.AssertBlobsCrossedOnce(upstream.Output, "src/app", First, upstream.Output);
 
         // The tag moves upstream: followed once the refresh interval has passed.
         await roundTrip.PushAsync(upstream.Host, "src/app", "v1", Second);
@@ -124,6 +124,6 @@ public sealed class PullThroughTests(ITestOutputHelper output)
 
         // One scope (repository:src/app:pull) for the manifest and every blob: one token, cached until it expires.
         Assert.Equal(1, issuer.Issued - issuedBefore);
-        Assert.Equal(First.ReferencedBlobs.Count(), UpstreamFixture.BlobGets(upstream.Output, "src/app"));
+        UplinkRequests.AssertBlobsCrossedOnce(upstream.Output, "src/app", First, upstream.Output);
     }
 }

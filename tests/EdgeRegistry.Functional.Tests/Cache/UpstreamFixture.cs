@@ -1,10 +1,9 @@
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace EdgeRegistry.Functional.Tests.Cache;
 
 /// <summary>The files a pull-through cache test hands edgereg: mirror sets naming the upstream, and a pull secret.</summary>
-internal static partial class UpstreamFixture
+internal static class UpstreamFixture
 {
     /// <summary>An ImageDigestMirrorSet and an ImageTagMirrorSet mapping each <c>source → mirror path</c> on localhost:5000.</summary>
     public static string WriteMirrorSets(TempDirectory temp, params (string Source, string MirrorPath)[] entries)
@@ -53,10 +52,6 @@ internal static partial class UpstreamFixture
         return temp.WriteFile("config.json", $"{{\n  \"auths\": {{\n{auths}\n  }}\n}}\n");
     }
 
-    /// <summary>How many GETs of a manifest (by tag or digest) of <paramref name="repository"/> the upstream's access log shows.</summary>
-    public static int ManifestGets(string accessLog, string repository) =>
-        Regex.Matches(accessLog, $"\"GET /v2/{Regex.Escape(repository)}/manifests/[^ \"]+ HTTP/1.1\" 200").Count;
-
     /// <summary>
     /// A config file naming the upstream as an <c>upstreamRegistries</c> object (plain HTTP, its own tag refresh
     /// interval) with <c>source → local</c> repositories, instead of flags and mirror-set files.
@@ -73,8 +68,4 @@ internal static partial class UpstreamFixture
             }
             """);
     }
-
-    /// <summary>How many GETs of a blob of <paramref name="repository"/> the upstream's access log shows.</summary>
-    public static int BlobGets(string accessLog, string repository) =>
-        Regex.Matches(accessLog, $"\"GET /v2/{Regex.Escape(repository)}/blobs/sha256:[0-9a-f]{{64}} HTTP/1.1\" 200").Count;
 }

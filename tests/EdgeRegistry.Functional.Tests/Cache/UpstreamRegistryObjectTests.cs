@@ -42,7 +42,7 @@ public sealed class UpstreamRegistryObjectTests(ITestOutputHelper output)
 
         await roundTrip.AssertPullsBackAsync(edgereg.Host, "cache/app", "v1", Image);
 
-        Assert.Equal(Image.ReferencedBlobs.Count(), UpstreamFixture.BlobGets(upstream.Output, "src/app"));
+        UplinkRequests.AssertBlobsCrossedOnce(upstream.Output, "src/app", Image, upstream.Output);
         Assert.DoesNotContain("refused access", edgereg.Output, StringComparison.Ordinal);
     }
 }

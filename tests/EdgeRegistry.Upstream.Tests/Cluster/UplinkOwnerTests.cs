@@ -12,6 +12,10 @@ public sealed class UplinkOwnerTests
         public string Self => self;
 
         public IReadOnlyList<UplinkPeer> Reachable() => reachable.Select(m => new UplinkPeer(m, new Uri($"http://{m}/"))).ToList();
+
+        public void Sign(HttpRequestMessage request) => throw new InvalidOperationException("the owner election signs nothing");
+
+        public (string? Member, string? Problem) Verify(Microsoft.AspNetCore.Http.HttpRequest request) => throw new InvalidOperationException("the owner election verifies nothing");
     }
 
     private static Digest DigestOf(int i) => ContentHasher.Compute(DigestAlgorithm.Sha256, BitConverter.GetBytes(i));

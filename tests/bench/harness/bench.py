@@ -7,6 +7,7 @@ import argparse
 import datetime
 import os
 import platform
+import re
 import shutil
 import signal
 import subprocess
@@ -336,9 +337,10 @@ class Bench:
         peers.add_rows(self.table, self.notes, f)
 
     def cache_rows(self, img):
-        """The pull-through cache (issue 15): edgereg against its own goals, the upstream a Distribution on loopback."""
-        log("cache rows: first pull through the cache vs direct; uplink bytes of a cold three-node pull")
-        f = cache.run(self.args.edgereg, self.work, img, REPO, TAG)
+        """The pull-through cache (issue 15): edgereg against its own goals, the upstream a Distribution on loopback and behind a shaped uplink."""
+        log(f"cache rows: first pull through the cache vs direct (loopback, then a {self.args.uplink_rate} uplink); "
+            "uplink bytes of a cold three-node pull")
+        f = cache.run(self.args.edgereg, self.work, img, REPO, TAG, self.args.uplink_rate)
         cache.add_rows(self.table, self.notes, f)
 
     def render(self):
@@ -375,6 +377,14 @@ def scale_sizes(text):
     return sizes
 
 
+def uplink_rate(text):
+    """A tc rate in mbit, bounded: below 1 Mbit/s a run takes hours, above 10 Gbit/s the link shapes nothing."""
+    m = re.fullmatch(r"([0-9]{1,5})mbit", text)
+    if not m or not 1 <= int(m.group(1)) <= 10000:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a rate like 200mbit (1-10000 mbit)")
+    return text
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--edgereg", required=True)
@@ -391,6 +401,8 @@ def main():
                    help="--scale: comma-separated store sizes in objects (default 10000,100000; 300000 is opt-in)")
     peer.add_argument("--only-gc", action="store_true", help="run only the garbage-collection row (issue 13)")
     peer.add_argument("--only-cache", action="store_true", help="run only the pull-through cache rows (issue 15)")
+    p.add_argument("--uplink-rate", type=uplink_rate, default="200mbit",
+                   help="cache rows: the shaped uplink's rate, a tc rate of 1-10000 mbit (default 200mbit)")
     p.add_argument("--gc-blobs", type=int, default=100_000, help="--only-gc: blobs in the synthetic store")
     p.add_argument("--gc-manifests", type=int, default=10_000, help="--only-gc: manifests in the synthetic store")
     peer.add_argument("--only-scrub", action="store_true", help="run only the scrub row (issue 13)")

@@ -3,14 +3,14 @@ using EdgeRegistry.Upstream.Content;
 
 namespace EdgeRegistry.Upstream.Tests.Content;
 
-public sealed class ManifestFlightsTests
+public sealed class UplinkFlightsTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
 
     [Fact]
     public async Task RunAsync_ConcurrentMissesOfOneManifest_ShareOneFetchAndALeavingClientDoesNotCancelIt()
     {
-        var flights = new ManifestFlights();
+        var flights = new UplinkFlights<(string, string), StoredManifest?>();
         var release = new TaskCompletionSource<StoredManifest?>(TaskCreationOptions.RunContinuationsAsynchronously);
         int fetches = 0;
         Task<StoredManifest?> Fetch()
@@ -20,10 +20,10 @@ public sealed class ManifestFlightsTests
         }
 
         using var leaving = new CancellationTokenSource();
-        var first = flights.RunAsync("cache/app", "v1", Fetch, CancellationToken.None);
-        var second = flights.RunAsync("cache/app", "v1", Fetch, CancellationToken.None);
-        var gone = flights.RunAsync("cache/app", "v1", Fetch, leaving.Token);
-        var other = flights.RunAsync("cache/app", "v2", Fetch, CancellationToken.None);
+        var first = flights.RunAsync(("cache/app", "v1"), Fetch, CancellationToken.None);
+        var second = flights.RunAsync(("cache/app", "v1"), Fetch, CancellationToken.None);
+        var gone = flights.RunAsync(("cache/app", "v1"), Fetch, leaving.Token);
+        var other = flights.RunAsync(("cache/app", "v2"), Fetch, CancellationToken.None);
         leaving.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => gone.WaitAsync(Bound));
 
@@ -32,14 +32,14 @@ public sealed class ManifestFlightsTests
         Assert.Equal(2, fetches); // v1 once for its three callers, v2 once
 
         // Done: the next miss (a tag that moved, a 404 retried) fetches afresh.
-        await flights.RunAsync("cache/app", "v1", Fetch, CancellationToken.None).WaitAsync(Bound);
+        await flights.RunAsync(("cache/app", "v1"), Fetch, CancellationToken.None).WaitAsync(Bound);
         Assert.Equal(3, fetches);
     }
 
     [Fact]
     public async Task RunAsync_FetchThrows_EveryWaiterSeesItAndTheNextMissTriesAgain()
     {
-        var flights = new ManifestFlights();
+        var flights = new UplinkFlights<(string, string), StoredManifest?>();
         int fetches = 0;
         Task<StoredManifest?> Failing()
         {
@@ -47,8 +47,8 @@ public sealed class ManifestFlightsTests
             throw new IOException("the disk failed");
         }
 
-        await Assert.ThrowsAsync<IOException>(() => flights.RunAsync("cache/app", "v1", Failing, CancellationToken.None).WaitAsync(Bound));
-        await Assert.ThrowsAsync<IOException>(() => flights.RunAsync("cache/app", "v1", Failing, CancellationToken.None).WaitAsync(Bound));
+        await Assert.ThrowsAsync<IOException>(() => flights.RunAsync(("cache/app", "v1"), Failing, CancellationToken.None).WaitAsync(Bound));
+        await Assert.ThrowsAsync<IOException>(() => flights.RunAsync(("cache/app", "v1"), Failing, CancellationToken.None).WaitAsync(Bound));
         Assert.Equal(2, fetches);
     }
 }
