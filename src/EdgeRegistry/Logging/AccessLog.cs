@@ -52,12 +52,18 @@ internal static partial class AccessLog
             Request(logger, client, request.Method, target, status, bytes, Math.Round(milliseconds, 1));
     }
 
-    /// <summary>True for a peer protocol request that succeeded: written at debug, not information.</summary>
+    /// <summary>
+    /// True for a members' request that succeeded (the peer protocol, and the questions to a digest's uplink owner: one
+    /// per blob per asking node on a cold pull): written at debug, not information, so client pulls stand out.
+    /// </summary>
     internal static bool WrittenAtDebug(PathString path, int status) =>
-        status < 400 && path.StartsWithSegments(PeerPaths, StringComparison.Ordinal);
+        status < 400 && (path.StartsWithSegments(PeerPaths, StringComparison.Ordinal) || path.StartsWithSegments(UplinkPaths, StringComparison.Ordinal));
 
     /// <summary>Where the peer protocol lives (see the Replication project's peer endpoints).</summary>
     private static readonly PathString PeerPaths = new("/_edgereg/peer");
+
+    /// <summary>Where the members ask a digest's uplink owner (see the Upstream project's uplink endpoints).</summary>
+    private static readonly PathString UplinkPaths = new("/_edgereg/uplink");
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Information,
         Message = "{Client} {Method} {Path} {Status} {Bytes} bytes {DurationMs} ms")]

@@ -92,6 +92,8 @@ public sealed class HostLoggingTests
     [InlineData("/_edgereg/peer/v1/blobs/sha256:00", 500, false)]
     [InlineData("/v2/_edgereg/peer/v1/feed", 200, false)]
     [InlineData("/_edgereg/peerless", 200, false)]
+    [InlineData("/_edgereg/uplink/v1/team/app/blobs/sha256:00", 200, true)]
+    [InlineData("/_edgereg/uplink/v1/team/app/blobs/sha256:00", 404, false)]
     [InlineData("/v2/team/app/manifests/latest", 200, false)]
     public void AccessLog_PeerTrafficThatSucceeded_AtDebugSoPullsStandOut(string path, int status, bool debug) =>
         Assert.Equal(debug, AccessLog.WrittenAtDebug(new PathString(path), status));
