@@ -39,7 +39,7 @@ class Soak:
         self.kills, self.gc_runs, self.gc_cut, self.gc_failures = [], [], 0, []
         self.stop = threading.Event()
         self.side_crashes = []
-        self.stories = {}  # (repo, tag) of a failed check -> the requests that explain it
+        self.stories = {}  # (repo, tag) of a failed check or a real error -> the requests behind it
 
     # --- the disturbances beside the load ------------------------------------------------------------------------
     def guarded(self, work, deadline):
@@ -151,6 +151,9 @@ class Soak:
                                    "that may not have applied the move)" if w.lost_to_stale_delete(repo, tag) else "")
                             problems.append(f"{name}: {repo}:{tag} is {tags.get((repo, tag))}, acknowledged {state['digest']}{why}")
                             self.stories[(repo, tag)] = w.story(repo, tag, self.started)
+        for w in workers:
+            for repo, tag in sorted(w.suspects):
+                self.stories.setdefault((repo, tag), w.story(repo, tag, self.started))
         counts["revisions"] = len(soakstore.inventory(self.cluster.roots["A"])[1])
         counts["tags"] = len(soakstore.inventory(self.cluster.roots["A"])[0])
         return problems, counts
@@ -183,7 +186,7 @@ class Soak:
         if not t.real_errors():
             lines.append("- real errors: none")
         lines += [f"- GC failure: {f}" for f in self.gc_failures] + [f"- CHECK FAILED: {p}" for p in problems[:20]]
-        for (repo, tag), story in list(self.stories.items())[:5]:
+        for (repo, tag), story in list(self.stories.items())[:8]:
             lines += ["", f"Requests behind {repo}:{tag} (seconds since the load began; A B C = 127.0.0.1/.2/.3):", "```"]
             lines += story + ["```"]
         if self.kills:

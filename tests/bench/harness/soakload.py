@@ -107,6 +107,7 @@ class Worker(threading.Thread):
         self.snap = None  # the member's state when the current operation began
         self.history = []  # (seconds, member, method, path, status or "cut"): what a failed check is explained by
         self.named = collections.defaultdict(set)  # (repo, tag) -> every digest it was pointed at
+        self.suspects = set()  # (repo, tag) of the real errors
 
     # --- one request -------------------------------------------------------------------------------------------
     def request(self, member, op, method, path, body=None, headers=None):
@@ -152,7 +153,7 @@ class Worker(threading.Thread):
                                              {"Content-Type": MANIFEST_TYPE})
         if status != 201 or headers.get("docker-content-digest") != digest:
             del self.tags[(repo, tag)]  # a definite refusal: nothing was tagged
-            return self.fail_answer(member, (), status, f"manifest PUT {repo}:{tag} answered {status}: {body[:160]!r}")
+            return self.fail_answer(member, (), status, f"manifest PUT {repo}:{tag} answered {status}: {body[:160]!r}", (repo, tag))
         self.tags[(repo, tag)]["certain"] = True
         return True
 
@@ -165,14 +166,15 @@ class Worker(threading.Thread):
         if status != 200 or _digest(body) != state["digest"]:
             got = _digest(body) if status == 200 else status
             return self.fail_answer(member, self.origins(state), status if status != 200 else "200 with another digest",
-                                    f"GET {repo}:{tag} answered {got}, expected {state['digest']}")
+                                    f"GET {repo}:{tag} answered {got}, expected {state['digest']}", (repo, tag))
         if headers.get("docker-content-digest") != state["digest"]:
             self.tally.failed("wrong Docker-Content-Digest", f"{repo}:{tag} on {member}")
             return False
         for digest in self.images[state["digest"]]["blobs"]:
             status, _, data = self.request(member, "pull", "GET", f"/v2/{repo}/blobs/{digest}")
             if status != 200:
-                return self.fail_answer(member, self.origins(state), status, f"GET blob {digest} of {repo}:{tag} answered {status}")
+                return self.fail_answer(member, self.origins(state), status, f"GET blob {digest} of {repo}:{tag} answered {status}",
+                                        (repo, tag))
             if _digest(data) != digest:
                 self.tally.failed("blob bytes do not match their digest", f"{repo}:{tag} {digest} on {member}")
                 return False
@@ -193,7 +195,7 @@ class Worker(threading.Thread):
         if status != 201:
             self.tags[(repo, tag)] = before
             return self.fail_answer(member, (self.images[digest]["member"],), status,
-                                    f"moving {repo}:{tag} to {digest} answered {status}: {body[:160]!r}")
+                                    f"moving {repo}:{tag} to {digest} answered {status}: {body[:160]!r}", (repo, tag))
         self.tags[(repo, tag)]["certain"] = True
         return True
 
@@ -206,7 +208,8 @@ class Worker(threading.Thread):
         status, _, body = self.request(member, "untag", "DELETE", f"/v2/{repo}/manifests/{tag}")
         if status != 202:
             self.tags[(repo, tag)] = before
-            return self.fail_answer(member, (before["member"],), status, f"DELETE tag {repo}:{tag} answered {status}: {body[:160]!r}")
+            return self.fail_answer(member, (before["member"],), status, f"DELETE tag {repo}:{tag} answered {status}: {body[:160]!r}",
+                                    (repo, tag))
         self.tags[(repo, tag)]["certain"] = True
         return True
 
@@ -256,7 +259,7 @@ class Worker(threading.Thread):
         """Where the writes a pull of this tag needs went: the tag's last write and its image's push."""
         return state["member"], self.images[state["digest"]]["member"]
 
-    def fail_answer(self, member, origins, status, example):
+    def fail_answer(self, member, origins, status, example, tag=None):
         """An answer that is not the expected one: replication lag when a write it needs went to another member (whose
         copy may still be on its way, or only there while it is down); a real error when every one went to this one."""
         if self.members.cause_of_cut(member, self.snap) == KILLED:
@@ -264,6 +267,8 @@ class Worker(threading.Thread):
         else:
             cause = LAG if any(o != member for o in origins) else f"unexpected answer {status}"
         self.tally.failed(cause, example)
+        if tag and cause not in EXPECTED:
+            self.suspects.add(tag)  # its requests go into the report
         return False
 
     def run(self):
