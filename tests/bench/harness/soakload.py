@@ -147,14 +147,11 @@ class Worker(threading.Thread):
         self.fresh += 1
         digest = _digest(manifest)
         self.images[digest] = {"repo": repo, "manifest": manifest, "blobs": blobs, "member": member}
-        self.tags[(repo, tag)] = {"digest": digest, "member": member, "certain": False}  # until the 201
-        self.named[(repo, tag)].add(digest)
+        before = self.pending(repo, tag, digest, member)
         status, headers, body = self.request(member, "push", "PUT", f"/v2/{repo}/manifests/{tag}", manifest,
                                              {"Content-Type": MANIFEST_TYPE})
-        if status != 201 or headers.get("docker-content-digest") != digest:
-            del self.tags[(repo, tag)]  # a definite refusal: nothing was tagged
+        if not self.settle(repo, tag, status == 201 and headers.get("docker-content-digest") == digest, before):
             return self.fail_answer(member, (), status, f"manifest PUT {repo}:{tag} answered {status}: {body[:160]!r}", (repo, tag))
-        self.tags[(repo, tag)]["certain"] = True
         return True
 
     def pull(self, member):
@@ -187,30 +184,23 @@ class Worker(threading.Thread):
         if not targets:
             return self.push(member)
         digest = self.random.choice(targets)
-        before = dict(state)
-        self.tags[(repo, tag)] = {"digest": digest, "member": member, "certain": False}
-        self.named[(repo, tag)].add(digest)
+        before = self.pending(repo, tag, digest, member)
         status, _, body = self.request(member, "move", "PUT", f"/v2/{repo}/manifests/{tag}", self.images[digest]["manifest"],
                                        {"Content-Type": MANIFEST_TYPE})
-        if status != 201:
-            self.tags[(repo, tag)] = before
+        if not self.settle(repo, tag, status == 201, before):
             return self.fail_answer(member, (self.images[digest]["member"],), status,
                                     f"moving {repo}:{tag} to {digest} answered {status}: {body[:160]!r}", (repo, tag))
-        self.tags[(repo, tag)]["certain"] = True
         return True
 
     def untag(self, member):
         repo, tag, state = self.pick_live_tag()
         if repo is None:
             return self.push(member)
-        before = dict(state)
-        self.tags[(repo, tag)] = {"digest": None, "member": member, "certain": False}
+        before = self.pending(repo, tag, None, member)
         status, _, body = self.request(member, "untag", "DELETE", f"/v2/{repo}/manifests/{tag}")
-        if status != 202:
-            self.tags[(repo, tag)] = before
+        if not self.settle(repo, tag, status == 202, before):
             return self.fail_answer(member, (before["member"],), status, f"DELETE tag {repo}:{tag} answered {status}: {body[:160]!r}",
                                     (repo, tag))
-        self.tags[(repo, tag)]["certain"] = True
         return True
 
     def delete(self, member):
@@ -229,6 +219,25 @@ class Worker(threading.Thread):
         return self.fail_answer(member, (), status, f"DELETE {repo}@{digest} answered {status}: {body[:160]!r}")
 
     # --- bookkeeping -------------------------------------------------------------------------------------------
+    def pending(self, repo, tag, digest, member):
+        """Records a tag write about to be sent (digest None: a delete), uncertain until answered — a request cut by a
+        kill leaves it so. Returns what the tag was before (None for a fresh one)."""
+        before = self.tags.get((repo, tag))
+        self.tags[(repo, tag)] = {"digest": digest, "member": member, "certain": False}
+        if digest:
+            self.named[(repo, tag)].add(digest)
+        return before
+
+    def settle(self, repo, tag, acknowledged, before):
+        """The write was answered: acknowledged makes it certain, a refusal puts back what was (nothing, for a fresh tag)."""
+        if acknowledged:
+            self.tags[(repo, tag)]["certain"] = True
+        elif before is None:
+            del self.tags[(repo, tag)]
+        else:
+            self.tags[(repo, tag)] = before
+        return acknowledged
+
     def story(self, repo, tag, since):
         """The manifest requests of this tag and the deletes by digest of the images it named, as text lines."""
         paths = {f"/v2/{repo}/manifests/{tag}"} | {f"/v2/{repo}/manifests/{d}" for d in self.named[(repo, tag)]}
