@@ -139,19 +139,20 @@ class Soak:
             for w in workers:
                 for (repo, tag), state in w.tags.items():
                     if not state["certain"]:
-                        counts["uncertain tags"] += 1
-                    elif state["digest"] is None:
-                        counts["deleted tags absent"] += 1
+                        continue
+                    if state["digest"] is None:
                         if (repo, tag) in tags:
                             problems.append(f"{name}: deleted tag {repo}:{tag} is back ({tags[(repo, tag)]})")
-                    else:
-                        counts["tags checked"] += 1
-                        if tags.get((repo, tag)) != state["digest"]:
-                            why = (" (lost to a DELETE by digest of an image it had named, sent after its move to a member "
-                                   "that may not have applied the move)" if w.lost_to_stale_delete(repo, tag) else "")
-                            problems.append(f"{name}: {repo}:{tag} is {tags.get((repo, tag))}, acknowledged {state['digest']}{why}")
-                            self.stories[(repo, tag)] = w.story(repo, tag, self.started)
-        for w in workers:
+                    elif tags.get((repo, tag)) != state["digest"]:
+                        why = (" (lost to a DELETE by digest of an image it had named, sent after its move to a member "
+                               "that may not have applied the move)" if w.lost_to_stale_delete(repo, tag) else "")
+                        problems.append(f"{name}: {repo}:{tag} is {tags.get((repo, tag))}, acknowledged {state['digest']}{why}")
+                        self.stories[(repo, tag)] = w.story(repo, tag, self.started)
+        for w in workers:  # what each member was checked against, counted once
+            for state in w.tags.values():
+                key = ("uncertain tags" if not state["certain"] else
+                       "deleted tags absent" if state["digest"] is None else "tags checked")
+                counts[key] += 1
             for repo, tag in sorted(w.suspects):
                 self.stories.setdefault((repo, tag), w.story(repo, tag, self.started))
         counts["revisions"] = len(soakstore.inventory(self.cluster.roots["A"])[1])
@@ -174,9 +175,9 @@ class Soak:
             f"deferred {sum(r[4] for r in self.gc_runs)}), {self.gc_cut} cut by a kill, {len(self.gc_failures)} failed |",
             f"| inventories identical | {converged_after:.1f} s after the load stopped, {after_kill} |",
             f"| end state | {counts['tags']} tags, {counts['revisions']} manifest revisions per member |",
-            f"| end checks (three members) | {counts['blobs hashed']:,} blob files hashed, {counts['tags checked']} acknowledged "
-            f"tags at their digest, {counts['deleted tags absent']} deleted tags absent, {counts['uncertain tags']} uncertain "
-            f"(write cut) only compared: {len(problems)} problems |",
+            f"| end checks (on each of the three) | {counts['blobs hashed']:,} blob files hashed in all, {counts['tags checked']} "
+            f"acknowledged tags at their digest, {counts['deleted tags absent']} deleted tags absent, {counts['uncertain tags']} "
+            f"uncertain (write cut) only compared: {len(problems)} problems |",
         ]
         lines += ["", "Failed requests by cause (expected ones first):", ""]
         for cause in soakload.EXPECTED + tuple(sorted(t.real_errors())):
