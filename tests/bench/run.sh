@@ -5,7 +5,7 @@
 #                      [--no-peer | --only-peer] [--converge-gib N] [--rows GROUPS]
 #                      [--only-startup [--starts N] [--baseline BINARY]]
 #                      [--scale [--scale-sizes N,N,...]] [--only-gc [--gc-blobs N] [--gc-manifests M]] [--only-cache [--uplink-rate R]]
-#                      [--only-scrub [--scrub-mib N] [--scrub-rate-mib R]]
+#                      [--only-scrub [--scrub-mib N] [--scrub-rate-mib R]] [--only-soak [--soak-seconds N]]
 #
 #   --edgereg BINARY  the published AOT edgereg to measure (default: build one into a private directory
 #                     with packaging/build-binary.sh)
@@ -36,6 +36,10 @@
 #   --only-scrub      run only the scrub row: a synthetic store of 16 MiB blobs scrubbed by the agent (its rate
 #                     idle and while a client pulls, pull throughput idle vs during the scrub); --scrub-mib N
 #                     (default 1024) sizes the store, --scrub-rate-mib R (default 64) is the agent's --scrub-rate
+#   --only-soak       run only the bounded soak (issue 16): three members on 127.0.0.1/.2/.3 under mixed pushes,
+#                     pulls, tag moves, deletes and online GC, one member SIGKILLed and restarted every 10-25 s; then
+#                     a bounded wait until the three inventories are identical and the corruption checks;
+#                     --soak-seconds N (default 180, 30-3600) is the length of the load
 # Installs wrk, hey, nginx and docker-registry with apt-get when missing. Binds 127.0.0.1-3 only (and, for the
 # cache rows' shaped uplink, 10.153.15.1-2 on a veth into a network namespace of its own, removed on exit); every
 # server it starts is stopped on exit, error or signal.
@@ -49,11 +53,11 @@ import_gib=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --edgereg) edgereg="$2"; shift 2 ;;
-    --seconds|--results|--converge-gib|--starts|--rows|--scale-sizes|--gc-blobs|--gc-manifests|--scrub-mib|--scrub-rate-mib|--uplink-rate) pass+=("$1" "$2"); shift 2 ;;
+    --seconds|--results|--converge-gib|--starts|--rows|--scale-sizes|--gc-blobs|--gc-manifests|--scrub-mib|--scrub-rate-mib|--uplink-rate|--soak-seconds) pass+=("$1" "$2"); shift 2 ;;
     --baseline) [ -x "$2" ] || { echo "run.sh: --baseline '$2' is not executable" >&2; exit 2; }
                 pass+=("$1" "$(readlink -f "$2")"); shift 2 ;;
     --import-gib) import_gib="$2"; shift 2 ;;
-    --keep|--no-peer|--only-peer|--only-startup|--scale|--only-gc|--only-cache|--only-scrub) pass+=("$1"); shift ;;
+    --keep|--no-peer|--only-peer|--only-startup|--scale|--only-gc|--only-cache|--only-scrub|--only-soak) pass+=("$1"); shift ;;
     -h|--help) sed -n "2,$(awk 'NR > 1 && !/^#/ { print NR - 1; exit }' "${BASH_SOURCE[0]}")p" "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac

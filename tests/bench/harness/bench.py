@@ -19,6 +19,7 @@ import cache
 import clients
 import gcbench
 import scrubbench
+import soak
 import image
 import measure
 import peers
@@ -79,6 +80,9 @@ class Bench:
             return
         if self.args.only_gc:
             self.gc_text = gcbench.run(self.args.edgereg, self.work, self.args.gc_blobs, self.args.gc_manifests, log)
+            return
+        if self.args.only_soak:
+            self.gc_text = soak.run(self.args.edgereg, self.work, self.args.soak_seconds, log)
             return
         if self.args.only_scrub:
             self.gc_text = scrubbench.run(self.args.edgereg, self.work, self.args.scrub_mib, self.args.scrub_rate_mib,
@@ -408,6 +412,8 @@ def main():
     peer.add_argument("--only-scrub", action="store_true", help="run only the scrub row (issue 13)")
     p.add_argument("--scrub-mib", type=int, default=1024, help="--only-scrub: MiB in the synthetic store (16 MiB blobs)")
     p.add_argument("--scrub-rate-mib", type=int, default=64, help="--only-scrub: --scrub-rate of the agent, MiB/s")
+    peer.add_argument("--only-soak", action="store_true", help="run only the bounded soak (issue 16)")
+    p.add_argument("--soak-seconds", type=int, default=180, help="--only-soak: seconds of load (default 180)")
     p.add_argument("--starts", type=int, default=STARTS, help="--only-startup: start rounds (default 5)")
     p.add_argument("--baseline", help="--only-startup: a second edgereg binary started in the same rounds")
     p.add_argument("--converge-gib", type=float, default=1.0, help="GiB a wiped node re-converges (default 1)")
@@ -424,6 +430,8 @@ def main():
         sys.exit("--gc-manifests must be at least 1 and at most --gc-blobs, which is at most 1000000")
     if not (16 <= args.scrub_mib <= 65536 and 1 <= args.scrub_rate_mib <= 4096):
         sys.exit("--scrub-mib must be between 16 and 65536, --scrub-rate-mib between 1 and 4096")
+    if not 30 <= args.soak_seconds <= 3600:
+        sys.exit("--soak-seconds must be between 30 and 3600")
     if not 1 <= args.seconds <= 60:
         sys.exit("--seconds must be between 1 and 60")
     work = args.work or tempfile.mkdtemp(prefix="edgereg-bench.")
@@ -433,7 +441,7 @@ def main():
     bench = Bench(args, work)
     try:
         bench.run()
-        text = bench.gc_text if args.only_gc or args.only_scrub else bench.render()
+        text = bench.gc_text if args.only_gc or args.only_scrub or args.only_soak else bench.render()
         print(text)
         if args.results:
             with open(args.results, "w") as f:

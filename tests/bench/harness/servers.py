@@ -67,6 +67,12 @@ class Server:
                 self.proc.kill()
                 self.proc.wait(timeout=5)
 
+    def kill(self):
+        """SIGKILL, as a power cut ends the process: no shutdown work at all."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=15)
+
 
 def stop_all():
     for proc in ALL_STARTED:

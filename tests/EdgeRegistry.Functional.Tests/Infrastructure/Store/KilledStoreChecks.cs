@@ -13,10 +13,11 @@ internal static class KilledStoreChecks
 {
     /// <summary>The on-disk checks, cheap enough for every round of a drill (no server needed).</summary>
     /// <param name="converging">A replica still fetching: layer links may name blobs yet to arrive (see StoreIntegrity).</param>
-    public static void AssertOnDisk(string root, bool converging = false)
+    /// <param name="verified">Blobs hashed after earlier kills, hashed again only when changed (null: hash every blob).</param>
+    public static void AssertOnDisk(string root, bool converging = false, VerifiedBlobs? verified = null)
     {
         var layout = new DistributionLayout(root);
-        StoreIntegrity.AssertEveryBlobMatchesItsDigest(layout);
+        StoreIntegrity.AssertEveryBlobMatchesItsDigest(layout, verified: verified);
         StoreIntegrity.AssertNoLinkPointsNowhere(layout, allowPendingLayerLinks: converging);
     }
 
