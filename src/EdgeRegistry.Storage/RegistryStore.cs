@@ -308,8 +308,9 @@ public sealed partial class RegistryStore : IRegistryStore
             if (version is { } update && NewerRevisionStored(repository, digest, update, deleted: true)) return true;
             var removedTags = IoFailures.Guard(operation, () => _manifests.Delete(repository, reference));
             if (removedTags is null) return false;
-            // The version belongs to what was named: the manifest's, while the tags that go with it are new local changes.
-            var changes = removedTags.Select(tag => new StoreChange(StoreChangeKind.TagDeleted, repository, null, tag));
+            // The version belongs to what was named: the manifest's, while the tags that go with it are new local changes,
+            // raised with the digest they named (see StoreChangeKind.TagDeleted).
+            var changes = removedTags.Select(tag => new StoreChange(StoreChangeKind.TagDeleted, repository, digest, tag));
             Raise(operation, [.. changes, new StoreChange(StoreChangeKind.ManifestDeleted, repository, digest, Version: version)]);
             return true;
         }

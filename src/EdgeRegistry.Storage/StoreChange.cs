@@ -17,6 +17,11 @@ public enum StoreChangeKind
     ManifestDeleted,
     /// <summary>A tag now points at <see cref="StoreChange.Digest"/>.</summary>
     TagSet,
+    /// <summary>
+    /// A tag was deleted. <see cref="StoreChange.Digest"/> is null when the tag itself was named (a DELETE by tag, a
+    /// replicated tag delete); it is the manifest's digest when the tag went with the manifest it named (a DELETE by
+    /// digest takes the tags it sees with it).
+    /// </summary>
     TagDeleted,
 }
 

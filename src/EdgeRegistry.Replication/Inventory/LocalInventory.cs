@@ -108,6 +108,9 @@ internal sealed class LocalInventory
             case StoreChangeKind.TagSet:
                 Record(EntryKind.Tag, change, deleted: false);
                 break;
+            case StoreChangeKind.TagDeleted when change is { Digest: not null, Version: null }:
+                RecordTagGoneWithManifest(change);
+                break;
             case StoreChangeKind.TagDeleted:
                 Record(EntryKind.Tag, change, deleted: true);
                 break;
@@ -139,6 +142,20 @@ internal sealed class LocalInventory
         var entry = new InventoryEntry(EntryKind.Manifest, repository, null, digest, size, Clock.Now(), Self, Deleted: false);
         _versions.Write(entry);
         Inventory.Put(entry);
+    }
+
+    /// <summary>
+    /// A tag that went with the manifest it named (a delete by digest). The delete saw this node's writes of the tag up
+    /// to now and no more, so its tombstone is ordered just after the last of them, not at the clock's reading: a move
+    /// of the tag made on another node that this node had not heard of yet (newer than what the delete saw) wins
+    /// everywhere, as it would on a single registry where the move came first — a client that moves a tag and then
+    /// deletes the old image through two nodes keeps its tag. The tag writes the delete did see stay deleted.
+    /// A tag write is totally ordered by its version like any other, so every node still picks the same winner.
+    /// </summary>
+    private void RecordTagGoneWithManifest(StoreChange change)
+    {
+        long seen = Inventory.Get(InventoryKey.ForTag(change.Repository, change.Tag!)) is { Deleted: false } live ? live.Version : 0;
+        Record(EntryKind.Tag, change with { Version = new ChangeVersion(seen + 1, Self) }, deleted: true);
     }
 
     private void Record(EntryKind kind, StoreChange change, bool deleted)

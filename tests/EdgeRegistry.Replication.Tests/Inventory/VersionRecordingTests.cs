@@ -69,6 +69,47 @@ public sealed class VersionRecordingTests : IDisposable
     }
 
     [Fact]
+    public async Task DeleteManifestByDigest_TagGoesWithIt_TombstoneJustAfterTheTagWriteItSaw_SoAMoveElsewhereThatItHadNotSeenWins()
+    {
+        // The soak's lost tag: v1 moved to another image on a peer (201), then the old image deleted by digest here
+        // before the move arrived. The delete took v1 with it; at the clock's reading that tombstone beat the move on
+        // every node and the acknowledged tag was gone everywhere.
+        var old = await ImageBuilder.PushOciAsync(_f, Repo.Value, "v1", 4);
+        var moved = await ImageBuilder.PushOciAsync(_f, Repo.Value, "other", 5);
+        var seen = _local.Inventory.Get(TagKey("v1"))!;
+        // The peer's move: newer than the tag write this node saw, older than the delete by the clock.
+        var move = new InventoryEntry(EntryKind.Tag, Repo, "v1", moved.Digest, 0, _local.Clock.Now(), "127.0.0.3:5000", false);
+
+        Assert.True(_f.Store.DeleteManifest(Repo, old.Digest.ToString()));
+
+        var tombstone = _local.Inventory.Get(TagKey("v1"))!;
+        Assert.True(tombstone.Deleted);
+        Assert.Equal(seen.Version + 1, tombstone.Version);
+        Assert.Equal(Self, tombstone.Node);
+        Assert.False(seen.Supersedes(tombstone)); // the write the delete saw stays deleted
+        Assert.True(move.Supersedes(tombstone));  // the move it had not seen wins
+        Assert.True(_f.Store.SetTag(Repo, "v1", moved.Digest, LocalInventory.VersionOf(move)));
+        Assert.Equal(moved.Digest, _f.Store.GetManifest(Repo, "v1")!.Digest);
+        Assert.Equal(move, _local.Inventory.Get(TagKey("v1")));
+        // The restart rebuilds the same entry from the version records (durable like any write).
+        Assert.Equal(move, PowerCutAndRestart().Inventory.Get(TagKey("v1")));
+    }
+
+    [Fact]
+    public async Task DeleteTag_ItsTombstoneTakesTheClockReading_AnOlderMoveLoses()
+    {
+        await ImageBuilder.PushOciAsync(_f, Repo.Value, "v1", 6);
+        var moved = await ImageBuilder.PushOciAsync(_f, Repo.Value, "other", 7);
+        var move = new InventoryEntry(EntryKind.Tag, Repo, "v1", moved.Digest, 0, _local.Clock.Now(), "127.0.0.3:5000", false);
+
+        Assert.True(_f.Store.DeleteManifest(Repo, "v1")); // the tag itself named: a delete after everything before it
+
+        var tombstone = _local.Inventory.Get(TagKey("v1"))!;
+        Assert.True(tombstone.Deleted);
+        Assert.True(tombstone.Supersedes(move));
+    }
+
+    [Fact]
     public async Task SetTag_AppliedAtPeerVersion_PowerCutKeepsThePeerVersion()
     {
         var image = await ImageBuilder.PushOciAsync(_f, Repo.Value, "v1", 3);
