@@ -115,6 +115,13 @@ public interface IRegistryStore
     StoredManifest? GetManifest(RepositoryName repository, string reference);
 
     /// <summary>
+    /// <see cref="GetManifest"/> for a read no client waits on (a peer copying the store): read and verified as
+    /// always, but not kept in the manifest cache, so a peer's rehydration neither fills it with the whole store nor
+    /// pushes out what clients pull.
+    /// </summary>
+    StoredManifest? ReadManifest(RepositoryName repository, string reference);
+
+    /// <summary>
     /// Deletes a manifest by digest (its revision and every tag that points at it) or just a tag. False when unknown.
     /// <paramref name="version"/> is the delete's version when it was made on another node first; a replicated tag
     /// delete outranked by the tag's stored version leaves the tag and answers true (the store holds the outcome).

@@ -274,11 +274,15 @@ public sealed partial class RegistryStore : IRegistryStore
         return Task.FromResult(result);
     }
 
-    public StoredManifest? GetManifest(RepositoryName repository, string reference)
+    public StoredManifest? GetManifest(RepositoryName repository, string reference) => GetManifest(repository, reference, cache: true);
+
+    public StoredManifest? ReadManifest(RepositoryName repository, string reference) => GetManifest(repository, reference, cache: false);
+
+    private StoredManifest? GetManifest(RepositoryName repository, string reference, bool cache)
     {
         try
         {
-            var manifest = _manifests.Get(repository, reference)?.Stored;
+            var manifest = _manifests.Get(repository, reference, cache)?.Stored;
             // A manifest read while a collection runs is kept by it, as if leased (one volatile read otherwise).
             if (manifest is not null) Leases.Touch(manifest.Digest);
             return manifest;

@@ -135,7 +135,8 @@ internal sealed partial class PeerEndpoints(
             return;
         }
         string reference = rest[(slash + 1)..];
-        var manifest = store.GetManifest(repository, reference);
+        // Uncached: a wiped peer reads every manifest once, which would cycle the whole store through the cache.
+        var manifest = store.ReadManifest(repository, reference);
         if (manifest is null)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;

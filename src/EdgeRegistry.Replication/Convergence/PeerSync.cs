@@ -24,6 +24,17 @@ internal sealed partial class PeerSync
     private const int ApplyConcurrency = 8;
     private static readonly TimeSpan ReconcileInterval = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How far the feed may run ahead of the blob copies. A wiped node reads a peer's feed far faster than it copies
+    /// small blobs, and every blob waiting costs ~200 bytes (its digest text, its place in a lane and in the queued
+    /// set): reading a 100 k-object feed to its end at once queued ~80 k of them, 16 MB on top of the inventories.
+    /// 4,096 keeps every copy worker busy (16 + 4) and the queue under a megabyte.
+    /// </summary>
+    internal const int MaxPendingFetches = 4096;
+
+    /// <summary>How often a feed held back by <see cref="MaxPendingFetches"/> looks again (copies run at hundreds per second).</summary>
+    private static readonly TimeSpan PendingCheck = TimeSpan.FromMilliseconds(100);
+
     private readonly Peer _peer;
     private readonly EntryApplier _applier;
     private readonly HybridLogicalClock _clock;
@@ -56,6 +67,7 @@ internal sealed partial class PeerSync
             {
                 if (_peer.State.Available)
                 {
+                    while (_fetches.Pending > MaxPendingFetches) await Task.Delay(PendingCheck, _time, cancellationToken).ConfigureAwait(false);
                     more = await PollAsync(cancellationToken).ConfigureAwait(false);
                     var now = _time.GetUtcNow();
                     if (now - lastSummary >= _options.SummaryInterval)

@@ -1,3 +1,4 @@
+using EdgeRegistry.Replication.Inventory.Packing;
 using EdgeRegistry.Storage;
 using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Naming;
@@ -31,10 +32,14 @@ internal sealed class LocalInventory
 
     internal string Self { get; }
 
-    /// <summary>Reads the whole store once. Blobs only count when some manifest references them (orphans are not worth copying).</summary>
+    /// <summary>
+    /// Reads the whole store once. Blobs only count when some manifest references them (orphans are not worth copying),
+    /// each once, in the first repository whose manifest references it. Each is recorded as soon as it is first seen, so
+    /// the walk holds no list of the store's blobs (with their digest strings: ~45 MB at 250 k blobs) until its end.
+    /// </summary>
     internal void Build()
     {
-        var referenced = new Dictionary<Digest, RepositoryName>();
+        var referenced = new DigestSet();
         foreach (var (repository, digest) in _store.EnumerateManifests())
         {
             var version = _versions.ReadManifest(repository, digest);
@@ -43,7 +48,11 @@ internal sealed class LocalInventory
             Inventory.Put(new InventoryEntry(EntryKind.Blob, repository, null, digest, size, 0, "", false));
             if (_store.ReadReferences(repository, digest) is { } references)
             {
-                foreach (var blob in references.Blobs) referenced.TryAdd(blob.Digest, repository);
+                foreach (var blob in references.Blobs)
+                {
+                    if (referenced.Add(blob.Digest) && _store.BlobLength(blob.Digest) is long length)
+                        Inventory.Put(new InventoryEntry(EntryKind.Blob, repository, null, blob.Digest, length, 0, "", false));
+                }
             }
             foreach (var (tag, target) in _store.ListTagTargets(repository))
             {
@@ -54,11 +63,6 @@ internal sealed class LocalInventory
                 Inventory.Put(new InventoryEntry(EntryKind.Tag, repository, tag, target, 0,
                     matches ? tagVersion!.Value.Version : 0, matches ? tagVersion!.Value.Node : "", Deleted: false));
             }
-        }
-        foreach (var (digest, repository) in referenced)
-        {
-            if (_store.BlobLength(digest) is long length)
-                Inventory.Put(new InventoryEntry(EntryKind.Blob, repository, null, digest, length, 0, "", false));
         }
         foreach (var tombstone in _versions.Tombstones())
         {

@@ -73,7 +73,9 @@ internal sealed partial class ManifestStore
         return new ManifestPutResult(digest, parsed.Subject?.Digest);
     }
 
-    public CachedManifest? Get(RepositoryName repository, string reference)
+    /// <param name="cache">Keep it in the cache when read from disk: false for reads no client waits on (a peer copying
+    /// every manifest would otherwise cycle the whole store through the cache, see <see cref="ManifestCache"/>).</param>
+    public CachedManifest? Get(RepositoryName repository, string reference, bool cache = true)
     {
         Digest digest;
         if (Digest.TryParse(reference, out var parsedDigest))
@@ -89,7 +91,7 @@ internal sealed partial class ManifestStore
         {
             digest = tagged;
         }
-        return Load(digest);
+        return Load(digest, cache);
     }
 
     /// <summary>Deletes a tag, or a manifest revision with every tag pointing at it; null when nothing matched, else the tags removed.</summary>
@@ -137,14 +139,16 @@ internal sealed partial class ManifestStore
         {
             if (!layer.HasUrls) _blobs.LinkLayer(repository, layer.Digest);
         }
-        return Publish(repository, digest, parsed, content);
+        // Not cached: an import is a copy no client asked for yet (a wiped node re-learns every manifest of the
+        // cluster), and the first pull caches it.
+        return Publish(repository, digest, parsed, content, cache: false);
     }
 
     /// <summary>
     /// Makes a validated manifest visible in the repository, in dependency order, each step durable before the
     /// next: its bytes as a blob, its revision link, then its referrer link. (A tag, if any, comes after.)
     /// </summary>
-    private CachedManifest Publish(RepositoryName repository, Digest digest, ParsedManifest parsed, ReadOnlyMemory<byte> content)
+    private CachedManifest Publish(RepositoryName repository, Digest digest, ParsedManifest parsed, ReadOnlyMemory<byte> content, bool cache = true)
     {
         if (!_blobs.Exists(digest)) _files.WriteAtomically(_paths.BlobData(digest), content.Span);
         string revision = _paths.RevisionLink(repository, digest);
@@ -155,7 +159,7 @@ internal sealed partial class ManifestStore
             if (LinkFiles.Read(_fs, referrer) != digest) _files.WriteLink(referrer, digest.ToString());
         }
         var manifest = new CachedManifest(new StoredManifest(digest, parsed.MediaType, content.ToArray()), parsed);
-        _cache.Add(manifest);
+        if (cache) _cache.Add(manifest);
         return manifest;
     }
 

@@ -86,7 +86,10 @@ internal sealed class TagStore
         {
             string tag = Path.GetFileName(tagDirectory);
             if (!Tag.IsValid(tag)) continue;
-            if (Resolve(repository, tag) is Digest digest) tags.Add((tag, digest));
+            // Not through Resolve: a listing is no pull, and caching every tag the inventory build and each
+            // collection list would hold all the store's tags in memory for good (~250 bytes each).
+            var digest = _resolved.TryGetValue((repository.Value, tag), out var cached) ? cached : LinkFiles.Read(_fs, _paths.TagCurrentLink(repository, tag));
+            if (digest is Digest target) tags.Add((tag, target));
         }
         tags.Sort(static (a, b) => string.CompareOrdinal(a.Item1, b.Item1));
         return tags;

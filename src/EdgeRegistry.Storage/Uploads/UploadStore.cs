@@ -110,8 +110,10 @@ internal sealed class UploadStore
         if (!_fs.Directory.Exists(_paths.Repositories)) return 0;
         var cutoff = _time.GetUtcNow() - maxAge;
         int purged = 0;
-        foreach (string uploads in _fs.Directory.EnumerateDirectories(_paths.Repositories, StorePaths.UploadsName, SearchOption.AllDirectories))
+        foreach (var (repository, _) in RepositoryCatalog.NameDirectories(_fs, _paths))
         {
+            string uploads = Path.Combine(repository, StorePaths.UploadsName);
+            if (!_fs.Directory.Exists(uploads)) continue;
             foreach (string upload in _fs.Directory.EnumerateDirectories(uploads))
             {
                 string data = StorePaths.DataFile(upload);

@@ -109,6 +109,8 @@ internal static class RegistryHost
         // After replication and the status channel: metrics wrap the remote source and share the store census.
         builder.Services.AddMetrics(settings.Root);
         builder.Services.AddHostedService<DiskGuardMonitor>();
+        // Walks over a big store leave their garbage in gen2, which an idle workstation GC keeps resident.
+        builder.Services.AddHostedService<HeapTrimmer>();
 
         // After metrics, so the read-through counters keep counting the peers alone; the cache counts its own hits.
         // Registered last of the content sources: asked after the store and the peers.

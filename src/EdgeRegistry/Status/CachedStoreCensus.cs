@@ -155,9 +155,7 @@ internal sealed class CachedStoreCensus : IDisposable
             result = new CensusResult(_last?.Counts, e.Message);
         }
         var took = Stopwatch.GetElapsedTime(started);
-        // A walk of a big store leaves its path strings and sets behind; give the heap back (bounded cost: walks
-        // are at least 10 walk-durations apart).
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        // What the walk leaves in gen2 (path strings, the manifest set) the host's HeapTrimmer gives back.
 
         lock (_gate)
         {

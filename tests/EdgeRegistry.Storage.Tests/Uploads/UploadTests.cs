@@ -191,4 +191,31 @@ public sealed class UploadTests : IDisposable
         Assert.False(Directory.Exists(staleDirectory));
         Assert.Equal(3, reopened.GetUpload(Repo, fresh)!.Value.Length);
     }
+
+    [Fact]
+    public async Task Open_StaleUploadsAtEveryDepthOfNames_RemovedWithoutTouchingRepositoryContent()
+    {
+        // A repository may be a prefix of another's name ("edge" and "edge/uploads/deep"): both hold uploads, and
+        // the purge's walk of names must find each while never descending into a repository's own directories.
+        var outer = RepositoryName.Parse("edge");
+        var deep = RepositoryName.Parse("edge/uploads/deep");
+        var blob = await _f.PutBlobAsync(deep.Value, [7, 8, 9]);
+        var stale = new List<string>();
+        foreach (var repository in new[] { outer, Repo, deep })
+        {
+            string id = _f.Store.StartUpload(repository).Id;
+            await _f.Store.AppendUploadAsync(repository, id, StoreFixture.Body([1, 2, 3]), 0, 3, CancellationToken.None);
+            string directory = Path.Combine(_f.RepositoryPath(repository.Value), "_uploads", id);
+            var longAgo = DateTime.UtcNow - TimeSpan.FromHours(2);
+            foreach (string file in Directory.EnumerateFiles(directory)) File.SetLastWriteTimeUtc(file, longAgo);
+            Directory.SetLastWriteTimeUtc(directory, longAgo);
+            stale.Add(directory);
+        }
+
+        var reopened = RegistryStore.Open(_f.Options with { StaleUploadAge = TimeSpan.FromHours(1) });
+
+        Assert.All(stale, directory => Assert.False(Directory.Exists(directory), $"{directory} was not purged"));
+        Assert.Equal(3, reopened.BlobLength(blob.Digest));
+        Assert.True(File.Exists(reopened.Paths.LayerLink(deep, blob.Digest)));
+    }
 }
