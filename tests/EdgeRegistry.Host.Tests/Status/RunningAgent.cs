@@ -26,9 +26,14 @@ internal sealed class RunningAgent : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>
+    /// The guard at 1% free: the status rows asserted here must not depend on how full the machine's disk is (at the
+    /// default 15%, a disk under 20% free already reads "near-limit" and adds a problem line).
+    /// </summary>
     public static ServeSettings SettingsIn(TempDirectory temp) => RunningRegistry.Settings(temp.File("root")) with
     {
         StatusSocket = Path.Combine(temp.Path, "run", "edgereg", "status.sock"),
+        MinFree = Storage.Capacity.SpaceLimit.OfPercent(1),
     };
 
     public static async Task<RunningAgent> StartAsync(ServeSettings settings)

@@ -37,7 +37,7 @@ public sealed class StatusCommandTests : IClassFixture<FakeSystemdBus>, IDisposa
         Assert.Matches(@"^agent            ready    edgereg .+, pid \d+, up \d+s, listening on http://127\.0\.0\.1:\d+, ready since ", lines[1]);
         Assert.StartsWith($"store            ok       {settings.Root}: 1 repositories, 1 manifests, 3 blobs, ", lines[2], StringComparison.Ordinal);
         Assert.Matches(@" free of .+ \(\d+%\)$", lines[2]);
-        Assert.StartsWith("guard            ok       within --min-free 15%", lines[3], StringComparison.Ordinal);
+        Assert.StartsWith("guard            ok       within --min-free 1%", lines[3], StringComparison.Ordinal);
         Assert.StartsWith("edgereg.service  unknown  systemd not reachable over D-Bus: ", lines[4], StringComparison.Ordinal);
         Assert.StartsWith("crio.service     unknown  ", lines[5], StringComparison.Ordinal);
         Assert.StartsWith("kubelet.service  unknown  ", lines[6], StringComparison.Ordinal);
