@@ -3,7 +3,7 @@ namespace EdgeRegistry.Fuzz.Targets;
 /// <summary>Every target, by name.</summary>
 internal static class FuzzTargets
 {
-    public static IReadOnlyList<string> Names { get; } = ["manifest", "route", "range", "feed", "config", "mirrors", "rejection", "users", "dbus"];
+    public static IReadOnlyList<string> Names { get; } = ["manifest", "route", "range", "feed", "config", "mirrors", "rejection", "users", "dbus", "tar"];
 
     public static IFuzzTarget Create(string name) => name switch
     {
@@ -16,6 +16,7 @@ internal static class FuzzTargets
         "rejection" => new RejectionTarget(),
         "users" => new UserTableTarget(),
         "dbus" => new SystemdReplyTarget(),
+        "tar" => new TarMediaTarget(),
         _ => throw new ArgumentException($"unknown fuzz target '{name}'; one of: {string.Join(", ", Names)}", nameof(name)),
     };
 }
