@@ -63,7 +63,8 @@ public sealed class EdgeregCliTests : IDisposable
     [Fact]
     public async Task InvokeAsync_ServeWithUnknownConfigKey_ExitsTwoNamingFileAndKey()
     {
-        var config = _temp.WriteFile("config.json", """{ "root": "/tmp/x", "tls": true }""");
+        // The root is the test's own directory: a fixed path like /tmp/x is whatever another process left there.
+        var config = _temp.WriteFile("config.json", $$"""{ "root": "{{_temp.File("root")}}", "tls": true }""");
         var process = new CapturedProcess();
 
         var exitCode = await process.RunAsync("serve", "--config", config);
