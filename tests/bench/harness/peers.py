@@ -84,9 +84,9 @@ class Cluster:
         self.nodes = {n: servers.cluster_member(binary, h, port, self.roots[n], self.work, members, secret, n)
                       for n, h in zip(NAMES, HOSTS)}
 
-    def start(self, name, on_spawn=None):
+    def start(self, name):
         os.makedirs(self.roots[name], exist_ok=True)
-        return self.nodes[name].start(on_spawn=on_spawn)
+        return self.nodes[name].start()
 
     def stop(self, name):
         self.nodes[name].stop()

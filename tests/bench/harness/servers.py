@@ -39,9 +39,8 @@ class Server:
     def pid(self):
         return self.proc.pid
 
-    def start(self, timeout=30, on_spawn=None):
-        """Starts the server and returns seconds from exec to the first 200 on /v2/ (polled every ~1 ms).
-        on_spawn(pid) runs right after the exec, before the wait: to attach a counter before the server does any work."""
+    def start(self, timeout=30):
+        """Starts the server and returns seconds from exec to the first 200 on /v2/ (polled every ~1 ms)."""
         if v2_answers_200(self.port, self.host):
             raise RuntimeError(f"port {self.port} already answers; refusing to measure someone else's server")
         log = open(self.log_path, "ab")
@@ -50,8 +49,6 @@ class Server:
                                      stdin=subprocess.DEVNULL)
         ALL_STARTED.append(self.proc)
         log.close()
-        if on_spawn:
-            on_spawn(self.proc.pid)
         deadline = t0 + timeout
         while time.perf_counter() < deadline:
             if v2_answers_200(self.port, self.host):
