@@ -21,15 +21,15 @@ def family(pid):
     return [pid] + _children(pid)
 
 
-def cpu_seconds(pid):
-    """utime+stime of pid and its children, in seconds."""
+def cpu_seconds(pid, system_only=False):
+    """utime+stime (or stime alone) of pid and its children, in seconds."""
     total = 0
     for p in family(pid):
         try:
             with open(f"/proc/{p}/stat") as f:
                 # fields after the parenthesised command: state is [0], utime [11], stime [12]
                 fields = f.read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
+            total += (0 if system_only else int(fields[11])) + int(fields[12])
         except (OSError, IndexError):
             pass
     return total / CLOCK_TICKS

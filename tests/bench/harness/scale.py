@@ -16,6 +16,7 @@ import procstats
 import scalestore
 import servers
 import smallfiles
+import syscounts
 
 SETTLE_S = 5  # after the first count, before idle RSS is read: start-up garbage collected, timers quiet
 GETS = 2000
@@ -162,16 +163,31 @@ def run_size(binary, work, objects):
 
     procstats.reset_peak(a.pid)
     a_cpu0 = procstats.cpu_seconds(a.pid)
+    # Syscalls by kind on both nodes while B rehydrates, counted in the kernel (perf stat; no ptrace, so the rate is
+    # hardly touched). B's counter is attached once B answers /v2/: attached at its exec, perf races the runtime's
+    # thread creation and may miss whole threads (seen: 1 syscall per object). The threads B starts later inherit
+    # the counters; the objects B already held then are not counted (syscalls_objects).
+    a_calls = syscounts.attach(a.pid)
     t0 = time.perf_counter()
     cluster.start("B")
     b = cluster.nodes["B"]
-    f["rehydrate_s"] = _holds_all(cluster.roots["B"], store["digests"], t0, bound=max(120, n // 20))
+    b_calls = syscounts.attach(b.pid)
+    f["syscalls_objects"] = sum(not os.path.exists(peers.blob_file(cluster.roots["B"], d)) for d in store["digests"])
+    try:
+        f["rehydrate_s"] = _holds_all(cluster.roots["B"], store["digests"], t0, bound=max(120, n // 20))
+    finally:
+        f["b_syscalls"] = b_calls.stop() if b_calls else None
+        f["a_syscalls"] = a_calls.stop() if a_calls else None
     f["rate"] = n / f["rehydrate_s"]
     # CPU per object of both nodes (B's start included): on a machine shared with other work the rate follows the
     # CPU share the nodes get, while the probe (fsyncs, mostly waiting) hardly does; this is the figure that does not.
     f["a_cpu_ms"] = (procstats.cpu_seconds(a.pid) - a_cpu0) * 1000 / n
     f["b_cpu_ms"] = procstats.cpu_seconds(b.pid) * 1000 / n
-    _log(f"  CPU per object while rehydrating: serving A {f['a_cpu_ms']:.2f} ms, rehydrating B {f['b_cpu_ms']:.2f} ms")
+    f["b_sys_ms"] = procstats.cpu_seconds(b.pid, system_only=True) * 1000 / n
+    _log(f"  CPU per object while rehydrating: serving A {f['a_cpu_ms']:.2f} ms, rehydrating B {f['b_cpu_ms']:.2f} ms "
+         f"({f['b_sys_ms']:.2f} of it in the kernel)")
+    _log(f"  syscalls per object, B: {syscounts.per_object(f['b_syscalls'], f['syscalls_objects'], top=14)}")
+    _log(f"  syscalls per object, A: {syscounts.per_object(f['a_syscalls'], n, top=8)}")
     f["a_peak"] = procstats.peak_rss_mib(a.pid)
     f["b_peak"] = procstats.peak_rss_mib(b.pid)
     _log(f"  B rehydrated {n} objects in {f['rehydrate_s']:.1f}s = {f['rate']:.0f} objects/s "
@@ -217,8 +233,12 @@ def render(results):
          lambda f: f"{f['probe_small']:.0f} / {f['probe_4']:.0f}", None),
         (f"rehydration ÷ probe ({SMALL_FETCH_WORKERS} / 4 writers)",
          lambda f: f"{f['rate'] / f['probe_small']:.2f}× / {f['rate'] / f['probe_4']:.2f}×", None),
-        ("CPU per object while rehydrating: serving A / rehydrating B, ms",
-         lambda f: f"{f.get('a_cpu_ms', float('nan')):.2f} / {f.get('b_cpu_ms', float('nan')):.2f}", None),
+        ("CPU per object while rehydrating: serving A / rehydrating B (of it kernel), ms",
+         lambda f: f"{f.get('a_cpu_ms', float('nan')):.2f} / {f.get('b_cpu_ms', float('nan')):.2f} "
+                   f"({f.get('b_sys_ms', float('nan')):.2f})", None),
+        ("syscalls per object while rehydrating, B (all, context switches, top kinds; perf stat)",
+         lambda f: syscounts.per_object(f.get("b_syscalls"), f.get("syscalls_objects"), top=8), None),
+        ("syscalls per object while rehydrating, A", lambda f: syscounts.per_object(f.get("a_syscalls"), f["objects"], top=4), None),
         ("RSS peak while rehydrating: serving A / rehydrating B, MiB", lambda f: f"{f['a_peak']:.0f} / {f['b_peak']:.0f}", "a_peak"),
         ("B's status blob count after rehydration (expected = objects), s after it held them",
          lambda f: f"{f['b_counted']} ({f['b_counted_s'] or float('nan'):.1f} s)", None),
