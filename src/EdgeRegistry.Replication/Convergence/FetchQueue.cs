@@ -1,6 +1,8 @@
 using System.Threading.Channels;
 using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Naming;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeRegistry.Replication.Convergence;
 
@@ -12,7 +14,7 @@ namespace EdgeRegistry.Replication.Convergence;
 /// workers: their copy is a round trip and a few fsyncs, not bytes, so only many in flight keep the link and the
 /// disk busy, while big blobs stay at <see cref="ReplicationOptions.FetchConcurrency"/>, where more only adds seeks.
 /// </summary>
-internal sealed class FetchQueue : IReplicationBacklog
+internal sealed partial class FetchQueue : IReplicationBacklog
 {
     /// <summary>Up to this size a blob takes the small lane (by the size its manifest or the peer's feed gives).</summary>
     internal const long SmallBlobBytes = 1 << 20;
@@ -29,20 +31,23 @@ internal sealed class FetchQueue : IReplicationBacklog
     private readonly SpaceWait? _space;
     private readonly int _workers;
     private readonly int _smallWorkers;
+    private readonly ILogger _logger;
     private int _failed;
 
-    public FetchQueue(BlobFetcher fetcher, ClientActivity clients, ReplicationOptions options, SpaceWait space)
-        : this(fetcher, clients, options.FetchConcurrency, SmallWorkers, space)
+    public FetchQueue(BlobFetcher fetcher, ClientActivity clients, ReplicationOptions options, SpaceWait space, ILogger<FetchQueue> logger)
+        : this(fetcher, clients, options.FetchConcurrency, SmallWorkers, space, logger)
     {
     }
 
-    internal FetchQueue(BlobFetcher fetcher, ClientActivity clients, int workers, int smallWorkers = SmallWorkers, SpaceWait? space = null)
+    internal FetchQueue(BlobFetcher fetcher, ClientActivity clients, int workers, int smallWorkers = SmallWorkers, SpaceWait? space = null,
+        ILogger? logger = null)
     {
         _fetcher = fetcher;
         _clients = clients;
         _workers = workers;
         _space = space;
         _smallWorkers = smallWorkers;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>Blobs waiting or being copied.</summary>
@@ -86,19 +91,16 @@ internal sealed class FetchQueue : IReplicationBacklog
         {
             await foreach (var (digest, repository) in lane.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                // Yield to client pulls, but never starve: at most 2 s per item.
-                for (int i = 0; i < 40 && _clients.Busy; i++) await Task.Delay(50, cancellationToken).ConfigureAwait(false);
-                bool stored;
-                long size = _fetcher.AnnouncedSize(digest);
-                while (true)
+                bool stored = false;
+                try
                 {
-                    // A copy the disk guard would refuse waits for room rather than failing: it is no client's request.
-                    if (_space is not null) await _space.WaitForRoomAsync(digest, size, cancellationToken).ConfigureAwait(false);
-                    stored = await _fetcher.FetchAsync(digest, repository, throttled: true, cancellationToken).ConfigureAwait(false);
-                    // Refused at its import (its size was not known before the peer announced it, or another writer took
-                    // the room first): wait for that much room instead of counting a failure.
-                    if (stored || _space is null || _fetcher.TakeSpaceRefusal(digest) is not long refused) break;
-                    size = refused;
+                    stored = await CopyAsync(digest, repository, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // Whatever escaped the copy must not end this worker for the life of the process (nor leave the digest
+                    // counted as pending, which would hold the feeds back): a failed copy, retried by the next reconciliation.
+                    LogCopyFailed(_logger, digest.ToString(), e);
                 }
                 if (stored) Interlocked.Increment(ref _fetched);
                 else Interlocked.Increment(ref _failed);
@@ -109,6 +111,27 @@ internal sealed class FetchQueue : IReplicationBacklog
         {
         }
     }
+
+    /// <summary>One queued blob: true when it is stored.</summary>
+    private async Task<bool> CopyAsync(Digest digest, RepositoryName repository, CancellationToken cancellationToken)
+    {
+        // Yield to client pulls, but never starve: at most 2 s per item.
+        for (int i = 0; i < 40 && _clients.Busy; i++) await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        long size = _fetcher.AnnouncedSize(digest);
+        while (true)
+        {
+            // A copy the disk guard would refuse waits for room rather than failing: it is no client's request.
+            if (_space is not null) await _space.WaitForRoomAsync(digest, size, cancellationToken).ConfigureAwait(false);
+            bool stored = await _fetcher.FetchAsync(digest, repository, throttled: true, cancellationToken).ConfigureAwait(false);
+            // Refused at its import (its size was not known before the peer announced it, or another writer took
+            // the room first): wait for that much room instead of counting a failure.
+            if (stored || _space is null || _fetcher.TakeSpaceRefusal(digest) is not long refused) return stored;
+            size = refused;
+        }
+    }
+
+    [LoggerMessage(EventId = 3504, Level = LogLevel.Error, Message = "Copying blob {Digest} from the peers failed unexpectedly; the next reconciliation tries again")]
+    private static partial void LogCopyFailed(ILogger logger, string digest, Exception exception);
 
     private static Channel<(Digest, RepositoryName)> NewChannel() =>
         Channel.CreateUnbounded<(Digest, RepositoryName)>(new UnboundedChannelOptions { SingleWriter = false });

@@ -30,7 +30,7 @@ internal static class RegistryHost
     /// tests that do not test the status leave it off so they never touch the machine's /run/edgereg.
     /// </param>
     public static WebApplication Build(ServeSettings settings, Logger logger, bool statusChannel = false, ReplicationOptions? replication = null,
-        UpstreamOptions? upstream = null)
+        UpstreamOptions? upstream = null, System.IO.Abstractions.IFileSystem? fileSystem = null)
     {
         // The empty builder: no configuration sources at all (no appsettings*.json, no DOTNET_/ASPNETCORE_
         // variables, no hosting-startup assemblies), no default logging providers, and Kestrel only as added
@@ -75,7 +75,9 @@ internal static class RegistryHost
 
         // Stale uploads are purged by StoreMaintenance once serving: that walk of every repository is not
         // needed for a consistent store, so it stays off the path to READY.
+        // The file system is the real one except in tests that inject faults under the whole host.
         builder.Services.AddSingleton<IRegistryStore>(services => RegistryStore.Open(
+            fileSystem ?? new System.IO.Abstractions.FileSystem(),
             new StoreOptions
             {
                 Root = settings.Root,
