@@ -25,6 +25,9 @@ internal sealed partial class FetchQueue : IReplicationBacklog
     private readonly Channel<(Digest Digest, RepositoryName Repository)> _large = NewChannel();
     private readonly Channel<(Digest Digest, RepositoryName Repository)> _small = NewChannel();
     private readonly HashSet<Digest> _queued = [];
+
+    /// <summary>Who waits for <see cref="Pending"/> to come down to a bound (<see cref="WaitForPendingAtMostAsync"/>); under <c>_lock</c>.</summary>
+    private readonly List<(int Bound, TaskCompletionSource Drained)> _drainWaiters = [];
     private readonly Lock _lock = new();
     private readonly BlobFetcher _fetcher;
     private readonly ClientActivity _clients;
@@ -54,6 +57,55 @@ internal sealed partial class FetchQueue : IReplicationBacklog
     public int Pending
     {
         get { lock (_lock) return _queued.Count; }
+    }
+
+    /// <summary>
+    /// Completes once at most <paramref name="bound"/> blobs are pending: at once when that holds now, else at the
+    /// moment a copy ends that brings the queue down to it. Checked and registered under the queue's lock, which every
+    /// removal takes, so no drain between the check and the registration can be missed (no lost wake-up) — and nothing
+    /// polls: a feed held back by its bound resumes as soon as the copies make room.
+    /// </summary>
+    public Task WaitForPendingAtMostAsync(int bound, CancellationToken cancellationToken)
+    {
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            if (_queued.Count <= bound) return Task.CompletedTask;
+            _drainWaiters.Add((bound, drained));
+        }
+        return cancellationToken.CanBeCanceled ? UntilDrainedOrCancelledAsync(drained, cancellationToken) : drained.Task;
+    }
+
+    /// <summary>A cancelled wait also leaves the list, so a feed stopped while held back leaves nothing behind.</summary>
+    private async Task UntilDrainedOrCancelledAsync(TaskCompletionSource drained, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await drained.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            lock (_lock) _drainWaiters.RemoveAll(w => w.Drained == drained);
+            throw;
+        }
+    }
+
+    /// <summary>A copy ended: the blob leaves the queue, and waiters whose bound is now met are released.</summary>
+    private void Done(Digest digest)
+    {
+        lock (_lock)
+        {
+            _queued.Remove(digest);
+            if (_drainWaiters.Count == 0) return;
+            int pending = _queued.Count;
+            for (int i = _drainWaiters.Count - 1; i >= 0; i--)
+            {
+                if (_drainWaiters[i].Bound < pending) continue;
+                // Continuations run asynchronously: nothing of the waiter runs here, under the lock.
+                _drainWaiters[i].Drained.TrySetResult();
+                _drainWaiters.RemoveAt(i);
+            }
+        }
     }
 
     /// <summary>True while the blob waits in a lane or is being copied.</summary>
@@ -104,7 +156,7 @@ internal sealed partial class FetchQueue : IReplicationBacklog
                 }
                 if (stored) Interlocked.Increment(ref _fetched);
                 else Interlocked.Increment(ref _failed);
-                lock (_lock) _queued.Remove(digest);
+                Done(digest);
             }
         }
         catch (OperationCanceledException)
