@@ -112,7 +112,8 @@ internal static class RegistryHost
         builder.Services.AddMetrics(settings.Root);
         builder.Services.AddHostedService<DiskGuardMonitor>();
         // Walks over a big store leave their garbage in gen2, which an idle workstation GC keeps resident.
-        builder.Services.AddHostedService<HeapTrimmer>();
+        builder.Services.AddSingleton<HeapTrimmer>();
+        builder.Services.AddHostedService(static services => services.GetRequiredService<HeapTrimmer>());
 
         // After metrics, so the read-through counters keep counting the peers alone; the cache counts its own hits.
         // Registered last of the content sources: asked after the store and the peers.
@@ -164,6 +165,9 @@ internal static class RegistryHost
     {
         var store = app.Services.GetRequiredService<IRegistryStore>();
         app.Services.PrepareReplication();
+        // The walks of the start-up (the inventory build when clustered) leave their garbage in gen2: given back now,
+        // and the trimmer measures later growth from the heap that is left.
+        app.Services.GetRequiredService<HeapTrimmer>().TrimNow();
         return store;
     }
 }
