@@ -79,8 +79,9 @@ internal sealed partial class ReplicationService : BackgroundService
                 {
                     // A record that cannot be removed now only comes back as the same expired tombstone at the next
                     // start, which expires it again: say so, and carry on with the others.
+                    // Any exception, not only the store's: escaping would end this loop for the life of the process.
                     try { _versions.Delete(expired); }
-                    catch (StoreException e) { LogTombstoneRemovalFailed(_logger, e.Message); }
+                    catch (Exception e) when (e is not OperationCanceledException) { LogTombstoneRemovalFailed(_logger, e.Message); }
                 }
             }
         }

@@ -59,9 +59,13 @@ public sealed partial class RegistryStore : IRegistryStore
     public static RegistryStore Open(string root, ILoggerFactory? loggerFactory = null) =>
         Open(new StoreOptions { Root = root }, loggerFactory);
 
-    public static RegistryStore Open(StoreOptions options, ILoggerFactory? loggerFactory = null)
+    public static RegistryStore Open(StoreOptions options, ILoggerFactory? loggerFactory = null) =>
+        Open(new FileSystem(), options, loggerFactory);
+
+    /// <summary>Opens the store on <paramref name="fileSystem"/> (the real one, or a test's fault-injecting one), recovering it.</summary>
+    public static RegistryStore Open(IFileSystem fileSystem, StoreOptions options, ILoggerFactory? loggerFactory = null)
     {
-        var store = new RegistryStore(options, new FileSystem(), PosixFileSync.Instance, loggerFactory);
+        var store = new RegistryStore(options, fileSystem, PosixFileSync.Instance, loggerFactory);
         store.Recover();
         return store;
     }

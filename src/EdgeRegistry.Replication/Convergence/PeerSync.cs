@@ -32,9 +32,6 @@ internal sealed partial class PeerSync
     /// </summary>
     internal const int MaxPendingFetches = 4096;
 
-    /// <summary>How often a feed held back by <see cref="MaxPendingFetches"/> looks again (copies run at hundreds per second).</summary>
-    private static readonly TimeSpan PendingCheck = TimeSpan.FromMilliseconds(100);
-
     private readonly Peer _peer;
     private readonly EntryApplier _applier;
     private readonly HybridLogicalClock _clock;
@@ -67,7 +64,8 @@ internal sealed partial class PeerSync
             {
                 if (_peer.State.Available)
                 {
-                    while (_fetches.Pending > MaxPendingFetches) await Task.Delay(PendingCheck, _time, cancellationToken).ConfigureAwait(false);
+                    // Held back until the copies bring the queue under the bound: woken by the queue, not polled.
+                    await _fetches.WaitForPendingAtMostAsync(MaxPendingFetches, cancellationToken).ConfigureAwait(false);
                     more = await PollAsync(cancellationToken).ConfigureAwait(false);
                     var now = _time.GetUtcNow();
                     if (now - lastSummary >= _options.SummaryInterval)

@@ -12,12 +12,9 @@ internal sealed class LocalInventoryLoader(IRegistryStore store, VersionFiles ve
     public LocalInventory Load()
     {
         var local = new LocalInventory(store, versions, clock, options.Self);
+        // Reading a big store makes records, digest strings and lists for every object, all garbage once the packed
+        // inventory holds them: the host's heap trimmer gives it back right after this build (RegistryHost.OpenStore).
         local.Build();
-        // Reading a big store makes records, digest strings and lists for every object, all garbage once the
-        // packed inventory holds them; the workstation GC would keep that heap committed for as long as the process
-        // runs (a clustered node with 100 k objects idled at ~200 MB instead of ~100). One compacting collection at
-        // start-up gives it back, before the unit's MemoryHigh could throttle us for it.
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         store.Changed += local.OnStoreChanged;
         store.Pulls.Advanced += local.OnPulled;
         return local;

@@ -1,4 +1,5 @@
 using EdgeRegistry.Content;
+using EdgeRegistry.Content.Transfer;
 using EdgeRegistry.Replication.Convergence;
 using EdgeRegistry.Replication.Inventory;
 using EdgeRegistry.Replication.Peers;
@@ -95,18 +96,7 @@ internal sealed partial class PeerContent : IContentSource
     /// <summary>For a Range: the whole blob is fetched (a flight under way is joined), then served from disk in the same request.</summary>
     private async Task<BlobLookup> FetchWholeAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken) =>
         await _fetcher.FetchAsync(digest, repository, throttled: false, CancellationToken.None).WaitAsync(cancellationToken)
-            ? LinkedOrMissing(repository, digest)
-            : BlobLookup.Missing;
-
-    /// <summary>
-    /// After a flight stored the blob: served from disk, linked into this repository first when the flight was another
-    /// repository's (one digest, one flight, whichever repository asked first — a background copy for one repository
-    /// and a client or an import for another share it).
-    /// </summary>
-    private BlobLookup LinkedOrMissing(RepositoryName repository, Digest digest) =>
-        _store.StatBlob(repository, digest) is not null
-        || (_store.BlobLength(digest) is not null && _store.MountBlob(repository, digest, from: null) is not null)
-            ? BlobLookup.Local
+            ? LandedBlob.LinkedOrMissing(_store, repository, digest)
             : BlobLookup.Missing;
 
     /// <summary>
@@ -129,7 +119,7 @@ internal sealed partial class PeerContent : IContentSource
             }
             if (drive) return await _tee.OpenAsync(repository, flight, TeeCandidates(digest), activity, cancellationToken);
             // Another client is streaming it (or it just landed): wait for the whole blob, then serve it from disk.
-            if (await flight.Stored.WaitAsync(cancellationToken)) return LinkedOrMissing(repository, digest);
+            if (await flight.Stored.WaitAsync(cancellationToken)) return LandedBlob.LinkedOrMissing(_store, repository, digest);
         }
         return BlobLookup.Missing;
     }

@@ -18,6 +18,6 @@ public interface IGarbageCollection
     CollectionStatus Status { get; }
 }
 
-/// <summary>What <see cref="IGarbageCollection.Status"/> reports.</summary>
+/// <summary>What <see cref="IGarbageCollection.Status"/> reports; <c>Failures</c> counts the runs that failed since start.</summary>
 public sealed record CollectionStatus(CollectionReport? LastRun, DateTimeOffset? NextRun, bool Running, long Runs,
-    long ManifestsDeleted, long TagsDeleted, long BlobsDeleted, long BytesReclaimed, string? LastError);
+    long ManifestsDeleted, long TagsDeleted, long BlobsDeleted, long BytesReclaimed, string? LastError, long Failures = 0);

@@ -87,16 +87,17 @@ internal sealed partial class UpstreamContent : IContentSource
         var flight = _flights.Join(digest, clientDriven: true, out bool lead);
         if (!lead)
         {
-            // Another client drives it (a follower's bytes come from the disk once the whole blob verified).
-            return await flight.Stored.WaitAsync(cancellationToken).ConfigureAwait(false) && _store.StatBlob(repository, digest) is not null
-                ? BlobLookup.Local
+            // Another client drives it, maybe for another repository (a follower's bytes come from the disk once the
+            // whole blob verified, linked into this repository).
+            return await flight.Stored.WaitAsync(cancellationToken).ConfigureAwait(false)
+                ? LandedBlob.LinkedOrMissing(_store, repository, digest)
                 : BlobLookup.Missing;
         }
         if (want is BlobWant.Range or BlobWant.Copy)
         {
             // The whole blob into the store, then the range from disk.
             bool stored = await Task.Run(() => _transfer.DriveAsync(flight, repository, origins), CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
-            return stored && _store.StatBlob(repository, digest) is not null ? BlobLookup.Local : Miss();
+            return stored && LandedBlob.LinkedOrMissing(_store, repository, digest).Outcome == BlobOutcome.Local ? BlobLookup.Local : Miss();
         }
         var lookup = await _transfer.OpenAsync(repository, flight, origins, _counters.Blob, cancellationToken).ConfigureAwait(false);
         if (lookup.Outcome == BlobOutcome.Missing) _counters.Miss();

@@ -17,6 +17,9 @@ internal sealed partial class CollectionService : BackgroundService, IGarbageCol
     /// <summary>Not at once: CRI-O pulls as soon as the registry is ready, and the walk would compete with it.</summary>
     public static readonly TimeSpan FirstRunDelay = TimeSpan.FromMinutes(10);
 
+    /// <summary>A scheduled run that failed is tried again after this (or the interval, when that is shorter), not a whole interval later.</summary>
+    public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromMinutes(10);
+
     private readonly RegistryStore _store;
     private readonly GarbageCollector _collector;
     private readonly CollectionSettings _settings;
@@ -66,10 +69,13 @@ internal sealed partial class CollectionService : BackgroundService, IGarbageCol
             }
             return report;
         }
-        catch (StoreException e)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            Update(s => s with { LastError = e.Message });
-            LogFailed(_logger, e.Message);
+            // Said and counted here for the loop and `edgereg gc` alike; a store error is the expected kind (its message
+            // says it all), anything else (a permission the store does not translate, a bug) is logged with its stack.
+            Update(s => s with { LastError = e.Message, Failures = s.Failures + 1 });
+            if (e is StoreException) LogFailed(_logger, e.Message);
+            else LogFailedUnexpectedly(_logger, e);
             throw;
         }
         finally
@@ -137,21 +143,24 @@ internal sealed partial class CollectionService : BackgroundService, IGarbageCol
             }
             if (reason is null && next is { } scheduled && now >= scheduled) reason = "scheduled";
             if (reason is null) continue;
+            bool failed = false;
             try
             {
                 await RunAsync(reason, dryRun: false, stoppingToken).ConfigureAwait(false);
             }
-            catch (StoreException)
-            {
-                // Logged by RunAsync; the next scheduled run tries again.
-            }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
             }
+            catch (Exception)
+            {
+                // Logged and counted by RunAsync. Whatever it was, it must not leave ExecuteAsync: that would stop the
+                // host (BackgroundServiceExceptionBehavior.StopHost) and take the registry down over a failed collection.
+                failed = true;
+            }
             if (next is not null)
             {
-                next = _time.GetUtcNow() + _settings.Interval;
+                next = _time.GetUtcNow() + (failed && RetryAfterFailure < _settings.Interval ? RetryAfterFailure : _settings.Interval);
                 Update(s => s with { NextRun = next });
             }
         }
@@ -164,7 +173,7 @@ internal sealed partial class CollectionService : BackgroundService, IGarbageCol
         {
             _store.Pulls.Flush();
         }
-        catch (StoreException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             LogPullFlushFailed(_logger, e.Message);
         }
@@ -180,6 +189,9 @@ internal sealed partial class CollectionService : BackgroundService, IGarbageCol
 
     [LoggerMessage(EventId = 60, Level = LogLevel.Error, Message = "Garbage collection failed: {Reason}")]
     private static partial void LogFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 64, Level = LogLevel.Error, Message = "Garbage collection failed unexpectedly; the registry goes on serving and the next run tries again")]
+    private static partial void LogFailedUnexpectedly(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 62, Level = LogLevel.Warning, Message = "Serving without the agent lock, so an offline `edgereg gc` cannot tell this agent runs: {Problem}")]
     private static partial void LogLockUnavailable(ILogger logger, string problem);

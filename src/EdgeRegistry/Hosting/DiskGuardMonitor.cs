@@ -27,14 +27,26 @@ internal sealed partial class DiskGuardMonitor(IRegistryStore store, CachedStore
     {
         var guard = store.Guard;
         using var timer = new PeriodicTimer(Interval, time);
+        string? lastProblem = null;
         do
         {
-            if (guard.Options.MaxStoreBytes is not null && time.GetUtcNow() - _measuredAt >= StoreMeasureInterval)
+            try
             {
-                _measuredAt = time.GetUtcNow();
-                census.Refresh();
+                if (guard.Options.MaxStoreBytes is not null && time.GetUtcNow() - _measuredAt >= StoreMeasureInterval)
+                {
+                    _measuredAt = time.GetUtcNow();
+                    census.Refresh();
+                }
+                Observe(guard.Snapshot());
+                lastProblem = null;
             }
-            Observe(guard.Snapshot());
+            catch (Exception e)
+            {
+                // A census walk that hits an unreadable directory must not stop the host (the default
+                // BackgroundServiceExceptionBehavior): the next look tries again. Said once per distinct problem.
+                if (e.Message != lastProblem) LogCheckFailed(logger, e);
+                lastProblem = e.Message;
+            }
         }
         while (await ServiceNotifications.WaitAsync(timer, stoppingToken).ConfigureAwait(false));
     }
@@ -72,6 +84,9 @@ internal sealed partial class DiskGuardMonitor(IRegistryStore store, CachedStore
 
     [LoggerMessage(EventId = 42, Level = LogLevel.Information, Message = "Store back within its disk guard limits")]
     private static partial void LogRoom(ILogger logger);
+
+    [LoggerMessage(EventId = 44, Level = LogLevel.Error, Message = "Looking at the disk guard failed; tried again in 10 seconds")]
+    private static partial void LogCheckFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 43, Level = LogLevel.Warning, Message = "The disk guard refused {Count} writes since the last check; the last: {Refusal}")]
     private static partial void LogRefused(ILogger logger, long count, string refusal);

@@ -30,7 +30,7 @@ internal static class RegistryHost
     /// tests that do not test the status leave it off so they never touch the machine's /run/edgereg.
     /// </param>
     public static WebApplication Build(ServeSettings settings, Logger logger, bool statusChannel = false, ReplicationOptions? replication = null,
-        UpstreamOptions? upstream = null)
+        UpstreamOptions? upstream = null, System.IO.Abstractions.IFileSystem? fileSystem = null)
     {
         // The empty builder: no configuration sources at all (no appsettings*.json, no DOTNET_/ASPNETCORE_
         // variables, no hosting-startup assemblies), no default logging providers, and Kestrel only as added
@@ -75,7 +75,9 @@ internal static class RegistryHost
 
         // Stale uploads are purged by StoreMaintenance once serving: that walk of every repository is not
         // needed for a consistent store, so it stays off the path to READY.
+        // The file system is the real one except in tests that inject faults under the whole host.
         builder.Services.AddSingleton<IRegistryStore>(services => RegistryStore.Open(
+            fileSystem ?? new System.IO.Abstractions.FileSystem(),
             new StoreOptions
             {
                 Root = settings.Root,
@@ -110,7 +112,8 @@ internal static class RegistryHost
         builder.Services.AddMetrics(settings.Root);
         builder.Services.AddHostedService<DiskGuardMonitor>();
         // Walks over a big store leave their garbage in gen2, which an idle workstation GC keeps resident.
-        builder.Services.AddHostedService<HeapTrimmer>();
+        builder.Services.AddSingleton<HeapTrimmer>();
+        builder.Services.AddHostedService(static services => services.GetRequiredService<HeapTrimmer>());
 
         // After metrics, so the read-through counters keep counting the peers alone; the cache counts its own hits.
         // Registered last of the content sources: asked after the store and the peers.
@@ -162,6 +165,9 @@ internal static class RegistryHost
     {
         var store = app.Services.GetRequiredService<IRegistryStore>();
         app.Services.PrepareReplication();
+        // The walks of the start-up (the inventory build when clustered) leave their garbage in gen2: given back now,
+        // and the trimmer measures later growth from the heap that is left.
+        app.Services.GetRequiredService<HeapTrimmer>().TrimNow();
         return store;
     }
 }

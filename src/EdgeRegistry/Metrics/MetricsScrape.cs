@@ -83,6 +83,8 @@ internal sealed class MetricsScrape
         if (_collection?.Status is { } gc)
         {
             text.Family("edgereg_gc_runs_total", "counter", "Garbage collections completed (dry runs excluded).").Sample("edgereg_gc_runs_total", gc.Runs);
+            text.Family("edgereg_gc_failures_total", "counter", "Garbage collections that failed (the agent goes on serving; the next run tries again).")
+                .Sample("edgereg_gc_failures_total", gc.Failures);
             text.Family("edgereg_gc_deleted_total", "counter", "Objects garbage collection deleted, by kind.")
                 .Sample("edgereg_gc_deleted_total", gc.ManifestsDeleted, ("kind", "manifest"))
                 .Sample("edgereg_gc_deleted_total", gc.TagsDeleted, ("kind", "tag"))
@@ -201,6 +203,8 @@ internal sealed class MetricsScrape
             .Sample("edgereg_scrub_bytes_total", report.BytesScrubbed);
         text.Family("edgereg_scrub_passes_total", "counter", "Full scrub passes completed since start.")
             .Sample("edgereg_scrub_passes_total", report.Passes);
+        text.Family("edgereg_scrub_failed_passes_total", "counter", "Scrub passes that failed since start (each is resumed later from its checkpoint).")
+            .Sample("edgereg_scrub_failed_passes_total", report.FailedPasses);
         text.Family("edgereg_scrub_damaged_total", "counter", "Damaged objects found (by the scrub or a read) and quarantined, by kind.");
         foreach (var (kind, count) in scrub.FoundByKind())
         {

@@ -20,6 +20,7 @@ internal sealed record ScrubReport(
     long DamageFound,
     long Repaired,
     IReadOnlyList<ScrubDamageReport> Unrepaired,
+    long FailedPasses,
     string? LastError);
 
 /// <summary>A damaged object no peer could repair yet: the manifests that need it answer 404 until one can.</summary>

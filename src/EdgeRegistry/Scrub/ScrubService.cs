@@ -48,6 +48,7 @@ internal sealed partial class ScrubService : BackgroundService
     private long _passBase;
     private long _found;
     private long _repaired;
+    private long _failedPasses;
     private string? _lastError;
 
     public ScrubService(IRegistryStore store, ScrubSettings settings, ClientTraffic traffic, TimeProvider time, ILogger<ScrubService> logger,
@@ -97,7 +98,7 @@ internal sealed partial class ScrubService : BackgroundService
                 _cursor.InPass ? progress.Position ?? _cursor.Position : null, _cursor.PassStarted,
                 _cursor.InPass ? Math.Max(progress.PassBytes, _cursor.PassBytes) : 0, _passTotalBytes, _pace.EffectiveRate,
                 _cursor.LastPassStarted, _cursor.LastPassEnded, _next, _passes, _bytesDone + (_running ? Math.Max(0, progress.PassBytes - _passBase) : 0), _found, _repaired,
-                unrepaired, _lastError);
+                unrepaired, _failedPasses, _lastError);
         }
     }
 
@@ -118,7 +119,7 @@ internal sealed partial class ScrubService : BackgroundService
         var repairs = Task.Run(() => RepairLoopAsync(stoppingToken), CancellationToken.None);
         lock (_gate)
         {
-            _cursor = _store.ReadScrubCursor();
+            _cursor = ReadCursorOr(ScrubCursor.Fresh);
             _next = FirstDue(_cursor);
         }
         if (_cursor.InPass) LogResuming(_logger, _cursor.Position ?? "the start of its phase", Readable(_cursor.PassBytes));
@@ -198,13 +199,16 @@ internal sealed partial class ScrubService : BackgroundService
         }
         catch (StoreException e)
         {
-            lock (_gate)
-            {
-                _lastError = e.Message;
-                _cursor = _store.ReadScrubCursor();
-                _next = _time.GetUtcNow() + RetryAfterFailure;
-            }
+            PassFailed(e.Message);
             LogPassFailed(_logger, e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            // Anything else (a permission the store does not translate, a bug): escaping ExecuteAsync would stop the
+            // host (BackgroundServiceExceptionBehavior.StopHost), so a nightly scrub's fault would take the registry
+            // down. It is a failed pass like any other: said, counted, and tried again after the same wait.
+            PassFailed(e.Message);
+            LogPassFailedUnexpectedly(_logger, e);
         }
         finally
         {
@@ -214,6 +218,31 @@ internal sealed partial class ScrubService : BackgroundService
                 _passBase = 0;
                 _scrubber.Progress.Reset();
             }
+        }
+    }
+
+    /// <summary>A pass that failed: resumed from its last checkpoint after <see cref="RetryAfterFailure"/> (or on request).</summary>
+    private void PassFailed(string reason)
+    {
+        lock (_gate)
+        {
+            _lastError = reason;
+            _failedPasses++;
+            _cursor = ReadCursorOr(_cursor);
+            _next = _time.GetUtcNow() + RetryAfterFailure;
+        }
+    }
+
+    /// <summary>The cursor on disk, or <paramref name="fallback"/> when it cannot be read (the store's own fault, said by the pass).</summary>
+    private ScrubCursor ReadCursorOr(ScrubCursor fallback)
+    {
+        try
+        {
+            return _store.ReadScrubCursor();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return fallback;
         }
     }
 
@@ -273,6 +302,12 @@ internal sealed partial class ScrubService : BackgroundService
                 {
                     result = new RepairResult(false, $"storing the copy failed: {e.Message}");
                 }
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // Not the end of the repair loop: the next damage (and the next pass's finding of this one) still gets its try.
+                    LogRepairFailedUnexpectedly(_logger, damage.Describe(), e);
+                    result = new RepairResult(false, $"the repair failed: {e.Message}");
+                }
                 lock (_gate)
                 {
                     if (result.Repaired)
@@ -318,6 +353,12 @@ internal sealed partial class ScrubService : BackgroundService
 
     [LoggerMessage(EventId = 73, Level = LogLevel.Error, Message = "Scrub pass failed, tried again in 10 minutes: {Reason}")]
     private static partial void LogPassFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 76, Level = LogLevel.Error, Message = "Scrub pass failed unexpectedly, tried again in 10 minutes; the registry goes on serving")]
+    private static partial void LogPassFailedUnexpectedly(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 77, Level = LogLevel.Error, Message = "Repairing damaged {Object} failed unexpectedly; the repair loop goes on")]
+    private static partial void LogRepairFailedUnexpectedly(ILogger logger, string @object, Exception exception);
 
     [LoggerMessage(EventId = 74, Level = LogLevel.Information, Message = "Repaired damaged {Object}: {Detail}")]
     private static partial void LogRepaired(ILogger logger, string @object, string detail);

@@ -24,9 +24,10 @@ internal sealed class RunningRegistry : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<RunningRegistry> StartAsync(ServeSettings settings)
+    /// <param name="fileSystem">The store's file system: the real one, or a fault-injecting one under the whole host.</param>
+    public static async Task<RunningRegistry> StartAsync(ServeSettings settings, System.IO.Abstractions.IFileSystem? fileSystem = null)
     {
-        var app = RegistryHost.Build(settings, LoggingSetup.CreateLogger(LogEventLevel.Warning));
+        var app = RegistryHost.Build(settings, LoggingSetup.CreateLogger(LogEventLevel.Warning), fileSystem: fileSystem);
         RegistryHost.OpenStore(app);
         await app.StartAsync();
         var address = ServeRunner.BoundAddresses(app).Single();

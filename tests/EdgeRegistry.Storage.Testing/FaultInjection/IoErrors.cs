@@ -12,4 +12,8 @@ public static class IoErrors
     public static IOException NoSpace(string path) => new($"No space left on device : '{path}'", Enospc);
 
     public static IOException InputOutput(string path) => new($"Input/output error : '{path}'", Eio);
+
+    /// <summary>EACCES (an SELinux denial, a relabelled directory): .NET raises it as UnauthorizedAccessException, not an IOException.</summary>
+    public static UnauthorizedAccessException PermissionDenied(string path) =>
+        new($"Access to the path '{path}' is denied.", new IOException("Permission denied", 13));
 }
