@@ -16,6 +16,9 @@ public sealed partial class RegistryStore
         return info.Exists ? new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero) : null;
     }
 
+    /// <summary>The manifests the repository holds (one listing of its revisions: the collector walks a repository at a time).</summary>
+    internal IEnumerable<Digest> EnumerateManifests(RepositoryName repository) => StoreEnumeration.ManifestsIn(_fs, _paths, repository);
+
     /// <summary>The blobs the repository's <c>_layers</c> links name.</summary>
     internal IEnumerable<Digest> EnumerateLayerLinks(RepositoryName repository)
     {

@@ -1,4 +1,3 @@
-using EdgeRegistry.Replication.Inventory.Packing;
 using EdgeRegistry.Storage;
 using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Naming;

@@ -14,9 +14,8 @@ internal sealed class CollectionRun
     private readonly ClusterRoots _cluster;
     private readonly Dictionary<string, Counts> _byRepository = new(StringComparer.Ordinal);
     private readonly List<string> _notes = [];
-    private readonly Dictionary<(RepositoryName Repository, Digest Digest), ManifestReferences?> _manifests = [];
-    private readonly HashSet<(RepositoryName, Digest)> _kept = [];
-    private readonly HashSet<(RepositoryName, Digest)> _deleted = [];
+    /// <summary>What the remaining manifests are and reference: all the walk keeps of the store beside its counts.</summary>
+    private readonly DigestSet _live = new();
     private readonly SortedSet<string> _deferredIn = new(StringComparer.Ordinal);
     private int _manifestsDeleted, _tagsDeleted, _blobsDeleted, _keptInUse, _deferred;
     private long _bytes;
@@ -76,9 +75,16 @@ internal sealed class CollectionRun
         }
     }
 
-    private bool DeleteTag(RepositoryName repository, string tag, Digest digest)
+    // Claimed like any delete: a push or a pull of the tag's manifest since the run began keeps it this time.
+    private bool DeleteTag(RepositoryName repository, string tag, Digest digest) =>
+        UnderClaim(digest, () => _store.DeleteTagIf(repository, tag, digest));
+
+    /// <summary>
+    /// Runs a delete under the digest's claim (<see cref="ContentLeases.TryClaim"/>): false, counted as in use, when a
+    /// write or a read since the run began holds it — that, not the grace period, is what a racing push relies on.
+    /// </summary>
+    private bool UnderClaim(Digest digest, Func<bool> delete)
     {
-        // Claimed like any delete: a push or a pull of the tag's manifest since the run began keeps it this time.
         if (!_store.Leases.TryClaim(digest))
         {
             _keptInUse++;
@@ -86,7 +92,7 @@ internal sealed class CollectionRun
         }
         try
         {
-            return _store.DeleteTagIf(repository, tag, digest);
+            return delete();
         }
         finally
         {
@@ -105,10 +111,27 @@ internal sealed class CollectionRun
     /// <summary>A replication version is a hybrid logical clock: wall-clock milliseconds in the high 48 bits.</summary>
     private static DateTimeOffset VersionTime(long version) => DateTimeOffset.FromUnixTimeMilliseconds(version >> 16);
 
-    /// <summary>Reads every manifest and marks what is kept: the roots, then everything they reach.</summary>
-    public void Mark(CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks and deletes a repository at a time, in lexical order: reads its manifests, keeps the roots (its tags,
+    /// pins, what is young or was pushed or pulled within the retention window, what cannot be read) and everything
+    /// they reach, deletes the rest, and adds what the remaining manifests reference to the live set the sweep reads.
+    /// </summary>
+    public void CollectManifests(CancellationToken cancellationToken)
     {
-        foreach (var (repository, digest) in _store.EnumerateManifests())
+        foreach (string name in _store.ListRepositories())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!RepositoryName.TryParse(name, out var repository)) continue;
+            var mark = Mark(repository, cancellationToken);
+            DeleteManifests(repository, mark, cancellationToken);
+        }
+        if (_unreadable) _notes.Add("an unreadable manifest was kept, and no blob was swept: what it references is unknown");
+    }
+
+    private RepositoryMark Mark(RepositoryName repository, CancellationToken cancellationToken)
+    {
+        var mark = new RepositoryMark();
+        foreach (var digest in _store.EnumerateManifests(repository))
         {
             cancellationToken.ThrowIfCancellationRequested();
             ManifestReferences? references;
@@ -122,39 +145,20 @@ internal sealed class CollectionRun
                 references = null;
             }
             if (references is null) _unreadable = true;
-            _manifests[(repository, digest)] = references;
+            mark.Add(digest, references);
         }
-        if (_unreadable) _notes.Add("an unreadable manifest was kept, and no blob was swept: what it references is unknown");
-
-        var subjects = new Dictionary<(RepositoryName, Digest), List<Digest>>();
-        foreach (var ((repository, digest), references) in _manifests)
+        foreach (var (_, digest) in _store.ListTagTargets(repository)) mark.Keep(digest);
+        mark.KeepRoots(digest => IsRoot(repository, digest));
+        // Pinned tags keep their manifests even in repositories without a policy (one more listing: a tag pushed
+        // since the one above is kept too).
+        if (_options.Pins.Any(p => p.Repository is { } pattern && pattern.Matches(repository.Value)))
         {
-            if (references?.Subject is { } subject)
+            foreach (var (tag, digest) in _store.ListTagTargets(repository))
             {
-                if (!subjects.TryGetValue((repository, subject), out var list)) subjects[(repository, subject)] = list = [];
-                list.Add(digest);
+                if (_options.Pins.Any(p => p.Pins(repository.Value, tag))) mark.KeepOnly(digest);
             }
         }
-
-        var work = new Stack<(RepositoryName, Digest)>();
-        foreach (string name in _store.ListRepositories())
-        {
-            var repository = RepositoryName.Parse(name);
-            foreach (var (_, digest) in _store.ListTagTargets(repository)) work.Push((repository, digest));
-        }
-        foreach (var (key, references) in _manifests)
-        {
-            if (references is null || IsRoot(key.Repository, key.Digest)) work.Push(key);
-        }
-        while (work.TryPop(out var key))
-        {
-            if (!_kept.Add(key) || !_manifests.TryGetValue(key, out var references) || references is null) continue;
-            foreach (var child in references.Manifests) work.Push((key.Item1, child.Digest));
-            if (subjects.TryGetValue(key, out var referrers))
-            {
-                foreach (var referrer in referrers) work.Push((key.Item1, referrer));
-            }
-        }
+        return mark;
     }
 
     /// <summary>Pinned, younger than the grace period, or pushed or pulled within the retention window.</summary>
@@ -171,97 +175,78 @@ internal sealed class CollectionRun
         return _cluster.Pulled.TryGetValue(digest, out var elsewhere) && _now - elsewhere < retention;
     }
 
-    /// <summary>Deletes what the mark did not keep, through the store's own delete (a tombstone that replicates).</summary>
-    public void DeleteManifests(CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes what the mark did not keep, through the store's own delete (a tombstone that replicates), and adds
+    /// what stays — kept, deferred, in use or already gone — with all it references to the live set.
+    /// </summary>
+    private void DeleteManifests(RepositoryName repository, RepositoryMark mark, CancellationToken cancellationToken)
     {
-        // Pinned tags keep their manifests even in repositories without a policy.
-        foreach (var pin in _options.Pins.Where(static p => p.Repository is not null))
-        {
-            foreach (var (repository, _) in _manifests.Keys.Where(k => pin.Repository!.Matches(k.Repository.Value)).Distinct().ToList())
-            {
-                foreach (var (tag, digest) in _store.ListTagTargets(repository))
-                {
-                    if (pin.Pins(repository.Value, tag)) _kept.Add((repository, digest));
-                }
-            }
-        }
-        foreach (var key in _manifests.Keys.OrderBy(static k => k.Repository.Value, StringComparer.Ordinal).ToList())
+        foreach (var (digest, references) in mark.Manifests)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (_kept.Contains(key)) continue;
-            var (repository, digest) = key;
-            if (!MayDeleteIn(repository))
+            // Deferred when not settled: still live, so the sweep keeps what it references.
+            if (mark.IsKept(digest) || !MayDeleteIn(repository) || !DeleteManifest(repository, digest))
             {
-                // Still live: the sweep keeps what it references.
-                _kept.Add(key);
+                MarkLive(digest, references);
                 continue;
             }
-            if (!_dryRun)
-            {
-                if (!_store.Leases.TryClaim(digest))
-                {
-                    _keptInUse++;
-                    continue;
-                }
-                try
-                {
-                    if (!_store.DeleteManifest(repository, digest.ToString())) continue;
-                }
-                finally
-                {
-                    _store.Leases.ReleaseClaim(digest);
-                }
-            }
-            _deleted.Add(key);
             _manifestsDeleted++;
             Count(repository).Manifests++;
         }
     }
 
-    /// <summary>Removes this node's copies of blobs no remaining manifest needs.</summary>
+    /// <summary>True when the manifest is deleted (in a dry run: would be); false when in use or already gone.</summary>
+    private bool DeleteManifest(RepositoryName repository, Digest digest) =>
+        _dryRun || UnderClaim(digest, () => _store.DeleteManifest(repository, digest.ToString()));
+
+    /// <summary>A remaining manifest keeps itself, its blobs and its children's blobs (an index's children are manifests, stored as blobs).</summary>
+    private void MarkLive(Digest digest, ManifestReferences? references)
+    {
+        // Unreadable: nothing is swept this run, so what it references need not be known.
+        if (references is null) return;
+        _live.Add(digest);
+        foreach (var blob in references.Blobs) _live.Add(blob.Digest);
+        foreach (var child in references.Manifests) _live.Add(child.Digest);
+    }
+
+    /// <summary>
+    /// Removes this node's copies of blobs no remaining manifest needs. The blobs are read a directory at a time
+    /// (see <see cref="RegistryStore.EnumerateBlobs"/>), never listed whole: at 300 k blobs the list alone was
+    /// ~50 MB of digest strings.
+    /// </summary>
     public void SweepBlobs(CancellationToken cancellationToken)
     {
         if (_unreadable) return;
-        var live = new HashSet<Digest>();
-        foreach (var (key, references) in _manifests)
-        {
-            if (_deleted.Contains(key)) continue;
-            live.Add(key.Digest);
-            foreach (var blob in references!.Blobs) live.Add(blob.Digest);
-            foreach (var child in references.Manifests) live.Add(child.Digest);
-        }
-        var links = new Dictionary<Digest, List<RepositoryName>>();
+        var repositories = new List<RepositoryName>();
+        var links = new UnreferencedLinks();
         foreach (string name in _store.ListRepositories())
         {
-            var repository = RepositoryName.Parse(name);
+            if (!RepositoryName.TryParse(name, out var repository)) continue;
+            int index = -1;
             foreach (var digest in _store.EnumerateLayerLinks(repository))
             {
-                if (live.Contains(digest)) continue;
-                if (!links.TryGetValue(digest, out var list)) links[digest] = list = [];
-                list.Add(repository);
+                if (_live.Contains(digest)) continue;
+                if (index < 0)
+                {
+                    index = repositories.Count;
+                    repositories.Add(repository);
+                }
+                links.Add(digest, index);
             }
         }
-        foreach (var blob in _store.EnumerateBlobs().ToList())
+        foreach (var blob in _store.EnumerateBlobs())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (live.Contains(blob.Digest) || Young(_store.Modified(_store.Paths.BlobData(blob.Digest)))) continue;
-            var linkedIn = links.GetValueOrDefault(blob.Digest) ?? [];
+            if (_live.Contains(blob.Digest) || Young(_store.Modified(_store.Paths.BlobData(blob.Digest)))) continue;
+            var linkedIn = links.RepositoriesOf(blob.Digest).Select(i => repositories[i]).ToList();
             long bytes = blob.Length;
-            if (!_dryRun)
-            {
-                if (!_store.Leases.TryClaim(blob.Digest))
-                {
-                    _keptInUse++;
-                    continue;
-                }
-                try
+            if (!_dryRun && !UnderClaim(blob.Digest, () =>
                 {
                     bytes = _store.SweepBlob(blob.Digest, linkedIn);
-                }
-                finally
-                {
-                    _store.Leases.ReleaseClaim(blob.Digest);
-                }
+                    return true;
+                }))
+            {
+                continue;
             }
             _blobsDeleted++;
             _bytes += bytes;

@@ -53,8 +53,7 @@ public sealed partial class GarbageCollector
             run = new CollectionRun(_store, _options, started, dryRun, _cluster?.Read() ?? ClusterRoots.None);
             LogStarted(_logger, dryRun ? "dry run" : "collection", reason);
             run.ApplyRetention(cancellationToken);
-            run.Mark(cancellationToken);
-            run.DeleteManifests(cancellationToken);
+            run.CollectManifests(cancellationToken);
             run.SweepBlobs(cancellationToken);
         }
         finally

@@ -6,8 +6,9 @@ using EdgeRegistry.Storage.Naming;
 namespace EdgeRegistry.Storage.Layout;
 
 /// <summary>
-/// Walks the whole store lazily (for replication's inventory at start-up). Entries that do not parse —
-/// stray files, partially removed directories — are skipped: enumeration never fails on a foreign tree.
+/// Walks the whole store lazily (for replication's inventory at start-up, the garbage collector). Each directory is
+/// listed before its entries are returned, so a caller may delete what it was given while it walks on. Entries that
+/// do not parse — stray files, partially removed directories — are skipped: enumeration never fails on a foreign tree.
 /// </summary>
 internal static class StoreEnumeration
 {
@@ -34,17 +35,23 @@ internal static class StoreEnumeration
         foreach (string name in RepositoryCatalog.List(fs, paths))
         {
             if (!RepositoryName.TryParse(name, out var repository)) continue;
-            foreach (var algorithm in new[] { DigestAlgorithm.Sha256, DigestAlgorithm.Sha512 })
+            foreach (var digest in ManifestsIn(fs, paths, repository)) yield return (repository, digest);
+        }
+    }
+
+    /// <summary>The manifests one repository holds (its revision links), sha256 first.</summary>
+    public static IEnumerable<Digest> ManifestsIn(IFileSystem fs, StorePaths paths, RepositoryName repository)
+    {
+        foreach (var algorithm in new[] { DigestAlgorithm.Sha256, DigestAlgorithm.Sha512 })
+        {
+            string algorithmDirectory = paths.RevisionsDirectory(repository, Digest.NameOf(algorithm));
+            if (!fs.Directory.Exists(algorithmDirectory)) continue;
+            foreach (string revision in SafeDirectories(fs, algorithmDirectory))
             {
-                string algorithmDirectory = paths.RevisionsDirectory(repository, Digest.NameOf(algorithm));
-                if (!fs.Directory.Exists(algorithmDirectory)) continue;
-                foreach (string revision in SafeDirectories(fs, algorithmDirectory))
+                if (Digest.TryCreate(algorithm, Path.GetFileName(revision), out var digest)
+                    && fs.File.Exists(StorePaths.LinkFile(revision)))
                 {
-                    if (Digest.TryCreate(algorithm, Path.GetFileName(revision), out var digest)
-                        && fs.File.Exists(StorePaths.LinkFile(revision)))
-                    {
-                        yield return (repository, digest);
-                    }
+                    yield return digest;
                 }
             }
         }

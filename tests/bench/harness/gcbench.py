@@ -6,11 +6,11 @@ import hashlib
 import http.client
 import json
 import os
-import subprocess
 import threading
 import time
 
 import procstats
+import scalegc
 import servers
 
 IDLE_GETS = 2000
@@ -99,14 +99,12 @@ def run(binary, work, blobs, manifests, log):
         reader = threading.Thread(target=lambda: during.extend(_gets(srv.port, repo, tag, IDLE_GETS * 10, stop)))
         reader.start()
         t0 = time.perf_counter()
-        out = subprocess.run([binary, "gc", "--json", "--root", root, "--status-socket", socket],
-                             capture_output=True, text=True, timeout=1800)
-        seconds = time.perf_counter() - t0
-        stop.set()
-        reader.join(timeout=60)
-        if out.returncode != 0:
-            raise RuntimeError(f"edgereg gc failed: {out.stderr}")
-        report = json.loads(out.stdout)
+        try:
+            report = scalegc.run_gc(binary, root, socket, bound=1800)
+        finally:
+            seconds = time.perf_counter() - t0
+            stop.set()
+            reader.join(timeout=60)
         peak = procstats.peak_rss_mib(srv.pid)
     finally:
         srv.stop()

@@ -1,6 +1,7 @@
 """The --scale rows (issue 12): a store the size of a real mirror. Per size (objects = blobs on disk, written
 directly in Distribution's layout by scalestore.build): exec -> /v2/ 200 on the existing store, idle RSS stand-alone
-and clustered (peers down), manifest GET latency, `edgereg status --json` and /metrics times, then a wiped peer
+and clustered (peers down), manifest GET latency, `edgereg status --json` and /metrics times, a dry-run and a real
+collection through the clustered node's agent (scalegc), then a wiped peer
 rehydrating every object from the node that holds them, its time, rate and both nodes' RSS peaks; and the disk's
 durable small-file rate measured in the same run with the parallelism of the rehydration's small-object fetches.
 Every wait is bounded."""
@@ -13,6 +14,7 @@ import time
 
 import peers
 import procstats
+import scalegc
 import scalestore
 import servers
 import smallfiles
@@ -156,6 +158,11 @@ def run_size(binary, work, objects):
     _log(f"  clustered, peers down: exec->/v2/ {f['clustered_exec_v2_ms']:.0f} ms, idle RSS {f['clustered_rss']:.0f} MiB, "
          f"status {f['clustered_status_ms']:.0f} ms")
 
+    # The collector's walk on the whole store (peers down: no manifest is deleted, the sweep still runs).
+    for key, dry in (("gc_dry", True), ("gc", False)):
+        f[key] = scalegc.measure(binary, a.pid, a_sock, root, dry_run=dry)
+        _log(f"  edgereg gc{' --dry-run' if dry else ''} through the agent: {scalegc.describe(f[key])}")
+
     f["probe_4"] = smallfiles.rate(cluster.work, 4)
     f["probe_small"] = smallfiles.rate(cluster.work, SMALL_FETCH_WORKERS)
     _log(f"  durable small files (write+fsync+rename+dir fsync): {f['probe_4']:.0f}/s with 4 writers, "
@@ -228,6 +235,14 @@ def render(results):
         ("`edgereg status --json` stand-alone / clustered / converged, ms",
          lambda f: f"{f['status_ms']:.0f} / {f['clustered_status_ms']:.0f} / {f['converged_status_ms']:.0f}", "status_ms"),
         ("/metrics scrape, ms", lambda f: f"{f['scrape_ms']:.0f}", "scrape_ms"),
+        ("`edgereg gc --dry-run` through the agent, peers down: RSS before → VmHWM, MiB",
+         lambda f: f"{f['gc_dry']['before']:.0f} → {f['gc_dry']['hwm']:.0f}", None),
+        ("`edgereg gc` through the agent, peers down: RSS before → VmHWM, MiB",
+         lambda f: f"{f['gc']['before']:.0f} → {f['gc']['hwm']:.0f}", None),
+        ("collection's growth per object (VmHWM − RSS before) ÷ objects, dry run / real, B",
+         lambda f: " / ".join(f"{(f[k]['hwm'] - f[k]['before']) * 1048576 / f['objects']:.0f}" for k in ("gc_dry", "gc")), None),
+        ("`edgereg gc --dry-run` / `edgereg gc`: wall s, node CPU s",
+         lambda f: f"{f['gc_dry']['seconds']:.1f} s, {f['gc_dry']['cpu_s']:.1f} / {f['gc']['seconds']:.1f} s, {f['gc']['cpu_s']:.1f}", None),
         ("wiped peer rehydrates every object: s, objects/s", lambda f: f"{f['rehydrate_s']:.1f} s, {f['rate']:.0f}/s", None),
         (f"durable small files/s, {SMALL_FETCH_WORKERS} / 4 writers (probe, same run)",
          lambda f: f"{f['probe_small']:.0f} / {f['probe_4']:.0f}", None),

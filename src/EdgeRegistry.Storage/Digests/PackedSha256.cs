@@ -1,13 +1,13 @@
 using System.Buffers.Binary;
-using EdgeRegistry.Storage.Digests;
 
-namespace EdgeRegistry.Replication.Inventory.Packing;
+namespace EdgeRegistry.Storage.Digests;
 
 /// <summary>
 /// A sha256 digest as its 32 bytes (a <see cref="Digest"/> holds 64 hex characters in a string: ~150 bytes on the
-/// heap). Big-endian words, so comparing them in order compares the hex text in order.
+/// heap), for the structures that hold one entry per object of the store: replication's inventory, the garbage
+/// collector's live set. Big-endian words, so comparing them in order compares the hex text in order.
 /// </summary>
-internal readonly struct PackedSha256 : IEquatable<PackedSha256>
+public readonly struct PackedSha256 : IEquatable<PackedSha256>, IComparable<PackedSha256>
 {
     private readonly ulong _a, _b, _c, _d;
 
@@ -40,4 +40,14 @@ internal readonly struct PackedSha256 : IEquatable<PackedSha256>
 
     // The bytes of a digest are already uniformly distributed.
     public override int GetHashCode() => (int)(_a ^ (_a >> 32));
+
+    public int CompareTo(PackedSha256 other)
+    {
+        int c = _a.CompareTo(other._a);
+        if (c != 0) return c;
+        c = _b.CompareTo(other._b);
+        if (c != 0) return c;
+        c = _c.CompareTo(other._c);
+        return c != 0 ? c : _d.CompareTo(other._d);
+    }
 }
