@@ -48,19 +48,22 @@ public sealed class BackgroundBuildTests : IDisposable
     {
         await SeedAsync();
         var store = _f.Reopen();
-        var movedBefore = new VersionFiles(store).ReadTag(Two, "v1")!.Value;
-        // The walk stops inside b/two, having listed its tags, just before it reads the version of tag v1.
-        var hold = _f.Faults.HoldOpens(path => path == store.Paths.TagVersion(Two, "v1"));
+        // The walk stops inside b/two, having listed its tags, just before it reads the version of the first of them.
+        var hold = _f.Faults.HoldOpens(path => path.StartsWith(store.Paths.TagVersion(Two, ""), StringComparison.Ordinal));
         // Started after a power cut with the clock an hour behind the versions on disk.
         var local = Subscribed(store, new ManualTime(DateTimeOffset.UtcNow - TimeSpan.FromHours(1)));
         var walk = Task.Run(() => local.Build());
         await hold.Reached.WaitAsync(Bound);
         Assert.False(local.BuildStatus.IsComplete);
+        string held = Path.GetFileName(hold.HeldPath)!, other = held == "v1" ? "v2" : "v1";
+        var movedBefore = new VersionFiles(store).ReadTag(Two, held)!.Value;
 
-        // The key the walk is reading: v1 moves to v2's image. Then a new repository, a delete by digest (its tag goes
-        // with it), a tag delete, and a tag moved back and forth — each wherever the walk is.
-        var v2 = store.GetManifest(Two, "v2")!;
-        await store.PutManifestAsync(Two, "v1", v2.MediaType, v2.Content, CancellationToken.None);
+        // The tag the walk is reading moves to the other tag's image, and the other tag — listed, its version not read
+        // yet — is deleted: the walk's reading of it (live, version 0) must not bring it back. Then a new repository, a
+        // delete by digest (its tag goes with it) and a tag delete, wherever the walk is.
+        var target = store.GetManifest(Two, other)!;
+        await store.PutManifestAsync(Two, held, target.MediaType, target.Content, CancellationToken.None);
+        Assert.True(store.DeleteManifest(Two, other));
         var four = await ImageBuilder.PushOciAsync(_f, Four.Value, "v1", 5);
         var one = store.GetManifest(One, "v1")!;
         Assert.True(store.DeleteManifest(One, one.Digest.ToString()));
@@ -70,8 +73,9 @@ public sealed class BackgroundBuildTests : IDisposable
         await local.BuildStatus.Completion.WaitAsync(Bound);
 
         // The tag the walk was reading is at the move's version, which outranks the one it replaced despite the clock.
-        var moved = local.Inventory.Get(InventoryKey.ForTag(Two, "v1"))!;
-        Assert.Equal(v2.Digest, moved.Digest);
+        var moved = local.Inventory.Get(InventoryKey.ForTag(Two, held))!;
+        Assert.Equal(target.Digest, moved.Digest);
+        Assert.True(local.Inventory.Get(InventoryKey.ForTag(Two, other))!.Deleted);
         Assert.Equal(Self, moved.Node);
         Assert.True(moved.Version > movedBefore.Version, $"the move got {moved.Version}, not above the stored {movedBefore.Version}");
         Assert.Equal(four.Digest, local.Inventory.Get(InventoryKey.ForTag(Four, "v1"))!.Digest);

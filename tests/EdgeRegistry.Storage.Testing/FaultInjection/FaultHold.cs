@@ -21,12 +21,16 @@ public sealed class FaultHold
 
     public bool IsReleased => _released.IsSet;
 
+    /// <summary>The path whose open is (or was) held; null before <see cref="Reached"/>.</summary>
+    public string? HeldPath { get; private set; }
+
     /// <summary>Lets the held open go on (later opens of the path are never held).</summary>
     public void Release() => _released.Set();
 
     internal void WaitIfMatching(string path)
     {
         if (_released.IsSet || !_path(path) || Interlocked.Exchange(ref _claimed, 1) == 1) return;
+        HeldPath = path;
         _reached.TrySetResult();
         _released.Wait(MaxHold);
     }
