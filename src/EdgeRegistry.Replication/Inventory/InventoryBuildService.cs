@@ -31,7 +31,7 @@ internal sealed partial class InventoryBuildService(LocalInventory local, TimePr
             {
                 return;
             }
-            catch (StoreException e)
+            catch (Exception e) when (e is StoreException or IOException or UnauthorizedAccessException)
             {
                 local.BuildStatus.AttemptFailed(e.Message);
                 LogFailed(logger, local.BuildStatus.ManifestsRead, e.Message, RetryDelay.TotalSeconds);
