@@ -42,6 +42,16 @@ internal sealed partial class ReplicationService : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         LogStarted(_logger, _options.Self, string.Join(", ", _options.Peers));
+        // Nothing here may act on a half inventory: the sync loops compare it with the peers' (and would copy or delete
+        // by the difference), the applier checks it for what is newer, the expiry drops its tombstones.
+        try
+        {
+            await _local.BuildStatus.WaitAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
         _store.Pulls.Expired += ExpirePulls;
         try
         {

@@ -31,13 +31,15 @@ public static class ReplicationServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>This node's inventory and the version records it is built from.</summary>
+    /// <summary>This node's inventory, the version records it is built from, and the background walk that builds it.</summary>
     private static void AddInventory(this IServiceCollection services)
     {
         services.TryAddSingleton<VersionFiles>();
         services.TryAddSingleton<HybridLogicalClock>();
+        services.TryAddSingleton<InventoryBuild>();
         services.TryAddSingleton<LocalInventoryLoader>();
         services.TryAddSingleton(static sp => sp.GetRequiredService<LocalInventoryLoader>().Load());
+        services.AddHostedService<InventoryBuildService>();
     }
 
     /// <summary>The other members: how we authenticate to them, talk to them, and report on them.</summary>
@@ -106,8 +108,9 @@ public static class ReplicationServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Reads the store into this node's inventory. The host calls it right after opening the store, before
-    /// anything listens, so peers never see a partial inventory and a store failure stops start-up cleanly.
+    /// Subscribes this node's inventory to the store's changes. The host calls it right after opening the store, before
+    /// anything listens, so every write is recorded; the walk of the store runs in the background once the host starts
+    /// (<see cref="InventoryBuildService"/>), and peers are told "not ready" until it is complete.
     /// </summary>
     public static void PrepareReplication(this IServiceProvider services) => services.GetService<LocalInventory>();
 }

@@ -60,17 +60,28 @@ public sealed class ReplicationServiceCollectionExtensionsTests : IDisposable
         Assert.All(reports, r => Assert.False(r.Reachable));
     }
 
-    [Fact]
-    public async Task PrepareReplication_ImageInStore_InventoryHoldsItAndFollowsLaterPushes()
+    [Fact(Timeout = 60_000)]
+    public async Task PrepareReplication_ImageInStore_FollowsPushesAtOnceAndHoldsEverythingOnceTheBackgroundBuildEnds()
     {
         await ImageBuilder.PushOciAsync(_f, "team/app", "v1", 1);
 
         _services.PrepareReplication();
         var local = _services.GetRequiredService<LocalInventory>();
-        Assert.NotNull(local.Inventory.Get(InventoryKey.ForTag(RepositoryName.Parse("team/app"), "v1")));
+        var build = _services.GetRequiredService<InventoryBuild>();
         Assert.Equal(Options.Self, local.Self);
-
+        // Subscribed before the walk: a push before the build starts is recorded by its event.
         await ImageBuilder.PushOciAsync(_f, "team/app", "v2", 2);
+        Assert.False(build.IsComplete);
         Assert.NotNull(local.Inventory.Get(InventoryKey.ForTag(RepositoryName.Parse("team/app"), "v2")));
+
+        var service = Assert.Single(_services.GetServices<IHostedService>().OfType<InventoryBuildService>());
+        await service.StartAsync(CancellationToken.None);
+        await build.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+        await service.StopAsync(CancellationToken.None);
+
+        Assert.NotNull(local.Inventory.Get(InventoryKey.ForTag(RepositoryName.Parse("team/app"), "v1")));
+        Assert.NotNull(local.Inventory.Get(InventoryKey.ForTag(RepositoryName.Parse("team/app"), "v2")));
+        await ImageBuilder.PushOciAsync(_f, "team/app", "v3", 3);
+        Assert.NotNull(local.Inventory.Get(InventoryKey.ForTag(RepositoryName.Parse("team/app"), "v3")));
     }
 }

@@ -14,7 +14,8 @@ namespace EdgeRegistry.Replication.Api;
 
 /// <summary>
 /// The peer-only API under <c>/_edgereg/peer/v1/</c>: summary, change feed, the local store's blobs and
-/// manifests, and the users' hashes (when user replication is on). Every request must carry valid cluster credentials (401 otherwise, and the refusal is logged), and
+/// manifests, and the users' hashes (when user replication is on). Until this node's inventory is built the summary,
+/// the feed and the manifests answer 503 (<see cref="NotReadyAnswer"/>). Every request must carry valid cluster credentials (401 otherwise, and the refusal is logged), and
 /// is answered from this node's own store only — never by asking another peer, so peers cannot recurse.
 /// </summary>
 internal sealed partial class PeerEndpoints(
@@ -47,6 +48,13 @@ internal sealed partial class PeerEndpoints(
         }
         peers.HeardFrom(member);
         string rest = path[Prefix.Length..];
+        // The inventory and the versions it gives manifests are only told once complete; blobs (by digest, from the
+        // store) and the users (their own ledger) need no inventory and are served at once.
+        if (!local.BuildStatus.IsComplete && (rest is "summary" or "feed" || rest.StartsWith("manifests/", StringComparison.Ordinal)))
+        {
+            await NotReadyAnswer.WriteAsync(context, local.BuildStatus);
+            return;
+        }
         if (rest == "summary") await SummaryAsync(context);
         else if (rest == "feed") await FeedAsync(context);
         else if (rest == "users" && users is not null) await UsersAsync(context, users);

@@ -22,6 +22,8 @@ internal sealed class ClusterViewRoots(PeerSet peers, LocalInventory local) : IC
 {
     public ClusterRoots Read()
     {
+        // The garbage collector waits for the build (the host's collection service); this is the collector's own guard.
+        if (!local.IsBuilt) return new ClusterRoots("this node's inventory is still being built", new HashSet<RepositoryName>(), new Dictionary<Digest, DateTimeOffset>());
         var unlisted = peers.All.Where(static p => !p.View.Listed).Select(static p => p.Member).ToList();
         var unsettled = new HashSet<RepositoryName>();
         var pulled = new Dictionary<Digest, DateTimeOffset>();

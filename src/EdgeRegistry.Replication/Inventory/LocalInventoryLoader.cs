@@ -3,18 +3,17 @@ using EdgeRegistry.Storage;
 namespace EdgeRegistry.Replication.Inventory;
 
 /// <summary>
-/// Builds this node's <see cref="LocalInventory"/> once: reads the whole store, then subscribes to its changes.
-/// The read happens when the inventory is first resolved (the host resolves it right after opening the store), so a
-/// store failure surfaces at start-up, not on the first peer request.
+/// Makes this node's <see cref="LocalInventory"/> and subscribes it to the store's changes at once; the walk that fills
+/// it runs later, in the background (<see cref="InventoryBuildService"/>). The host resolves the inventory right after
+/// opening the store and before anything listens, so no write can land before the inventory follows the changes:
+/// a push made while the walk runs is recorded by its event like any other.
 /// </summary>
-internal sealed class LocalInventoryLoader(IRegistryStore store, VersionFiles versions, HybridLogicalClock clock, ReplicationOptions options)
+internal sealed class LocalInventoryLoader(IRegistryStore store, VersionFiles versions, HybridLogicalClock clock, ReplicationOptions options,
+    InventoryBuild build)
 {
     public LocalInventory Load()
     {
-        var local = new LocalInventory(store, versions, clock, options.Self);
-        // Reading a big store makes records, digest strings and lists for every object, all garbage once the packed
-        // inventory holds them: the host's heap trimmer gives it back right after this build (RegistryHost.OpenStore).
-        local.Build();
+        var local = new LocalInventory(store, versions, clock, options.Self, build);
         store.Changed += local.OnStoreChanged;
         store.Pulls.Advanced += local.OnPulled;
         return local;

@@ -59,6 +59,25 @@ internal sealed class VersionFiles
     public (long Version, string Node, bool Deleted)? ReadManifest(RepositoryName repository, Digest digest) =>
         _records.ReadManifest(repository, digest) is { } r ? (r.Version, r.Node, r.Deleted) : null;
 
+    /// <summary>
+    /// The stored tombstone of one tag, manifest or blob link; null when its record is live or there is none. While the
+    /// inventory is being built it may not hold the key yet, and these records are what it is built from.
+    /// </summary>
+    public InventoryEntry? ReadTombstone(InventoryKey key) => ReadRecord(key) is { Deleted: true } record
+        ? new InventoryEntry(key.Kind, key.Repository, key.Tag, key.Kind == EntryKind.Tag ? null : key.Digest, 0, record.Version, record.Node, Deleted: true)
+        : null;
+
+    /// <summary>The stored version of a tag, manifest or blob link, live or deleted; 0 when none is stored.</summary>
+    public long StoredVersion(InventoryKey key) => ReadRecord(key)?.Version ?? 0;
+
+    private VersionRecord? ReadRecord(InventoryKey key) => key switch
+    {
+        { Kind: EntryKind.Tag, Repository: { } repository, Tag: { } tag } => _records.ReadTag(repository, tag),
+        { Kind: EntryKind.Manifest, Repository: { } repository, Digest: { } digest } => _records.ReadManifest(repository, digest),
+        { Kind: EntryKind.Blob, Repository: { } repository, Digest: { } digest } => _records.ReadBlob(repository, digest),
+        _ => null,
+    };
+
     /// <summary>Every stored tombstone (deleted tag, manifest or blob link), for rebuilding the inventory at start-up.</summary>
     public IEnumerable<InventoryEntry> Tombstones()
     {

@@ -18,6 +18,9 @@ public sealed class PeerReports
         _local = local;
     }
 
+    /// <summary>Entries in this node's inventory now (while it is built: so far).</summary>
+    public int LocalEntries => _local.Inventory.Count;
+
     public IReadOnlyList<PeerReport> Current()
     {
         return _peers.All.Select(peer =>

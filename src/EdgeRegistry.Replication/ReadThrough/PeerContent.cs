@@ -124,8 +124,12 @@ internal sealed partial class PeerContent : IContentSource
         return BlobLookup.Missing;
     }
 
+    /// <summary>
+    /// Deleted here, and no peer has heard of a newer update. While the inventory is still being built the tombstone is
+    /// read from its version record, so a read-through during start-up cannot bring back what this node deleted.
+    /// </summary>
     private bool IsDeletedHere(InventoryKey key) =>
-        _local.Inventory.Get(key) is { Deleted: true } tombstone
+        _local.TombstoneOf(key) is { } tombstone
         && !_peers.Available().Any(p => p.View.Inventory.Get(key) is { } theirs && theirs.Supersedes(tombstone));
 
     public async Task<StoredManifest?> TryFetchManifestAsync(RepositoryName repository, string reference, CancellationToken cancellationToken)

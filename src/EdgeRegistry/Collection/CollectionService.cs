@@ -1,4 +1,5 @@
 using EdgeRegistry.Storage;
+using EdgeRegistry.Replication.Inventory;
 using EdgeRegistry.Storage.Collection;
 
 namespace EdgeRegistry.Collection;
@@ -25,6 +26,7 @@ internal sealed partial class CollectionService : BackgroundService, IGarbageCol
     private readonly CollectionSettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly InventoryBuild? _inventory;
     private readonly SemaphoreSlim _running = new(1, 1);
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly Lock _gate = new();
@@ -33,9 +35,11 @@ internal sealed partial class CollectionService : BackgroundService, IGarbageCol
     private CollectionStatus _status = new(null, null, false, 0, 0, 0, 0, 0, null);
 
     /// <param name="cluster">Replication's view of the peers, when clustered (none, or one).</param>
+    /// <param name="inventory">A clustered node's inventory build (none, or one): no collection runs before it is complete.</param>
     public CollectionService(IRegistryStore store, CollectionSettings settings, TimeProvider time, ILogger<CollectionService> logger,
-        IEnumerable<IClusterRoots> cluster)
+        IEnumerable<IClusterRoots> cluster, IEnumerable<InventoryBuild> inventory)
     {
+        _inventory = inventory.FirstOrDefault();
         _store = (RegistryStore)store;
         _settings = settings;
         _time = time;
@@ -50,6 +54,13 @@ internal sealed partial class CollectionService : BackgroundService, IGarbageCol
 
     public async Task<CollectionReport> RunAsync(string reason, bool dryRun, CancellationToken cancellationToken)
     {
+        // A collection's deletes replicate: decided on a half inventory (and before the peers' views are read) they could
+        // remove what the cluster still needs. A run asked for during start-up waits for the build, as it waits for a run.
+        if (_inventory is { IsComplete: false } building)
+        {
+            LogWaitingForInventory(_logger, reason);
+            await building.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
         await _running.WaitAsync(cancellationToken).ConfigureAwait(false);
         Update(s => s with { Running = true });
         try
@@ -186,6 +197,9 @@ internal sealed partial class CollectionService : BackgroundService, IGarbageCol
     {
         lock (_gate) _status = change(_status);
     }
+
+    [LoggerMessage(EventId = 65, Level = LogLevel.Information, Message = "Garbage collection ({Reason}) waits for the replication inventory to be built")]
+    private static partial void LogWaitingForInventory(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 60, Level = LogLevel.Error, Message = "Garbage collection failed: {Reason}")]
     private static partial void LogFailed(ILogger logger, string reason);

@@ -20,6 +20,8 @@ internal sealed class HeapTrimmer(TimeProvider time) : BackgroundService
     /// <summary>Growth worth a full pause: below it the GC's own budgets keep the heap where it is anyway.</summary>
     public const long GrowthBytes = 16L << 20;
 
+    // TrimNow runs on the timer's loop and once from the inventory build's completion (RegistryHost.OpenStore).
+    private readonly Lock _trimming = new();
     private long _baseline = Committed();
 
     /// <summary>Trims made since start (for the tests and the benchmark's reading of them).</summary>
@@ -46,9 +48,12 @@ internal sealed class HeapTrimmer(TimeProvider time) : BackgroundService
     /// </summary>
     public void TrimNow()
     {
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        _baseline = Committed();
-        Trims++;
+        lock (_trimming)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            _baseline = Committed();
+            Trims++;
+        }
     }
 
     /// <summary>The rule alone: grown by at least <see cref="GrowthBytes"/> over the baseline.</summary>

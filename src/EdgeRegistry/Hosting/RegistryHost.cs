@@ -6,6 +6,7 @@ using EdgeRegistry.Health;
 using EdgeRegistry.Logging;
 using EdgeRegistry.Metrics;
 using EdgeRegistry.Replication;
+using EdgeRegistry.Replication.Inventory;
 using EdgeRegistry.Replication.Peers;
 using EdgeRegistry.Scrub;
 using EdgeRegistry.Status;
@@ -165,9 +166,17 @@ internal static class RegistryHost
     {
         var store = app.Services.GetRequiredService<IRegistryStore>();
         app.Services.PrepareReplication();
-        // The walks of the start-up (the inventory build when clustered) leave their garbage in gen2: given back now,
-        // and the trimmer measures later growth from the heap that is left.
-        app.Services.GetRequiredService<HeapTrimmer>().TrimNow();
+        // The walks of the start-up leave their garbage in gen2: given back now, and the trimmer measures later growth
+        // from the heap that is left. A clustered node's inventory walk runs in the background after listening
+        // (InventoryBuildService); it is given back once that walk completes (a clustered node with 100 k objects
+        // idled at ~200 MB instead of ~100 without it).
+        var trimmer = app.Services.GetRequiredService<HeapTrimmer>();
+        trimmer.TrimNow();
+        if (app.Services.GetService<InventoryBuild>() is { } build)
+        {
+            _ = build.Completion.ContinueWith(static (_, state) => ((HeapTrimmer)state!).TrimNow(), trimmer,
+                CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+        }
         return store;
     }
 }

@@ -7,7 +7,12 @@ namespace EdgeRegistry.Hosting;
 /// <summary>
 /// What edgereg tells systemd, and when, through Microsoft.Extensions.Hosting's <see cref="ISystemdNotifier"/>.
 /// READY=1 goes out only once the store is recovered and every listener is bound, because CRI-O is ordered after
-/// us: "ready" must mean "can serve" (<see cref="ServiceNotificationsLifecycle"/> sends it at that moment). The
+/// us: "ready" must mean "can serve" (<see cref="ServiceNotificationsLifecycle"/> sends it at that moment). On a
+/// clustered node that is before the replication inventory is built, on purpose: what CRI-O and the kubelet need
+/// after a power cut is the images on this node's own disk, which are served from the moment we listen, whatever
+/// the store's size; holding READY for the walk (seconds to minutes at 300 k objects) would hold every pod start
+/// for nothing. Replication's own readiness is told in STATUS= ("building the replication inventory"), in
+/// `edgereg status` and in /metrics, and peers get 503 until it is complete. The
 /// watchdog is fed only while the store answers a write probe, so a hung or read-only store gets the process
 /// restarted. Without NOTIFY_SOCKET all of this is silent and edgereg runs as a plain foreground process.
 /// </summary>
@@ -19,6 +24,7 @@ internal sealed partial class ServiceNotifications
     private readonly ISystemdNotifier _notifier;
     private readonly WatchdogSettings? _watchdog;
     private readonly ILogger _logger;
+    private readonly Replication.Inventory.InventoryBuild? _inventory;
 
     /// <summary>Cleared by a failed probe: the "degraded"/"unhealthy" STATUS then stays until a probe passes again.</summary>
     private volatile bool _healthy = true;
@@ -29,8 +35,11 @@ internal sealed partial class ServiceNotifications
     /// <summary>Set once STOPPING=1 went out: a late refresh must not replace the "stopping" STATUS.</summary>
     private volatile bool _stopping;
 
-    public ServiceNotifications(ISystemdNotifier notifier, WatchdogSettings? watchdog, ILogger<ServiceNotifications> logger)
+    /// <param name="inventory">A clustered node's inventory build, told in STATUS= until it is complete; null when stand-alone.</param>
+    public ServiceNotifications(ISystemdNotifier notifier, WatchdogSettings? watchdog, ILogger<ServiceNotifications> logger,
+        Replication.Inventory.InventoryBuild? inventory = null)
     {
+        _inventory = inventory;
         _notifier = notifier;
         _watchdog = watchdog;
         _logger = logger;
@@ -73,8 +82,10 @@ internal sealed partial class ServiceNotifications
         }
     }
 
-    private static string Serving(int repositories, IEnumerable<string> addresses, int? syncing) =>
-        $"serving {repositories} repositories on {string.Join(", ", addresses)}" + (syncing is int pending ? $"; syncing {pending} objects from peers" : "");
+    private string Serving(int repositories, IEnumerable<string> addresses, int? syncing) =>
+        $"serving {repositories} repositories on {string.Join(", ", addresses)}"
+        + (_inventory is { IsComplete: false } building ? $"; building the replication inventory ({building.ManifestsRead} manifests read)"
+            : syncing is int pending ? $"; syncing {pending} objects from peers" : "");
 
     public void Stopping()
     {

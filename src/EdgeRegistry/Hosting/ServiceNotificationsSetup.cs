@@ -19,7 +19,8 @@ internal static class ServiceNotificationsSetup
         services.AddSingleton(provider => new ServiceNotifications(
             provider.GetRequiredService<ISystemdNotifier>(),
             WatchdogSettings.FromEnvironment(),
-            provider.GetRequiredService<ILogger<ServiceNotifications>>()));
+            provider.GetRequiredService<ILogger<ServiceNotifications>>(),
+            provider.GetService<Replication.Inventory.InventoryBuild>()));
         services.AddHostedService(provider => new ServiceNotificationsLifecycle(
             provider.GetRequiredService<ServiceNotifications>(),
             provider.GetRequiredService<IRegistryStore>,

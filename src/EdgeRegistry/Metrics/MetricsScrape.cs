@@ -22,6 +22,7 @@ internal sealed class MetricsScrape
     private readonly TimeProvider _time;
     private readonly ReplicationCounters? _replication;
     private readonly IReplicationBacklog? _fetchQueue;
+    private readonly Replication.Inventory.InventoryBuild? _inventory;
     private readonly PeerSet? _peers;
     private readonly TransportCounters? _transport;
     private readonly Storage.Collection.IGarbageCollection? _collection;
@@ -38,6 +39,7 @@ internal sealed class MetricsScrape
         _time = services.GetRequiredService<TimeProvider>();
         _replication = services.GetService<ReplicationCounters>();
         _fetchQueue = services.GetService<IReplicationBacklog>();
+        _inventory = services.GetService<Replication.Inventory.InventoryBuild>();
         _peers = services.GetService<PeerSet>();
         _guard = services.GetRequiredService<Storage.IRegistryStore>().Guard;
         _transport = (services.GetService<IConnectionListenerFactory>() as TcpTransportFactory)?.Counters;
@@ -79,6 +81,17 @@ internal sealed class MetricsScrape
             .Sample("edgereg_replication_fetched_blobs_total", _replication?.FetchedBlobs ?? 0);
         text.Family("edgereg_replication_fetched_bytes_total", "counter", "Bytes of blobs copied from peers by background convergence.")
             .Sample("edgereg_replication_fetched_bytes_total", _replication?.FetchedBytes ?? 0);
+
+        if (_inventory is not null)
+        {
+            // A clustered node: whether replication has started (0 while the store is walked at start-up) and how far the walk is.
+            text.Family("edgereg_replication_inventory_ready", "gauge", "1 once this node's replication inventory is built; 0 while it is built at start-up.")
+                .Sample("edgereg_replication_inventory_ready", _inventory.IsComplete ? 1 : 0);
+            text.Family("edgereg_replication_inventory_manifests_read", "gauge", "Manifests the inventory build has read (all of them once it is complete).")
+                .Sample("edgereg_replication_inventory_manifests_read", _inventory.ManifestsRead);
+            text.Family("edgereg_replication_inventory_build_milliseconds", "gauge", "How long the inventory build took, or has taken so far.")
+                .Sample("edgereg_replication_inventory_build_milliseconds", (long)_inventory.Elapsed.TotalMilliseconds);
+        }
 
         if (_collection?.Status is { } gc)
         {

@@ -28,6 +28,7 @@ internal sealed partial class ScrubService : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly IScrubRepair? _repair;
+    private readonly Replication.Inventory.InventoryBuild? _inventory;
     private readonly ScrubPace _pace;
     private readonly StoreScrubber _scrubber;
     private readonly Channel<Damage> _repairs = Channel.CreateUnbounded<Damage>(new UnboundedChannelOptions { SingleReader = true });
@@ -59,6 +60,7 @@ internal sealed partial class ScrubService : BackgroundService
         _time = time;
         _logger = logger;
         _repair = services.GetService<IScrubRepair>();
+        _inventory = services.GetService<Replication.Inventory.InventoryBuild>();
         _pace = new ScrubPace(settings, traffic, time);
         _scrubber = new StoreScrubber(_store, time);
         // Subscribed from construction (the host builds us before serving): a read's finding is never missed.
@@ -123,6 +125,19 @@ internal sealed partial class ScrubService : BackgroundService
             _next = FirstDue(_cursor);
         }
         if (_cursor.InPass) LogResuming(_logger, _cursor.Position ?? "the start of its phase", Readable(_cursor.PassBytes));
+        // On a clustered node no pass starts (not even one asked for) before the inventory is built: its repairs are
+        // replicated imports, and the walk is already reading the whole store.
+        if (_inventory is not null)
+        {
+            try
+            {
+                await _inventory.WaitAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping: the loop below does not start.
+            }
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             DateTimeOffset? next;

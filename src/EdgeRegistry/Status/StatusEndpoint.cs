@@ -85,7 +85,10 @@ internal static class StatusEndpoint
         var upstreams = services.GetService<UpstreamClients>()?.States
             .Select(static u => new UpstreamReport(u.Host, u.Reachable, u.LastContact, u.BytesFetched, u.RateLimited, u.LastError)).ToList();
         var scrub = services.GetService<Scrub.ScrubService>()?.Report();
-        return new AgentStatusDocument(agent, store, peers, gc, await GuardAsync(services), upstreams, scrub);
+        var inventory = services.GetService<Replication.Inventory.InventoryBuild>() is { } build
+            ? InventoryReport.From(build, services.GetRequiredService<Replication.Peers.PeerReports>().LocalEntries)
+            : null;
+        return new AgentStatusDocument(agent, store, peers, gc, await GuardAsync(services), upstreams, scrub, inventory);
     }
 
     private static async Task<GuardReport> GuardAsync(IServiceProvider services)

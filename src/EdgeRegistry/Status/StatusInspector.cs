@@ -26,6 +26,7 @@ internal static class StatusInspector
         GcStatus? gc = null;
         GuardReport? guard = null;
         Scrub.ScrubReport? scrub = null;
+        InventoryReport? inventory = null;
         IReadOnlyList<UpstreamReport> upstreams;
         if (reading.Document is { } document)
         {
@@ -37,6 +38,7 @@ internal static class StatusInspector
             guard = document.Guard;
             upstreams = document.Upstreams ?? [];
             scrub = document.Scrub;
+            inventory = document.Inventory;
         }
         else
         {
@@ -48,10 +50,10 @@ internal static class StatusInspector
         }
 
         var systemd = ToStatus(await units.ConfigureAwait(false));
-        var rows = StatusRows.From(agent, store, peers, systemd, time.GetUtcNow(), gc, guard, upstreams, scrub);
+        var rows = StatusRows.From(agent, store, peers, systemd, time.GetUtcNow(), gc, guard, upstreams, scrub, inventory);
         var verdict = StatusRows.Verdict(rows);
         var report = new StatusReport(StatusReport.CurrentSchemaVersion, verdict.ToString().ToLowerInvariant(),
-            StatusRows.Problems(rows), agent, storeReadFrom, store, peers, systemd, gc, guard, upstreams, scrub);
+            StatusRows.Problems(rows), agent, storeReadFrom, store, peers, systemd, gc, guard, upstreams, scrub, inventory);
         return (report, rows);
     }
 

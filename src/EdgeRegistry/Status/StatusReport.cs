@@ -17,7 +17,8 @@ internal sealed record StatusReport(
     GcStatus? Gc = null,
     GuardReport? Guard = null,
     IReadOnlyList<UpstreamReport>? Upstreams = null,
-    Scrub.ScrubReport? Scrub = null)
+    Scrub.ScrubReport? Scrub = null,
+    InventoryReport? Inventory = null)
 {
     public const int CurrentSchemaVersion = 1;
 }

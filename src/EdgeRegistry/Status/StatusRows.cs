@@ -14,10 +14,11 @@ internal static class StatusRows
 {
     public static IReadOnlyList<StatusRow> From(AgentReport agent, StoreStatus store, IReadOnlyList<PeerReport> peers,
         SystemdStatus systemd, DateTimeOffset now, GcStatus? gc = null, GuardReport? guard = null,
-        IReadOnlyList<UpstreamReport>? upstreams = null, Scrub.ScrubReport? scrub = null)
+        IReadOnlyList<UpstreamReport>? upstreams = null, Scrub.ScrubReport? scrub = null, InventoryReport? inventory = null)
     {
         var rows = new List<StatusRow> { AgentRow(agent), StoreRow(store, now) };
         if (guard is not null) rows.Add(GuardRow(guard));
+        if (inventory is not null) rows.Add(InventoryRow(inventory));
         rows.AddRange(peers.Select(peer => PeerRow(peer, now)));
         rows.AddRange((upstreams ?? []).Select(upstream => UpstreamRow(upstream, now)));
         rows.AddRange(systemd.Units.Select(UnitRow));
@@ -102,6 +103,23 @@ internal static class StatusRows
     /// Damage no peer could repair is a warning: those objects are gone from this node (their manifests answer 404 here,
     /// so clients use the next mirror) until a good copy turns up. A failed pass is one too: the store is not being checked.
     /// </summary>
+    /// <summary>
+    /// DEGRADED while building: local pulls and pushes are served, but nothing replicates until it is complete (peers
+    /// are told "not ready"), so the node is not yet what a healthy member is.
+    /// </summary>
+    private static StatusRow InventoryRow(InventoryReport inventory)
+    {
+        string took = string.Create(CultureInfo.InvariantCulture, $"{inventory.Seconds:0.0} s");
+        if (inventory.State == InventoryReport.Complete)
+            return new StatusRow("inventory", "complete", RowSeverity.Ok,
+                string.Create(CultureInfo.InvariantCulture, $"{inventory.Entries} entries from {inventory.ManifestsRead} manifests, built in {took}"));
+        string progress = string.Create(CultureInfo.InvariantCulture,
+            $"{inventory.ManifestsRead} manifests read, {inventory.Entries} entries so far, for {took}; replication waits for it, local pulls and pushes are served");
+        return inventory.LastError is { } error
+            ? new StatusRow("inventory", "retrying", RowSeverity.Warning, string.Create(CultureInfo.InvariantCulture, $"attempt {inventory.Attempts} failed: {error}; {progress}"))
+            : new StatusRow("inventory", InventoryReport.Building, RowSeverity.Warning, progress);
+    }
+
     private static StatusRow ScrubRow(Scrub.ScrubReport scrub, DateTimeOffset now)
     {
         string last = scrub.LastPassEnded is { } ended ? $"last full pass ended {Readable.Ago(ended, now)}" : "no full pass yet";

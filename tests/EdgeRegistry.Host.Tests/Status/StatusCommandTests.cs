@@ -59,7 +59,7 @@ public sealed class StatusCommandTests : IClassFixture<FakeSystemdBus>, IDisposa
         Assert.Equal(1, exit);
         using var json = JsonDocument.Parse(process.Output);
         var root = json.RootElement;
-        Assert.Equal(["schemaVersion", "verdict", "problems", "agent", "storeReadFrom", "store", "peers", "systemd", "gc", "guard", "upstreams", "scrub"],
+        Assert.Equal(["schemaVersion", "verdict", "problems", "agent", "storeReadFrom", "store", "peers", "systemd", "gc", "guard", "upstreams", "scrub", "inventory"],
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(1, root.GetProperty("schemaVersion").GetInt32());
         Assert.Equal("degraded", root.GetProperty("verdict").GetString());

@@ -41,7 +41,7 @@ public sealed class StatusEndpointTests : IDisposable
         Assert.Null(document.Store.LastError);
         Assert.Empty(document.Peers);
         using var keys = JsonDocument.Parse(json);
-        Assert.Equal(["agent", "store", "peers", "gc", "guard", "upstreams", "scrub"], keys.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["agent", "store", "peers", "gc", "guard", "upstreams", "scrub", "inventory"], keys.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.True(keys.RootElement.GetProperty("store").TryGetProperty("lastError", out var lastError));
         Assert.Equal(JsonValueKind.Null, lastError.ValueKind);
     }

@@ -58,6 +58,25 @@ public sealed class StatusRowsTests
     private static readonly GuardReport OkGuard = new("ok", null, 40L << 30, 15L << 30, "15%", 3L << 30, null, 0, null, null, 0, null, "healthy", null);
 
     [Fact]
+    public void From_InventoryBuilding_DegradedWithItsProgressThenHealthyOnceComplete()
+    {
+        var building = new InventoryReport(InventoryReport.Building, 41_250, 55_000, Now.AddSeconds(-6), null, 6.2, 1, null);
+
+        var rows = StatusRows.From(ReadyAgent, RoomyStore, [], ActiveUnits, Now, inventory: building);
+
+        var row = Assert.Single(rows, r => r.Concern == "inventory");
+        Assert.Equal("building", row.State);
+        Assert.Contains("41250 manifests read", row.Detail);
+        Assert.Contains("replication waits", row.Detail);
+        Assert.Equal(StatusVerdict.Degraded, StatusRows.Verdict(rows));
+
+        var complete = building with { State = InventoryReport.Complete, CompletedAt = Now };
+        var done = StatusRows.From(ReadyAgent, RoomyStore, [], ActiveUnits, Now, inventory: complete);
+        Assert.Equal("complete", Assert.Single(done, r => r.Concern == "inventory").State);
+        Assert.Equal(StatusVerdict.Healthy, StatusRows.Verdict(done));
+    }
+
+    [Fact]
     public void From_GuardWithinLimits_HealthyGuardLineAfterStore()
     {
         var rows = StatusRows.From(ReadyAgent, RoomyStore, [], ActiveUnits, Now, guard: OkGuard);

@@ -9,6 +9,7 @@ public sealed class FaultPlan
 {
     private readonly object _gate = new();
     private readonly List<FaultRule> _rules = [];
+    private readonly List<FaultHold> _holds = [];
     private int _injected;
 
     /// <summary>What a power cut would take back now (writes, creations, renames and unlinks not yet fsynced).</summary>
@@ -50,6 +51,14 @@ public sealed class FaultPlan
     /// <summary>Opening or creating matching files fails with ENOSPC until cleared.</summary>
     public FaultRule FailOpens(Func<string, bool>? path = null) => Arm(FaultOperation.Open, path, IoErrors.NoSpace);
 
+    /// <summary>Opens of matching paths wait until the hold is released (see <see cref="FaultHold"/>); not cleared by <see cref="Clear"/>.</summary>
+    public FaultHold HoldOpens(Func<string, bool> path)
+    {
+        var hold = new FaultHold(path);
+        lock (_gate) _holds.Add(hold);
+        return hold;
+    }
+
     public void Clear()
     {
         lock (_gate) _rules.Clear();
@@ -58,6 +67,12 @@ public sealed class FaultPlan
     /// <summary>Throws the armed fault for a non-write operation on <paramref name="path"/>, if any.</summary>
     public void Check(FaultOperation operation, string path)
     {
+        if (operation == FaultOperation.Open)
+        {
+            FaultHold[] holds;
+            lock (_gate) holds = [.. _holds];
+            foreach (var hold in holds) hold.WaitIfMatching(path);
+        }
         Exception? error = null;
         lock (_gate)
         {
