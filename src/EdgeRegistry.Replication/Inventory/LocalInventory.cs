@@ -131,32 +131,30 @@ internal sealed class LocalInventory
     }
 
     /// <summary>An event's update of the inventory: while the walk runs, the key is marked so the walk leaves it alone.</summary>
-    private void Put(InventoryEntry entry)
-    {
-        if (Volatile.Read(ref _touched) is null)
-        {
-            Inventory.Put(entry);
-            return;
-        }
-        lock (_buildGate)
-        {
-            _touched?.Add(entry.Key);
-            Inventory.Put(entry);
-        }
-    }
+    private void Put(InventoryEntry entry) => Write(entry.Key, entry);
 
-    private void Remove(InventoryKey key)
+    /// <summary>An event's removal, marked like <see cref="Put"/>.</summary>
+    private void Remove(InventoryKey key) => Write(key, null);
+
+    /// <summary>Puts <paramref name="entry"/> at <paramref name="key"/>, or removes the key when it is null.</summary>
+    private void Write(InventoryKey key, InventoryEntry? entry)
     {
         if (Volatile.Read(ref _touched) is null)
         {
-            Inventory.Remove(key);
+            WriteUnmarked(key, entry);
             return;
         }
         lock (_buildGate)
         {
             _touched?.Add(key);
-            Inventory.Remove(key);
+            WriteUnmarked(key, entry);
         }
+    }
+
+    private void WriteUnmarked(InventoryKey key, InventoryEntry? entry)
+    {
+        if (entry is null) Inventory.Remove(key);
+        else Inventory.Put(entry);
     }
 
     /// <summary>
