@@ -1,4 +1,3 @@
-using EdgeRegistry.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -7,7 +6,7 @@ namespace EdgeRegistry.Replication.Inventory;
 /// <summary>
 /// Walks the store into this node's inventory in the background, once, from the moment the host starts: the node
 /// listens and serves its own store meanwhile, and replication waits for <see cref="InventoryBuild.Completion"/>.
-/// A walk the store fails (a read error) is retried after <see cref="RetryDelay"/> rather than ending the process:
+/// A walk that fails (a read error, or anything else) is retried after <see cref="RetryDelay"/> rather than ending the process:
 /// local pulls keep working, and `edgereg status` shows the error while replication stays off.
 /// </summary>
 internal sealed partial class InventoryBuildService(LocalInventory local, TimeProvider time, ILogger<InventoryBuildService> logger)
@@ -31,7 +30,9 @@ internal sealed partial class InventoryBuildService(LocalInventory local, TimePr
             {
                 return;
             }
-            catch (Exception e) when (e is StoreException or IOException or UnauthorizedAccessException)
+            // Any failure, not only the store's: an exception escaping here would stop the host (BackgroundService's
+            // default), taking local pulls down with replication.
+            catch (Exception e)
             {
                 local.BuildStatus.AttemptFailed(e.Message);
                 LogFailed(logger, local.BuildStatus.ManifestsRead, e.Message, RetryDelay.TotalSeconds);
