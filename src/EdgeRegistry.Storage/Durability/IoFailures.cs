@@ -23,7 +23,14 @@ internal static class IoFailures
         return new StoreException(StoreError.IoFailure, $"{operation} failed: {detail} (existing content is intact)", exception);
     }
 
-    /// <summary>Runs a store write; any I/O failure surfaces as a <see cref="StoreException"/>.</summary>
+    /// <summary>
+    /// A permission the store needs was refused (a file or directory made by root or another user in the store, an
+    /// SELinux label that does not let the service write): nothing was changed, and the message says which operation.
+    /// </summary>
+    public static StoreException Translate(UnauthorizedAccessException exception, string operation) =>
+        new(StoreError.IoFailure, $"{operation} failed: permission denied ({exception.Message}) (existing content is intact)", exception);
+
+    /// <summary>Runs a store write; any I/O or permission failure surfaces as a <see cref="StoreException"/>.</summary>
     public static T Guard<T>(string operation, Func<T> action)
     {
         try
@@ -31,6 +38,10 @@ internal static class IoFailures
             return action();
         }
         catch (IOException e)
+        {
+            throw Translate(e, operation);
+        }
+        catch (UnauthorizedAccessException e)
         {
             throw Translate(e, operation);
         }
@@ -43,6 +54,10 @@ internal static class IoFailures
             return await action().ConfigureAwait(false);
         }
         catch (IOException e)
+        {
+            throw Translate(e, operation);
+        }
+        catch (UnauthorizedAccessException e)
         {
             throw Translate(e, operation);
         }

@@ -99,6 +99,42 @@ public sealed class IoFailureTests : IDisposable
     }
 
     /// <summary>
+    /// A directory the service may not write (here made immutable with chattr, which refuses even root, as a wrong
+    /// owner or SELinux label refuses the service) must give a store error naming the operation, not an unhandled
+    /// exception that the HTTP layer would turn into a bare 500; the tag that was there stays.
+    /// </summary>
+    [Fact]
+    public async Task PutManifestAsync_PermissionDenied_IoFailureNamingPermissionAndOldTagIntact()
+    {
+        var old = await ImageBuilder.PushOciAsync(_f, RepoName, "v1", 11);
+        var next = await ImageBuilder.PushOciAsync(_f, RepoName, "next", 12);
+        string tags = Path.Combine(_f.Root, "docker", "registry", "v2", "repositories", RepoName, "_manifests", "tags");
+        Assert.True(Directory.Exists(tags), tags);
+        Chattr("+i", tags);
+        try
+        {
+            var error = await Assert.ThrowsAsync<StoreException>(() =>
+                _f.Store.PutManifestAsync(Repo, "v2", ManifestMediaTypes.OciManifest, next.Manifest, CancellationToken.None));
+
+            Assert.Equal(StoreError.IoFailure, error.Error);
+            Assert.Contains("permission denied", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Chattr("-i", tags);
+        }
+        Assert.Equal(old.Digest, _f.Store.GetManifest(Repo, "v1")!.Digest);
+        Assert.Null(_f.OpenPlain().GetManifest(Repo, "v2"));
+    }
+
+    private static void Chattr(string flag, string path)
+    {
+        using var chattr = System.Diagnostics.Process.Start("chattr", [flag, path])!;
+        chattr.WaitForExit();
+        Assert.True(chattr.ExitCode == 0, $"chattr {flag} {path} failed (the test needs root and a file system with immutable flags)");
+    }
+
+    /// <summary>
     /// A read error on a stored manifest must reach the caller as a store error (IoFailure), so the HTTP layer maps it
     /// in its one place, and must not be mistaken for "unknown" (which would tell clients the manifest is gone).
     /// </summary>
