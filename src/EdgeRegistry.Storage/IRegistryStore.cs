@@ -64,7 +64,8 @@ public interface IRegistryStore
     /// <summary>
     /// Unlinks a blob from <paramref name="repository"/> (the data stays for other repositories until garbage
     /// collection). False when it was not linked. <paramref name="version"/> is the delete's version when it was made
-    /// on another node first; the change is raised as <see cref="StoreChangeKind.BlobDeleted"/> so it replicates.
+    /// on another node first; the change is raised as <see cref="StoreChangeKind.BlobDeleted"/> so it replicates —
+    /// for a replicated delete even when nothing was linked, so its tombstone stops a copy under way from linking it.
     /// </summary>
     bool DeleteBlob(RepositoryName repository, Digest digest, ChangeVersion? version = null);
 

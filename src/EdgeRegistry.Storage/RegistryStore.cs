@@ -185,10 +185,22 @@ public sealed partial class RegistryStore : IRegistryStore
     public bool DeleteBlob(RepositoryName repository, Digest digest, ChangeVersion? version = null)
     {
         string operation = $"deleting blob {digest}";
-        if (!IoFailures.Guard(operation, () => _blobs.UnlinkLayer(repository, digest))) return false;
-        Raise(operation, new StoreChange(StoreChangeKind.BlobDeleted, repository, digest, Version: version));
-        return true;
+        // One step with an import's tombstone check and link (PublishImport): otherwise a copy that read "no
+        // tombstone" just before a replicated delete recorded one would link the blob after it, and the node would
+        // keep a link its own inventory says is deleted.
+        lock (_revisionWrites.For(repository, LayerLockName(digest)))
+        {
+            bool unlinked = IoFailures.Guard(operation, () => _blobs.UnlinkLayer(repository, digest));
+            // A replicated delete is recorded even when nothing is linked here yet (a copy of the blob may be under
+            // way, and must then not link it); a client's delete of nothing is only "not found".
+            if (!unlinked && version is null) return false;
+            Raise(operation, new StoreChange(StoreChangeKind.BlobDeleted, repository, digest, Version: version));
+            return unlinked;
+        }
     }
+
+    /// <summary>The revision lock of a repository's link to a blob (a tag or manifest name cannot start with "layer ").</summary>
+    private static string LayerLockName(Digest digest) => "layer " + digest.ToString();
 
     public BlobInfo? MountBlob(RepositoryName repository, Digest digest, RepositoryName? from) =>
         IoFailures.Guard($"mounting blob {digest}", () =>
@@ -367,9 +379,13 @@ public sealed partial class RegistryStore : IRegistryStore
         _blobs.Commit(verifiedFile, blob.Digest);
         // A copy that was under way when the blob was deleted from this repository (here, or replicated) must not
         // link it again: the bytes stay for other repositories (or GC), the delete stands.
-        if (repository is null || Versions.ReadBlob(repository, blob.Digest) is { Deleted: true }) return blob;
-        _blobs.LinkLayer(repository, blob.Digest);
-        Raise($"importing blob {blob.Digest}", new StoreChange(StoreChangeKind.BlobCommitted, repository, blob.Digest, Size: blob.Length));
+        if (repository is null) return blob;
+        lock (_revisionWrites.For(repository, LayerLockName(blob.Digest)))
+        {
+            if (Versions.ReadBlob(repository, blob.Digest) is { Deleted: true }) return blob;
+            _blobs.LinkLayer(repository, blob.Digest);
+            Raise($"importing blob {blob.Digest}", new StoreChange(StoreChangeKind.BlobCommitted, repository, blob.Digest, Size: blob.Length));
+        }
         return blob;
     }
 

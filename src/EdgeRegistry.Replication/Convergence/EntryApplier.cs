@@ -109,7 +109,8 @@ internal sealed partial class EntryApplier
     {
         var local = _local.Inventory.Get(entry.Key);
         if (local is not null && !entry.Supersedes(local)) return true;
-        if (!_store.DeleteBlob(entry.Repository!, entry.Digest!.Value, LocalInventory.VersionOf(entry))) _local.RecordApplied(entry);
+        // Recorded by the store's own change event even when nothing was linked here, in one step with the unlink.
+        _store.DeleteBlob(entry.Repository!, entry.Digest!.Value, LocalInventory.VersionOf(entry));
         LogBlobDeleteConverged(_logger, entry.Repository!.Value, entry.Digest!.Value.ToString(), entry.Node);
         return true;
     }

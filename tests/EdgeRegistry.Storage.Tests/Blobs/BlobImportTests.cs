@@ -362,4 +362,70 @@ public sealed class BlobImportTests : IDisposable
         Assert.Empty(_f.VisibleFiles());
         Assert.Empty(Directory.EnumerateFileSystemEntries(TempArea));
     }
+
+    /// <summary>What the replication inventory does with a delete's change event: records its tombstone, inside the write.</summary>
+    private void RecordTombstones() => _f.Store.Changed += change =>
+    {
+        if (change is { Kind: StoreChangeKind.BlobDeleted, Version: { } version })
+            _f.Store.Versions.WriteBlob(change.Repository, change.Digest!.Value, new Versions.VersionRecord(version.Version, version.Node, Deleted: true));
+    };
+
+    [Fact]
+    public void DeleteBlob_ReplicatedWithNothingLinked_RaisedSoItsTombstoneStopsTheCopyUnderWayFromLinking()
+    {
+        byte[] content = TestContent.Bytes(30_000, 21);
+        var digest = TestContent.Sha256(content);
+        RecordTombstones();
+        var changes = new List<StoreChange>();
+        _f.Store.Changed += changes.Add;
+
+        using (var import = _f.Store.BeginBlobImport(digest, content.Length))
+        {
+            import.Write(content);
+            Assert.False(_f.Store.DeleteBlob(Repo, digest, new ChangeVersion(5, "node-b")));
+            import.Commit(Repo);
+        }
+
+        var change = Assert.Single(changes);
+        Assert.Equal((StoreChangeKind.BlobDeleted, new ChangeVersion(5, "node-b")), (change.Kind, change.Version!.Value));
+        Assert.Equal(content.Length, _f.Store.BlobLength(digest)); // the bytes stay for other repositories (or GC)
+        Assert.Null(_f.Store.StatBlob(Repo, digest));
+    }
+
+    [Fact]
+    public void DeleteBlob_ByAClientWithNothingLinked_FalseAndNothingRaised()
+    {
+        var changes = new List<StoreChange>();
+        _f.Store.Changed += changes.Add;
+
+        Assert.False(_f.Store.DeleteBlob(Repo, TestContent.Sha256(TestContent.Bytes(10, 22))));
+
+        Assert.Empty(changes);
+    }
+
+    /// <summary>
+    /// A commit and a replicated delete of the same link at the same moment: whichever comes first, the node never
+    /// ends with the link present and its tombstone recorded (it would serve a blob its inventory says is deleted).
+    /// </summary>
+    [Fact]
+    public async Task Commit_RacingAReplicatedDelete_NeverLinkedWithATombstone()
+    {
+        RecordTombstones();
+        for (int i = 0; i < 60; i++)
+        {
+            byte[] content = TestContent.Bytes(4_000, 100 + i);
+            var digest = TestContent.Sha256(content);
+            using var import = _f.Store.BeginBlobImport(digest, content.Length);
+            import.Write(content);
+            using var start = new Barrier(2);
+            var commit = Task.Run(() => { start.SignalAndWait(); import.Commit(Repo); });
+            var delete = Task.Run(() => { start.SignalAndWait(); _f.Store.DeleteBlob(Repo, digest, new ChangeVersion(10 + i, "node-b")); });
+            await Task.WhenAll(commit, delete).WaitAsync(TimeSpan.FromSeconds(30));
+
+            bool linked = _f.Store.StatBlob(Repo, digest) is not null;
+            bool tombstoned = _f.Store.Versions.ReadBlob(Repo, digest) is { Deleted: true };
+            Assert.False(linked && tombstoned, $"round {i}: linked after its tombstone was recorded");
+            Assert.True(tombstoned);
+        }
+    }
 }
