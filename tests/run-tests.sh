@@ -31,6 +31,7 @@ declare -A package_files=(
   [python3-yaml]=/usr/lib/python3/dist-packages/yaml/__init__.py
   [apache2-utils]=/usr/bin/htpasswd
   [openssl]=/usr/bin/openssl
+  [e2fsprogs]=/usr/sbin/mkfs.ext4
 )
 
 install_missing_packages() {

@@ -165,6 +165,7 @@ internal static class RegistryHost
     public static IRegistryStore OpenStore(WebApplication app)
     {
         var store = app.Services.GetRequiredService<IRegistryStore>();
+        FileSystemWarning.Log(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(FileSystemWarning).FullName!), store.Root);
         app.Services.PrepareReplication();
         // The walks of the start-up leave their garbage in gen2: given back now, and the trimmer measures later growth
         // from the heap that is left. A clustered node's inventory walk runs in the background after listening

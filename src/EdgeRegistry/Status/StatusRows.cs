@@ -17,6 +17,7 @@ internal static class StatusRows
         IReadOnlyList<UpstreamReport>? upstreams = null, Scrub.ScrubReport? scrub = null, InventoryReport? inventory = null)
     {
         var rows = new List<StatusRow> { AgentRow(agent), StoreRow(store, now) };
+        if (store.FileSystem is { } fileSystem && !store.IsUnreadable) rows.Add(FileSystemRow(fileSystem));
         if (guard is not null) rows.Add(GuardRow(guard));
         if (inventory is not null) rows.Add(InventoryRow(inventory));
         rows.AddRange(peers.Select(peer => PeerRow(peer, now)));
@@ -87,6 +88,15 @@ internal static class StatusRows
             : new StatusRow("store", store.LastError is null ? "ok" : "stale", store.LastError is null ? RowSeverity.Ok : RowSeverity.Warning, detail);
     }
 
+    /// <summary>
+    /// A file system on which acknowledged writes may not survive a power cut (tmpfs, ext4 without a journal) is a
+    /// warning: the node serves, but after the next power cut it may come back without what it said it stored.
+    /// </summary>
+    private static StatusRow FileSystemRow(Storage.Durability.StoreFileSystem fileSystem) =>
+        fileSystem.DurabilityProblem is { } problem
+            ? new StatusRow("filesystem", "at-risk", RowSeverity.Warning, $"{fileSystem.Describe()}: {problem}")
+            : new StatusRow("filesystem", "ok", RowSeverity.Ok, fileSystem.Describe());
+
     /// <summary>A failed collection is worth a look (the store keeps growing) but the registry still serves: a warning.</summary>
     private static StatusRow GcRow(GcStatus gc, DateTimeOffset now)
     {
@@ -99,10 +109,6 @@ internal static class StatusRows
         return new StatusRow("gc", gc.Running ? "running" : "idle", RowSeverity.Ok, detail);
     }
 
-    /// <summary>
-    /// Damage no peer could repair is a warning: those objects are gone from this node (their manifests answer 404 here,
-    /// so clients use the next mirror) until a good copy turns up. A failed pass is one too: the store is not being checked.
-    /// </summary>
     /// <summary>
     /// DEGRADED while building: local pulls and pushes are served, but nothing replicates until it is complete (peers
     /// are told "not ready"), so the node is not yet what a healthy member is.
@@ -120,6 +126,10 @@ internal static class StatusRows
             : new StatusRow("inventory", InventoryReport.Building, RowSeverity.Warning, progress);
     }
 
+    /// <summary>
+    /// Damage no peer could repair is a warning: those objects are gone from this node (their manifests answer 404 here,
+    /// so clients use the next mirror) until a good copy turns up. A failed pass is one too: the store is not being checked.
+    /// </summary>
     private static StatusRow ScrubRow(Scrub.ScrubReport scrub, DateTimeOffset now)
     {
         string last = scrub.LastPassEnded is { } ended ? $"last full pass ended {Readable.Ago(ended, now)}" : "no full pass yet";

@@ -1,8 +1,11 @@
+using EdgeRegistry.Storage.Durability;
+
 namespace EdgeRegistry.Status;
 
 /// <summary>
 /// The store's contents and disk. Counts are null until a first count has finished (and when the store cannot
 /// be read); <see cref="CountedAt"/> says how old they are. <see cref="LastError"/> is why the last count failed.
+/// <see cref="FileSystem"/> is read from the kernel's mount table at each status (a few KB, never the store).
 /// </summary>
 internal sealed record StoreStatus(
     string Root,
@@ -13,7 +16,8 @@ internal sealed record StoreStatus(
     long? FreeBytes,
     long? TotalBytes,
     DateTimeOffset? CountedAt,
-    string? LastError)
+    string? LastError,
+    StoreFileSystem? FileSystem = null)
 {
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsUnreadable => LastError is not null && Repositories is null;
@@ -30,5 +34,6 @@ internal sealed record StoreStatus(
         disk?.FreeBytes,
         disk?.TotalBytes,
         census?.Counts?.CountedAt,
-        census?.Error);
+        census?.Error,
+        StoreFileSystem.Detect(root));
 }

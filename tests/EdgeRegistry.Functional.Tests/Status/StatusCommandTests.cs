@@ -37,7 +37,9 @@ public sealed class StatusCommandTests(ITestOutputHelper output)
         {
             var report = json.RootElement;
             Assert.Equal("degraded", report.GetProperty("verdict").GetString());
-            Assert.All(report.GetProperty("problems").EnumerateArray(), p => Assert.Contains(": unknown, systemd not reachable", p.GetString(), StringComparison.Ordinal));
+            // The temp directory's file system may be at risk too (on this machine: ext4 without a journal).
+            Assert.All(report.GetProperty("problems").EnumerateArray().Where(p => !p.GetString()!.StartsWith("filesystem:", StringComparison.Ordinal)),
+                p => Assert.Contains(": unknown, systemd not reachable", p.GetString(), StringComparison.Ordinal));
             Assert.Equal(pid, report.GetProperty("agent").GetProperty("pid").GetInt32());
             Assert.True(report.GetProperty("agent").GetProperty("ready").GetBoolean());
             Assert.Equal([$"http://{server.Host}"], report.GetProperty("agent").GetProperty("listen").EnumerateArray().Select(a => a.GetString()));
@@ -77,9 +79,36 @@ public sealed class StatusCommandTests(ITestOutputHelper output)
         Assert.StartsWith("agent            ready    edgereg ", lines[1], StringComparison.Ordinal);
         Assert.Contains($"pid {server.Pid}", lines[1], StringComparison.Ordinal);
         Assert.StartsWith($"store            ok       {root}: 0 repositories, 0 manifests, 0 blobs, 0 B (counted ", lines[2], StringComparison.Ordinal);
-        Assert.StartsWith("guard            ok       within --min-free 15%", lines[3], StringComparison.Ordinal);
-        Assert.Equal(["edgereg.service", "crio.service", "kubelet.service", "gc", "scrub"], lines[4..].Select(line => line.Split(' ')[0]));
+        Assert.StartsWith("filesystem       ", lines[3], StringComparison.Ordinal);
+        Assert.StartsWith("guard            ok       within --min-free 15%", lines[4], StringComparison.Ordinal);
+        Assert.Equal(["edgereg.service", "crio.service", "kubelet.service", "gc", "scrub"], lines[5..].Select(line => line.Split(' ')[0]));
         Assert.DoesNotContain('\u001b', result.StandardOutput);
+    }
+
+    /// <summary>
+    /// A store put on tmpfs (an operator's mistake that looks fine until the first reboot): the agent warns at start,
+    /// and `edgereg status` says the file system is at risk, which makes the node DEGRADED.
+    /// </summary>
+    [Fact(Timeout = TestTimeouts.TestMs)]
+    public async Task Status_StoreOnTmpfs_WarnedAtStartAndFileSystemAtRisk()
+    {
+        using var temp = new TempDirectory("status-tmpfs");
+        await using var tmpfs = await TmpfsMount.MountAsync(temp.Combine("mnt"), 64L << 20);
+        var root = Path.Combine(tmpfs.Path, "local-registry");
+        var socket = temp.Combine("status.sock");
+        var config = temp.Combine("status-config.json");
+        await File.WriteAllTextAsync(config, "{}");
+        await using var server = await EdgeregServer.StartAsync(new EdgeregOptions(root) { ExtraArguments = ["--status-socket", socket] }, output);
+
+        var result = await RunStatusAsync(["status", "--config", config, "--status-socket", socket, "--json"]);
+
+        Assert.Contains($"The store {root} is on tmpfs on tmpfs at {tmpfs.Path}: the store is on tmpfs, in memory", server.Output, StringComparison.Ordinal);
+        Assert.True(result.ExitCode == 1, result.Describe());
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        var fileSystem = json.RootElement.GetProperty("store").GetProperty("fileSystem");
+        Assert.Equal(("tmpfs", tmpfs.Path), (fileSystem.GetProperty("type").GetString(), fileSystem.GetProperty("mountPoint").GetString()));
+        Assert.Contains(json.RootElement.GetProperty("problems").EnumerateArray(),
+            p => p.GetString()!.StartsWith("filesystem: at-risk, tmpfs on tmpfs at ", StringComparison.Ordinal));
     }
 
     /// <summary>Runs `edgereg status` with no system bus (this machine has no systemd), isolated from EDGEREG_* variables.</summary>

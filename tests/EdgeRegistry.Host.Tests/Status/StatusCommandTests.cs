@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EdgeRegistry.Host.Tests.Support;
 using EdgeRegistry.Storage;
+using EdgeRegistry.Storage.Durability;
 using EdgeRegistry.Systemd.Tests.Units;
 
 namespace EdgeRegistry.Host.Tests.Status;
@@ -37,13 +38,17 @@ public sealed class StatusCommandTests : IClassFixture<FakeSystemdBus>, IDisposa
         Assert.Matches(@"^agent            ready    edgereg .+, pid \d+, up \d+s, listening on http://127\.0\.0\.1:\d+, ready since ", lines[1]);
         Assert.StartsWith($"store            ok       {settings.Root}: 1 repositories, 1 manifests, 3 blobs, ", lines[2], StringComparison.Ordinal);
         Assert.Matches(@" free of .+ \(\d+%\)$", lines[2]);
-        Assert.StartsWith("guard            ok       within --min-free 1%", lines[3], StringComparison.Ordinal);
-        Assert.StartsWith("edgereg.service  unknown  systemd not reachable over D-Bus: ", lines[4], StringComparison.Ordinal);
-        Assert.StartsWith("crio.service     unknown  ", lines[5], StringComparison.Ordinal);
-        Assert.StartsWith("kubelet.service  unknown  ", lines[6], StringComparison.Ordinal);
-        Assert.StartsWith("gc               idle     no run yet; next in ", lines[7], StringComparison.Ordinal);
-        Assert.StartsWith("scrub            idle     no full pass yet; next pass in ", lines[8], StringComparison.Ordinal);
-        Assert.Equal(9, lines.Length);
+        // What the kernel says of the temp directory's file system (on this machine ext4 without a journal: at-risk).
+        var fileSystem = StoreFileSystem.Detect(settings.Root)!;
+        string fsState = fileSystem.DurabilityProblem is null ? "ok" : "at-risk";
+        Assert.StartsWith($"filesystem       {fsState,-7}  {fileSystem.Describe()}", lines[3], StringComparison.Ordinal);
+        Assert.StartsWith("guard            ok       within --min-free 1%", lines[4], StringComparison.Ordinal);
+        Assert.StartsWith("edgereg.service  unknown  systemd not reachable over D-Bus: ", lines[5], StringComparison.Ordinal);
+        Assert.StartsWith("crio.service     unknown  ", lines[6], StringComparison.Ordinal);
+        Assert.StartsWith("kubelet.service  unknown  ", lines[7], StringComparison.Ordinal);
+        Assert.StartsWith("gc               idle     no run yet; next in ", lines[8], StringComparison.Ordinal);
+        Assert.StartsWith("scrub            idle     no full pass yet; next pass in ", lines[9], StringComparison.Ordinal);
+        Assert.Equal(10, lines.Length);
         Assert.DoesNotContain('\u001b', process.Output);
     }
 
@@ -63,14 +68,18 @@ public sealed class StatusCommandTests : IClassFixture<FakeSystemdBus>, IDisposa
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(1, root.GetProperty("schemaVersion").GetInt32());
         Assert.Equal("degraded", root.GetProperty("verdict").GetString());
-        Assert.Equal(3, root.GetProperty("problems").GetArrayLength());
+        var fileSystem = StoreFileSystem.Detect(settings.Root)!;
+        Assert.Equal(fileSystem.DurabilityProblem is null ? 3 : 4, root.GetProperty("problems").GetArrayLength());
         Assert.Equal(["running", "socket", "error", "version", "pid", "startedAt", "uptimeSeconds", "listen", "ready", "readyAt"],
             root.GetProperty("agent").EnumerateObject().Select(p => p.Name));
         Assert.True(root.GetProperty("agent").GetProperty("running").GetBoolean());
         Assert.Equal(settings.StatusSocket, root.GetProperty("agent").GetProperty("socket").GetString());
         Assert.Equal("agent", root.GetProperty("storeReadFrom").GetString());
-        Assert.Equal(["root", "repositories", "manifests", "blobs", "bytes", "freeBytes", "totalBytes", "countedAt", "lastError"],
+        Assert.Equal(["root", "repositories", "manifests", "blobs", "bytes", "freeBytes", "totalBytes", "countedAt", "lastError", "fileSystem"],
             root.GetProperty("store").EnumerateObject().Select(p => p.Name));
+        var fsJson = root.GetProperty("store").GetProperty("fileSystem");
+        Assert.Equal(["mountPoint", "type", "device", "journaled", "durabilityProblem"], fsJson.EnumerateObject().Select(p => p.Name));
+        Assert.Equal((fileSystem.Type, fileSystem.MountPoint), (fsJson.GetProperty("type").GetString(), fsJson.GetProperty("mountPoint").GetString()));
         Assert.Equal(0, root.GetProperty("store").GetProperty("repositories").GetInt32());
         var systemd = root.GetProperty("systemd");
         Assert.False(systemd.GetProperty("reachable").GetBoolean());
@@ -146,9 +155,9 @@ public sealed class StatusCommandTests : IClassFixture<FakeSystemdBus>, IDisposa
         Assert.Equal(1, exit);
         var lines = process.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("DEGRADED", lines[0]);
-        Assert.Equal("edgereg.service  active    active (running) since 2023-11-14 22:13:20Z, pid 4242", lines[4]);
-        Assert.Equal("crio.service     inactive  inactive (dead)", lines[5]);
-        Assert.Equal("kubelet.service  failed    failed (failed) since 2020-09-13 12:26:40Z", lines[6]);
+        Assert.Equal("edgereg.service  active    active (running) since 2023-11-14 22:13:20Z, pid 4242", lines[5]);
+        Assert.Equal("crio.service     inactive  inactive (dead)", lines[6]);
+        Assert.Equal("kubelet.service  failed    failed (failed) since 2020-09-13 12:26:40Z", lines[7]);
     }
 
     [Fact]
@@ -170,7 +179,8 @@ public sealed class StatusCommandTests : IClassFixture<FakeSystemdBus>, IDisposa
         Assert.Equal("running", edgereg.GetProperty("subState").GetString());
         Assert.Equal(4242u, edgereg.GetProperty("mainPid").GetUInt32());
         Assert.Equal(["crio.service: inactive, inactive (dead)", "kubelet.service: failed, failed (failed) since 2020-09-13 12:26:40Z"],
-            root.GetProperty("problems").EnumerateArray().Select(p => p.GetString()));
+            root.GetProperty("problems").EnumerateArray().Select(p => p.GetString())
+                .Where(p => !p!.StartsWith("filesystem:", StringComparison.Ordinal))); // the temp directory's file system may be at risk
     }
 
     [Theory]

@@ -55,6 +55,40 @@ public sealed class StatusRowsTests
         Assert.Equal("low-space", rows[1].State);
     }
 
+    [Fact]
+    public void From_StoreOnJournaledXfs_FileSystemLineOkAfterTheStore()
+    {
+        var xfs = new Storage.Durability.StoreFileSystem("/var", "xfs", "/dev/vda4", true);
+
+        var rows = StatusRows.From(ReadyAgent, RoomyStore with { FileSystem = xfs }, [], ActiveUnits, Now);
+
+        Assert.Equal(StatusVerdict.Healthy, StatusRows.Verdict(rows));
+        Assert.Equal(("filesystem", "ok", "xfs on /dev/vda4 at /var (journaled)"), (rows[2].Concern, rows[2].State, rows[2].Detail));
+    }
+
+    [Fact]
+    public void From_StoreOnExt4WithoutJournal_DegradedSayingWhatAPowerCutDoes()
+    {
+        var ext4 = new Storage.Durability.StoreFileSystem("/var", "ext4", "/dev/vda4", false);
+
+        var rows = StatusRows.From(ReadyAgent, RoomyStore with { FileSystem = ext4 }, [], ActiveUnits, Now);
+
+        Assert.Equal(StatusVerdict.Degraded, StatusRows.Verdict(rows));
+        Assert.Equal("filesystem: at-risk, ext4 on /dev/vda4 at /var (no journal): ext4 on /dev/vda4 has no journal: after a power cut, "
+            + "objects the registry acknowledged may be missing and the file system needs fsck", Assert.Single(StatusRows.Problems(rows)));
+    }
+
+    [Fact]
+    public void From_StoreUnreadable_NoFileSystemLine()
+    {
+        var tmpfs = new Storage.Durability.StoreFileSystem("/", "tmpfs", "tmpfs", null);
+        var unreadable = new StoreStatus("/var/local-registry", null, null, null, null, null, null, null, "Permission denied", tmpfs);
+
+        var rows = StatusRows.From(ReadyAgent, unreadable, [], ActiveUnits, Now);
+
+        Assert.DoesNotContain(rows, r => r.Concern == "filesystem");
+    }
+
     private static readonly GuardReport OkGuard = new("ok", null, 40L << 30, 15L << 30, "15%", 3L << 30, null, 0, null, null, 0, null, "healthy", null);
 
     [Fact]
