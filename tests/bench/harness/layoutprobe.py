@@ -87,7 +87,7 @@ class _Writer:
     def __init__(self, root, w, sync):
         self.tmp = os.path.join(root, ".edgereg", "tmp")
         self.v2 = os.path.join(root, "docker", "registry", "v2")
-        self.w, self.sync, self.n = w, sync, 0
+        self.w, self.sync, self.n, self.retries = w, sync, 0, 0
 
     def _temp_name(self):
         self.n += 1
@@ -104,6 +104,11 @@ class _Writer:
             staged = self._temp_name()
             os.mkdir(staged)
             try:
+                # rename(2) silently replaces an *empty* directory, so a level another writer just made would be
+                # swapped under it; like .NET's Directory.Move (edgereg), look first: the window left is tiny, and
+                # a writer that still loses it gets ENOENT and retries (publish).
+                if os.path.isdir(level):
+                    raise FileExistsError(level)
                 os.rename(staged, level)
             except OSError:
                 os.rmdir(staged)  # another writer made the same level (its rename is durable with the next flush)
@@ -113,8 +118,17 @@ class _Writer:
     def publish(self, path, data):
         temp = self._temp_name()
         _write_fsynced(temp, data)
-        self._directories_from_temp(os.path.dirname(path))
-        os.rename(temp, path)
+        # A directory replaced or removed between its creation and the rename into it (ENOENT): make it again, a
+        # bounded number of times, as DurableFiles.PublishFile does.
+        for attempt in range(1, 4):
+            try:
+                self._directories_from_temp(os.path.dirname(path))
+                os.rename(temp, path)
+                break
+            except FileNotFoundError:
+                if attempt == 3:
+                    raise
+                self.retries += 1
         self.sync.flush()
 
     def store(self, index, rng):
@@ -131,19 +145,23 @@ def _work(root, w, workers, sync, go, deadline_box, quota, results):
     writer = _Writer(root, w, sync)
     go.wait(timeout=60)
     deadline = deadline_box.value
-    done = 0
-    # Object indices interleave across processes (w, w + workers, ...), so a repository's six objects are written
-    # by different processes at about the same time, as a rehydration's fetch lane does.
-    while done < quota and time.perf_counter() < deadline:
-        writer.store(w + done * workers, rng)
-        done += 1
-    results.put((w, done))
+    done, error = 0, None
+    try:
+        # Object indices interleave across processes (w, w + workers, ...), so a repository's six objects are
+        # written by different processes at about the same time, as a rehydration's fetch lane does.
+        while done < quota and time.perf_counter() < deadline:
+            writer.store(w + done * workers, rng)
+            done += 1
+    except OSError as e:
+        error = repr(e)
+    finally:
+        results.put((w, done, writer.retries, error))
 
 
 def rate(directory, workers=16, seconds=4.0, max_objects=20000):
     """Durable small objects per second in the layout, `workers` processes, measured now in `directory`.
 
-    Returns {"rate": objects/s, "objects": n, "seconds": s, "dir_fsyncs_per_object": temp-directory fsyncs ÷ objects}.
+    Returns {"rate": objects/s, "objects": n, "seconds": s, "dir_fsyncs_per_object": temp-directory fsyncs ÷ objects, "retries": publishes redone after ENOENT}.
     """
     ctx = multiprocessing.get_context("fork")
     root = os.path.join(directory, f"layout-probe-{workers}")
@@ -164,10 +182,13 @@ def rate(directory, workers=16, seconds=4.0, max_objects=20000):
         t0 = time.perf_counter()
         deadline_box.value = t0 + seconds
         go.set()
-        counts = {}
+        counts, retries, errors = {}, 0, []
         for _ in procs:
-            w, n = results.get(timeout=seconds + 60)
+            w, n, r, error = results.get(timeout=seconds + 60)
             counts[w] = n
+            retries += r
+            if error:
+                errors.append(error)
         elapsed = time.perf_counter() - t0
         for p in procs:
             p.join(timeout=10)
@@ -178,8 +199,10 @@ def rate(directory, workers=16, seconds=4.0, max_objects=20000):
                 p.join(timeout=5)
         # rm -rf: tens of thousands of entries, faster than Python's walk on a loaded machine.
         subprocess.run(["rm", "-rf", "--one-file-system", root], check=False, timeout=600)
+    if errors:
+        raise RuntimeError(f"layout probe: {len(errors)} of {workers} processes failed, e.g. {errors[0]}")
     total = sum(counts.values())
-    return {"rate": total / elapsed, "objects": total, "seconds": elapsed,
+    return {"rate": total / elapsed, "objects": total, "seconds": elapsed, "retries": retries,
             "dir_fsyncs_per_object": sync.rounds / total if total else float("nan")}
 
 

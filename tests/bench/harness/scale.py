@@ -199,7 +199,8 @@ def run_size(binary, work, objects):
     _log(f"  stores and probes on {f['fs']['text']}")
     _log(f"  layout probe (blob data + layer link, dirs from the temp dir, shared temp-dir fsync), "
          f"{SMALL_FETCH_WORKERS} processes: {f['layout']['rate']:.0f} objects/s "
-         f"({f['layout']['dir_fsyncs_per_object']:.2f} directory fsyncs per object)")
+         f"({f['layout']['dir_fsyncs_per_object']:.2f} directory fsyncs per object, {f['layout']['retries']} publishes "
+         f"redone after a concurrent writer replaced an empty directory)")
     _log(f"  durable small files (write+fsync+rename+dir fsync): {f['probe_4']:.0f}/s with 4 processes, "
          f"{f['probe_small']:.0f}/s with {SMALL_FETCH_WORKERS}")
 
