@@ -105,8 +105,8 @@ class _Writer:
             os.mkdir(staged)
             try:
                 # rename(2) silently replaces an *empty* directory, so a level another writer just made would be
-                # swapped under it; like .NET's Directory.Move (edgereg), look first: the window left is tiny, and
-                # a writer that still loses it gets ENOENT and retries (publish).
+                # swapped under it: look first. The window left is small, and a writer that still loses it (its
+                # rename into the replaced directory fails with ENOENT) redoes the publish (publish()).
                 if os.path.isdir(level):
                     raise FileExistsError(level)
                 os.rename(staged, level)

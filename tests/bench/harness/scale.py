@@ -211,6 +211,7 @@ def run_size(binary, work, objects):
     # attached at its exec, perf races the runtime's thread creation and may miss whole threads (seen: 1 syscall per
     # object); the threads B starts later inherit the counters. Rate and CPU per object span the whole rehydration.
     a_calls = syscounts.attach(a.pid, paused=True)
+    f["load_start"] = os.getloadavg()[0]
     t0 = time.perf_counter()
     cluster.start("B")
     b = cluster.nodes["B"]
@@ -225,6 +226,7 @@ def run_size(binary, work, objects):
         f["b_syscalls"] = f["a_syscalls"] = None  # the rehydration outran the polls: no window to divide by
     f["syscalls_objects"] = f["window"].get("objects")
     f["rate"] = n / f["rehydrate_s"]
+    f["load_end"] = os.getloadavg()[0]
     # CPU per object of both nodes (B's start included): on a machine shared with other work the rate follows the
     # CPU share the nodes get, while the probe (fsyncs, mostly waiting) hardly does; this is the figure that does not.
     f["a_cpu_ms"] = (procstats.cpu_seconds(a.pid) - a_cpu0) * 1000 / n
@@ -291,6 +293,8 @@ def render(results):
         ("`edgereg gc --dry-run` / `edgereg gc`: wall s, node CPU s",
          lambda f: f"{f['gc_dry']['seconds']:.1f} s, {f['gc_dry']['cpu_s']:.1f} / {f['gc']['seconds']:.1f} s, {f['gc']['cpu_s']:.1f}", None),
         ("wiped peer rehydrates every object: s, objects/s", lambda f: f"{f['rehydrate_s']:.1f} s, {f['rate']:.0f}/s", None),
+        ("load average (1 min) at the rehydration's start / end",
+         lambda f: f"{f.get('load_start', float('nan')):.1f} / {f.get('load_end', float('nan')):.1f}", None),
         (f"layout probe, {SMALL_FETCH_WORKERS} processes: objects/s (blob data + layer link; directory fsyncs per object)",
          lambda f: f"{f['layout']['rate']:.0f}/s ({f['layout']['dir_fsyncs_per_object']:.2f})", None),
         ("rehydration ÷ layout probe", lambda f: f"{f['rate'] / f['layout']['rate']:.2f}×", None),
