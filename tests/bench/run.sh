@@ -4,7 +4,7 @@
 #   tests/bench/run.sh [--edgereg BINARY] [--seconds N] [--results FILE] [--keep]
 #                      [--no-peer | --only-peer] [--converge-gib N] [--rows GROUPS]
 #                      [--only-startup [--starts N] [--baseline BINARY]]
-#                      [--scale [--scale-sizes N,N,...]] [--only-gc [--gc-blobs N] [--gc-manifests M]] [--only-cache [--uplink-rate R]]
+#                      [--scale [--scale-sizes N,N,...] [--scale-fs scratch|journaled]] [--only-gc [--gc-blobs N] [--gc-manifests M]] [--only-cache [--uplink-rate R]]
 #                      [--only-scrub [--scrub-mib N] [--scrub-rate-mib R]] [--only-soak [--soak-seconds N]]
 #
 #   --edgereg BINARY  the published AOT edgereg to measure (default: build one into a private directory
@@ -26,6 +26,9 @@
 #                     start-up, idle RSS stand-alone/clustered, manifest GET p99, status and scrape times, a
 #                     wiped peer's rehydration against the disk's durable small-file rate, both nodes' RSS peaks
 #   --scale-sizes N,..  --scale: store sizes in objects (default 10000,100000; 300000 is opt-in, ~15 min)
+#   --scale-fs FS     --scale: where the stores and probes live: scratch (default: the scratch directory's file
+#                     system) or journaled (a loop-mounted ext4 image with a journal, made per size in the scratch
+#                     directory, unmounted and removed on exit, error or signal)
 #   --only-gc         run only the garbage-collection row: a synthetic store collected online by the agent
 #                     (time, peak RSS, manifest GET p99 during GC vs idle); --gc-blobs N (default 100000) and
 #                     --gc-manifests M (default 10000) size the store
@@ -53,7 +56,7 @@ import_gib=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --edgereg) edgereg="$2"; shift 2 ;;
-    --seconds|--results|--converge-gib|--starts|--rows|--scale-sizes|--gc-blobs|--gc-manifests|--scrub-mib|--scrub-rate-mib|--uplink-rate|--soak-seconds) pass+=("$1" "$2"); shift 2 ;;
+    --seconds|--results|--converge-gib|--starts|--rows|--scale-sizes|--scale-fs|--gc-blobs|--gc-manifests|--scrub-mib|--scrub-rate-mib|--uplink-rate|--soak-seconds) pass+=("$1" "$2"); shift 2 ;;
     --baseline) [ -x "$2" ] || { echo "run.sh: --baseline '$2' is not executable" >&2; exit 2; }
                 pass+=("$1" "$(readlink -f "$2")"); shift 2 ;;
     --import-gib) import_gib="$2"; shift 2 ;;

@@ -26,6 +26,7 @@ import peers
 import procstats
 import report
 import scale
+import scalefs
 import servers
 import skopeo
 import startup
@@ -330,8 +331,9 @@ class Bench:
         """Stores of the given sizes written in Distribution's layout (issue 12): memory, start-up, status, rehydration."""
         results = []
         for objects in self.args.scale_sizes:
-            log(f"scale rows: {objects:,} objects")
-            results.append(scale.run_size(self.args.edgereg, self.work, objects))
+            log(f"scale rows: {objects:,} objects (--scale-fs {self.args.scale_fs})")
+            with scalefs.scratch(self.work, self.args.scale_fs, objects, log, servers.stop_all) as work:
+                results.append(scale.run_size(self.args.edgereg, work, objects))
         self.scale_table = scale.render(results)
 
     def peer_rows(self, img):
@@ -353,7 +355,8 @@ class Bench:
                 if self.other_cores else "No load runs in this selection (--only-peer, --only-cache or --rows).")
         if self.args.scale:
             return "\n".join([f"Machine: {machine_line()}", "", "Scale rows only (--scale): sizes " +
-                              ", ".join(f"{n:,}" for n in self.args.scale_sizes) + " objects.", "", self.scale_table]) + "\n"
+                              ", ".join(f"{n:,}" for n in self.args.scale_sizes) + f" objects; --scale-fs {self.args.scale_fs}; "
+                              f"load average at the end {os.getloadavg()[0]:.1f}.", "", self.scale_table]) + "\n"
         if self.args.only_startup:
             load = "Start-up row only (--only-startup): every start on the populated stores, order rotating per round."
         lines = [f"Machine: {machine_line()}", "", load,
@@ -403,6 +406,9 @@ def main():
     peer.add_argument("--scale", action="store_true", help="run only the scale rows (issue 12)")
     p.add_argument("--scale-sizes", type=scale_sizes, default=[10_000, 100_000],
                    help="--scale: comma-separated store sizes in objects (default 10000,100000; 300000 is opt-in)")
+    p.add_argument("--scale-fs", choices=scalefs.FS_CHOICES, default="scratch",
+                   help="--scale: the stores and probes on the scratch directory's file system (default) or on a "
+                        "loop-mounted ext4 image with a journal made in it (journaled)")
     peer.add_argument("--only-gc", action="store_true", help="run only the garbage-collection row (issue 13)")
     peer.add_argument("--only-cache", action="store_true", help="run only the pull-through cache rows (issue 15)")
     p.add_argument("--uplink-rate", type=uplink_rate, default="200mbit",
@@ -438,6 +444,7 @@ def main():
     os.makedirs(work, exist_ok=True)
     # SIGTERM/SIGINT unwind through finally so every started server is stopped
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGHUP, lambda *_: sys.exit(129))  # a closed terminal: unmount a --scale-fs image too
     bench = Bench(args, work)
     try:
         bench.run()

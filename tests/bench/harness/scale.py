@@ -3,9 +3,11 @@ directly in Distribution's layout by scalestore.build): exec -> /v2/ 200 on the 
 and clustered (peers down), manifest GET latency, `edgereg status --json` and /metrics times, a dry-run and a real
 collection through the clustered node's agent (scalegc), then a wiped peer
 rehydrating every object from the node that holds them, its time, rate and both nodes' RSS peaks; and the disk's
-durable small-file rate measured in the same run with the parallelism of the rehydration's small-object fetches.
-Every wait is bounded."""
+durable small-object rate measured in the same run, in the same file system, with the parallelism of the
+rehydration's small-object fetches: in Distribution's layout (layoutprobe.py, the yardstick of issue 12's target) and
+one file per object (smallfiles.py). Every wait is bounded."""
 import http.client
+import json
 import os
 import shutil
 import statistics
@@ -16,6 +18,9 @@ import peers
 import procstats
 import scalegc
 import scalestore
+import layoutprobe
+import scalefs
+import scaletarget
 import servers
 import smallfiles
 import syscounts
@@ -23,6 +28,10 @@ import syscounts
 SETTLE_S = 5  # after the first count, before idle RSS is read: start-up garbage collected, timers quiet
 GETS = 2000
 SMALL_FETCH_WORKERS = 16  # the small-object lane of the replication fetch queue (FetchQueue)
+# B's syscalls are counted only while it holds between these shares of the objects: not its start (runtime threads,
+# the inventory exchange) nor the tail (the last few fetches, retries), and the perf window is short enough that
+# perf's presence does not move the rate, which (with CPU per object) is measured over the whole rehydration.
+WINDOW = (0.10, 0.90)
 
 
 def _log(msg):
@@ -105,14 +114,34 @@ def _p(xs, q):
     return xs[min(len(xs) - 1, int(q * len(xs)))]
 
 
-def _holds_all(root, digests, since, bound):
-    """Seconds from `since` until root holds every digest; checks the missing ones only, every 0.2 s."""
+def _holds_all(root, digests, since, bound, counters):
+    """Seconds from `since` until root holds every digest (checks the missing ones only, every 0.2 s), and the
+    syscall window: `counters` (paused syscounts) enabled once WINDOW[0] of the objects are held and disabled at
+    WINDOW[1]; {"objects": held between the two, "seconds"} (empty when the rehydration outran the polls)."""
     missing = list(digests)
+    n = len(digests)
     deadline = since + bound
-    while time.perf_counter() < deadline:
+    window, state = {}, "before"
+
+    def held():
+        nonlocal missing
         missing = [d for d in missing if not os.path.exists(peers.blob_file(root, d))]
-        if not missing:
-            return time.perf_counter() - since
+        return n - len(missing)
+
+    while time.perf_counter() < deadline:
+        count = held()
+        if state == "before" and count >= WINDOW[0] * n and missing:
+            for c in counters:
+                c.enable()
+            window["start"], window["t0"], state = held(), time.perf_counter(), "in"
+        elif state == "in" and (count >= WINDOW[1] * n or not missing):
+            for c in counters:
+                c.disable()
+            end, t1 = held(), time.perf_counter()
+            window.update(objects=end - window["start"], seconds=t1 - window["t0"], end=end)
+            state = "after"
+        if not missing and state != "in":
+            return time.perf_counter() - since, (window if state == "after" else {})
         time.sleep(0.2)
     raise RuntimeError(f"{len(missing)} of {len(digests)} objects still missing after {bound}s")
 
@@ -163,29 +192,41 @@ def run_size(binary, work, objects):
         f[key] = scalegc.measure(binary, a.pid, a_sock, root, dry_run=dry)
         _log(f"  edgereg gc{' --dry-run' if dry else ''} through the agent: {scalegc.describe(f[key])}")
 
+    f["fs"] = scalefs.describe(cluster.work)
+    f["layout"] = layoutprobe.rate(cluster.work, SMALL_FETCH_WORKERS)
     f["probe_4"] = smallfiles.rate(cluster.work, 4)
     f["probe_small"] = smallfiles.rate(cluster.work, SMALL_FETCH_WORKERS)
-    _log(f"  durable small files (write+fsync+rename+dir fsync): {f['probe_4']:.0f}/s with 4 writers, "
+    _log(f"  stores and probes on {f['fs']['text']}")
+    _log(f"  layout probe (blob data + layer link, dirs from the temp dir, shared temp-dir fsync), "
+         f"{SMALL_FETCH_WORKERS} processes: {f['layout']['rate']:.0f} objects/s "
+         f"({f['layout']['dir_fsyncs_per_object']:.2f} directory fsyncs per object, {f['layout']['retries']} publishes "
+         f"redone after a concurrent writer replaced an empty directory)")
+    _log(f"  durable small files (write+fsync+rename+dir fsync): {f['probe_4']:.0f}/s with 4 processes, "
          f"{f['probe_small']:.0f}/s with {SMALL_FETCH_WORKERS}")
 
     procstats.reset_peak(a.pid)
     a_cpu0 = procstats.cpu_seconds(a.pid)
-    # Syscalls by kind on both nodes while B rehydrates, counted in the kernel (perf stat; no ptrace, so the rate is
-    # hardly touched). B's counter is attached once B answers /v2/: attached at its exec, perf races the runtime's
-    # thread creation and may miss whole threads (seen: 1 syscall per object). The threads B starts later inherit
-    # the counters; the objects B already held then are not counted (syscalls_objects).
-    a_calls = syscounts.attach(a.pid)
+    # Syscalls by kind on both nodes, counted in the kernel (perf stat; no ptrace), only inside the window (WINDOW):
+    # the counters are attached paused and enabled/disabled there. B's counter is attached once B answers /v2/:
+    # attached at its exec, perf races the runtime's thread creation and may miss whole threads (seen: 1 syscall per
+    # object); the threads B starts later inherit the counters. Rate and CPU per object span the whole rehydration.
+    a_calls = syscounts.attach(a.pid, paused=True)
+    f["load_start"] = os.getloadavg()[0]
     t0 = time.perf_counter()
     cluster.start("B")
     b = cluster.nodes["B"]
-    b_calls = syscounts.attach(b.pid)
-    f["syscalls_objects"] = sum(not os.path.exists(peers.blob_file(cluster.roots["B"], d)) for d in store["digests"])
+    b_calls = syscounts.attach(b.pid, paused=True)
     try:
-        f["rehydrate_s"] = _holds_all(cluster.roots["B"], store["digests"], t0, bound=max(120, n // 20))
+        f["rehydrate_s"], f["window"] = _holds_all(cluster.roots["B"], store["digests"], t0, bound=max(120, n // 20),
+                                                   counters=[c for c in (a_calls, b_calls) if c])
     finally:
         f["b_syscalls"] = b_calls.stop() if b_calls else None
         f["a_syscalls"] = a_calls.stop() if a_calls else None
+    if not f["window"].get("objects"):
+        f["b_syscalls"] = f["a_syscalls"] = None  # the rehydration outran the polls: no window to divide by
+    f["syscalls_objects"] = f["window"].get("objects")
     f["rate"] = n / f["rehydrate_s"]
+    f["load_end"] = os.getloadavg()[0]
     # CPU per object of both nodes (B's start included): on a machine shared with other work the rate follows the
     # CPU share the nodes get, while the probe (fsyncs, mostly waiting) hardly does; this is the figure that does not.
     f["a_cpu_ms"] = (procstats.cpu_seconds(a.pid) - a_cpu0) * 1000 / n
@@ -193,13 +234,18 @@ def run_size(binary, work, objects):
     f["b_sys_ms"] = procstats.cpu_seconds(b.pid, system_only=True) * 1000 / n
     _log(f"  CPU per object while rehydrating: serving A {f['a_cpu_ms']:.2f} ms, rehydrating B {f['b_cpu_ms']:.2f} ms "
          f"({f['b_sys_ms']:.2f} of it in the kernel)")
+    w = f["window"]
+    if w.get("objects"):
+        _log(f"  perf window: objects {w['start']}-{w['end']} of {n} held, {w['seconds']:.1f}s, "
+             f"{w['objects'] / w['seconds']:.0f} objects/s inside it")
     _log(f"  syscalls per object, B: {syscounts.per_object(f['b_syscalls'], f['syscalls_objects'], top=14)}")
-    _log(f"  syscalls per object, A: {syscounts.per_object(f['a_syscalls'], n, top=8)}")
+    _log(f"  syscalls per object, A: {syscounts.per_object(f['a_syscalls'], f['syscalls_objects'], top=8)}")
     f["a_peak"] = procstats.peak_rss_mib(a.pid)
     f["b_peak"] = procstats.peak_rss_mib(b.pid)
     _log(f"  B rehydrated {n} objects in {f['rehydrate_s']:.1f}s = {f['rate']:.0f} objects/s "
-         f"({f['rate'] / f['probe_small']:.2f}x the {SMALL_FETCH_WORKERS}-writer probe, "
-         f"{f['rate'] / f['probe_4']:.2f}x the 4-writer one); RSS peaks A {f['a_peak']:.0f} MiB, B {f['b_peak']:.0f} MiB")
+         f"({f['rate'] / f['layout']['rate']:.2f}x the layout probe, {f['rate'] / f['probe_small']:.2f}x the "
+         f"{SMALL_FETCH_WORKERS}-process small-file probe, {f['rate'] / f['probe_4']:.2f}x the 4-process one); "
+         f"RSS peaks A {f['a_peak']:.0f} MiB, B {f['b_peak']:.0f} MiB")
     b_sock = b.argv[b.argv.index("--status-socket") + 1]
     t0 = time.perf_counter()
     # The census recounts in the background 10 walk-durations after the last walk (at most 2 min, plus the walk).
@@ -213,6 +259,8 @@ def run_size(binary, work, objects):
     _log(f"  B's status counts {f['b_counted']} blobs {f['b_counted_s'] or float('nan'):.1f}s after it held them all; "
          f"converged idle RSS A {f['a_converged_rss']:.0f} MiB, B {f['b_converged_rss']:.0f} MiB, "
          f"B's status {f['converged_status_ms']:.0f} ms")
+    for target, ok, figures in scaletarget.verdicts(f):
+        _log(f"  target {target}: {'—' if ok is None else 'met' if ok else 'not met'} ({figures})")
     for name in peers.NAMES:
         cluster.stop(name)
     # rm -rf, not shutil.rmtree: two stores of 100 k objects are ~800 k directory entries, which Python's walk
@@ -225,6 +273,7 @@ def render(results):
     """The markdown table, one column per size, and growth per object between the smallest and largest size."""
     rows = [
         ("objects (blobs on disk) / repositories", lambda f: f"{f['objects']:,} / {f['repos']:,}", None),
+        ("file system of the stores and probes", lambda f: f["fs"]["text"], None),
         ("exec -> /v2/ 200 on the existing store, ms", lambda f: f"{f['exec_v2_ms']:.0f}", "exec_v2_ms"),
         ("exec -> /v2/ 200 clustered, ms", lambda f: f"{f['clustered_exec_v2_ms']:.0f}", "clustered_exec_v2_ms"),
         ("stand-alone idle RSS, MiB", lambda f: f"{f['standalone_rss']:.0f}", "standalone_rss"),
@@ -244,16 +293,25 @@ def render(results):
         ("`edgereg gc --dry-run` / `edgereg gc`: wall s, node CPU s",
          lambda f: f"{f['gc_dry']['seconds']:.1f} s, {f['gc_dry']['cpu_s']:.1f} / {f['gc']['seconds']:.1f} s, {f['gc']['cpu_s']:.1f}", None),
         ("wiped peer rehydrates every object: s, objects/s", lambda f: f"{f['rehydrate_s']:.1f} s, {f['rate']:.0f}/s", None),
-        (f"durable small files/s, {SMALL_FETCH_WORKERS} / 4 writers (probe, same run)",
+        ("load average (1 min) at the rehydration's start / end",
+         lambda f: f"{f.get('load_start', float('nan')):.1f} / {f.get('load_end', float('nan')):.1f}", None),
+        (f"layout probe, {SMALL_FETCH_WORKERS} processes: objects/s (blob data + layer link; directory fsyncs per object)",
+         lambda f: f"{f['layout']['rate']:.0f}/s ({f['layout']['dir_fsyncs_per_object']:.2f})", None),
+        ("rehydration ÷ layout probe", lambda f: f"{f['rate'] / f['layout']['rate']:.2f}×", None),
+        (f"durable small files/s, {SMALL_FETCH_WORKERS} / 4 processes (one file per object, same run)",
          lambda f: f"{f['probe_small']:.0f} / {f['probe_4']:.0f}", None),
-        (f"rehydration ÷ probe ({SMALL_FETCH_WORKERS} / 4 writers)",
+        (f"rehydration ÷ small-file probe ({SMALL_FETCH_WORKERS} / 4 processes)",
          lambda f: f"{f['rate'] / f['probe_small']:.2f}× / {f['rate'] / f['probe_4']:.2f}×", None),
         ("CPU per object while rehydrating: serving A / rehydrating B (of it kernel), ms",
          lambda f: f"{f.get('a_cpu_ms', float('nan')):.2f} / {f.get('b_cpu_ms', float('nan')):.2f} "
                    f"({f.get('b_sys_ms', float('nan')):.2f})", None),
-        ("syscalls per object while rehydrating, B (all, context switches, top kinds; perf stat)",
+        (f"perf window: objects held {WINDOW[0]:.0%}–{WINDOW[1]:.0%} (objects, s, objects/s inside it)",
+         lambda f: (f"{f['window']['objects']:,}, {f['window']['seconds']:.1f} s, "
+                    f"{f['window']['objects'] / f['window']['seconds']:.0f}/s") if f["window"].get("objects") else "—", None),
+        ("syscalls per object inside the window, B (all, context switches, top kinds; perf stat)",
          lambda f: syscounts.per_object(f.get("b_syscalls"), f.get("syscalls_objects"), top=8), None),
-        ("syscalls per object while rehydrating, A", lambda f: syscounts.per_object(f.get("a_syscalls"), f["objects"], top=4), None),
+        ("syscalls per object inside the window, A",
+         lambda f: syscounts.per_object(f.get("a_syscalls"), f.get("syscalls_objects"), top=4), None),
         ("RSS peak while rehydrating: serving A / rehydrating B, MiB", lambda f: f"{f['a_peak']:.0f} / {f['b_peak']:.0f}", "a_peak"),
         ("B's status blob count after rehydration (expected = objects), s after it held them",
          lambda f: f"{f['b_counted']} ({f['b_counted_s'] or float('nan'):.1f} s)", None),
@@ -268,4 +326,5 @@ def render(results):
             per = (hi[key] - lo[key]) / (hi["objects"] - lo["objects"])
             growth = f"{per * 1024 * 1024:,.0f} B" if key.endswith("rss") or key.endswith("peak") else f"{per * 1000:.4f} ms per 1,000"
         lines.append(f"| {label} | " + " | ".join(cell(f) for f in sizes) + f" | {growth} |")
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n\n" + scaletarget.render(sizes)
+

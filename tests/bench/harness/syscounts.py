@@ -1,8 +1,11 @@
 """Syscalls of a running process by kind, counted in the kernel by `perf stat` on syscall tracepoints (no ptrace:
 unlike `strace -c -f`, it hardly slows the process, so the rate measured beside it stays meaningful). Attach to a
-pid, do the work, stop: a dict of counts, or None when perf or its tracepoints are not available here. Bounded:
-perf is stopped with SIGINT and waited for at most 30 s."""
+pid, do the work, stop: a dict of counts, or None when perf or its tracepoints are not available here. Attached
+paused (`attach(pid, paused=True)`), the counters count only between `enable()` and `disable()` (perf's --control
+fifo, each command acknowledged), so a window inside a long run can be measured with perf attached beforehand.
+Bounded: every acknowledgement is awaited at most 10 s, perf is stopped with SIGINT and waited for at most 30 s."""
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -21,18 +24,55 @@ TRACEPOINTS = "/sys/kernel/tracing/events/syscalls"
 
 
 class Counter:
-    def __init__(self, pid):
+    def __init__(self, pid, paused=False):
         self._out = tempfile.NamedTemporaryFile(prefix="syscounts-", suffix=".csv", delete=False)
         self._out.close()
+        self._fifos = None
+        control = []
+        if paused:
+            d = tempfile.mkdtemp(prefix="syscounts-ctl-")
+            ctl, ack = os.path.join(d, "ctl"), os.path.join(d, "ack")
+            os.mkfifo(ctl, 0o600)
+            os.mkfifo(ack, 0o600)
+            # O_RDWR: opening a FIFO so never blocks waiting for perf to open its end.
+            self._fifos = (d, ctl, ack, os.open(ctl, os.O_RDWR), os.open(ack, os.O_RDWR))
+            control = ["-D", "-1", "--control", f"fifo:{ctl},{ack}"]
         # perf refuses the whole list if one tracepoint is missing (kernels differ: fstat is newfstat on x86_64).
         kinds = [k for k in KINDS if os.path.isdir(f"{TRACEPOINTS}/sys_enter_{k}")]
         events = ["raw_syscalls:sys_enter", "context-switches"] + [f"syscalls:sys_enter_{k}" for k in kinds]
-        self._proc = subprocess.Popen(["perf", "stat", "-x", ",", "-o", self._out.name, "-p", str(pid),
-                                       "-e", ",".join(events)],
+        self._proc = subprocess.Popen(["perf", "stat", "-x", ",", "-o", self._out.name, "-p", str(pid)] + control +
+                                      ["-e", ",".join(events)],
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
 
+    def _command(self, word):
+        """Sends enable/disable and waits for perf's ack: True once perf has applied it."""
+        if not self._fifos or self._proc.poll() is not None:
+            return False
+        _, _, _, ctl, ack = self._fifos
+        os.write(ctl, f"{word}\n".encode())
+        ready, _, _ = select.select([ack], [], [], 10)
+        return bool(ready) and os.read(ack, 64).startswith(b"ack")
+
+    def enable(self):
+        return self._command("enable")
+
+    def disable(self):
+        return self._command("disable")
+
     def stop(self):
-        """Counts since the attach: {"all": n, "context-switches": n, "<kind>": n}; None when perf failed."""
+        """Counts since the attach (paused: while enabled): {"all": n, "context-switches": n, "<kind>": n}; None
+        when perf failed."""
+        try:
+            return self._stop()
+        finally:
+            if self._fifos:
+                d, ctl, ack, cfd, afd = self._fifos
+                os.close(cfd)
+                os.close(afd)
+                shutil.rmtree(d, ignore_errors=True)
+                self._fifos = None
+
+    def _stop(self):
         try:
             if self._proc.poll() is None:
                 self._proc.send_signal(signal.SIGINT)
@@ -58,9 +98,10 @@ class Counter:
         return counts if "all" in counts else None
 
 
-def attach(pid):
-    """A Counter on pid's threads (and the threads they start), or None when perf is not installed."""
-    return Counter(pid) if shutil.which("perf") else None
+def attach(pid, paused=False):
+    """A Counter on pid's threads (and the threads they start), or None when perf is not installed. paused: counting
+    only between enable() and disable()."""
+    return Counter(pid, paused) if shutil.which("perf") else None
 
 
 def per_object(counts, objects, top=8):
