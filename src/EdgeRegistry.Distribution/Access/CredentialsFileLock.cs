@@ -1,10 +1,13 @@
+using EdgeRegistry.Storage.Durability;
+
 namespace EdgeRegistry.Distribution.Access;
 
 /// <summary>
 /// An exclusive lock beside the credentials file (<c>.NAME.lock</c> in its directory), held by every
 /// read-modify-write of it: `edgereg user add/remove` and the agent applying a peer's change. Without it, a user
-/// added while the agent rewrote the file for a peer's change could be lost. .NET takes a flock(2) for
-/// <see cref="FileShare.None"/> (released by the kernel when the process dies); it does not wait, so this retries.
+/// added while the agent rewrote the file for a peer's change could be lost. An explicit flock(2)
+/// (<see cref="ExclusiveFileLock"/>, released by the kernel when the process dies: edgereg runs with the runtime's
+/// FileShare locking off); it does not wait, so this retries.
 /// </summary>
 public sealed class CredentialsFileLock : IDisposable
 {
@@ -13,9 +16,9 @@ public sealed class CredentialsFileLock : IDisposable
 
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(20);
 
-    private readonly FileStream _file;
+    private readonly ExclusiveFileLock _held;
 
-    private CredentialsFileLock(FileStream file) => _file = file;
+    private CredentialsFileLock(ExclusiveFileLock held) => _held = held;
 
     public static string PathFor(string credentialsFile)
     {
@@ -29,25 +32,24 @@ public sealed class CredentialsFileLock : IDisposable
     {
         string path = PathFor(credentialsFile);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         long deadline = Environment.TickCount64 + (long)(wait ?? DefaultWait).TotalMilliseconds;
         while (true)
         {
+            ExclusiveFileLock? held;
             try
             {
-                return new CredentialsFileLock(new FileStream(path, options));
-            }
-            catch (IOException) when (Environment.TickCount64 < deadline && File.Exists(path))
-            {
-                Thread.Sleep(RetryDelay);
+                held = ExclusiveFileLock.TryTake(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             }
             catch (IOException e)
             {
-                throw new IOException($"{path} stayed locked by another edgereg process (a `user` command or the agent): {e.Message}", e);
+                throw new IOException($"cannot lock {path}: {e.Message}", e);
             }
+            if (held is not null) return new CredentialsFileLock(held);
+            if (Environment.TickCount64 >= deadline)
+                throw new IOException($"{path} stayed locked by another edgereg process (a `user` command or the agent) for longer than {wait ?? DefaultWait}");
+            Thread.Sleep(RetryDelay);
         }
     }
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose() => _held.Dispose();
 }

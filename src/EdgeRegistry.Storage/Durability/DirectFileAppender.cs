@@ -11,8 +11,10 @@ namespace EdgeRegistry.Storage.Durability;
 /// Page-aligned memory of the caller's own (<see cref="WriteInPlaceAsync"/>) takes a slot of the ring
 /// without its chunk: it is written and hashed from where it is.
 /// Only whole 4 KiB blocks at 4 KiB offsets go direct; the unaligned head of a resumed upload and the final
-/// partial block go through the page cache (the caller's fsync covers both). A file system that refuses
-/// O_DIRECT — at fcntl, or only at the first write — gets every byte through the page cache instead.
+/// partial block go through the page cache (the caller's fsync covers both). O_DIRECT is set on the descriptor
+/// only when the first whole aligned block is written, so a small blob (most replicated layers, configs) never
+/// pays the fcntl round trips: it is one pwrite through the page cache. A file system that refuses O_DIRECT —
+/// at that fcntl, or only at the first direct write — gets every byte through the page cache instead.
 /// </summary>
 internal sealed class DirectFileAppender : IFileAppender
 {
@@ -41,15 +43,16 @@ internal sealed class DirectFileAppender : IFileAppender
         _handle = handle;
         _fd = (int)handle.DangerousGetHandle();
         Path = path;
-        Length = RandomAccess.GetLength(handle);
+        Length = LinuxFileIo.LengthOf(_fd, path);
         _directWriteFault = directWriteFault;
     }
 
     /// <summary>
-    /// Opens <paramref name="path"/> for direct appends, or returns null when its file system refuses O_DIRECT
-    /// (the caller then appends through <see cref="StreamFileAppender"/>). <paramref name="directWriteFault"/>
-    /// is the tests' stand-in for a file system that accepts the flag and rejects the write: given the offset of
-    /// a direct write it returns an errno to fail it with, or 0.
+    /// Opens <paramref name="path"/> for direct appends, or returns null where this platform has no O_DIRECT (the
+    /// caller then appends through <see cref="StreamFileAppender"/>). Whether the file system takes the flag is
+    /// learnt at the first whole block, not here. <paramref name="directWriteFault"/> is the tests' stand-in for a
+    /// file system that accepts the flag and rejects the write: given the offset of a direct write it returns an
+    /// errno to fail it with, or 0.
     /// </summary>
     public static DirectFileAppender? TryOpen(string path, Func<long, int>? directWriteFault = null)
     {
@@ -58,15 +61,15 @@ internal sealed class DirectFileAppender : IFileAppender
         // are pwrite(2) calls from aligned buffers, which no stream abstraction carries. Tests reach this path
         // through the IFileSync seam (a fault-injecting appender in front of it) instead.
         var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Write);
-        int error = LinuxFileIo.SetDirect((int)handle.DangerousGetHandle(), direct: true);
-        if (error != 0)
+        try
         {
-            // Only EINVAL means "not on this file system"; anything else is a real failure to report.
-            handle.Dispose();
-            if (error == LinuxFileIo.Einval) return null;
-            throw LinuxFileIo.Failure(error, "fcntl(O_DIRECT)", path);
+            return new DirectFileAppender(handle, path, directWriteFault);
         }
-        return new DirectFileAppender(handle, path, directWriteFault) { _directSet = true };
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
     }
 
     public string Path { get; }
@@ -188,7 +191,7 @@ internal sealed class DirectFileAppender : IFileAppender
         if (done < count)
         {
             SetDirect(false);
-            RandomAccess.Write(_handle, new ReadOnlySpan<byte>(data + done, count - done), offset + done);
+            LinuxFileIo.WriteAllAt(_fd, data + done, count - done, offset + done, Path);
         }
     }
 

@@ -1,16 +1,19 @@
+using EdgeRegistry.Storage.Durability;
+
 namespace EdgeRegistry.Collection;
 
 /// <summary>
 /// An exclusive lock on <c>&lt;root&gt;/.edgereg/agent.lock</c> that the serving agent holds for its lifetime, so
 /// `edgereg gc` with the agent unreachable collects the store directly only when no agent uses it: two
 /// collectors, or a collector beside an agent whose leases it cannot see, could delete what a push is using.
-/// .NET takes a flock(2) for <see cref="FileShare.None"/>, released by the kernel when the process dies.
+/// An explicit flock (<see cref="ExclusiveFileLock"/>), released by the kernel when the process dies: the
+/// runtime's FileShare.None lock is switched off in edgereg (System.IO.DisableFileLocking).
 /// </summary>
 internal sealed class AgentLock : IDisposable
 {
-    private readonly FileStream _file;
+    private readonly ExclusiveFileLock _held;
 
-    private AgentLock(FileStream file) => _file = file;
+    private AgentLock(ExclusiveFileLock held) => _held = held;
 
     public static string PathFor(string root) => new Storage.Layout.StorePaths(Path.GetFullPath(root)).AgentLock;
 
@@ -21,12 +24,17 @@ internal sealed class AgentLock : IDisposable
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            problem = null;
-            return new AgentLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            if (ExclusiveFileLock.TryTake(path) is { } held)
+            {
+                problem = null;
+                return new AgentLock(held);
+            }
+            problem = $"{path} is locked by a running edgereg (another process holds its flock)";
+            return null;
         }
         catch (IOException e)
         {
-            problem = $"{path} is locked by a running edgereg ({e.Message})";
+            problem = $"cannot lock {path}: {e.Message}";
             return null;
         }
         catch (UnauthorizedAccessException e)
@@ -36,5 +44,5 @@ internal sealed class AgentLock : IDisposable
         }
     }
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose() => _held.Dispose();
 }

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using EdgeRegistry.Storage.Durability;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace EdgeRegistry.Status;
@@ -22,11 +23,11 @@ internal sealed partial class StatusSocket
     private readonly ILogger<StatusSocket> _logger;
 
     /// <summary>
-    /// Held open for the process's life: the exclusive lock (flock, released by the kernel when the process
-    /// dies) that makes "is another agent using this socket?" a single atomic question. Without it, two agents
-    /// started at the same moment both found the path free, and the second failed to start at the bind.
+    /// Held for the process's life: the exclusive lock (flock, released by the kernel when the process dies) that
+    /// makes "is another agent using this socket?" a single atomic question. Without it, two agents started at
+    /// the same moment both found the path free, and the second failed to start at the bind.
     /// </summary>
-    private FileStream? _lock;
+    private ExclusiveFileLock? _lock;
 
     public StatusSocket(string path, ILogger<StatusSocket> logger)
     {
@@ -139,16 +140,10 @@ internal sealed partial class StatusSocket
     /// <summary>Takes the socket's lock file (<c>PATH.lock</c>) exclusively; false when another process holds it.</summary>
     private bool TryLock()
     {
-        try
-        {
-            // FileShare.None is an exclusive, non-blocking flock on Linux: a second opener fails at once.
-            _lock = new FileStream(Path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            return true;
-        }
-        catch (IOException) when (File.Exists(Path + ".lock"))
-        {
-            return false;
-        }
+        // Explicit and non-blocking: a second opener fails at once. (FileShare.None no longer locks: edgereg runs
+        // with System.IO.DisableFileLocking.) Other failures to open it are IOExceptions for Prepare to report.
+        _lock = ExclusiveFileLock.TryTake(Path + ".lock");
+        return _lock is not null;
     }
 
     private static bool IsAnswering(string path)

@@ -136,24 +136,49 @@ public sealed class FileAppenderTests : IDisposable
     }
 
     [Fact]
-    public async Task PosixFileSync_OnRamfsWhichRefusesODirect_AppendsThroughThePageCache()
+    public async Task DirectAppender_OnRamfsWhichRefusesODirect_LearnsItAtTheFirstBlockAndAppendsThroughThePageCache()
     {
         using var mount = ScratchMount.Mount("ramfs");
         string path = Path.Combine(mount.Path, "data");
         byte[] existing = TestContent.Bytes(1000, 8);
         byte[] content = TestContent.Bytes(2 * 1024 * 1024 + 5, 9);
         File.WriteAllBytes(path, existing);
-
-        Assert.Null(DirectFileAppender.TryOpen(path));
         using var hasher = new ContentHasher(DigestAlgorithm.Sha512);
-        await using (var appender = PosixFileSync.Instance.CreateAppender(path))
+
+        await using (var appender = DirectFileAppender.TryOpen(path))
         {
-            Assert.IsType<StreamFileAppender>(appender);
+            // Opening no longer asks the file system (no fcntl at open): the refusal comes at the first whole block.
+            Assert.NotNull(appender);
             appender.Hasher = hasher;
             await AppendAllAsync(appender, content);
+            Assert.False(appender.IsDirect);
         }
 
         Assert.Equal(TestContent.Sha512(content), hasher.Current());
+        Assert.Equal([.. existing, .. content], File.ReadAllBytes(path));
+    }
+
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(0, 4095)]
+    [InlineData(100, 3000)]
+    public async Task DirectAppender_SmallerThanABlock_NeverSetsODirectAndStaysDirectCapable(int existingLength, int appendLength)
+    {
+        // On ramfs a single attempt to set O_DIRECT would turn IsDirect false: true afterwards means the small
+        // append never asked (one pwrite through the page cache, no fcntl).
+        using var mount = ScratchMount.Mount("ramfs");
+        string path = Path.Combine(mount.Path, "data");
+        byte[] existing = TestContent.Bytes(existingLength, 10);
+        byte[] content = TestContent.Bytes(appendLength, 11);
+        File.WriteAllBytes(path, existing);
+
+        await using (var appender = DirectFileAppender.TryOpen(path)!)
+        {
+            Assert.Equal(existingLength, appender.Length);
+            await AppendAllAsync(appender, content);
+            Assert.True(appender.IsDirect);
+        }
+
         Assert.Equal([.. existing, .. content], File.ReadAllBytes(path));
     }
 }
