@@ -54,7 +54,9 @@ internal sealed partial class EntryApplier
         var local = _local.Inventory.Get(entry.Key);
         return entry.Kind switch
         {
-            EntryKind.Blob when !entry.Deleted => _store.BlobLength(entry.Digest!.Value) is not null || IsDeletedHere(entry, local) || !NeededHere(entry),
+            // A copy already queued is not satisfied yet, and asking the disk would only say so (a stat per blob per pass).
+            EntryKind.Blob when !entry.Deleted => !_fetches.IsQueued(entry.Digest!.Value)
+                && (_store.BlobLength(entry.Digest!.Value) is not null || IsDeletedHere(entry, local) || !NeededHere(entry)),
             _ => local is not null && !entry.Supersedes(local),
         };
     }
@@ -65,6 +67,9 @@ internal sealed partial class EntryApplier
         var local = _local.Inventory.Get(entry.Key);
         // The link was deleted here after the peer linked it: the delete is on its way to the peer, fetch nothing.
         if (IsDeletedHere(entry, local)) return true;
+        // Queued already (its manifest's import enqueued it, a moment ago on a rehydrating node): the copy under way
+        // links and announces it; asking the disk first would cost two stats that find nothing.
+        if (_fetches.IsQueued(entry.Digest!.Value)) return false;
         // One stat says whether the bytes are here (a rehydrating node asks this for every blob of the cluster).
         if (_store.BlobLength(entry.Digest!.Value) is not null)
         {
