@@ -136,10 +136,11 @@ internal sealed partial class ManifestStore
         }
         var parsed = ManifestParser.Parse(content, contentType: null);
         using var lease = _leases.Acquire(LeasedBy(digest, parsed));
-        if (parsed.Config is { } config) _blobs.LinkLayer(repository, config.Digest);
+        // A replica's import brings a manifest the repository lacks, and with it links the repository lacks too.
+        if (parsed.Config is { } config) _blobs.LinkLayer(repository, config.Digest, likelyAbsent: true);
         foreach (var layer in parsed.Layers)
         {
-            if (!layer.HasUrls) _blobs.LinkLayer(repository, layer.Digest);
+            if (!layer.HasUrls) _blobs.LinkLayer(repository, layer.Digest, likelyAbsent: true);
         }
         return Publish(repository, digest, parsed, content, cache);
     }
