@@ -154,9 +154,12 @@ public interface IRegistryStore
     /// Stores a manifest another registry of the cluster accepted: digest verified, JSON parsed, referenced blobs
     /// linked into the repository even when their data has not arrived yet. <paramref name="version"/> is the version
     /// the manifest has on the node it came from; null when a delete of it with a version that outranks
-    /// <paramref name="version"/> is stored (it landed first, and the revision stays deleted).
+    /// <paramref name="version"/> is stored (it landed first, and the revision stays deleted). <paramref name="cache"/>:
+    /// keep it in the manifest cache — for a read-through, whose waiting client reads it next; not for a bulk copy
+    /// (replication, an import, a repair), which would cycle a whole store's manifests through the cache.
     /// </summary>
-    StoredManifest? ImportManifest(RepositoryName repository, Digest digest, ReadOnlyMemory<byte> content, ChangeVersion? version = null);
+    StoredManifest? ImportManifest(RepositoryName repository, Digest digest, ReadOnlyMemory<byte> content, ChangeVersion? version = null,
+        bool cache = false);
 
     /// <summary>
     /// Points a tag at a manifest the repository holds (<see cref="StoreError.ManifestUnknown"/> otherwise), at
@@ -164,6 +167,12 @@ public interface IRegistryStore
     /// outranked by the tag's stored version (a newer update landed first) and so was not written.
     /// </summary>
     bool SetTag(RepositoryName repository, string tag, Digest digest, ChangeVersion? version = null);
+
+    /// <summary>
+    /// True when the repository holds the manifest (its revision and its bytes), found by two stats without reading
+    /// it: for a caller that only decides whether to fetch it. The bytes are not verified (see <see cref="GetReferences"/>).
+    /// </summary>
+    bool HoldsManifest(RepositoryName repository, Digest digest);
 
     /// <summary>The references of a manifest the repository holds; null when it does not hold it.</summary>
     ManifestReferences? GetReferences(RepositoryName repository, Digest digest);

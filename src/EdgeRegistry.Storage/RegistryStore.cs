@@ -389,7 +389,8 @@ public sealed partial class RegistryStore : IRegistryStore
         return blob;
     }
 
-    public StoredManifest? ImportManifest(RepositoryName repository, Digest digest, ReadOnlyMemory<byte> content, ChangeVersion? version = null)
+    public StoredManifest? ImportManifest(RepositoryName repository, Digest digest, ReadOnlyMemory<byte> content, ChangeVersion? version = null,
+        bool cache = false)
     {
         string operation = $"importing manifest {digest}";
         lock (_revisionWrites.For(repository, digest.ToString()))
@@ -401,7 +402,7 @@ public sealed partial class RegistryStore : IRegistryStore
             Manifests.CachedManifest manifest;
             using (Guard.Counted(content.Length + MetadataBytes))
             {
-                manifest = IoFailures.Guard(operation, () => _manifests.Import(repository, digest, content));
+                manifest = IoFailures.Guard(operation, () => _manifests.Import(repository, digest, content, cache));
             }
             Raise(operation, new StoreChange(StoreChangeKind.ManifestStored, repository, digest, Size: content.Length, Version: version));
             return manifest.Stored;
@@ -447,6 +448,9 @@ public sealed partial class RegistryStore : IRegistryStore
 
     public ManifestReferences? GetReferences(RepositoryName repository, Digest digest) =>
         IoFailures.Guard($"reading manifest {digest}", () => _manifests.GetParsed(repository, digest)?.Parsed.References());
+
+    public bool HoldsManifest(RepositoryName repository, Digest digest) =>
+        IoFailures.Guard($"reading manifest {digest}", () => _manifests.Holds(repository, digest));
 
     public ManifestReferences? ReadReferences(RepositoryName repository, Digest digest) =>
         IoFailures.Guard($"reading manifest {digest}", () => _manifests.ReadParsed(repository, digest)?.Parsed.References());

@@ -53,11 +53,8 @@ internal sealed partial class BlobFetcher
     /// </summary>
     public Task<bool> FetchAsync(Digest digest, RepositoryName repository, bool throttled, CancellationToken cancellationToken)
     {
-        if (_store.BlobLength(digest) is not null)
-        {
-            _store.MountBlob(repository, digest, from: null);
-            return Task.FromResult(true);
-        }
+        // Whether the blob is here already is asked once, by the flight's driver after it joined (see DriveAsync):
+        // asked here too, a rehydrating node paid two stats per blob for one answer.
         if (!throttled) _urgent[digest] = 0;
         var flight = Flights.Join(digest, clientDriven: false, out bool lead);
         if (lead) _ = DriveAsync(flight, repository, throttled, background: true, cancellationToken);
@@ -74,13 +71,14 @@ internal sealed partial class BlobFetcher
     {
         var digest = flight.Digest;
         bool stored = false, alreadyStored = false;
+        long storedLength = 0;
         using var stop = background
             ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, flight.BackgroundStop)
             : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            // A flight of the same digest may have committed between FetchAsync's check and this flight's start (it
-            // finished just before we joined): copying it again would waste a transfer, and it is not counted again.
+            // Here already (another copy finished just before this flight began, or it was never missing): link it. Asked
+            // after the join, so a copy that commits later is one this flight joined, and nothing is copied twice.
             if (flight.Import is null && _store.BlobLength(digest) is not null)
             {
                 _store.MountBlob(repository, digest, from: null);
@@ -88,7 +86,7 @@ internal sealed partial class BlobFetcher
             }
             else if (flight.Import is { Size: long size } import && import.Written == size)
             {
-                stored = TryCommit(flight, repository, peer: null);
+                stored = TryCommit(flight, repository, peer: null, out storedLength);
             }
             var tried = new HashSet<Peer>();
             var yielding = background && _clients is not null ? new ClientYield(_clients) : null;
@@ -98,7 +96,7 @@ internal sealed partial class BlobFetcher
                 var result = await CopyFromAsync(flight, peer, throttled, yielding, stop.Token).ConfigureAwait(false);
                 if (result.Outcome == CopyOutcome.Complete)
                 {
-                    stored = TryCommit(flight, repository, peer);
+                    stored = TryCommit(flight, repository, peer, out storedLength);
                     continue;
                 }
                 if (result.BlamesPeer)
@@ -121,7 +119,7 @@ internal sealed partial class BlobFetcher
         finally
         {
             if (stored || !background || !flight.ClientDriven) _urgent.TryRemove(digest, out _);
-            if (stored && !alreadyStored && background && !flight.ClientDriven) _counters?.BlobFetched(_store.BlobLength(digest) ?? 0);
+            if (stored && !alreadyStored && background && !flight.ClientDriven) _counters?.BlobFetched(storedLength);
             flight.Finish(stored);
         }
         return stored;
@@ -163,12 +161,14 @@ internal sealed partial class BlobFetcher
     }
 
     /// <summary>Verifies and publishes; a digest mismatch marks the peer (if one alone supplied the bytes) as lying.</summary>
-    private bool TryCommit(BlobFlight flight, RepositoryName repository, Peer? peer)
+    private bool TryCommit(BlobFlight flight, RepositoryName repository, Peer? peer, out long length)
     {
         var digest = flight.Digest;
+        length = 0;
         try
         {
             var blob = flight.Commit(repository);
+            length = blob.Length;
             LogFetched(_logger, blob.Digest.ToString(), peer?.Member ?? "a client read-through", blob.Length);
             return true;
         }

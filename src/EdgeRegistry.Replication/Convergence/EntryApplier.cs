@@ -2,6 +2,7 @@ using EdgeRegistry.Replication.Inventory;
 using EdgeRegistry.Replication.Peers;
 using EdgeRegistry.Storage;
 using EdgeRegistry.Storage.Digests;
+using EdgeRegistry.Storage.Manifests;
 using EdgeRegistry.Storage.Naming;
 using Microsoft.Extensions.Logging;
 
@@ -53,7 +54,9 @@ internal sealed partial class EntryApplier
         var local = _local.Inventory.Get(entry.Key);
         return entry.Kind switch
         {
-            EntryKind.Blob when !entry.Deleted => _store.BlobLength(entry.Digest!.Value) is not null || IsDeletedHere(entry, local) || !NeededHere(entry),
+            // A copy already queued is not satisfied yet, and asking the disk would only say so (a stat per blob per pass).
+            EntryKind.Blob when !entry.Deleted => !_fetches.IsQueued(entry.Digest!.Value)
+                && (_store.BlobLength(entry.Digest!.Value) is not null || IsDeletedHere(entry, local) || !NeededHere(entry)),
             _ => local is not null && !entry.Supersedes(local),
         };
     }
@@ -64,9 +67,10 @@ internal sealed partial class EntryApplier
         var local = _local.Inventory.Get(entry.Key);
         // The link was deleted here after the peer linked it: the delete is on its way to the peer, fetch nothing.
         if (IsDeletedHere(entry, local)) return true;
-        // Fetched only for a repository here that links it (a manifest imported before its blobs): a blob no local
-        // manifest needs is not worth copying, and copying it would undo this node's garbage collection.
-        if (_store.BlobLength(entry.Digest!.Value) is null && !NeededHere(entry)) return true;
+        // Queued already (its manifest's import enqueued it, a moment ago on a rehydrating node): the copy under way
+        // links and announces it; asking the disk first would cost two stats that find nothing.
+        if (_fetches.IsQueued(entry.Digest!.Value)) return false;
+        // One stat says whether the bytes are here (a rehydrating node asks this for every blob of the cluster).
         if (_store.BlobLength(entry.Digest!.Value) is not null)
         {
             // Linked again on the peer after a delete we applied: link it again here too, at the peer's version.
@@ -77,6 +81,9 @@ internal sealed partial class EntryApplier
             }
             return true;
         }
+        // Fetched only for a repository here that links it (a manifest imported before its blobs): a blob no local
+        // manifest needs is not worth copying, and copying it would undo this node's garbage collection.
+        if (!NeededHere(entry)) return true;
         _fetches.Enqueue(entry.Digest.Value, entry.Repository ?? RepositoryName.Parse("edgereg/orphans"), entry.Size);
         return false;
     }
@@ -121,7 +128,10 @@ internal sealed partial class EntryApplier
         var digest = entry.Digest!.Value;
         var local = _local.Inventory.Get(entry.Key);
         if (local is not null && !entry.Supersedes(local)) return true;
-        bool present = _store.GetReferences(repository, digest) is not null;
+        // Read without keeping it in the manifest cache: a replica's pass over every manifest of the cluster would
+        // cycle them all through it (and push out what clients pull).
+        var references = _store.ReadReferences(repository, digest);
+        bool present = references is not null;
         if (entry.Deleted)
         {
             if (present && TaggedHere(repository, digest))
@@ -137,16 +147,15 @@ internal sealed partial class EntryApplier
             if (!present || !_store.DeleteManifest(repository, digest.ToString(), LocalInventory.VersionOf(entry))) _local.RecordApplied(entry);
             return true;
         }
-        if (present)
+        if (references is not null)
         {
             _local.RecordApplied(entry);
-            EnqueueReferences(repository, digest);
+            EnqueueReferences(repository, references);
             return true;
         }
         var manifest = await peer.Client.GetManifestAsync(repository, digest.ToString(), cancellationToken).ConfigureAwait(false);
         if (manifest is null) return false;
-        _store.ImportManifest(repository, digest, manifest.Content, LocalInventory.VersionOf(entry));
-        EnqueueReferences(repository, digest);
+        Import(repository, digest, manifest.Content, LocalInventory.VersionOf(entry));
         return true;
     }
 
@@ -163,11 +172,12 @@ internal sealed partial class EntryApplier
             return true;
         }
         var digest = entry.Digest!.Value;
-        if (_store.GetReferences(repository, digest) is null)
+        // Only whether to fetch it: two stats, not a read of the manifest (its references were enqueued when it came).
+        if (!_store.HoldsManifest(repository, digest))
         {
             var manifestEntry = peer.View.Inventory.Get(InventoryKey.ForManifest(repository, digest));
             if (manifestEntry is { Deleted: false }) await ApplyManifestAsync(peer, manifestEntry, cancellationToken).ConfigureAwait(false);
-            if (_store.GetReferences(repository, digest) is null && !await ImportUnversionedAsync(peer, repository, digest, cancellationToken).ConfigureAwait(false))
+            if (!_store.HoldsManifest(repository, digest) && !await ImportUnversionedAsync(peer, repository, digest, cancellationToken).ConfigureAwait(false))
                 return false;
         }
         // The store re-checks the version under the tag's write lock: another peer's newer update may have landed
@@ -183,14 +193,29 @@ internal sealed partial class EntryApplier
         var manifest = await peer.Client.GetManifestAsync(repository, digest.ToString(), cancellationToken).ConfigureAwait(false);
         if (manifest is null) return false;
         var entry = manifest.ManifestEntry ?? new InventoryEntry(EntryKind.Manifest, repository, null, digest, manifest.Content.Length, 0, "", false);
-        _store.ImportManifest(repository, digest, manifest.Content, LocalInventory.VersionOf(entry));
-        EnqueueReferences(repository, digest);
+        Import(repository, digest, manifest.Content, LocalInventory.VersionOf(entry));
         return true;
+    }
+
+    /// <summary>
+    /// A replicated manifest: imported without filling the manifest cache (a bulk copy no client waits on), and its
+    /// blobs enqueued from the bytes just verified — reading it back from disk cost a stat, an open and two reads
+    /// per manifest, and kept every manifest of the cluster in the cache. Nothing is enqueued when a newer delete of
+    /// it is stored (the revision stays deleted).
+    /// </summary>
+    private void Import(RepositoryName repository, Digest digest, ReadOnlyMemory<byte> content, ChangeVersion version)
+    {
+        if (_store.ImportManifest(repository, digest, content, version, cache: false) is null) return;
+        EnqueueReferences(repository, ManifestInspection.References(content));
     }
 
     internal void EnqueueReferences(RepositoryName repository, Digest digest)
     {
-        if (_store.GetReferences(repository, digest) is not { } references) return;
+        if (_store.GetReferences(repository, digest) is { } references) EnqueueReferences(repository, references);
+    }
+
+    private void EnqueueReferences(RepositoryName repository, ManifestReferences references)
+    {
         foreach (var blob in references.Blobs)
         {
             if (_store.BlobLength(blob.Digest) is null) _fetches.Enqueue(blob.Digest, repository, blob.Size);

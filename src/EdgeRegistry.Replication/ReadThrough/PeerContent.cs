@@ -143,7 +143,8 @@ internal sealed partial class PeerContent : IContentSource
             if (manifest is null) continue;
             var manifestEntry = manifest.ManifestEntry
                 ?? new InventoryEntry(EntryKind.Manifest, repository, null, manifest.Digest, manifest.Content.Length, 0, "", false);
-            _store.ImportManifest(repository, manifest.Digest, manifest.Content, LocalInventory.VersionOf(manifestEntry));
+            // Cached: the waiting client is answered from it just below (and its references are enqueued from it).
+            _store.ImportManifest(repository, manifest.Digest, manifest.Content, LocalInventory.VersionOf(manifestEntry), cache: true);
             if (byTag)
             {
                 var tagEntry = manifest.TagEntry ?? new InventoryEntry(EntryKind.Tag, repository, reference, manifest.Digest, 0, 0, "", false);

@@ -97,13 +97,14 @@ internal sealed class DurableFiles
     /// <summary>Creates a directory and any missing parents, durably, before it returns.</summary>
     public void EnsureDirectory(string directory)
     {
-        if (_fs.Directory.Exists(directory)) return;
-        if (!_fs.Directory.Exists(_paths.Temp) || !IsUnder(directory, _paths.Root))
+        if (MissingLevels(directory) is not { } missing) return;
+        if (!IsUnder(directory, _paths.Root) || !_fs.Directory.Exists(_paths.Temp))
         {
-            CreateDirectoriesInPlace(directory);
+            CreateDirectoriesInPlace(missing);
             return;
         }
-        if (CreateDirectoriesFromTemp(directory)) _temp.Flush();
+        CreateDirectoriesFromTemp(missing);
+        _temp.Flush();
     }
 
     /// <summary>
@@ -113,12 +114,13 @@ internal sealed class DurableFiles
     /// </summary>
     private bool CreateDirectoriesFromTemp(string directory)
     {
-        if (_fs.Directory.Exists(directory)) return false;
-        var missing = new Stack<string>();
-        for (string? d = directory; d is not null && !_fs.Directory.Exists(d); d = Path.GetDirectoryName(d))
-        {
-            missing.Push(d);
-        }
+        if (MissingLevels(directory) is not { } missing) return false;
+        CreateDirectoriesFromTemp(missing);
+        return true;
+    }
+
+    private void CreateDirectoriesFromTemp(Stack<string> missing)
+    {
         foreach (string level in missing)
         {
             string staged = _paths.NewTempFile();
@@ -138,21 +140,32 @@ internal sealed class DurableFiles
                 throw;
             }
         }
-        return true;
     }
 
-    /// <summary>mkdir -p with an fsync of each new entry's parent: for the store's own skeleton, made before the temp directory exists.</summary>
-    private void CreateDirectoriesInPlace(string directory)
+    /// <summary>
+    /// The levels of <paramref name="directory"/> that do not exist, the topmost first; null when it exists. One stat
+    /// per level, walking up from the leaf to the first that exists: a small object's publish usually finds its leaf
+    /// missing and its parent there (two stats), and a file into an existing directory costs one.
+    /// </summary>
+    private Stack<string>? MissingLevels(string directory)
     {
+        if (_fs.Directory.Exists(directory)) return null;
         var missing = new Stack<string>();
-        for (string? d = directory; d is not null && !_fs.Directory.Exists(d); d = Path.GetDirectoryName(d))
+        missing.Push(directory);
+        for (string? d = Path.GetDirectoryName(directory); d is not null && !_fs.Directory.Exists(d); d = Path.GetDirectoryName(d))
         {
             missing.Push(d);
         }
-        _fs.Directory.CreateDirectory(directory);
-        foreach (string created in missing)
+        return missing;
+    }
+
+    /// <summary>mkdir -p with an fsync of each new entry's parent: for the store's own skeleton, made before the temp directory exists.</summary>
+    private void CreateDirectoriesInPlace(Stack<string> missing)
+    {
+        foreach (string level in missing)
         {
-            _sync.FlushDirectory(Path.GetDirectoryName(created)!);
+            _fs.Directory.CreateDirectory(level);
+            _sync.FlushDirectory(Path.GetDirectoryName(level)!);
         }
     }
 

@@ -15,11 +15,12 @@ internal static class LinkFiles
         try
         {
             using var stream = fs.FileStream.New(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
-            Span<byte> buffer = stackalloc byte[MaxLinkBytes];
-            int total = 0;
-            int read;
-            while (total < buffer.Length && (read = stream.Read(buffer[total..])) > 0) total += read;
-            if (total == buffer.Length) return null;
+            // One read: a link is a regular file on a local file system, where a read returns less than asked only at
+            // the end of the file, so a buffer one byte longer than any valid link gets all of it at once (a loop
+            // until a read returns 0 cost a second read per link, and a rehydrating node reads a link per object).
+            Span<byte> buffer = stackalloc byte[MaxLinkBytes + 1];
+            int total = stream.Read(buffer);
+            if (total > MaxLinkBytes) return null;
             string text = Encoding.ASCII.GetString(buffer[..total]).Trim();
             return Digest.TryParse(text, out var digest) ? digest : null;
         }

@@ -153,6 +153,9 @@ public sealed class StorePaths
     public string LayersDirectory(RepositoryName name, string algorithmName) =>
         Path.Combine(Repository(name), "_layers", algorithmName);
 
-    /// <summary>A fresh, unique temporary file path on the store's file system (so renames out of it are atomic).</summary>
-    public string NewTempFile() => Path.Combine(Temp, Guid.NewGuid().ToString("N"));
+    /// <summary>
+    /// A fresh, unique temporary file path on the store's file system (so renames out of it are atomic). Named by
+    /// <see cref="TempNames"/>: no syscall per name, where a Guid drew kernel randomness for each one.
+    /// </summary>
+    public string NewTempFile() => Path.Combine(Temp, TempNames.Next());
 }

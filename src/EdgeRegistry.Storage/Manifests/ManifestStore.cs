@@ -122,7 +122,9 @@ internal sealed partial class ManifestStore
     /// their data arrives by read-through or replication. Serving stays safe because the API answers such a
     /// manifest only when it is complete (every referenced object servable).
     /// </summary>
-    public CachedManifest Import(RepositoryName repository, Digest digest, ReadOnlyMemory<byte> content)
+    /// <param name="cache">Keep the imported manifest in the cache: for a read-through, whose client reads it right
+    /// after; not for a bulk copy (a wiped node re-learns every manifest of the cluster, and the first pull caches it).</param>
+    public CachedManifest Import(RepositoryName repository, Digest digest, ReadOnlyMemory<byte> content, bool cache)
     {
         if (content.Length > _maxBytes)
         {
@@ -134,14 +136,13 @@ internal sealed partial class ManifestStore
         }
         var parsed = ManifestParser.Parse(content, contentType: null);
         using var lease = _leases.Acquire(LeasedBy(digest, parsed));
-        if (parsed.Config is { } config) _blobs.LinkLayer(repository, config.Digest);
+        // A replica's import brings a manifest the repository lacks, and with it links the repository lacks too.
+        if (parsed.Config is { } config) _blobs.LinkLayer(repository, config.Digest, likelyAbsent: true);
         foreach (var layer in parsed.Layers)
         {
-            if (!layer.HasUrls) _blobs.LinkLayer(repository, layer.Digest);
+            if (!layer.HasUrls) _blobs.LinkLayer(repository, layer.Digest, likelyAbsent: true);
         }
-        // Not cached: an import is a copy no client asked for yet (a wiped node re-learns every manifest of the
-        // cluster), and the first pull caches it.
-        return Publish(repository, digest, parsed, content, cache: false);
+        return Publish(repository, digest, parsed, content, cache);
     }
 
     /// <summary>
@@ -177,6 +178,13 @@ internal sealed partial class ManifestStore
         }
         _tags.Set(repository, tag, digest);
     }
+
+    /// <summary>
+    /// True when the repository holds the manifest: its revision link and its bytes are there. Two stats, where
+    /// <see cref="GetParsed"/> reads, verifies and parses the bytes: for a caller that only decides whether to fetch it.
+    /// </summary>
+    public bool Holds(RepositoryName repository, Digest digest) =>
+        _fs.File.Exists(_paths.RevisionLink(repository, digest)) && _blobs.Exists(digest);
 
     /// <summary>The parsed form of a manifest the repository holds (for completeness checks); null when absent.</summary>
     public CachedManifest? GetParsed(RepositoryName repository, Digest digest) =>

@@ -211,7 +211,8 @@ internal sealed partial class UpstreamContent : IContentSource
     {
         try
         {
-            _store.ImportManifest(repository, digest, content);
+            // Cached: the waiting client is answered from it below.
+            _store.ImportManifest(repository, digest, content, cache: true);
             bool byTag = !reference.Contains(':', StringComparison.Ordinal);
             if (byTag)
             {

@@ -53,6 +53,46 @@ public sealed class ManifestCacheUseTests : IDisposable
         Assert.Null(store.GetManifest(other, image.Digest.ToString()));
     }
 
+    [Fact]
+    public async Task ImportManifest_CachedForAWaitingClient_ThenBytesDamaged_ServedFromTheCache()
+    {
+        var image = await ImageBuilder.PushOciAsync(_f, Repo.Value, "v1", seed: 4);
+        var content = _f.Store.GetManifest(Repo, "v1")!.Content.ToArray();
+        var other = RepositoryName.Parse("cache/readthrough");
+        var store = _f.Reopen();
+
+        Assert.NotNull(store.ImportManifest(other, image.Digest, content, cache: true));
+        Damage(image.Digest);
+
+        Assert.Equal(image.Digest, store.GetManifest(other, image.Digest.ToString())?.Digest);
+    }
+
+    [Fact]
+    public async Task HoldsManifest_ImportedUncached_TrueWithoutCachingIt()
+    {
+        var image = await ImageBuilder.PushOciAsync(_f, Repo.Value, "v1", seed: 5);
+        var content = _f.Store.GetManifest(Repo, "v1")!.Content.ToArray();
+        var other = RepositoryName.Parse("cache/bulk");
+        var store = _f.Reopen();
+
+        Assert.False(store.HoldsManifest(other, image.Digest));
+        Assert.NotNull(store.ImportManifest(other, image.Digest, content));
+        Assert.True(store.HoldsManifest(other, image.Digest));
+        Damage(image.Digest);
+
+        Assert.Null(store.GetManifest(other, image.Digest.ToString()));
+    }
+
+    [Fact]
+    public async Task HoldsManifest_BytesGone_False()
+    {
+        var image = await ImageBuilder.PushOciAsync(_f, Repo.Value, "v1", seed: 6);
+
+        File.Delete(_f.BlobDataPath(image.Digest));
+
+        Assert.False(_f.Store.HoldsManifest(Repo, image.Digest));
+    }
+
     private void Damage(Digest digest)
     {
         string path = _f.BlobDataPath(digest);

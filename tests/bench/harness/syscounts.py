@@ -12,7 +12,8 @@ import subprocess
 import tempfile
 
 # The kinds a small object's copy is made of (file, directory, network, wake-ups); "all" is every syscall.
-KINDS = ("fsync", "fdatasync", "openat", "close", "read", "pread64", "write", "pwrite64", "newfstatat", "statx",
+# newstat/newlstat are x86_64's stat(2)/lstat(2), what .NET's File.Exists, Directory.Exists and FileInfo use.
+KINDS = ("fsync", "fdatasync", "openat", "close", "read", "pread64", "write", "pwrite64", "newstat", "newlstat", "newfstatat", "statx",
          "mkdir", "mkdirat", "rename", "renameat", "renameat2", "unlink", "unlinkat", "newfstat", "lseek", "ftruncate",
          "fadvise64", "recvfrom", "sendto", "recvmsg", "sendmsg", "sendfile64", "epoll_wait", "epoll_ctl", "futex",
          "sched_yield", "mprotect", "madvise", "mmap", "munmap", "getdents64", "fcntl", "ioctl", "access",
