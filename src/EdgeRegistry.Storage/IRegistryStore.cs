@@ -151,6 +151,17 @@ public interface IRegistryStore
     BlobImport BeginBlobImport(Digest digest, long? size);
 
     /// <summary>
+    /// Imports a small blob another registry of the cluster served, held whole in <paramref name="content"/>, and links
+    /// it into <paramref name="repository"/>: verified against <paramref name="digest"/> before anything is written
+    /// (<see cref="StoreError.DigestMismatch"/> otherwise, and nothing is stored), then the data and the layer link
+    /// are published in one durable round and <see cref="StoreChangeKind.BlobCommitted"/> is raised after it. A
+    /// tombstoned link (the blob was deleted from the repository) is not made again: the data alone is kept, and
+    /// nothing is raised. Refused by the disk guard (<see cref="StoreError.SpaceLimit"/>) as
+    /// <see cref="BeginBlobImport"/> is; a full or failing disk gives StorageFull or IoFailure and leaves nothing visible.
+    /// </summary>
+    BlobInfo ImportBlob(Digest digest, ReadOnlySpan<byte> content, RepositoryName repository);
+
+    /// <summary>
     /// Stores a manifest another registry of the cluster accepted: digest verified, JSON parsed, referenced blobs
     /// linked into the repository even when their data has not arrived yet. <paramref name="version"/> is the version
     /// the manifest has on the node it came from; null when a delete of it with a version that outranks

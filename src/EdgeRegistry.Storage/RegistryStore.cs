@@ -83,6 +83,12 @@ public sealed partial class RegistryStore : IRegistryStore
     public DiskGuard Guard { get; }
 
     /// <summary>
+    /// fsyncs of the temp directory so far, each a durable round shared by the publishes under way: what a commit
+    /// waits for (a streamed import two rounds, <see cref="ImportBlob"/> one), for tests and measurements.
+    /// </summary>
+    public long TempDirectorySyncs => _files.TempDirectorySyncs;
+
+    /// <summary>
     /// What a new upload session, a tag and the link files of a manifest add besides their content: a few directory
     /// entries and small files, each a block on most file systems.
     /// </summary>

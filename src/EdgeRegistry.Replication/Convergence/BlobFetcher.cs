@@ -93,7 +93,12 @@ internal sealed partial class BlobFetcher
             while (!stored && !stop.IsCancellationRequested && NextPeer(digest, tried) is { } peer)
             {
                 tried.Add(peer);
-                var result = await CopyFromAsync(flight, peer, throttled, yielding, stop.Token).ConfigureAwait(false);
+                var result = await CopyFromAsync(flight, peer, repository, throttled, yielding, stop.Token).ConfigureAwait(false);
+                if (result.Outcome == CopyOutcome.Stored)
+                {
+                    stored = true;
+                    continue;
+                }
                 if (result.Outcome == CopyOutcome.Complete)
                 {
                     stored = TryCommit(flight, repository, peer, out storedLength);
@@ -125,8 +130,12 @@ internal sealed partial class BlobFetcher
         return stored;
     }
 
-    /// <summary>One peer's copy into the flight's import, continued from where it ends; the import is begun once the peer announced the length.</summary>
-    private async Task<CopyResult> CopyFromAsync(BlobFlight flight, Peer peer, bool throttled, ClientYield? yielding, CancellationToken cancellationToken)
+    /// <summary>
+    /// One peer's copy into the flight's import, continued from where it ends; the import is begun once the peer
+    /// announced the length. A small blob from its first byte is copied and stored inline instead (<see cref="CopyInlineAsync"/>).
+    /// </summary>
+    private async Task<CopyResult> CopyFromAsync(BlobFlight flight, Peer peer, RepositoryName repository, bool throttled, ClientYield? yielding,
+        CancellationToken cancellationToken)
     {
         var digest = flight.Digest;
         Interlocked.Increment(ref peer.State.InFlight);
@@ -137,6 +146,13 @@ internal sealed partial class BlobFetcher
             if (response is null) return failure;
             using (response)
             {
+                var wrap = throttled && !_bucket.Unlimited
+                    ? s => new ThrottledStream(s, _bucket, () => _urgent.ContainsKey(digest))
+                    : (Func<Stream, Stream>?)null;
+                if (TakesInline(flight, response))
+                {
+                    return await CopyInlineAsync(flight, peer, response, repository, wrap, yielding, cancellationToken).ConfigureAwait(false);
+                }
                 BlobImport import;
                 try
                 {
@@ -147,9 +163,6 @@ internal sealed partial class BlobFetcher
                     if (e.Error == StoreError.SpaceLimit) _refusedForSpace[digest] = response.Length;
                     return new CopyResult(CopyOutcome.DiskFailed, e.Message);
                 }
-                var wrap = throttled && !_bucket.Unlimited
-                    ? s => new ThrottledStream(s, _bucket, () => _urgent.ContainsKey(digest))
-                    : (Func<Stream, Stream>?)null;
                 return await BlobCopier.CopyAsync(response, wrap, new ImportSink(import, yielding is null ? null : yielding.WaitAsync),
                     cancellationToken).ConfigureAwait(false);
             }

@@ -47,19 +47,57 @@ internal static class BlobCopier
             }
             return received == expected ? CopyResult.Complete : new CopyResult(CopyOutcome.PeerFailed, $"sent {received} of {expected} bytes");
         }
-        catch (StoreException e)
+        catch (Exception e) when (Failed(e, cancellationToken, out var failure))
         {
-            return new CopyResult(CopyOutcome.DiskFailed, e.Message);
+            return failure;
         }
-        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or IOException or HttpRequestException)
+    }
+
+    /// <summary>
+    /// Reads a small body whole into <paramref name="buffer"/> (at least one byte longer than the body, so a peer
+    /// that sends more than it announced is caught), with no read-ahead task or chunk hand-offs: for a blob of a few
+    /// KiB those cost more than the read. The bytes are not verified here; that is the store's import.
+    /// </summary>
+    public static async Task<CopyResult> ReadWholeAsync(PeerBlobResponse response, Func<Stream, Stream>? wrap, Memory<byte> buffer,
+        CancellationToken cancellationToken)
+    {
+        long expected = response.Body;
+        if (buffer.Length <= expected) throw new ArgumentException($"a buffer of {buffer.Length} bytes for a body of {expected}", nameof(buffer));
+        int received = 0;
+        try
         {
+            Stream stream = new StallGuardStream(await response.Message.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false),
+                PeerClient.BlobStallTimeout, "the peer");
+            if (wrap is not null) stream = wrap(stream);
+            await using (stream.ConfigureAwait(false))
+            {
+                int read;
+                while (received <= expected && (read = await stream.ReadAsync(buffer[received..], cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    received += read;
+                }
+            }
+            if (received > expected) return new CopyResult(CopyOutcome.PeerLied, $"sent more than the {response.Length} bytes it announced");
+            return received == expected ? CopyResult.Complete : new CopyResult(CopyOutcome.PeerFailed, $"sent {received} of {expected} bytes");
+        }
+        catch (Exception e) when (Failed(e, cancellationToken, out var failure))
+        {
+            return failure;
+        }
+    }
+
+    /// <summary>What an exception of a copy means for the peer and the import; false for one that is not a copy's to map.</summary>
+    private static bool Failed(Exception e, CancellationToken cancellationToken, out CopyResult failure)
+    {
+        failure = e switch
+        {
+            StoreException => new CopyResult(CopyOutcome.DiskFailed, e.Message),
             // Stopped on request (a client claimed the copy): a read cut by the cancellation may surface as an I/O
             // error, which must not count against the peer — it would put a healthy peer into back-off.
-            return CopyResult.Stopped;
-        }
-        catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
-        {
-            return new CopyResult(CopyOutcome.PeerFailed, e.Message);
-        }
+            OperationCanceledException or IOException or HttpRequestException when cancellationToken.IsCancellationRequested => CopyResult.Stopped,
+            OperationCanceledException or IOException or HttpRequestException => new CopyResult(CopyOutcome.PeerFailed, e.Message),
+            _ => default,
+        };
+        return e is StoreException or OperationCanceledException or IOException or HttpRequestException;
     }
 }

@@ -5,6 +5,8 @@ internal enum CopyOutcome
 {
     /// <summary>Every announced byte was taken (for an import: not yet verified, that is the commit's job).</summary>
     Complete,
+    /// <summary>A small blob copied inline (<see cref="Convergence.BlobFetcher"/>): verified, stored and linked already.</summary>
+    Stored,
     /// <summary>The peer does not hold the blob (or no longer): ask another.</summary>
     NotThere,
     /// <summary>The peer failed mid-way or answered unusably (down, cut, wrong range); what was written stays.</summary>

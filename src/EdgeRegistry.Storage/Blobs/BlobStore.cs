@@ -1,4 +1,5 @@
 using System.IO.Abstractions;
+using System.Text;
 using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Durability;
 using EdgeRegistry.Storage.Layout;
@@ -72,6 +73,48 @@ internal sealed class BlobStore
             return;
         }
         _files.PublishFile(verifiedFile, _paths.BlobData(digest));
+    }
+
+    /// <summary>
+    /// Makes verified <paramref name="content"/> the blob for <paramref name="digest"/> and links it into
+    /// <paramref name="repository"/> in one durable round: both files written and fsynced in the temp directory
+    /// (data first), renamed into place data first, then one shared fsync of the temp directory (see
+    /// <see cref="DurableFiles.PublishFromTemp"/> for why the link is then never durable without the data). What the
+    /// store already holds (the data, the same link) is not written again. <paramref name="mayLink"/> is asked once
+    /// both files are staged, just before the renames: false (a tombstone) publishes the data alone. True when the
+    /// blob was linked; everything is durable when this returns.
+    /// </summary>
+    public bool CommitLinked(ReadOnlySpan<byte> content, Digest digest, RepositoryName repository, Func<bool> mayLink)
+    {
+        string dataPath = _paths.BlobData(digest), linkPath = _paths.LayerLink(repository, digest);
+        string? data = null, link = null;
+        try
+        {
+            if (!Exists(digest)) data = _files.WriteTempFile(content);
+            if (LinkFiles.Read(_fs, linkPath) != digest) link = _files.WriteTempFile(Encoding.ASCII.GetBytes(digest.ToString()));
+            bool linking = mayLink();
+            if (!linking && link is not null)
+            {
+                _files.TryDelete(link);
+                link = null;
+            }
+            // Nothing to rename and nothing to announce: no round to wait for. Announcing content another writer
+            // renamed into place still waits for a round (PublishFromTemp), so it is durable before it is announced.
+            if (data is null && link is null && !linking) return false;
+            Span<(string, string)> files = [default, default];
+            int count = 0;
+            if (data is not null) files[count++] = (data, dataPath);
+            if (link is not null) files[count++] = (link, linkPath);
+            _files.PublishFromTemp(files[..count]);
+            return linking;
+        }
+        catch
+        {
+            // Drops what was staged; a name already renamed into place is gone from the temp directory (a no-op).
+            if (data is not null) _files.TryDelete(data);
+            if (link is not null) _files.TryDelete(link);
+            throw;
+        }
     }
 
     /// <summary>Records that <paramref name="repository"/> holds the blob (a layer link), durably.</summary>

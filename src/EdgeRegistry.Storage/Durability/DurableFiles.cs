@@ -39,14 +39,9 @@ internal sealed class DurableFiles
     /// <summary>Atomically replaces (or creates) <paramref name="path"/> with <paramref name="content"/>.</summary>
     public void WriteAtomically(string path, ReadOnlySpan<byte> content)
     {
-        string temp = _paths.NewTempFile();
+        string temp = WriteTempFile(content);
         try
         {
-            using (var stream = _fs.FileStream.New(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1))
-            {
-                stream.Write(content);
-                _sync.FlushFile(stream);
-            }
             PublishFile(temp, path);
         }
         catch
@@ -54,6 +49,67 @@ internal sealed class DurableFiles
             TryDelete(temp);
             throw;
         }
+    }
+
+    /// <summary>
+    /// A new file in the temp directory holding <paramref name="content"/>, fsynced, for the caller to publish
+    /// (<see cref="PublishFile"/>, <see cref="PublishFromTemp"/>) or delete. Nothing of it is left on failure.
+    /// </summary>
+    public string WriteTempFile(ReadOnlySpan<byte> content)
+    {
+        string temp = _paths.NewTempFile();
+        try
+        {
+            using var stream = _fs.FileStream.New(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1);
+            stream.Write(content);
+            _sync.FlushFile(stream);
+            return temp;
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Publishes several fsynced files of the temp directory in the order given, each with the directories it
+    /// needs made from the temp directory, and makes all of it durable with ONE shared fsync of the temp directory
+    /// (<see cref="PublishFile"/> would wait for one round per file). Even with no file, the call waits for a round
+    /// that started after it, so a rename another writer made before it (of the same content) is durable too.
+    /// <para>
+    /// Why the order is enough for an object whose second file must never be durable without its first (a blob's
+    /// data, then its layer link): every rename here is one journal transaction of the same file system, and ext4
+    /// and xfs commit their journal in order, so whatever a power cut keeps of this sequence is a prefix of it. A
+    /// cut before the fsync may keep the data without the link — an unlinked blob, which the collector and the
+    /// scrub already handle — but never the link without the data. The fsync then makes the whole sequence durable.
+    /// </para>
+    /// On failure nothing is announced by the caller; a file already renamed stays (complete, fsynced bytes).
+    /// </summary>
+    public void PublishFromTemp(ReadOnlySpan<(string Source, string Destination)> files)
+    {
+        foreach (var (source, destination) in files)
+        {
+            if (!string.Equals(Path.GetDirectoryName(source), _paths.Temp, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"{source} is not in the temp directory", nameof(files));
+            }
+            string directory = Path.GetDirectoryName(destination)!;
+            // As in PublishFile: a concurrent removal may take the parent away between its creation and the rename.
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    CreateDirectoriesFromTemp(directory);
+                    _fs.File.Move(source, destination, overwrite: true);
+                    break;
+                }
+                catch (IOException e) when (attempt < 3 && IsVanishedDirectory(e))
+                {
+                }
+            }
+        }
+        _temp.Flush();
     }
 
     /// <summary>Writes a Distribution link file ("alg:hex", no newline) atomically.</summary>
