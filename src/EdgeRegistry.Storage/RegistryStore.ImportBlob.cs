@@ -25,10 +25,14 @@ public sealed partial class RegistryStore
                 { Detail = digest.ToString() };
         }
         var blob = new BlobInfo(digest, content.Length);
-        bool linked;
         // Leased: the collector cannot remove the bytes between the "already there?" check and the link.
         using (Leases.Acquire(digest))
+        // One step with a delete of the link (DeleteBlob), as PublishImport: the tombstone check, the link and its
+        // announcement, so a replicated delete lands either before (no link) or after (it removes the link) — never
+        // between the check and the link, nor between the link and an announcement that would outrank its tombstone.
+        lock (_revisionWrites.For(repository, LayerLockName(digest)))
         {
+            bool linked;
             try
             {
                 // A delete of the blob from this repository (here, or replicated) that landed while the copy travelled
@@ -40,9 +44,13 @@ public sealed partial class RegistryStore
             {
                 throw IoFailures.Translate(e, operation);
             }
+            catch (UnauthorizedAccessException e)
+            {
+                throw IoFailures.Translate(e, operation);
+            }
+            // Announced only now, after the round's fsync: a peer told of the blob finds it durable here.
+            if (linked) Raise(operation, new StoreChange(StoreChangeKind.BlobCommitted, repository, digest, Size: content.Length));
         }
-        // Announced only now, after the round's fsync: a peer told of the blob finds it durable here.
-        if (linked) Raise(operation, new StoreChange(StoreChangeKind.BlobCommitted, repository, digest, Size: content.Length));
         return blob;
     }
 }

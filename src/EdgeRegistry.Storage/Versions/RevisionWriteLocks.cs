@@ -8,11 +8,13 @@ namespace EdgeRegistry.Storage.Versions;
 /// that follows, with its version record, are one step. Without it two replicated updates of a tag learned from
 /// two peers at once (each fetching its manifest first) could land older-last, or leave the tag file on one digest
 /// and the recorded version on the other, and the node would stay on the losing digest while its peers agree on
-/// the winner. Striped: a fixed set of locks, not one per object.
+/// the winner. Also a repository's link to a blob: its tombstone check, link and announcement against its delete.
+/// Striped: a fixed set of locks, not one per object; 256 of them, because a blob import holds its stripe across one
+/// durable round and 16 concurrent small-blob copies would often share one of 64 (about a quarter of them).
 /// </summary>
 internal sealed class RevisionWriteLocks
 {
-    private readonly object[] _stripes = Enumerable.Range(0, 64).Select(static _ => new object()).ToArray();
+    private readonly object[] _stripes = Enumerable.Range(0, 256).Select(static _ => new object()).ToArray();
 
     /// <summary>The lock of a tag or of a manifest revision (<paramref name="name"/> is the tag or the digest).</summary>
     public object For(RepositoryName repository, string name) =>

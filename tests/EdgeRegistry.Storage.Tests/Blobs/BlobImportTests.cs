@@ -428,4 +428,24 @@ public sealed class BlobImportTests : IDisposable
             Assert.True(tombstoned);
         }
     }
+
+    /// <summary>The same race through the one-call import of a small blob (the rehydration's inline path).</summary>
+    [Fact]
+    public async Task ImportBlob_RacingAReplicatedDelete_NeverLinkedWithATombstone()
+    {
+        RecordTombstones();
+        for (int i = 0; i < 60; i++)
+        {
+            byte[] content = TestContent.Bytes(3_000, 300 + i);
+            var digest = TestContent.Sha256(content);
+            using var start = new Barrier(2);
+            var import = Task.Run(() => { start.SignalAndWait(); _f.Store.ImportBlob(digest, content, Repo); });
+            var delete = Task.Run(() => { start.SignalAndWait(); _f.Store.DeleteBlob(Repo, digest, new ChangeVersion(10 + i, "node-b")); });
+            await Task.WhenAll(import, delete).WaitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.False(_f.Store.StatBlob(Repo, digest) is not null, $"round {i}: linked after its tombstone was recorded");
+            Assert.True(_f.Store.Versions.ReadBlob(Repo, digest) is { Deleted: true });
+            Assert.Equal(content.Length, _f.Store.BlobLength(digest));
+        }
+    }
 }
