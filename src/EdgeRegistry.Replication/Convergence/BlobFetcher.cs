@@ -14,7 +14,8 @@ namespace EdgeRegistry.Replication.Convergence;
 /// <summary>
 /// Copies blobs from peers into the local store, once per digest: every request for a digest joins its
 /// <see cref="BlobFlight"/> (single flight), whether it comes from convergence or from a client read-through.
-/// Bytes go straight into a <see cref="BlobImport"/>, which commits only if the digest verifies, so a peer that
+/// Bytes go straight into a <see cref="BlobImport"/> (a small blob into memory instead, see BlobFetcher.Inline.cs),
+/// which commits only if the digest verifies, so a peer that
 /// serves wrong bytes wastes one transfer and is marked failed; the next peer that holds the blob is tried. A copy
 /// interrupted by a failing peer continues from the next peer where it stopped.
 /// </summary>
