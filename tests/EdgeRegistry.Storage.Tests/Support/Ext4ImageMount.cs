@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace EdgeRegistry.Storage.Tests.Support;
 
 /// <summary>
@@ -32,31 +30,17 @@ internal sealed class Ext4ImageMount : IDisposable
 
     public void Dispose()
     {
-        Run("umount", [Path]);
+        ScratchMount.Run("umount", [Path]);
         try { Directory.Delete(Path); } catch (IOException) { }
         try { File.Delete(_image); } catch (IOException) { }
     }
 
     private static void Check(string command, string[] arguments, string dir, string image)
     {
-        var (code, output) = Run(command, arguments);
+        var (code, output) = ScratchMount.Run(command, arguments);
         if (code == 0) return;
         try { Directory.Delete(dir); } catch (IOException) { }
         File.Delete(image);
         throw new InvalidOperationException($"{command} {string.Join(' ', arguments)} failed ({code}): {output} — these tests need root and e2fsprogs");
-    }
-
-    private static (int Code, string Output) Run(string command, IEnumerable<string> arguments)
-    {
-        var start = new ProcessStartInfo(command) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        if (!process.WaitForExit(30_000))
-        {
-            process.Kill();
-            return (-1, $"{command} did not finish within 30 s");
-        }
-        return (process.ExitCode, output.Trim());
     }
 }

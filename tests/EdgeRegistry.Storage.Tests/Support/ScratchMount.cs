@@ -36,7 +36,8 @@ internal sealed class ScratchMount : IDisposable
         catch (IOException) { }
     }
 
-    private static (int Code, string Output) Run(string command, IEnumerable<string> arguments)
+    /// <summary>Runs a mount tool, bounded to 30 s: its exit code and what it printed.</summary>
+    internal static (int Code, string Output) Run(string command, IEnumerable<string> arguments)
     {
         var start = new ProcessStartInfo(command) { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
