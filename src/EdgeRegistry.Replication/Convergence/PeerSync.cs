@@ -19,9 +19,12 @@ internal sealed partial class PeerSync
     /// Repositories of one page applied at once. Each manifest or tag costs a round trip to the peer and several
     /// fsyncs (the object, its link, its version); one at a time, a wiped node re-learning thousands of
     /// repositories waited on each in turn (~250 objects/s). In parallel the round trips overlap and the file
-    /// system commits the fsyncs of many writers together. Within a repository the page's order is kept.
+    /// system commits the fsyncs of many writers together. Within a repository the page's order is kept. 32, not 8:
+    /// a replicated manifest costs about 8 durable writes one after another (its layer links, its bytes, its revision
+    /// link, its version) and its tag 3 more, so with 8 at once the small-blob lane waited for manifests (with the
+    /// thread pool's floor, ThreadPoolFloor: 10 k objects at 453/s against 321/s with 8).
     /// </summary>
-    private const int ApplyConcurrency = 8;
+    private const int ApplyConcurrency = 32;
     private static readonly TimeSpan ReconcileInterval = TimeSpan.FromSeconds(20);
 
     /// <summary>

@@ -37,6 +37,7 @@ internal static partial class ServeRunner
         }
 
         var logger = LoggingSetup.CreateLogger(settings.LogLevel);
+        ThreadPoolFloor.Apply();
         await using var app = RegistryHost.Build(settings, logger, statusChannel: true, replication, upstream);
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeRegistry.Serve");
 
