@@ -116,6 +116,30 @@ internal sealed class DurableFiles
     public void WriteLink(string path, string digest) => WriteAtomically(path, Encoding.ASCII.GetBytes(digest));
 
     /// <summary>
+    /// Writes the same link into two files, each atomically, <paramref name="first"/> before <paramref name="second"/>,
+    /// in one durable round (<see cref="PublishFromTemp"/>): a power cut may keep the first without the second, never
+    /// the second without the first.
+    /// </summary>
+    public void WriteLinksInOrder(string first, string second, string digest)
+    {
+        byte[] content = Encoding.ASCII.GetBytes(digest);
+        string firstTemp = WriteTempFile(content);
+        string? secondTemp = null;
+        try
+        {
+            secondTemp = WriteTempFile(content);
+            PublishFromTemp([(firstTemp, first), (secondTemp, second)]);
+        }
+        catch
+        {
+            // A name already renamed into place is gone from the temp directory (a no-op).
+            TryDelete(firstTemp);
+            if (secondTemp is not null) TryDelete(secondTemp);
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Moves an already-fsynced file into its final place and makes the rename durable. Overwrites an
     /// existing file: callers only ever replace content-addressed files with identical bytes, or link files
     /// whose replacement is the intended update. A file from the temp directory (every import and atomic write)

@@ -47,8 +47,8 @@ internal sealed class TagStore
         {
             try
             {
-                _files.WriteLink(_paths.TagIndexLink(repository, tag, digest), digest.ToString());
-                _files.WriteLink(_paths.TagCurrentLink(repository, tag), digest.ToString());
+                // The index entry first (Distribution's history of the tag), then the tag itself, in one durable round.
+                _files.WriteLinksInOrder(_paths.TagIndexLink(repository, tag, digest), _paths.TagCurrentLink(repository, tag), digest.ToString());
                 _resolved[(repository.Value, tag)] = digest;
             }
             catch
