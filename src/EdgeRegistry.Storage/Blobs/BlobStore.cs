@@ -90,8 +90,14 @@ internal sealed class BlobStore
         string? data = null, link = null;
         try
         {
-            if (!Exists(digest)) data = _files.WriteTempFile(content);
-            if (LinkFiles.Read(_fs, linkPath) != digest) link = _files.WriteTempFile(Encoding.ASCII.GetBytes(digest.ToString()));
+            bool needData = !Exists(digest), needLink = LinkFiles.Read(_fs, linkPath) != digest;
+            // Both fsynced at the same moment (one journal commit where one after the other took two).
+            var staged = new List<byte[]>(2);
+            if (needData) staged.Add(content.ToArray());
+            if (needLink) staged.Add(Encoding.ASCII.GetBytes(digest.ToString()));
+            string[] temps = _files.WriteTempFiles(staged);
+            if (needData) data = temps[0];
+            if (needLink) link = temps[^1];
             bool linking = mayLink();
             if (!linking && link is not null)
             {

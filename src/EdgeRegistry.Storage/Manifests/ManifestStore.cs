@@ -152,37 +152,44 @@ internal sealed partial class ManifestStore
     /// </summary>
     private void PublishImported(RepositoryName repository, Digest digest, ParsedManifest parsed, ReadOnlyMemory<byte> content)
     {
-        var staged = new List<(string Source, string Destination)>(parsed.Layers.Count + 4);
+        var contents = new List<byte[]>(parsed.Layers.Count + 4);
+        var destinations = new List<string>(parsed.Layers.Count + 4);
+        void Stage(byte[] bytes, string destination)
+        {
+            contents.Add(bytes);
+            destinations.Add(destination);
+        }
+        void StageLink(string link, Digest target, bool likelyAbsent)
+        {
+            // likelyAbsent: one stat says so, where a read that finds nothing costs an open, .NET's stat and an exception.
+            if ((!likelyAbsent || _fs.File.Exists(link)) && LinkFiles.Read(_fs, link) == target) return;
+            Stage(System.Text.Encoding.ASCII.GetBytes(target.ToString()), link);
+        }
+
+        if (parsed.Config is { } config) StageLink(_paths.LayerLink(repository, config.Digest), config.Digest, likelyAbsent: true);
+        foreach (var layer in parsed.Layers)
+        {
+            if (!layer.HasUrls) StageLink(_paths.LayerLink(repository, layer.Digest), layer.Digest, likelyAbsent: true);
+        }
+        if (!_blobs.Exists(digest)) Stage(content.ToArray(), _paths.BlobData(digest));
+        StageLink(_paths.RevisionLink(repository, digest), digest, likelyAbsent: false);
+        if (parsed.Subject is { } subject) StageLink(_paths.ReferrerLink(repository, subject.Digest, digest), digest, likelyAbsent: false);
+
+        string[] temps = _files.WriteTempFiles(contents);
         try
         {
-            if (parsed.Config is { } config) StageLink(staged, _paths.LayerLink(repository, config.Digest), config.Digest, likelyAbsent: true);
-            foreach (var layer in parsed.Layers)
-            {
-                if (!layer.HasUrls) StageLink(staged, _paths.LayerLink(repository, layer.Digest), layer.Digest, likelyAbsent: true);
-            }
-            if (!_blobs.Exists(digest)) staged.Add((_files.WriteTempFile(content.Span), _paths.BlobData(digest)));
-            StageLink(staged, _paths.RevisionLink(repository, digest), digest, likelyAbsent: false);
-            if (parsed.Subject is { } subject) StageLink(staged, _paths.ReferrerLink(repository, subject.Digest, digest), digest, likelyAbsent: false);
+            var files = new (string Source, string Destination)[temps.Length];
+            for (int i = 0; i < temps.Length; i++) files[i] = (temps[i], destinations[i]);
             // Even with nothing missing this waits for a round: a concurrent writer may have renamed the same files
             // and not made them durable yet, and the caller announces the manifest once this returns.
-            _files.PublishFromTemp(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(staged));
+            _files.PublishFromTemp(files);
         }
         catch
         {
             // A name already renamed into place is gone from the temp directory (a no-op); the rest is dropped.
-            foreach (var (source, _) in staged) _files.TryDelete(source);
+            foreach (string temp in temps) _files.TryDelete(temp);
             throw;
         }
-    }
-
-    /// <summary>
-    /// Stages a link file unless it already names <paramref name="digest"/>. <paramref name="likelyAbsent"/>: one stat
-    /// says so, where a read that finds nothing costs an open, .NET's stat and an exception (see BlobStore.LinkLayer).
-    /// </summary>
-    private void StageLink(List<(string Source, string Destination)> staged, string link, Digest digest, bool likelyAbsent)
-    {
-        if ((!likelyAbsent || _fs.File.Exists(link)) && LinkFiles.Read(_fs, link) == digest) return;
-        staged.Add((_files.WriteTempFile(System.Text.Encoding.ASCII.GetBytes(digest.ToString())), link));
     }
 
     /// <summary>
