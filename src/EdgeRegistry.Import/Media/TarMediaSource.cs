@@ -43,7 +43,9 @@ public sealed class TarMediaSource : IMediaSource
             {
                 entry = reader.GetNextEntry();
             }
-            catch (Exception e) when (e is EndOfStreamException or InvalidDataException or FormatException or IOException)
+            // OverflowException: .NET's TarReader parses some damaged numeric header fields with checked arithmetic
+            // (found by the fuzz pass, corpus/tar/overflow-header.tar).
+            catch (Exception e) when (e is EndOfStreamException or InvalidDataException or FormatException or IOException or OverflowException)
             {
                 throw new MediaException($"{Name}: the archive is damaged or truncated after entry \"{previous}\" (byte {SafePosition(stream)}): {e.Message}", e);
             }

@@ -44,7 +44,7 @@ internal sealed partial class BlobFetcher
             {
                 var blob = _store.ImportBlob(digest, buffer.AsSpan(0, length), repository);
                 LogFetched(_logger, blob.Digest.ToString(), peer.Member, blob.Length);
-                return new CopyResult(CopyOutcome.Stored);
+                return new CopyResult(CopyOutcome.Stored, Bytes: blob.Length);
             }
             catch (StoreException e) when (e.Error is StoreError.DigestMismatch or StoreError.UploadInvalid)
             {

@@ -98,6 +98,7 @@ internal sealed partial class BlobFetcher
                 if (result.Outcome == CopyOutcome.Stored)
                 {
                     stored = true;
+                    storedLength = result.Bytes;
                     continue;
                 }
                 if (result.Outcome == CopyOutcome.Complete)
