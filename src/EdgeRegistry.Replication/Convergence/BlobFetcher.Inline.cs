@@ -24,14 +24,11 @@ internal sealed partial class BlobFetcher
         flight.Import is null && response.Start == 0 && response.Length <= InlineBytes;
 
     /// <summary>
-    /// Reads the blob whole, then imports it: <see cref="CopyOutcome.Stored"/> once it is durable, linked and announced.
-    /// Wrong bytes blame the peer as a failed commit does; a refusal of the disk guard is remembered for the fetch queue.
-    /// A client claiming the flight meanwhile stops the read (nothing was written, so it starts afresh).
+    /// Reads the blob whole, then stores it (<see cref="StoreInlineAsync"/>). A client claiming the flight meanwhile stops the read (nothing was written, so it starts afresh).
     /// </summary>
     private async Task<CopyResult> CopyInlineAsync(BlobFlight flight, Peer peer, PeerBlobResponse response, RepositoryName repository,
         Func<Stream, Stream>? wrap, ClientYield? yielding, CancellationToken cancellationToken)
     {
-        var digest = flight.Digest;
         int length = (int)response.Length;
         // One byte more than announced: a peer that sends more is caught by the read, not by the digest.
         byte[] buffer = ArrayPool<byte>.Shared.Rent(length + 1);
@@ -39,27 +36,39 @@ internal sealed partial class BlobFetcher
         {
             var read = await BlobCopier.ReadWholeAsync(response, wrap, buffer.AsMemory(0, length + 1), cancellationToken).ConfigureAwait(false);
             if (read.Outcome != CopyOutcome.Complete) return read;
-            if (yielding is not null) await yielding.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                var blob = _store.ImportBlob(digest, buffer.AsSpan(0, length), repository);
-                LogFetched(_logger, blob.Digest.ToString(), peer.Member, blob.Length);
-                return new CopyResult(CopyOutcome.Stored, Bytes: blob.Length);
-            }
-            catch (StoreException e) when (e.Error is StoreError.DigestMismatch or StoreError.UploadInvalid)
-            {
-                LogLyingPeer(_logger, peer.Member, digest.ToString());
-                return new CopyResult(CopyOutcome.PeerLied, $"served wrong bytes for {digest}");
-            }
-            catch (StoreException e)
-            {
-                if (e.Error == StoreError.SpaceLimit) _refusedForSpace[digest] = length;
-                return new CopyResult(CopyOutcome.DiskFailed, e.Message);
-            }
+            return await StoreInlineAsync(flight, peer, buffer.AsMemory(0, length), repository, yielding, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Verifies and stores a small blob read whole from <paramref name="peer"/> (alone, or in a batch): <see cref="CopyOutcome.Stored"/>
+    /// once it is durable, linked and announced. Wrong bytes blame the peer as a failed commit does; a refusal of the disk
+    /// guard is remembered for the fetch queue. Waits for clients first, as every background copy does.
+    /// </summary>
+    private async Task<CopyResult> StoreInlineAsync(BlobFlight flight, Peer peer, ReadOnlyMemory<byte> content, RepositoryName repository,
+        ClientYield? yielding, CancellationToken cancellationToken)
+    {
+        var digest = flight.Digest;
+        if (yielding is not null) await yielding.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var blob = _store.ImportBlob(digest, content.Span, repository);
+            LogFetched(_logger, blob.Digest.ToString(), peer.Member, blob.Length);
+            return new CopyResult(CopyOutcome.Stored, Bytes: blob.Length);
+        }
+        catch (StoreException e) when (e.Error is StoreError.DigestMismatch or StoreError.UploadInvalid)
+        {
+            LogLyingPeer(_logger, peer.Member, digest.ToString());
+            return new CopyResult(CopyOutcome.PeerLied, $"served wrong bytes for {digest}");
+        }
+        catch (StoreException e)
+        {
+            if (e.Error == StoreError.SpaceLimit) _refusedForSpace[digest] = content.Length;
+            return new CopyResult(CopyOutcome.DiskFailed, e.Message);
         }
     }
 }

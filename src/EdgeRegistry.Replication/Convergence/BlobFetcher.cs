@@ -67,8 +67,10 @@ internal sealed partial class BlobFetcher
     /// the blob from the peers that hold it, least busy first, each tried once. A background driver stops when a
     /// client claims the flight, which then continues what was written. Completes the flight.
     /// </summary>
+    /// <param name="prefetched">The blob's bytes as one peer sent them in a batch (see BlobFetcher.Batch.cs): stored
+    /// first as that peer's copy, and if they are wrong, the other peers are asked as usual.</param>
     internal async Task<bool> DriveAsync(BlobFlight flight, RepositoryName repository, bool throttled, bool background,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Prefetched? prefetched = null)
     {
         var digest = flight.Digest;
         bool stored = false, alreadyStored = false;
@@ -80,7 +82,7 @@ internal sealed partial class BlobFetcher
         {
             // Here already (another copy finished just before this flight began, or it was never missing): link it. Asked
             // after the join, so a copy that commits later is one this flight joined, and nothing is copied twice.
-            if (flight.Import is null && _store.BlobLength(digest) is not null)
+            if (prefetched is null && flight.Import is null && _store.BlobLength(digest) is not null)
             {
                 _store.MountBlob(repository, digest, from: null);
                 stored = alreadyStored = true;
@@ -91,10 +93,13 @@ internal sealed partial class BlobFetcher
             }
             var tried = new HashSet<Peer>();
             var yielding = background && _clients is not null ? new ClientYield(_clients) : null;
-            while (!stored && !stop.IsCancellationRequested && NextPeer(digest, tried) is { } peer)
+            while (!stored && !stop.IsCancellationRequested && (prefetched?.Peer ?? NextPeer(digest, tried)) is { } peer)
             {
                 tried.Add(peer);
-                var result = await CopyFromAsync(flight, peer, repository, throttled, yielding, stop.Token).ConfigureAwait(false);
+                var result = prefetched is { } bytes
+                    ? await StoreInlineAsync(flight, peer, bytes.Content, repository, yielding, stop.Token).ConfigureAwait(false)
+                    : await CopyFromAsync(flight, peer, repository, throttled, yielding, stop.Token).ConfigureAwait(false);
+                prefetched = null;
                 if (result.Outcome == CopyOutcome.Stored)
                 {
                     stored = true;

@@ -135,7 +135,7 @@ internal sealed partial class FetchQueue : IReplicationBacklog
 
     public Task RunAsync(CancellationToken cancellationToken) =>
         Task.WhenAll(Enumerable.Range(0, _workers).Select(_ => WorkAsync(_large.Reader, cancellationToken))
-            .Concat(Enumerable.Range(0, _smallWorkers).Select(_ => WorkAsync(_small.Reader, cancellationToken))));
+            .Concat(Enumerable.Range(0, _smallWorkers).Select(_ => WorkSmallAsync(_small.Reader, cancellationToken))));
 
     private async Task WorkAsync(ChannelReader<(Digest Digest, RepositoryName Repository)> lane, CancellationToken cancellationToken)
     {
@@ -143,20 +143,7 @@ internal sealed partial class FetchQueue : IReplicationBacklog
         {
             await foreach (var (digest, repository) in lane.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                bool stored = false;
-                try
-                {
-                    stored = await CopyAsync(digest, repository, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    // Whatever escaped the copy must not end this worker for the life of the process (nor leave the digest
-                    // counted as pending, which would hold the feeds back): a failed copy, retried by the next reconciliation.
-                    LogCopyFailed(_logger, digest.ToString(), e);
-                }
-                if (stored) Interlocked.Increment(ref _fetched);
-                else Interlocked.Increment(ref _failed);
-                Done(digest);
+                await CopyOneAsync(digest, repository, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -164,12 +151,95 @@ internal sealed partial class FetchQueue : IReplicationBacklog
         }
     }
 
+    /// <summary>
+    /// A small-lane worker takes what is waiting, up to a batch (<see cref="BlobFetcher.BatchBlobs"/>): while a node
+    /// rehydrates, the lane holds thousands and each request carries many blobs; when one blob is waiting, it goes alone.
+    /// </summary>
+    private async Task WorkSmallAsync(ChannelReader<(Digest Digest, RepositoryName Repository)> lane, CancellationToken cancellationToken)
+    {
+        var group = new List<(Digest Digest, RepositoryName Repository)>(BlobFetcher.BatchBlobs);
+        try
+        {
+            while (await lane.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                group.Clear();
+                while (group.Count < BlobFetcher.BatchBlobs && lane.TryRead(out var item)) group.Add(item);
+                if (group.Count == 1) await CopyOneAsync(group[0].Digest, group[0].Repository, cancellationToken).ConfigureAwait(false);
+                else if (group.Count > 1) await CopyGroupAsync(group, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task CopyOneAsync(Digest digest, RepositoryName repository, CancellationToken cancellationToken)
+    {
+        bool stored = false;
+        try
+        {
+            stored = await CopyAsync(digest, repository, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Whatever escaped the copy must not end this worker for the life of the process (nor leave the digest
+            // counted as pending, which would hold the feeds back): a failed copy, retried by the next reconciliation.
+            LogCopyFailed(_logger, digest.ToString(), e);
+        }
+        Ended(digest, stored);
+    }
+
+    /// <summary>Several small blobs at once (<see cref="BlobFetcher.FetchBatchAsync"/>), each ending as a copy of its own would.</summary>
+    private async Task CopyGroupAsync(List<(Digest Digest, RepositoryName Repository)> group, CancellationToken cancellationToken)
+    {
+        var stored = new bool[group.Count];
+        try
+        {
+            await YieldToClientsAsync(cancellationToken).ConfigureAwait(false);
+            if (_space is not null)
+            {
+                long bytes = group.Sum(g => _fetcher.AnnouncedSize(g.Digest));
+                await _space.WaitForRoomAsync(group[0].Digest, bytes, cancellationToken).ConfigureAwait(false);
+            }
+            stored = await _fetcher.FetchBatchAsync(group, cancellationToken).ConfigureAwait(false);
+            for (int i = 0; i < group.Count; i++)
+            {
+                // Refused at its import by the disk guard: waits for that much room, as a copy of its own does.
+                if (!stored[i] && _space is not null && _fetcher.TakeSpaceRefusal(group[i].Digest) is long refused)
+                {
+                    stored[i] = await CopyWhenRoomAsync(group[i].Digest, group[i].Repository, refused, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogCopyFailed(_logger, string.Join(", ", group.Select(static g => g.Digest)), e);
+        }
+        for (int i = 0; i < group.Count; i++) Ended(group[i].Digest, stored[i]);
+    }
+
+    private void Ended(Digest digest, bool stored)
+    {
+        if (stored) Interlocked.Increment(ref _fetched);
+        else Interlocked.Increment(ref _failed);
+        Done(digest);
+    }
+
     /// <summary>One queued blob: true when it is stored.</summary>
     private async Task<bool> CopyAsync(Digest digest, RepositoryName repository, CancellationToken cancellationToken)
     {
-        // Yield to client pulls, but never starve: at most 2 s per item.
+        await YieldToClientsAsync(cancellationToken).ConfigureAwait(false);
+        return await CopyWhenRoomAsync(digest, repository, _fetcher.AnnouncedSize(digest), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Yield to client pulls, but never starve: at most 2 s per item.</summary>
+    private async Task YieldToClientsAsync(CancellationToken cancellationToken)
+    {
         for (int i = 0; i < 40 && _clients.Busy; i++) await Task.Delay(50, cancellationToken).ConfigureAwait(false);
-        long size = _fetcher.AnnouncedSize(digest);
+    }
+
+    private async Task<bool> CopyWhenRoomAsync(Digest digest, RepositoryName repository, long size, CancellationToken cancellationToken)
+    {
         while (true)
         {
             // A copy the disk guard would refuse waits for room rather than failing: it is no client's request.

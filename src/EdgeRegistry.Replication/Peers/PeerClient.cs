@@ -95,9 +95,38 @@ internal sealed class PeerClient
     /// </summary>
     public async Task<HttpResponseMessage?> OpenBlobAsync(Digest digest, long from, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
         using var request = Sign(HttpMethod.Get, "_edgereg/peer/v1/blobs/" + digest);
         if (from > 0) request.Headers.Range = new RangeHeaderValue(from, null);
+        var response = await OpenStreamingAsync(request, digest.ToString(), cancellationToken).ConfigureAwait(false);
+        if (response is null || response.IsSuccessStatusCode) return response;
+        response.Dispose();
+        return null;
+    }
+
+    /// <summary>
+    /// Opens the peer's answer to a batch of small blobs (<see cref="BlobBatchWire"/>) for reading frame by frame; null
+    /// when it cannot answer. A peer that does not know the batch (404: an older version) is remembered as such
+    /// (<see cref="PeerState.RefusedBatches"/>). Times out like <see cref="OpenBlobAsync"/>.
+    /// </summary>
+    public async Task<HttpResponseMessage?> OpenBlobBatchAsync(IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken)
+    {
+        using var request = Sign(HttpMethod.Get, "_edgereg/peer/v1/" + BlobBatchWire.Path + BlobBatchWire.Query(digests));
+        var response = await OpenStreamingAsync(request, $"a batch of {digests.Count} blobs", cancellationToken).ConfigureAwait(false);
+        if (response is null || response.IsSuccessStatusCode && response.Content.Headers.ContentType?.MediaType == BlobBatchWire.MediaType)
+            return response;
+        if (response.StatusCode == HttpStatusCode.NotFound) State.RefusedBatches();
+        else State.Failed($"answered a blob batch with status {(int)response.StatusCode} ({response.Content.Headers.ContentType?.MediaType ?? "no type"})");
+        response.Dispose();
+        return null;
+    }
+
+    /// <summary>
+    /// Sends a request whose body is read as it streams; the answer whatever its status, null on a transport failure.
+    /// Throws <see cref="TimeoutException"/> when the peer sends no headers within <see cref="BlobStallTimeout"/>.
+    /// </summary>
+    private async Task<HttpResponseMessage?> OpenStreamingAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref State.InFlight);
         try
         {
@@ -112,15 +141,13 @@ internal sealed class PeerClient
                 }
                 catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    string problem = $"sent no answer for {digest} within {BlobStallTimeout.TotalSeconds:0} s";
+                    string problem = $"sent no answer for {what} within {BlobStallTimeout.TotalSeconds:0} s";
                     State.Failed(problem);
                     throw new TimeoutException(problem);
                 }
             }
             State.Succeeded(Stopwatch.GetElapsedTime(started));
-            if (response.IsSuccessStatusCode) return response;
-            response.Dispose();
-            return null;
+            return response;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {

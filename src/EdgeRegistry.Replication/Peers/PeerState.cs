@@ -14,6 +14,15 @@ internal sealed class PeerState
     private int _failures;
     private DateTimeOffset _retryAt = DateTimeOffset.MinValue;
 
+    /// <summary>A peer that refused a blob batch is asked for one blob at a time until then, and for batches again after.</summary>
+    private DateTimeOffset _batchesAgainAt = DateTimeOffset.MinValue;
+
+    /// <summary>
+    /// How long a refusal of blob batches holds: a peer running an older version (a rolling upgrade of the cluster's
+    /// MachineConfig updates one node at a time) takes them once it is updated, so the refusal is not kept for good.
+    /// </summary>
+    internal static readonly TimeSpan BatchRefusalHold = TimeSpan.FromMinutes(10);
+
     public PeerState(string member, TimeProvider time)
     {
         Member = member;
@@ -54,6 +63,21 @@ internal sealed class PeerState
             double ms = elapsed.TotalMilliseconds;
             LatencyMs = LatencyMs is double previous ? previous * 0.7 + ms * 0.3 : ms;
         }
+    }
+
+    /// <summary>True unless the peer refused a blob batch within <see cref="BatchRefusalHold"/>.</summary>
+    public bool TakesBatches
+    {
+        get
+        {
+            lock (_lock) return _time.GetUtcNow() >= _batchesAgainAt;
+        }
+    }
+
+    /// <summary>The peer answered a blob batch with "not found": it predates batches.</summary>
+    public void RefusedBatches()
+    {
+        lock (_lock) _batchesAgainAt = _time.GetUtcNow() + BatchRefusalHold;
     }
 
     /// <summary>

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using EdgeRegistry.Replication.Api;
 using EdgeRegistry.Replication.Security;
+using EdgeRegistry.Storage.Digests;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -18,9 +20,22 @@ internal enum PeerScript
     CutMidway,
 }
 
+/// <summary>How a scripted peer answers a batch of blobs (<see cref="BlobBatchWire"/>).</summary>
+internal enum BatchScript
+{
+    /// <summary>In the wire format, honest or lying as <see cref="ScriptedPeer.Script"/> says (a lie: the second blob's bytes).</summary>
+    Served,
+    /// <summary>404, as a node of a version before batches.</summary>
+    Unknown,
+    /// <summary>Answers the first two digests swapped.</summary>
+    OutOfOrder,
+    /// <summary>Sends the first blob whole and half of the second, then drops the connection.</summary>
+    CutAfterFirst,
+}
+
 /// <summary>
 /// A peer on a real loopback Kestrel server speaking the peer blob API (<c>GET/HEAD /_edgereg/peer/v1/blobs/{digest}</c>,
-/// with "bytes=N-" resume ranges), checking every request's cluster signature with the real authenticator, and
+/// with "bytes=N-" resume ranges, and <c>GET /_edgereg/peer/v1/blob-batch</c>), checking every request's cluster signature with the real authenticator, and
 /// misbehaving on demand. Records each blob request (its start offset) so tests can count transfers.
 /// </summary>
 internal sealed class ScriptedPeer : IAsyncDisposable
@@ -55,6 +70,13 @@ internal sealed class ScriptedPeer : IAsyncDisposable
     public IReadOnlyList<long> Gets => _gets.ToList();
 
     public string Member { get; private set; } = "";
+
+    public BatchScript Batches { get; set; } = BatchScript.Served;
+
+    /// <summary>The digests of each batch request received, as asked.</summary>
+    public IReadOnlyList<string[]> BatchRequests => _batches.ToList();
+
+    private readonly ConcurrentQueue<string[]> _batches = new();
 
     public static async Task<ScriptedPeer> StartAsync(string address, PeerAuthenticator authenticator)
     {
@@ -92,6 +114,11 @@ internal sealed class ScriptedPeer : IAsyncDisposable
             Interlocked.Increment(ref _feedRequests);
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync(feed);
+            return;
+        }
+        if (path == "/_edgereg/peer/v1/" + BlobBatchWire.Path)
+        {
+            await ServeBatchAsync(context);
             return;
         }
         const string Prefix = "/_edgereg/peer/v1/blobs/";
@@ -134,6 +161,47 @@ internal sealed class ScriptedPeer : IAsyncDisposable
             sent += count;
             at += count;
             if (DelayPerMiB > TimeSpan.Zero) await Task.Delay(DelayPerMiB);
+        }
+    }
+
+    private async Task ServeBatchAsync(HttpContext context)
+    {
+        if (Batches == BatchScript.Unknown)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        var asked = BlobBatchWire.ParseQuery(context.Request.Query["d"].ToString())!;
+        _batches.Enqueue([.. asked.Select(static d => d.ToString())]);
+        if (Batches == BatchScript.OutOfOrder && asked.Count > 1) (asked[0], asked[1]) = (asked[1], asked[0]);
+        context.Response.ContentType = BlobBatchWire.MediaType;
+        var body = context.Response.BodyWriter;
+        for (int i = 0; i < asked.Count; i++)
+        {
+            if (!_blobs.TryGetValue(asked[i].ToString(), out var content))
+            {
+                BlobBatchWire.WriteHeader(body, asked[i], BlobBatchWire.Missing);
+                continue;
+            }
+            if (content.Length > BlobBatchWire.MaxBlobBytes)
+            {
+                BlobBatchWire.WriteHeader(body, asked[i], BlobBatchWire.Large);
+                continue;
+            }
+            if (Script == PeerScript.Lying && i == 1)
+            {
+                content = (byte[])content.Clone();
+                content[content.Length / 2] ^= 0xFF;
+            }
+            BlobBatchWire.WriteBlobHeader(body, asked[i], content.Length);
+            if (Batches == BatchScript.CutAfterFirst && i == 1)
+            {
+                await body.WriteAsync(content.AsMemory(0, content.Length / 2));
+                await Task.Delay(200); // what was sent arrives before the connection dies
+                context.Abort();
+                return;
+            }
+            await body.WriteAsync(content);
         }
     }
 

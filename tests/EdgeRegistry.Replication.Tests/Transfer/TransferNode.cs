@@ -91,6 +91,19 @@ internal sealed class TransferNode : IAsyncDisposable
         return digest;
     }
 
+    /// <summary>Tells the node, as the peers' feeds would, that every peer holds these blobs (their sizes from the content).</summary>
+    public void AnnounceOnPeers(IEnumerable<byte[]> contents)
+    {
+        foreach (var content in contents)
+        {
+            var digest = ContentHasher.Compute(DigestAlgorithm.Sha256, content);
+            foreach (var peer in _peerSet.All)
+            {
+                peer.View.Inventory.Put(new InventoryEntry(EntryKind.Blob, null, null, digest, content.Length, 1, peer.Member, Deleted: false));
+            }
+        }
+    }
+
     public string BlobUrl(Digest digest) => $"{_front!.Urls.First()}/v2/{Repository.Value}/blobs/{digest}";
 
     public byte[]? StoredBytes(Digest digest)
