@@ -164,4 +164,27 @@ public sealed class BlobBatchFetchTests
         Assert.Equal(3, Assert.Single(node.Peers[0].BatchRequests).Length);
         Assert.Equal([0L], node.Peers[0].Gets);
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task FetchQueue_ManySmallBlobsWaiting_WorkersTakeThemInBatchesEveryOneStored()
+    {
+        var (node, contents, blobs) = await StartAsync(peers: 1, count: 40, bytes: 2000);
+        await using var _ = node;
+        var queue = new FetchQueue(node.Fetcher, node.Clients, workers: 1, smallWorkers: 2);
+        foreach (var (digest, repository) in blobs) queue.Enqueue(digest, repository, 2000);
+        using var stop = new CancellationTokenSource();
+
+        var running = queue.RunAsync(stop.Token);
+        await queue.WaitForPendingAtMostAsync(0, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        await stop.CancelAsync();
+        await running;
+
+        for (int i = 0; i < blobs.Count; i++) Assert.Equal(contents[i], node.StoredBytes(blobs[i].Digest));
+        Assert.Equal(40, queue.Fetched);
+        Assert.Equal(0, queue.Failed);
+        var batches = node.Peers[0].BatchRequests;
+        Assert.InRange(batches.Count, 40 / BlobFetcher.BatchBlobs, 40 / 2);
+        Assert.All(batches, b => Assert.InRange(b.Length, 2, BlobFetcher.BatchBlobs));
+        Assert.Equal(40, batches.Sum(b => b.Length) + node.Peers[0].Gets.Count);
+    }
 }
