@@ -30,7 +30,7 @@ public sealed class BlobBatchWireTests
     [Fact(Timeout = 60_000)]
     public async Task Endpoint_BlobsMissingAndLarge_AnsweredInOrderReadBackIntact()
     {
-        using var root = new TempRoot();
+        using var root = new TempDirectory("batch");
         var store = RegistryStore.Open(root.Path);
         var repository = RepositoryName.Parse("apps/batch");
         byte[] small = Encoding.UTF8.GetBytes("{\"config\":true}");
@@ -62,7 +62,7 @@ public sealed class BlobBatchWireTests
     [InlineData("?d=md5:0123")]
     public async Task Endpoint_MalformedDigestList_400(string query)
     {
-        using var root = new TempRoot();
+        using var root = new TempDirectory("batch");
         await using var server = await PeerServer.StartAsync(RegistryStore.Open(root.Path));
 
         using var response = await server.SendAsync("_edgereg/peer/v1/" + BlobBatchWire.Path + query);
@@ -73,7 +73,7 @@ public sealed class BlobBatchWireTests
     [Fact(Timeout = 60_000)]
     public async Task Endpoint_MoreDigestsThanABatchMayAsk_400()
     {
-        using var root = new TempRoot();
+        using var root = new TempDirectory("batch");
         await using var server = await PeerServer.StartAsync(RegistryStore.Open(root.Path));
         var digests = Enumerable.Range(0, BlobBatchWire.MaxDigests + 1).Select(i => DigestOf(BitConverter.GetBytes(i)));
 
@@ -85,7 +85,7 @@ public sealed class BlobBatchWireTests
     [Fact(Timeout = 60_000)]
     public async Task Endpoint_UnsignedRequest_401()
     {
-        using var root = new TempRoot();
+        using var root = new TempDirectory("batch");
         await using var server = await PeerServer.StartAsync(RegistryStore.Open(root.Path));
 
         using var response = await server.Http.GetAsync(server.Base + "_edgereg/peer/v1/" + BlobBatchWire.Path + "?d=" + DigestOf([1]));
@@ -146,17 +146,6 @@ public sealed class BlobBatchWireTests
 
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
             base.ReadAsync(buffer[..Math.Min(buffer.Length, 1)], cancellationToken);
-    }
-
-    private sealed class TempRoot : IDisposable
-    {
-        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "edgereg-batch-" + Guid.NewGuid().ToString("N"));
-
-        public void Dispose()
-        {
-            try { Directory.Delete(Path, recursive: true); }
-            catch (IOException) { }
-        }
     }
 
     /// <summary>The real peer endpoints of a node on loopback, and a peer client of another member signed with the same secret.</summary>
