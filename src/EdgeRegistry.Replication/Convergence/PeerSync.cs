@@ -42,6 +42,7 @@ internal sealed partial class PeerSync
     private readonly ReplicationOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private int _passes; // which slot of recorded blobs this reconcile pass stats (EntryApplier.SweepSlots)
 
     public PeerSync(Peer peer, EntryApplier applier, HybridLogicalClock clock, FetchQueue fetches, ReplicationOptions options,
         TimeProvider time, ILogger<PeerSync> logger)
@@ -161,10 +162,11 @@ internal sealed partial class PeerSync
     {
         long started = _time.GetTimestamp();
         int compared = 0, reapplied = 0, unsatisfied = 0;
+        int slot = _passes++ % EntryApplier.SweepSlots;
         foreach (var entry in _peer.View.Inventory.Entries())
         {
             compared++;
-            if (_applier.IsSatisfied(entry)) continue;
+            if (_applier.IsSatisfied(entry, slot)) continue;
             reapplied++;
             if (!await _applier.ApplyAsync(_peer, entry, cancellationToken).ConfigureAwait(false)) unsatisfied++;
         }
