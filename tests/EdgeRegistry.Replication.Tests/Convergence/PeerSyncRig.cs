@@ -33,6 +33,8 @@ internal sealed class PeerSyncRig : IDisposable
         Clock = new HybridLogicalClock(TimeProvider.System);
         var local = new LocalInventory(store.Store, new VersionFiles(store.Store), Clock, Self);
         local.Build();
+        // Wired as LocalInventoryLoader wires it: what the store commits is recorded in the inventory.
+        store.Store.Changed += local.OnStoreChanged;
         var applier = new EntryApplier(store.Store, local, fetches, NullLogger<EntryApplier>.Instance);
         var options = new ReplicationOptions { Self = Self, Peers = [member], Secret = Secret, FeedInterval = feedInterval ?? TimeSpan.FromSeconds(1) };
         Sync = new PeerSync(Peer, applier, Clock, fetches, options, TimeProvider.System, Log);
