@@ -159,7 +159,7 @@ public interface IRegistryStore
     /// nothing is raised. Refused by the disk guard (<see cref="StoreError.SpaceLimit"/>) as
     /// <see cref="BeginBlobImport"/> is; a full or failing disk gives StorageFull or IoFailure and leaves nothing visible.
     /// </summary>
-    BlobInfo ImportBlob(Digest digest, ReadOnlySpan<byte> content, RepositoryName repository);
+    BlobInfo ImportBlob(Digest digest, ReadOnlyMemory<byte> content, RepositoryName repository);
 
     /// <summary>
     /// Stores a manifest another registry of the cluster accepted: digest verified, JSON parsed, referenced blobs

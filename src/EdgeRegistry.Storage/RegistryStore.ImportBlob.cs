@@ -12,13 +12,13 @@ namespace EdgeRegistry.Storage;
 /// </summary>
 public sealed partial class RegistryStore
 {
-    public BlobInfo ImportBlob(Digest digest, ReadOnlySpan<byte> content, RepositoryName repository)
+    public BlobInfo ImportBlob(Digest digest, ReadOnlyMemory<byte> content, RepositoryName repository)
     {
         string operation = $"importing blob {digest}";
         // The disk guard first, as BeginBlobImport: a refused copy writes nothing.
         using var reservation = Guard.Reserve(content.Length + MetadataBytes, $"the copy of blob {digest}");
         // Verified before a byte is written: a lying peer's bytes never reach the disk.
-        var actual = ContentHasher.Compute(digest.Algorithm, content);
+        var actual = ContentHasher.Compute(digest.Algorithm, content.Span);
         if (actual != digest)
         {
             throw new StoreException(StoreError.DigestMismatch, $"the imported content has digest {actual}, not {digest}")

@@ -140,7 +140,7 @@ public sealed partial class RegistryStore : IRegistryStore
         string probe = _paths.NewTempFile() + ".probe";
         try
         {
-            _files.WriteAtomically(probe, "ok"u8);
+            _files.WriteAtomically(probe, "ok"u8.ToArray());
             _fs.File.Delete(probe);
             return StoreHealth.Healthy;
         }

@@ -56,7 +56,7 @@ internal sealed partial class BlobFetcher
         if (yielding is not null) await yielding.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var blob = _store.ImportBlob(digest, content.Span, repository);
+            var blob = _store.ImportBlob(digest, content, repository);
             LogFetched(_logger, blob.Digest.ToString(), peer.Member, blob.Length);
             return new CopyResult(CopyOutcome.Stored, Bytes: blob.Length);
         }

@@ -84,7 +84,7 @@ internal sealed class BlobStore
     /// both files are staged, just before the renames: false (a tombstone) publishes the data alone. True when the
     /// blob was linked; everything is durable when this returns.
     /// </summary>
-    public bool CommitLinked(ReadOnlySpan<byte> content, Digest digest, RepositoryName repository, Func<bool> mayLink)
+    public bool CommitLinked(ReadOnlyMemory<byte> content, Digest digest, RepositoryName repository, Func<bool> mayLink)
     {
         string dataPath = _paths.BlobData(digest), linkPath = _paths.LayerLink(repository, digest);
         string? data = null, link = null;
@@ -92,8 +92,8 @@ internal sealed class BlobStore
         {
             bool needData = !Exists(digest), needLink = LinkFiles.Read(_fs, linkPath) != digest;
             // Both fsynced at the same moment (one journal commit where one after the other took two).
-            var staged = new List<byte[]>(2);
-            if (needData) staged.Add(content.ToArray());
+            var staged = new List<ReadOnlyMemory<byte>>(2);
+            if (needData) staged.Add(content);
             if (needLink) staged.Add(Encoding.ASCII.GetBytes(digest.ToString()));
             string[] temps = _files.WriteTempFiles(staged);
             if (needData) data = temps[0];

@@ -24,6 +24,7 @@ internal sealed class DurableFiles
     private readonly IFileSync _sync;
     private readonly StorePaths _paths;
     private readonly GroupSync _temp;
+    private readonly bool _native;
 
     public DurableFiles(IFileSystem fs, IFileSync sync, StorePaths paths)
     {
@@ -31,15 +32,19 @@ internal sealed class DurableFiles
         _sync = sync;
         _paths = paths;
         _temp = new GroupSync(sync, paths.Temp);
+        // The real file system on Linux renames through libc (see NativeRename: fewer syscalls, and no level of a
+        // concurrent writer replaced). Any other IFileSystem — the tests' fault-injecting one, which records every
+        // rename for its power cuts — gets the same renames through its own File.Move and Directory.Move.
+        _native = OperatingSystem.IsLinux() && fs.GetType() == typeof(FileSystem);
     }
 
     /// <summary>fsyncs of the temp directory so far, each shared by the publishes of its round.</summary>
     public long TempDirectorySyncs => _temp.Rounds;
 
     /// <summary>Atomically replaces (or creates) <paramref name="path"/> with <paramref name="content"/>.</summary>
-    public void WriteAtomically(string path, ReadOnlySpan<byte> content)
+    public void WriteAtomically(string path, ReadOnlyMemory<byte> content)
     {
-        string temp = WriteTempFile(content);
+        string temp = WriteTempFiles([content])[0];
         try
         {
             PublishFile(temp, path);
@@ -52,44 +57,25 @@ internal sealed class DurableFiles
     }
 
     /// <summary>
-    /// A new file in the temp directory holding <paramref name="content"/>, fsynced, for the caller to publish
-    /// (<see cref="PublishFile"/>, <see cref="PublishFromTemp"/>) or delete. Nothing of it is left on failure.
+    /// New files in the temp directory holding <paramref name="contents"/>, fsynced, for the caller to publish
+    /// (<see cref="PublishFile"/>, <see cref="PublishFromTemp"/>) or delete. All are written first and then fsynced
+    /// at the same moment, one thread each: the fsync of a new file waits for a journal commit, and ext4 and xfs
+    /// commit the fsyncs waiting at the same moment together (group commit), where one after another each waited
+    /// for a commit of its own — a replicated manifest stages up to 8 files (its layer links, its bytes, its
+    /// revision). Nothing is left on failure (the first failure is thrown as itself).
     /// </summary>
-    public string WriteTempFile(ReadOnlySpan<byte> content)
-    {
-        string temp = _paths.NewTempFile();
-        try
-        {
-            using var stream = _fs.FileStream.New(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1);
-            stream.Write(content);
-            _sync.FlushFile(stream);
-            return temp;
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
-    }
-
-    /// <summary>
-    /// New files in the temp directory holding <paramref name="contents"/>, all written first and then fsynced at
-    /// the same moment, one thread each: the fsync of a new file waits for a journal commit, and ext4 and xfs commit
-    /// the fsyncs waiting at the same moment together (group commit), where one after another each waited for a
-    /// commit of its own — a replicated manifest stages up to 8 files (its layer links, its bytes, its revision).
-    /// Nothing is left on failure (the first failure is thrown as itself).
-    /// </summary>
-    public string[] WriteTempFiles(IReadOnlyList<byte[]> contents)
+    public string[] WriteTempFiles(IReadOnlyList<ReadOnlyMemory<byte>> contents)
     {
         var paths = new string[contents.Count];
         var streams = new FileSystemStream?[contents.Count];
+        bool staged = false;
         try
         {
             for (int i = 0; i < contents.Count; i++)
             {
                 paths[i] = _paths.NewTempFile();
                 streams[i] = _fs.FileStream.New(paths[i], FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1);
-                streams[i]!.Write(contents[i]);
+                streams[i]!.Write(contents[i].Span);
             }
             if (contents.Count == 1)
             {
@@ -106,20 +92,20 @@ internal sealed class DurableFiles
                     System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
                 }
             }
+            staged = true;
             return paths;
-        }
-        catch
-        {
-            foreach (var stream in streams) stream?.Dispose();
-            foreach (string? path in paths)
-            {
-                if (path is not null) TryDelete(path);
-            }
-            throw;
         }
         finally
         {
+            // Closed before a failure's files are deleted, and always: a descriptor per staged file would leak otherwise.
             foreach (var stream in streams) stream?.Dispose();
+            if (!staged)
+            {
+                foreach (string? path in paths)
+                {
+                    if (path is not null) TryDelete(path);
+                }
+            }
         }
     }
 
@@ -145,20 +131,7 @@ internal sealed class DurableFiles
             {
                 throw new ArgumentException($"{source} is not in the temp directory", nameof(files));
             }
-            string directory = Path.GetDirectoryName(destination)!;
-            // As in PublishFile: a concurrent removal may take the parent away between its creation and the rename.
-            for (int attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    CreateDirectoriesFromTemp(directory);
-                    _fs.File.Move(source, destination, overwrite: true);
-                    break;
-                }
-                catch (IOException e) when (attempt < 3 && IsVanishedDirectory(e))
-                {
-                }
-            }
+            MoveIntoPlace(source, destination, fromTemp: true);
         }
         _temp.Flush();
     }
@@ -196,19 +169,30 @@ internal sealed class DurableFiles
     /// </summary>
     public void PublishFile(string source, string destination)
     {
-        string directory = Path.GetDirectoryName(destination)!;
         bool fromTemp = string.Equals(Path.GetDirectoryName(source), _paths.Temp, StringComparison.Ordinal);
-        // A concurrent removal (an unlink of the same link, a manifest delete) may take the parent directory
-        // away between creating it and renaming into it: re-create and try again a bounded number of times.
+        MoveIntoPlace(source, destination, fromTemp);
+        if (fromTemp) _temp.Flush();
+        else _sync.FlushDirectory(Path.GetDirectoryName(destination)!);
+    }
+
+    /// <summary>
+    /// Renames <paramref name="source"/> over <paramref name="destination"/>, first making the directories it needs
+    /// (from the temp directory). A concurrent removal (an unlink of the same link, a manifest delete) may take the
+    /// parent directory away between creating it and renaming into it: re-create and try again a bounded number of
+    /// times. A file from elsewhere (an upload's data) is renamed only once the directories it needs are durable,
+    /// since no later fsync of the temp directory covers its own rename.
+    /// </summary>
+    private void MoveIntoPlace(string source, string destination, bool fromTemp)
+    {
+        string directory = Path.GetDirectoryName(destination)!;
         for (int attempt = 1; ; attempt++)
         {
             try
             {
                 bool created = CreateDirectoriesFromTemp(directory);
                 if (created && !fromTemp) _temp.Flush();
-                _fs.File.Move(source, destination, overwrite: true);
-                if (fromTemp) _temp.Flush();
-                else _sync.FlushDirectory(directory);
+                if (_native) NativeRename.Replace(source, destination);
+                else _fs.File.Move(source, destination, overwrite: true);
                 return;
             }
             catch (IOException e) when (attempt < 3 && IsVanishedDirectory(e))
@@ -255,18 +239,35 @@ internal sealed class DurableFiles
             _fs.Directory.CreateDirectory(staged);
             try
             {
-                _fs.Directory.Move(staged, level);
-            }
-            catch (IOException) when (_fs.Directory.Exists(level))
-            {
-                // Made by a concurrent writer of the same path (its rename is made durable by its own flush or ours).
-                TryDeleteTree(staged);
+                if (!MoveLevel(staged, level)) TryDeleteTree(staged);
             }
             catch
             {
                 TryDeleteTree(staged);
                 throw;
             }
+        }
+    }
+
+    /// <summary>
+    /// Renames an empty staged directory to <paramref name="level"/> unless a directory is there already (made by a
+    /// concurrent writer of the same path, whose rename is made durable by its own flush or ours): false then.
+    /// renameat2(RENAME_NOREPLACE) decides that atomically. Without it (another file system seam, or a kernel or
+    /// file system that refuses the flag) Directory.Move is tried and an existing level is found by its failure —
+    /// except that rename(2) lets an empty directory replace an empty directory, so a level a writer has just made
+    /// may be replaced by ours and that writer's rename into it fail; it then retries (see MoveIntoPlace).
+    /// </summary>
+    private bool MoveLevel(string staged, string level)
+    {
+        if (_native && NativeRename.TryMoveNoReplace(staged, level) is { } moved) return moved;
+        try
+        {
+            _fs.Directory.Move(staged, level);
+            return true;
+        }
+        catch (IOException) when (_fs.Directory.Exists(level))
+        {
+            return false;
         }
     }
 

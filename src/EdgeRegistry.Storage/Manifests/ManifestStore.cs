@@ -152,9 +152,9 @@ internal sealed partial class ManifestStore
     /// </summary>
     private void PublishImported(RepositoryName repository, Digest digest, ParsedManifest parsed, ReadOnlyMemory<byte> content)
     {
-        var contents = new List<byte[]>(parsed.Layers.Count + 4);
+        var contents = new List<ReadOnlyMemory<byte>>(parsed.Layers.Count + 4);
         var destinations = new List<string>(parsed.Layers.Count + 4);
-        void Stage(byte[] bytes, string destination)
+        void Stage(ReadOnlyMemory<byte> bytes, string destination)
         {
             contents.Add(bytes);
             destinations.Add(destination);
@@ -171,7 +171,7 @@ internal sealed partial class ManifestStore
         {
             if (!layer.HasUrls) StageLink(_paths.LayerLink(repository, layer.Digest), layer.Digest, likelyAbsent: true);
         }
-        if (!_blobs.Exists(digest)) Stage(content.ToArray(), _paths.BlobData(digest));
+        if (!_blobs.Exists(digest)) Stage(content, _paths.BlobData(digest));
         StageLink(_paths.RevisionLink(repository, digest), digest, likelyAbsent: false);
         if (parsed.Subject is { } subject) StageLink(_paths.ReferrerLink(repository, subject.Digest, digest), digest, likelyAbsent: false);
 
@@ -198,7 +198,7 @@ internal sealed partial class ManifestStore
     /// </summary>
     private CachedManifest Publish(RepositoryName repository, Digest digest, ParsedManifest parsed, ReadOnlyMemory<byte> content, bool cache = true)
     {
-        if (!_blobs.Exists(digest)) _files.WriteAtomically(_paths.BlobData(digest), content.Span);
+        if (!_blobs.Exists(digest)) _files.WriteAtomically(_paths.BlobData(digest), content);
         string revision = _paths.RevisionLink(repository, digest);
         if (LinkFiles.Read(_fs, revision) != digest) _files.WriteLink(revision, digest.ToString());
         if (parsed.Subject is { } subject)

@@ -26,7 +26,7 @@ public sealed class DirectoryWalkTests : IDisposable
         string leaf = Path.Combine(parent, "a", "b", "c");
         int before = Directories.ExistsCalls;
 
-        files.WriteAtomically(Path.Combine(leaf, "link"), "x"u8);
+        files.WriteAtomically(Path.Combine(leaf, "link"), "x"u8.ToArray());
 
         Assert.Equal(4, Directories.ExistsCalls - before);
         Assert.Equal("x", File.ReadAllText(Path.Combine(leaf, "link")));
@@ -40,7 +40,7 @@ public sealed class DirectoryWalkTests : IDisposable
         Directory.CreateDirectory(directory);
         int before = Directories.ExistsCalls;
 
-        files.WriteAtomically(Path.Combine(directory, "link"), "y"u8);
+        files.WriteAtomically(Path.Combine(directory, "link"), "y"u8.ToArray());
 
         Assert.Equal(1, Directories.ExistsCalls - before);
     }
@@ -99,7 +99,7 @@ public sealed class DirectoryWalkTests : IDisposable
         var files = Files();
         string link = Path.Combine(_f.Store.Paths.Repositories, "cut", "_layers", "sha256", "abc", "link");
 
-        files.WriteAtomically(link, "z"u8);
+        files.WriteAtomically(link, "z"u8.ToArray());
         _f.PowerCutAndRestart();
 
         Assert.Equal("z", File.ReadAllText(link));
