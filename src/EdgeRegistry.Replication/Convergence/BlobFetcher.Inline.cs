@@ -62,7 +62,7 @@ internal sealed partial class BlobFetcher
         }
         catch (StoreException e) when (e.Error is StoreError.DigestMismatch or StoreError.UploadInvalid)
         {
-            LogLyingPeer(_logger, peer.Member, digest.ToString());
+            // Logged once, by the driver that blames the peer (DriveAsync).
             return new CopyResult(CopyOutcome.PeerLied, $"served wrong bytes for {digest}");
         }
         catch (StoreException e)

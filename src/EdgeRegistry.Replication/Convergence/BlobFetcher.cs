@@ -114,7 +114,9 @@ internal sealed partial class BlobFetcher
                 if (result.BlamesPeer)
                 {
                     peer.State.Failed(result.Reason ?? "failed");
-                    LogFetchFailed(_logger, digest.ToString(), peer.Member, result.Reason ?? "failed");
+                    // One line per failure: a lie (wrong or too many bytes) is the error operators alert on, the rest a warning.
+                    if (result.Outcome == CopyOutcome.PeerLied) LogLyingPeer(_logger, peer.Member, digest.ToString());
+                    else LogFetchFailed(_logger, digest.ToString(), peer.Member, result.Reason ?? "failed");
                 }
                 // Bytes that cannot be the blob are not continued; a failed disk is not helped by another peer.
                 if (result.Outcome is CopyOutcome.PeerLied or CopyOutcome.DiskFailed) flight.DropImport();

@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
 using EdgeRegistry.Content.Transfer;
 using EdgeRegistry.Replication.Convergence;
 using EdgeRegistry.Replication.Inventory;
 using EdgeRegistry.Replication.Peers;
 using EdgeRegistry.Replication.Security;
+using EdgeRegistry.Replication.Tests.Support;
 using EdgeRegistry.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -48,20 +48,7 @@ internal sealed class PeerSyncRig : IDisposable
 
     public PeerSync Sync { get; }
 
-    public Recorder Log { get; } = new();
+    public RecordingLogger<PeerSync> Log { get; } = new();
 
     public void Dispose() => _http.Dispose();
-
-    /// <summary>Keeps what PeerSync logs, with its level.</summary>
-    internal sealed class Recorder : ILogger<PeerSync>
-    {
-        public ConcurrentQueue<(LogLevel Level, string Message)> Entries { get; } = new();
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Entries.Enqueue((logLevel, formatter(state, exception)));
-    }
 }

@@ -30,7 +30,7 @@ public sealed class ReconcileStatisticsTests : IDisposable
         int waiting = await rig.Sync.ReconcileAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(1, waiting);
-        var (level, message) = Assert.Single(rig.Log.Entries, e => e.Message.StartsWith("Reconciled with", StringComparison.Ordinal));
+        var (level, message, _) = Assert.Single(rig.Log.Entries, e => e.Message.StartsWith("Reconciled with", StringComparison.Ordinal));
         Assert.Equal(LogLevel.Debug, level);
         Assert.Contains($"Reconciled with {member}: 2 entries compared, 1 not satisfied here and applied again, 1 still waiting", message);
         Assert.Contains("blob copies: 0 queued, 0 copied and 0 failed since start", message);

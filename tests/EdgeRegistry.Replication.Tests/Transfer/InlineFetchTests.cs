@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using EdgeRegistry.Replication.Convergence;
 using EdgeRegistry.Storage.Versions;
 
@@ -31,6 +32,9 @@ public sealed class InlineFetchTests
         Assert.Null(node.Store.BlobLength(digest));
         Assert.Contains("wrong bytes", node.StateOf(node.Peers[0]).LastError);
         Assert.Empty(Directory.EnumerateFileSystemEntries(node.TempArea));
+        // One journal line for the lie (the error operators alert on), not a second "copy failed" warning as well.
+        var lie = Assert.Single(node.FetcherLog.Entries, e => e.Message.Contains(digest.ToString(), StringComparison.Ordinal) && e.Level >= LogLevel.Warning);
+        Assert.Equal((LogLevel.Error, 3102), (lie.Level, lie.EventId));
     }
 
     [Fact(Timeout = 60_000)]

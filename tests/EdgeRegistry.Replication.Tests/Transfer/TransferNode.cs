@@ -1,3 +1,4 @@
+using EdgeRegistry.Replication.Tests.Support;
 using EdgeRegistry.Content.Transfer;
 using System.Net;
 using EdgeRegistry.Content;
@@ -49,6 +50,9 @@ internal sealed class TransferNode : IAsyncDisposable
 
     public BlobFetcher Fetcher { get; private set; } = null!;
 
+    /// <summary>What the fetcher logged (event ids included).</summary>
+    public RecordingLogger<BlobFetcher> FetcherLog { get; } = new();
+
     public PeerContent Content { get; private set; } = null!;
 
     public ClientActivity Clients { get; } = new();
@@ -68,7 +72,7 @@ internal sealed class TransferNode : IAsyncDisposable
             return new Peer(state, new PeerClient(state, node._peerHttp, node.Authenticator, Self, useTls: false, StoreOptions.DefaultMaxManifestBytes), new PeerView());
         }).ToList());
         node._peerSet = peers;
-        node.Fetcher = new BlobFetcher(node.Store, peers, new TokenBucket(0, TimeProvider.System), NullLogger<BlobFetcher>.Instance, new ReplicationCounters(),
+        node.Fetcher = new BlobFetcher(node.Store, peers, new TokenBucket(0, TimeProvider.System), node.FetcherLog, new ReplicationCounters(),
             node.Clients);
         var fetches = new FetchQueue(node.Fetcher, node.Clients, workers: 2, smallWorkers: 2);
         var clock = new HybridLogicalClock(TimeProvider.System);
