@@ -236,7 +236,8 @@ internal sealed class DurableFiles
         foreach (string level in missing)
         {
             string staged = _paths.NewTempFile();
-            _fs.Directory.CreateDirectory(staged);
+            if (_native) NativeRename.MakeDirectory(staged);
+            else _fs.Directory.CreateDirectory(staged);
             try
             {
                 if (!MoveLevel(staged, level)) TryDeleteTree(staged);

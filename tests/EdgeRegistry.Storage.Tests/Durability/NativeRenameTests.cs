@@ -115,6 +115,35 @@ public sealed class NativeRenameTests : IDisposable
     }
 
     [Fact]
+    public void MakeDirectory_FreshName_MadeAndAnExistingNameIsAnErrorWithItsErrno()
+    {
+        string path = Path.Combine(_paths.Temp, "staged");
+        NativeRename.MakeDirectory(path);
+        Assert.True(Directory.Exists(path));
+
+        var e = Assert.Throws<IOException>(() => NativeRename.MakeDirectory(path));
+        Assert.Equal(17, e.HResult); // EEXIST: a staged name is never shared
+    }
+
+    [Fact]
+    public void WriteAtomically_RenameFails_ThrownStoredContentKeptNothingLeftInTemp()
+    {
+        // The destination's parent exists, the destination itself is a directory: rename(2) refuses (EISDIR) after
+        // the staged file is fsynced. The caller sees the failure (announces nothing) and what was stored stays.
+        string kept = Path.Combine(_paths.Repositories, "r", "kept");
+        _files.WriteAtomically(kept, new byte[] { 7 });
+        string blocked = Path.Combine(_paths.Repositories, "r", "blocked");
+        Directory.CreateDirectory(blocked);
+
+        var e = Assert.Throws<IOException>(() => _files.WriteAtomically(blocked, new byte[] { 8 }));
+
+        Assert.Equal(Eisdir, e.HResult);
+        Assert.Equal(new byte[] { 7 }, File.ReadAllBytes(kept));
+        Assert.True(Directory.Exists(blocked));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_paths.Temp));
+    }
+
+    [Fact]
     public void PublishFromTemp_FilesInOrder_AllInPlaceInOneRound()
     {
         string[] temps = _files.WriteTempFiles([new byte[] { 1 }, new byte[] { 2 }]);
