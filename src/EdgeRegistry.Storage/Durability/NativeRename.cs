@@ -70,28 +70,12 @@ internal static partial class NativeRename
         return true;
     }
 
-    /// <summary>
-    /// mkdir(2) of a fresh name in the temp directory (a staged level): .NET's CreateDirectory stats the path first
-    /// and walks its parents, a stat per level of every publish that makes a directory — needless for a name we just
-    /// drew and a temp directory that exists. EEXIST is an error here (the name is ours alone).
-    /// </summary>
-    public static void MakeDirectory(string path)
-    {
-        while (Mkdir(path, 0x1FF) != 0)
-        {
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno != Eintr) throw Failure(errno, path, path, "mkdir");
-        }
-    }
-
     /// <summary>Makes the next <see cref="TryMoveNoReplace"/> calls answer "refused" (tests of the fallback).</summary>
     internal static void RefuseNoReplaceForTests(bool refuse) => Volatile.Write(ref s_noReplace, refuse ? -1 : 0);
 
-    private static Exception Failure(int errno, string source, string destination, string call = "rename")
+    private static Exception Failure(int errno, string source, string destination)
     {
-        string message = call == "rename"
-            ? $"rename({source}, {destination}) failed: {Marshal.GetPInvokeErrorMessage(errno)}"
-            : $"{call}({source}) failed: {Marshal.GetPInvokeErrorMessage(errno)}";
+        string message = $"rename({source}, {destination}) failed: {Marshal.GetPInvokeErrorMessage(errno)}";
         return errno switch
         {
             Eacces or Eperm => new UnauthorizedAccessException(message),
@@ -103,9 +87,6 @@ internal static partial class NativeRename
 
     [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Rename(string oldPath, string newPath);
-
-    [LibraryImport("libc", EntryPoint = "mkdir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Mkdir(string path, uint mode);
 
     [LibraryImport("libc", EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int RenameAt2(int oldDirectory, string oldPath, int newDirectory, string newPath, uint flags);

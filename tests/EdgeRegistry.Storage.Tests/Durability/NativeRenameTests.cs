@@ -115,17 +115,6 @@ public sealed class NativeRenameTests : IDisposable
     }
 
     [Fact]
-    public void MakeDirectory_FreshName_MadeAndAnExistingNameIsAnErrorWithItsErrno()
-    {
-        string path = Path.Combine(_paths.Temp, "staged");
-        NativeRename.MakeDirectory(path);
-        Assert.True(Directory.Exists(path));
-
-        var e = Assert.Throws<IOException>(() => NativeRename.MakeDirectory(path));
-        Assert.Equal(17, e.HResult); // EEXIST: a staged name is never shared
-    }
-
-    [Fact]
     public void WriteAtomically_RenameFails_ThrownStoredContentKeptNothingLeftInTemp()
     {
         // The destination's parent exists, the destination itself is a directory: rename(2) refuses (EISDIR) after
@@ -140,6 +129,25 @@ public sealed class NativeRenameTests : IDisposable
         Assert.Equal(Eisdir, e.HResult);
         Assert.Equal(new byte[] { 7 }, File.ReadAllBytes(kept));
         Assert.True(Directory.Exists(blocked));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_paths.Temp));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void WriteAtomically_NewLeavesUnderAnExistingParent_EveryFileLands(bool refuseNoReplace)
+    {
+        // The common publish (a blob's data dir under its existing fan-out dir): the staged leaf is renamed straight
+        // into place, the parent not stat'd. Also the syscall-count probe of this path (see tests/bench/RESULTS.md).
+        NativeRename.RefuseNoReplaceForTests(refuseNoReplace);
+        string parent = Path.Combine(_paths.Blobs, "sha256", "ab");
+        _files.EnsureDirectory(parent);
+        Parallel.For(0, 128, new ParallelOptions { MaxDegreeOfParallelism = 16 }, i =>
+            _files.WriteAtomically(Path.Combine(parent, $"ab{i:x4}", "data"), new[] { (byte)i }));
+        for (int i = 0; i < 128; i++)
+        {
+            Assert.Equal(new[] { (byte)i }, File.ReadAllBytes(Path.Combine(parent, $"ab{i:x4}", "data")));
+        }
         Assert.Empty(Directory.EnumerateFileSystemEntries(_paths.Temp));
     }
 
