@@ -226,8 +226,9 @@ internal sealed class DurableFiles
     /// </summary>
     private bool CreateDirectoriesFromTemp(string directory)
     {
-        if (MissingLevels(directory) is not { } missing) return false;
-        CreateDirectoriesFromTemp(missing);
+        if (_fs.Directory.Exists(directory)) return false;
+        if (_native && !NativeRename.NoReplaceRefused && TryMoveLeafFromTemp(directory)) return true;
+        CreateDirectoriesFromTemp(MissingAbove(directory)); // the leaf is known missing: not stat'd again
         return true;
     }
 
@@ -247,6 +248,35 @@ internal sealed class DurableFiles
                 throw;
             }
         }
+    }
+
+    /// <summary>
+    /// The usual case of a new leaf under a parent that exists (a blob's data dir, a layer link's dir): rename a
+    /// staged leaf straight into place, which saves the stat of the parent MissingLevels would make. ENOENT means a
+    /// parent is missing too (or vanished): the staged leaf is dropped and the caller walks up as before — an extra
+    /// mkdir, rename and rmdir only for the first object of a new fan-out directory. False then, or when the
+    /// kernel refuses RENAME_NOREPLACE (without it the rename could replace a level another writer just made).
+    /// </summary>
+    private bool TryMoveLeafFromTemp(string leaf)
+    {
+        string staged = _paths.NewTempFile();
+        _fs.Directory.CreateDirectory(staged);
+        bool? moved;
+        try
+        {
+            moved = NativeRename.TryMoveNoReplace(staged, leaf);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            moved = null;
+        }
+        catch
+        {
+            TryDeleteTree(staged);
+            throw;
+        }
+        if (moved != true) TryDeleteTree(staged);
+        return moved is not null; // false: another writer made it, taken as it is
     }
 
     /// <summary>
@@ -279,6 +309,12 @@ internal sealed class DurableFiles
     private Stack<string>? MissingLevels(string directory)
     {
         if (_fs.Directory.Exists(directory)) return null;
+        return MissingAbove(directory);
+    }
+
+    /// <summary><paramref name="directory"/> (known missing) and its missing parents, the topmost first.</summary>
+    private Stack<string> MissingAbove(string directory)
+    {
         var missing = new Stack<string>();
         missing.Push(directory);
         for (string? d = Path.GetDirectoryName(directory); d is not null && !_fs.Directory.Exists(d); d = Path.GetDirectoryName(d))

@@ -115,6 +115,43 @@ public sealed class NativeRenameTests : IDisposable
     }
 
     [Fact]
+    public void WriteAtomically_RenameFails_ThrownStoredContentKeptNothingLeftInTemp()
+    {
+        // The destination's parent exists, the destination itself is a directory: rename(2) refuses (EISDIR) after
+        // the staged file is fsynced. The caller sees the failure (announces nothing) and what was stored stays.
+        string kept = Path.Combine(_paths.Repositories, "r", "kept");
+        _files.WriteAtomically(kept, new byte[] { 7 });
+        string blocked = Path.Combine(_paths.Repositories, "r", "blocked");
+        Directory.CreateDirectory(blocked);
+
+        var e = Assert.Throws<IOException>(() => _files.WriteAtomically(blocked, new byte[] { 8 }));
+
+        Assert.Equal(Eisdir, e.HResult);
+        Assert.Equal(new byte[] { 7 }, File.ReadAllBytes(kept));
+        Assert.True(Directory.Exists(blocked));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_paths.Temp));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void WriteAtomically_NewLeavesUnderAnExistingParent_EveryFileLands(bool refuseNoReplace)
+    {
+        // The common publish (a blob's data dir under its existing fan-out dir): the staged leaf is renamed straight
+        // into place, the parent not stat'd. Also the syscall-count probe of this path (see tests/bench/RESULTS.md).
+        NativeRename.RefuseNoReplaceForTests(refuseNoReplace);
+        string parent = Path.Combine(_paths.Blobs, "sha256", "ab");
+        _files.EnsureDirectory(parent);
+        Parallel.For(0, 128, new ParallelOptions { MaxDegreeOfParallelism = 16 }, i =>
+            _files.WriteAtomically(Path.Combine(parent, $"ab{i:x4}", "data"), new[] { (byte)i }));
+        for (int i = 0; i < 128; i++)
+        {
+            Assert.Equal(new[] { (byte)i }, File.ReadAllBytes(Path.Combine(parent, $"ab{i:x4}", "data")));
+        }
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_paths.Temp));
+    }
+
+    [Fact]
     public void PublishFromTemp_FilesInOrder_AllInPlaceInOneRound()
     {
         string[] temps = _files.WriteTempFiles([new byte[] { 1 }, new byte[] { 2 }]);
