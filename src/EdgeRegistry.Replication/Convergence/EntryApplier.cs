@@ -232,7 +232,7 @@ internal sealed partial class EntryApplier
         foreach (var blob in references.Blobs)
         {
             if (_store.BlobLength(blob.Digest) is null) _fetches.Enqueue(blob.Digest, repository, blob.Size);
-            else _store.MountBlob(repository, blob.Digest, from: null);
+            else _store.LinkReplicatedBlob(repository, blob.Digest);
         }
     }
 
