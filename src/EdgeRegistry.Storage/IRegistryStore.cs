@@ -76,6 +76,13 @@ public interface IRegistryStore
     /// </summary>
     BlobInfo? MountBlob(RepositoryName repository, Digest digest, RepositoryName? from);
 
+    /// <summary>
+    /// Replication's link of a blob whose bytes are already held: false (nothing linked, nothing raised) when the bytes
+    /// are not here or the link is tombstoned (deleted from <paramref name="repository"/>); otherwise links it and
+    /// raises <see cref="StoreChangeKind.BlobCommitted"/>, under the same revision stripe as a delete of the link.
+    /// </summary>
+    bool LinkReplicatedBlob(RepositoryName repository, Digest digest);
+
     // ---- uploads -----------------------------------------------------------------------------------
 
     UploadStatus StartUpload(RepositoryName repository);

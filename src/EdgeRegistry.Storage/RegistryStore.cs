@@ -208,18 +208,53 @@ public sealed partial class RegistryStore : IRegistryStore
     /// <summary>The revision lock of a repository's link to a blob (a tag or manifest name cannot start with "layer ").</summary>
     private static string LayerLockName(Digest digest) => "layer " + digest.ToString();
 
-    public BlobInfo? MountBlob(RepositoryName repository, Digest digest, RepositoryName? from) =>
-        IoFailures.Guard($"mounting blob {digest}", () =>
+    public BlobInfo? MountBlob(RepositoryName repository, Digest digest, RepositoryName? from)
+    {
+        string operation = $"mounting blob {digest}";
+        // Under the link's revision stripe, as ImportBlob and DeleteBlob: the link and its announcement are one step, so
+        // a delete lands before (the mount links again, a client's new write) or after (it removes the link).
+        lock (_revisionWrites.For(repository, LayerLockName(digest)))
         {
-            // Leased: the collector cannot remove the bytes between the check and the link.
-            using var lease = Leases.Acquire(digest);
-            BlobInfo? source = from is null
-                ? _blobs.Length(digest) is long length ? new BlobInfo(digest, length) : null
-                : _blobs.Stat(from, digest);
-            if (source is not BlobInfo info) return (BlobInfo?)null;
-            _blobs.LinkLayer(repository, digest);
-            return info;
-        });
+            var mounted = IoFailures.Guard(operation, () =>
+            {
+                // Leased: the collector cannot remove the bytes between the check and the link.
+                using var lease = Leases.Acquire(digest);
+                BlobInfo? source = from is null
+                    ? _blobs.Length(digest) is long length ? new BlobInfo(digest, length) : null
+                    : _blobs.Stat(from, digest);
+                if (source is not BlobInfo info) return (BlobInfo?)null;
+                _blobs.LinkLayer(repository, digest);
+                return info;
+            });
+            // Announced after the link is durable (WriteLink fsyncs file and directory), as a pushed blob's is: without
+            // it a client's cross-repository mount never reached the peers. A client's mount is a new write, so it
+            // outranks an earlier delete of the link, as a push of the same blob would.
+            if (mounted is BlobInfo blob)
+                Raise(operation, new StoreChange(StoreChangeKind.BlobCommitted, repository, digest, Size: blob.Length));
+            return mounted;
+        }
+    }
+
+    public bool LinkReplicatedBlob(RepositoryName repository, Digest digest)
+    {
+        string operation = $"linking blob {digest}";
+        // The same tombstone check + link + announcement under the stripe as ImportBlob: a link the inventory records as
+        // deleted is not made again by a copy that found the bytes already here.
+        lock (_revisionWrites.For(repository, LayerLockName(digest)))
+        {
+            long? linkedLength = IoFailures.Guard(operation, () =>
+            {
+                using var lease = Leases.Acquire(digest);
+                if (_blobs.Length(digest) is not long length) return (long?)null;
+                if (Versions.ReadBlob(repository, digest) is { Deleted: true }) return null;
+                _blobs.LinkLayer(repository, digest);
+                return length;
+            });
+            if (linkedLength is not long size) return false;
+            Raise(operation, new StoreChange(StoreChangeKind.BlobCommitted, repository, digest, Size: size));
+            return true;
+        }
+    }
 
     public UploadStatus StartUpload(RepositoryName repository)
     {

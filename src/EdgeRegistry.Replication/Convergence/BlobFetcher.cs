@@ -84,7 +84,7 @@ internal sealed partial class BlobFetcher
             // after the join, so a copy that commits later is one this flight joined, and nothing is copied twice.
             if (prefetched is null && flight.Import is null && _store.BlobLength(digest) is not null)
             {
-                _store.MountBlob(repository, digest, from: null);
+                _store.LinkReplicatedBlob(repository, digest);
                 stored = alreadyStored = true;
             }
             else if (flight.Import is { Size: long size } import && import.Written == size)

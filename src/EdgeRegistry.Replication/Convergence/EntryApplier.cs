@@ -69,7 +69,7 @@ internal sealed partial class EntryApplier
         {
             // A copy already queued is not satisfied yet, and asking the disk would only say so (a stat per blob per pass).
             EntryKind.Blob when !entry.Deleted => !_fetches.IsQueued(entry.Digest!.Value)
-                && (_store.BlobLength(entry.Digest!.Value) is not null || IsDeletedHere(entry, local) || !NeededHere(entry)),
+                && ((_store.BlobLength(entry.Digest!.Value) is not null && (entry.Repository is null || NeededHere(entry))) || IsDeletedHere(entry, local) || (!NeededHere(entry) && _store.BlobLength(entry.Digest!.Value) is null)),
             _ => local is not null && !entry.Supersedes(local),
         };
     }
@@ -91,6 +91,12 @@ internal sealed partial class EntryApplier
             {
                 _store.MountBlob(repository, entry.Digest.Value, from: null);
                 _local.RecordApplied(entry);
+            }
+            // A link the peer made with no manifest naming the blob (a client's cross-repository mount): the bytes are
+            // here, so linking costs no copy; tombstone-checked under the stripe by the store.
+            else if (entry.Repository is { } linkedThere && !NeededHere(entry))
+            {
+                _store.LinkReplicatedBlob(linkedThere, entry.Digest.Value);
             }
             return true;
         }
@@ -232,7 +238,7 @@ internal sealed partial class EntryApplier
         foreach (var blob in references.Blobs)
         {
             if (_store.BlobLength(blob.Digest) is null) _fetches.Enqueue(blob.Digest, repository, blob.Size);
-            else _store.MountBlob(repository, blob.Digest, from: null);
+            else _store.LinkReplicatedBlob(repository, blob.Digest);
         }
     }
 
