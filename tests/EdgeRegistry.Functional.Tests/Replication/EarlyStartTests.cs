@@ -62,7 +62,10 @@ public sealed class EarlyStartTests(ITestOutputHelper output)
             released = true;
             await Eventually.HoldsAsync("A's inventory built", ReplicationRig.Convergence, async () =>
                 (await MetricsAsync(a)).Contains("edgereg_replication_inventory_ready 1") ? null : "not ready yet");
-            Assert.Contains("Replication inventory built", a.Output);
+            // The line is logged just after the build is marked complete (which the metric shows), and reaches the
+            // captured output a moment later still.
+            await Eventually.HoldsAsync("A to log its inventory built", TimeSpan.FromSeconds(10), () =>
+                a.Output.Contains("Replication inventory built", StringComparison.Ordinal) ? null : "not logged yet");
             // B polled A all along, was told to try later, and now reads the feed with the push in it.
             await rig.AwaitReplicasAsync([cluster.B, cluster.C], [before, during]);
         }
