@@ -55,7 +55,7 @@ public sealed class BlobLinkReplicationTests : IDisposable
         var targetLinks = three.LinksIn(target);
 
         using (var mounting = three.Cluster.Client(1, TimeSpan.FromSeconds(10)))
-        using (var response = await mounting.PostAsync($"/v2/{target}/blobs/uploads/?mount={three.Layer}", content: null))
+        using (var response = await mounting.PostAsync($"/v2/{target}/blobs/uploads/?mount={three.Layer}&from={source}", content: null))
         {
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         }
