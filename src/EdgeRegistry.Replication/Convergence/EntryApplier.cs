@@ -68,8 +68,9 @@ internal sealed partial class EntryApplier
         return entry.Kind switch
         {
             // A copy already queued is not satisfied yet, and asking the disk would only say so (a stat per blob per pass).
+            // In the sweep's slot the link file is stat-ed too, whatever our record says.
             EntryKind.Blob when !entry.Deleted => !_fetches.IsQueued(entry.Digest!.Value)
-                && ((_store.BlobLength(entry.Digest!.Value) is not null && (entry.Repository is null || NeededHere(entry))) || IsDeletedHere(entry, local) || (!NeededHere(entry) && _store.BlobLength(entry.Digest!.Value) is null)),
+                && IsBlobSatisfied(entry, local, trustRecord: sweepSlot is null),
             _ => local is not null && !entry.Supersedes(local),
         };
     }
@@ -126,6 +127,22 @@ internal sealed partial class EntryApplier
 
     private bool TaggedHere(RepositoryName repository, Digest digest) =>
         _store.ListTagTargets(repository).Any(t => t.Digest == digest);
+
+    /// <summary>
+    /// A live blob entry is satisfied when the link it names is here with its bytes, or when no repository here links it
+    /// and the bytes are not here (not worth a copy; see ApplyBlob). Bytes held without the link (a peer's mount) are
+    /// not: the link is made. Our own inventory recording the link live says "linked" without the stat of the link
+    /// file that every blob entry of a peer's feed cost otherwise (a rehydrating node's links all come back in its feed);
+    /// the reconcile sweep's slot does not trust it (<paramref name="trustRecord"/> false), so a link file removed
+    /// behind our back is made again.
+    /// </summary>
+    private bool IsBlobSatisfied(InventoryEntry entry, InventoryEntry? local, bool trustRecord)
+    {
+        if (IsDeletedHere(entry, local)) return true;
+        bool held = _store.BlobLength(entry.Digest!.Value) is not null;
+        bool linkedHere = entry.Repository is not null && ((trustRecord && local is { Deleted: false }) || NeededHere(entry));
+        return held ? entry.Repository is null || linkedHere : !linkedHere;
+    }
 
     private static bool IsDeletedHere(InventoryEntry entry, InventoryEntry? local) =>
         local is { Deleted: true } && !entry.Supersedes(local);

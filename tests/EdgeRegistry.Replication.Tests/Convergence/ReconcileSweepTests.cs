@@ -39,6 +39,31 @@ public sealed class ReconcileSweepTests : IDisposable
     }
 
     [Fact]
+    public async Task ReconcileAsync_LinkFileRemovedBehindOurBack_LinkedAgainOnItsSlot()
+    {
+        string member = $"127.0.0.1:{FreePort.Next()}";
+        using var rig = new PeerSyncRig(_f, member);
+        var repository = RepositoryName.Parse("apps/here");
+        var content = TestContent.Bytes(300, 9);
+        var info = await _f.PutBlobAsync("apps/here", content);
+        rig.Peer.View.Inventory.Put(new InventoryEntry(EntryKind.Blob, repository, null, info.Digest, content.Length, 0, "", false));
+        // The bytes stay; only the repository's link goes, so our own record still says "linked here".
+        string link = _f.Store.Paths.LayerLink(repository, info.Digest)!;
+        File.Delete(link);
+
+        int passes = 0;
+        while (passes < EntryApplier.SweepSlots && !File.Exists(link))
+        {
+            await rig.Sync.ReconcileAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+            passes++;
+        }
+
+        Assert.True(File.Exists(link), "the link removed behind our back was not made again within the sweep");
+        Assert.Equal((int)((uint)info.Digest.GetHashCode() % EntryApplier.SweepSlots) + 1, passes);
+        Assert.Equal(content.Length, _f.Store.BlobLength(info.Digest));
+    }
+
+    [Fact]
     public async Task ReconcileAsync_BlobIntact_SatisfiedEveryPass()
     {
         string member = $"127.0.0.1:{FreePort.Next()}";
