@@ -20,4 +20,7 @@ public sealed record Peer
 
     /// <summary>Whether the peer answered its last request (the host's metrics read it).</summary>
     public bool Reachable => State.Reachable;
+
+    /// <summary>Whether the peer answers but is still building its inventory (the host's metrics read it).</summary>
+    public bool Building => State.Building;
 }

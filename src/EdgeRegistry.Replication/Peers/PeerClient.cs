@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -52,7 +53,7 @@ internal sealed class PeerClient
     public async Task<InventorySummary?> GetSummaryAsync(CancellationToken cancellationToken)
     {
         using var response = await SendSmallAsync(HttpMethod.Get, "_edgereg/peer/v1/summary", cancellationToken).ConfigureAwait(false);
-        if (response is null || !response.IsSuccessStatusCode) return null;
+        if (!InventoryAnswered(response)) return null;
         return await response.Content.ReadFromJsonAsync(ReplicationJsonContext.Default.InventorySummary, cancellationToken).ConfigureAwait(false);
     }
 
@@ -61,8 +62,22 @@ internal sealed class PeerClient
         string path = string.Create(CultureInfo.InvariantCulture,
             $"_edgereg/peer/v1/feed?epoch={Uri.EscapeDataString(epoch ?? "")}&since={since}&limit={limit}");
         using var response = await SendSmallAsync(HttpMethod.Get, path, cancellationToken).ConfigureAwait(false);
-        if (response is null || !response.IsSuccessStatusCode) return null;
+        if (!InventoryAnswered(response)) return null;
         return await response.Content.ReadFromJsonAsync(ReplicationJsonContext.Default.FeedPage, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// True when the peer answered a request about its inventory (feed, summary) with success. A 503 is its
+    /// <see cref="NotReadyAnswer"/>: up, but still building, which <see cref="PeerState.Building"/> records for the
+    /// status and the metrics; any other failure leaves that as it was.
+    /// </summary>
+    private bool InventoryAnswered([NotNullWhen(true)] HttpResponseMessage? response)
+    {
+        if (response is null) return false;
+        if (response.StatusCode == HttpStatusCode.ServiceUnavailable) State.AnsweredBuilding();
+        if (!response.IsSuccessStatusCode) return false;
+        State.AnsweredInventory();
+        return true;
     }
 
     /// <summary>The peer's users and tombstones (hashes only); null when it cannot answer.</summary>

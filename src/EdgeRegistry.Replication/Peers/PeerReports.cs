@@ -30,7 +30,7 @@ public sealed class PeerReports
             var (weHave, weBytes) = _local.Inventory.Lacking(theirs);
             var state = peer.State;
             return new PeerReport(peer.Member, state.Reachable, state.LatencyMs, state.LastContact,
-                theyHave, theyBytes, weHave, weBytes, peer.View.LastConvergence, state.LastError);
+                theyHave, theyBytes, weHave, weBytes, peer.View.LastConvergence, state.LastError, state.Building);
         }).ToList();
     }
 }

@@ -40,6 +40,12 @@ internal sealed class PeerState
 
     public string? LastError { get; private set; }
 
+    /// <summary>
+    /// The peer answers, but its feed and summary said 503 "still building its inventory" last time: nothing can be
+    /// learned from it until the build ends (its blobs are served meanwhile). Reachable, but not a healthy peer.
+    /// </summary>
+    public bool Building { get; private set; }
+
     /// <summary>Requests in flight to this peer: background fetches go to the less busy peer.</summary>
     public int InFlight;
 
@@ -63,6 +69,18 @@ internal sealed class PeerState
             double ms = elapsed.TotalMilliseconds;
             LatencyMs = LatencyMs is double previous ? previous * 0.7 + ms * 0.3 : ms;
         }
+    }
+
+    /// <summary>The peer's feed or summary answered 503: it is up, and still building its inventory.</summary>
+    public void AnsweredBuilding()
+    {
+        lock (_lock) Building = true;
+    }
+
+    /// <summary>The peer's feed or summary answered: its inventory is built.</summary>
+    public void AnsweredInventory()
+    {
+        lock (_lock) Building = false;
     }
 
     /// <summary>True unless the peer refused a blob batch within <see cref="BatchRefusalHold"/>.</summary>

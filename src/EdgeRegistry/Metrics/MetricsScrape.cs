@@ -133,6 +133,13 @@ internal sealed class MetricsScrape
             {
                 text.Sample("edgereg_peer_up", peer.Reachable ? 1 : 0, ("peer", peer.Member));
             }
+
+            // Up is not healthy: a peer still building its inventory answers 503 to its feed, and teaches us nothing.
+            text.Family("edgereg_peer_building", "gauge", "1 when the peer answers but is still building its inventory, else 0.");
+            foreach (var peer in _peers.All)
+            {
+                text.Sample("edgereg_peer_building", peer.Building ? 1 : 0, ("peer", peer.Member));
+            }
         }
 
         var census = await _census.GetAsync(cancellationToken).ConfigureAwait(false);

@@ -187,6 +187,9 @@ internal static class StatusRows
 
         var latency = peer.LatencyMs is { } ms ? string.Create(CultureInfo.InvariantCulture, $"{ms:0.0} ms, ") : "";
         var detail = $"{latency}last contact {Readable.Ago(peer.LastContact, now)}; {difference}";
+        if (peer.Building)
+            return new StatusRow(concern, "building", RowSeverity.Warning,
+                $"answers, but is still building its inventory: nothing is learned from it until that ends; {detail}");
         return peer.Error is null
             ? new StatusRow(concern, "reachable", RowSeverity.Ok, detail)
             : new StatusRow(concern, "error", RowSeverity.Warning, $"{peer.Error}; {detail}");

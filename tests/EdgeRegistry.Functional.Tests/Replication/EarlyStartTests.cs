@@ -57,6 +57,11 @@ public sealed class EarlyStartTests(ITestOutputHelper output)
             Assert.Null(ReplicaInspector.TagDigest(cluster.B.Root, Repository, "during"));
             Assert.NotNull(ReplicaInspector.TagDigest(cluster.B.Root, Repository, "before"));
             Assert.DoesNotContain("Replication inventory built", a.Output);
+            // Up is not healthy: B shows A as answering but still building, for its status and its alerts.
+            string building = $"edgereg_peer_building{{peer=\"{a.Host}\"}}";
+            string metricsOfB = await MetricsAsync(cluster.B);
+            Assert.Contains($"edgereg_peer_up{{peer=\"{a.Host}\"}} 1", metricsOfB);
+            Assert.Contains(building + " 1", metricsOfB);
 
             Release(record, fifo, content);
             released = true;
@@ -68,6 +73,7 @@ public sealed class EarlyStartTests(ITestOutputHelper output)
                 a.Output.Contains("Replication inventory built", StringComparison.Ordinal) ? null : "not logged yet");
             // B polled A all along, was told to try later, and now reads the feed with the push in it.
             await rig.AwaitReplicasAsync([cluster.B, cluster.C], [before, during]);
+            Assert.Contains(building + " 0", await MetricsAsync(cluster.B));
         }
         finally
         {

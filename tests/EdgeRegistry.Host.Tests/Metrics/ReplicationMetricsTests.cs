@@ -53,6 +53,7 @@ public sealed class ReplicationMetricsTests : IDisposable
         Assert.Equal(0, metrics.Get("edgereg_replication_pending_blobs"));
         Assert.Equal(1, metrics.Get($"edgereg_peer_up{{peer=\"127.0.0.1:{port}\"}}"));
         Assert.Equal(0, metrics.Get($"edgereg_peer_up{{peer=\"127.0.0.3:{port}\"}}"));
+        Assert.Equal(0, metrics.Get($"edgereg_peer_building{{peer=\"127.0.0.1:{port}\"}}"));
         Assert.True(metrics.Get(PeerApiAnswered) > 0, metrics.Text);
 
         // A tag no node has: one read-through miss, counted on the node that asked.

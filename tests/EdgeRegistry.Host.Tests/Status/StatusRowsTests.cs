@@ -47,6 +47,20 @@ public sealed class StatusRowsTests
     }
 
     [Fact]
+    public void From_PeerStillBuildingItsInventory_DegradedSayingNothingIsLearnedFromIt()
+    {
+        var peer = new PeerReport("10.0.0.3:5000", true, 0.8, Now.AddSeconds(-2), 0, 0, 5, 5L << 20, null, null, Building: true);
+
+        var rows = StatusRows.From(ReadyAgent, RoomyStore, [peer], ActiveUnits, Now);
+
+        Assert.Equal(StatusVerdict.Degraded, StatusRows.Verdict(rows));
+        Assert.Equal("building", rows[2].State);
+        Assert.Equal("peer 10.0.0.3:5000: building, answers, but is still building its inventory: nothing is learned from it until that ends; "
+            + "0.8 ms, last contact 2s ago; they have 0 objects (0 B) we lack, we have 5 (5.0 MiB) they lack; converged never",
+            Assert.Single(StatusRows.Problems(rows)));
+    }
+
+    [Fact]
     public void From_FreeSpaceUnderTenPercent_Degraded()
     {
         var rows = StatusRows.From(ReadyAgent, RoomyStore with { FreeBytes = 9L << 30 }, [], ActiveUnits, Now);
