@@ -114,7 +114,10 @@ public sealed class ExclusiveFileLockTests : IDisposable
     private static async Task<Process> StartHolderAsync(string path)
     {
         var start = new ProcessStartInfo("flock") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (string argument in new[] { "-n", path, "-c", "echo locked; exec sleep 600" }) start.ArgumentList.Add(argument);
+        // -o: the lock's descriptor is closed in the command flock runs, so the lock is held by flock's own process
+        // alone, and released once the test has waited for that one to exit. Inherited by the shell (the default),
+        // the lock outlived the wait until the killed child's teardown ended too, and a take right after could fail.
+        foreach (string argument in new[] { "-n", "-o", path, "-c", "echo locked; exec sleep 600" }) start.ArgumentList.Add(argument);
         var holder = Process.Start(start) ?? throw new InvalidOperationException("could not start flock");
         using var deadline = new CancellationTokenSource(Timeout);
         string? line = await holder.StandardOutput.ReadLineAsync(deadline.Token);
