@@ -169,6 +169,16 @@ public interface IRegistryStore
     BlobInfo ImportBlob(Digest digest, ReadOnlyMemory<byte> content, RepositoryName repository);
 
     /// <summary>
+    /// <see cref="ImportBlob"/> for a batch of small blobs (a rehydrating node's objects arrive 16 at a time): each one
+    /// verified in memory, and all that verify published in ONE durable round, each announced after it. Per blob, null
+    /// when it is stored (linked, or its data alone kept under a tombstone), or the <see cref="StoreError.DigestMismatch"/>
+    /// it would have thrown — wrong bytes are not written, and do not stop the others. The disk guard reserves room for
+    /// the whole batch; a refusal, a full or a failing disk throws, for all of them, as <see cref="ImportBlob"/> would
+    /// (a caller stores them one by one then, to tell the one that does not fit from the rest).
+    /// </summary>
+    IReadOnlyList<StoreException?> ImportBlobs(IReadOnlyList<SmallBlob> blobs);
+
+    /// <summary>
     /// Stores a manifest another registry of the cluster accepted: digest verified, JSON parsed, referenced blobs
     /// linked into the repository even when their data has not arrived yet. <paramref name="version"/> is the version
     /// the manifest has on the node it came from; null when a delete of it with a version that outranks

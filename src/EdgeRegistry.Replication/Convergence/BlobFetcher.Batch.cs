@@ -2,22 +2,28 @@ using System.Buffers;
 using EdgeRegistry.Content.Transfer;
 using EdgeRegistry.Replication.Peers;
 using EdgeRegistry.Replication.Transfer;
+using EdgeRegistry.Storage;
 using EdgeRegistry.Storage.Digests;
 using EdgeRegistry.Storage.Naming;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeRegistry.Replication.Convergence;
 
-/// <summary>A small blob's bytes as <see cref="Peer"/> sent them in a batch, not yet verified.</summary>
-internal readonly record struct Prefetched(Peer Peer, ReadOnlyMemory<byte> Content);
+/// <summary>
+/// A small blob's bytes as <see cref="Peer"/> sent them in a batch: not yet verified, or already stored with the rest of
+/// the batch, whose one durable round settled the copy (<see cref="Settled"/>: stored, or the peer lied).
+/// </summary>
+internal readonly record struct Prefetched(Peer Peer, ReadOnlyMemory<byte> Content, CopyResult? Settled = null);
 
 /// <summary>
 /// Background copies of many small blobs from one peer in one request (<see cref="Api.BlobBatchWire"/>): a rehydrating
-/// node's objects are mostly a few KiB each, and a request per blob cost both nodes more CPU than the bytes. Each blob
-/// still has its own flight, and its bytes are stored through the same path as a single inline copy
-/// (<see cref="DriveAsync"/> with <see cref="Prefetched"/> bytes): verified in memory, a lie blames the peer and the
-/// other peers are asked, a client claiming the flight takes it over. Whatever the batch does not deliver — the peer
-/// does not hold it after all, it is large, the answer breaks off or breaks the format — is fetched alone, as before.
+/// node's objects are mostly a few KiB each, and a request per blob cost both nodes more CPU than the bytes. What the
+/// batch delivers is stored together, in one durable round (<see cref="IRegistryStore.ImportBlobs"/>): one round per
+/// blob, one after another, left the disk waiting for a journal commit per object. Each blob still has its own flight,
+/// driven to its end by <see cref="DriveAsync"/> with the round's outcome (<see cref="Prefetched"/>): verified in memory,
+/// a lie blames the peer and the other peers are asked. Whatever the batch does not deliver — the peer does not hold it
+/// after all, it is large, the answer breaks off or breaks the format — is fetched alone, as before; a round the disk
+/// refuses or fails is retried blob by blob, so the one that does not fit is told apart from the rest.
 /// </summary>
 internal sealed partial class BlobFetcher
 {
@@ -73,9 +79,10 @@ internal sealed partial class BlobFetcher
     }
 
     /// <summary>
-    /// One batch request to <paramref name="peer"/>, whose answers are stored one after another as they arrive; every
-    /// flight it was given is driven to its end, by this batch or (for what it did not deliver) alone. False, with no
-    /// flight touched, when the peer refused the batch as unknown (<see cref="PeerState.RefusedBatches"/>).
+    /// One batch request to <paramref name="peer"/>, whose answers are read whole and then stored in one round
+    /// (<see cref="StoreDeliveredAsync"/>); every flight it was given is driven to its end, by this batch or (for what
+    /// it did not deliver) alone. False, with no flight touched, when the peer refused the batch as unknown
+    /// (<see cref="PeerState.RefusedBatches"/>).
     /// </summary>
     private async Task<bool> CopyBatchAsync(Peer peer, List<(BlobFlight Flight, RepositoryName Repository)> group, CancellationToken cancellationToken)
     {
@@ -89,8 +96,9 @@ internal sealed partial class BlobFetcher
             // The peer's state has it already (timed out); a stopped queue's drivers end at once below.
         }
         if (response is null && !peer.State.TakesBatches) return false;
-        int next = 0; // the flights before it are driven (or being driven) already
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(InlineBytes);
+        int next = 0; // the flights before it are delivered, or driven (or being driven) alone already
+        // At most BatchBlobs buffers of InlineBytes (1 MiB) per batch under way, each returned once its flight is driven.
+        var delivered = new List<Delivered>(group.Count);
         Interlocked.Increment(ref peer.State.InFlight);
         try
         {
@@ -102,16 +110,26 @@ internal sealed partial class BlobFetcher
             while (next < group.Count)
             {
                 var (flight, repository) = group[next];
-                var (answer, length) = await reader.NextAsync(flight.Digest, buffer, cancellationToken).ConfigureAwait(false);
-                next++;
-                if (answer != BatchAnswer.Blob)
+                byte[] buffer = ArrayPool<byte>.Shared.Rent(InlineBytes);
+                BatchAnswer answer;
+                int length;
+                try
                 {
-                    _ = DriveAsync(flight, repository, throttled: true, background: true, cancellationToken);
+                    (answer, length) = await reader.NextAsync(flight.Digest, buffer, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    throw;
+                }
+                next++;
+                if (answer == BatchAnswer.Blob)
+                {
+                    delivered.Add(new Delivered(flight, repository, buffer, length));
                     continue;
                 }
-                // Stored before the next answer is read, so the buffer is this blob's until then.
-                await DriveAsync(flight, repository, throttled: true, background: true, cancellationToken,
-                    new Prefetched(peer, buffer.AsMemory(0, length))).ConfigureAwait(false);
+                ArrayPool<byte>.Shared.Return(buffer);
+                _ = DriveAsync(flight, repository, throttled: true, background: true, cancellationToken);
             }
         }
         catch (InvalidDataException e)
@@ -131,15 +149,71 @@ internal sealed partial class BlobFetcher
         {
             response?.Dispose();
             Interlocked.Decrement(ref peer.State.InFlight);
-            ArrayPool<byte>.Shared.Return(buffer);
             // What the batch did not deliver is fetched alone (a stopped queue's drivers end at once, finishing their flights).
             for (; next < group.Count; next++)
             {
                 _ = DriveAsync(group[next].Flight, group[next].Repository, throttled: true, background: true, cancellationToken);
             }
+            // What it delivered before it ended or broke off is stored, and its flights finished, whatever escaped above.
+            await StoreDeliveredAsync(peer, delivered, cancellationToken).ConfigureAwait(false);
         }
         return true;
     }
+
+    /// <summary>
+    /// Stores the blobs a batch delivered in one durable round, then drives each flight to its end with the round's
+    /// outcome: stored, or a lie (which blames the peer, and the other peers are asked). Waits for clients first, as
+    /// every background copy does. A round the disk guard refuses, or the disk fails, settles nothing: each blob is then
+    /// stored alone (<see cref="StoreInlineAsync"/>), so a refusal names the blob that does not fit.
+    /// </summary>
+    private async Task StoreDeliveredAsync(Peer peer, List<Delivered> delivered, CancellationToken cancellationToken)
+    {
+        if (delivered.Count == 0) return;
+        try
+        {
+            IReadOnlyList<StoreException?>? outcomes = null;
+            try
+            {
+                if (_clients is not null) await new ClientYield(_clients).WaitAsync(cancellationToken).ConfigureAwait(false);
+                outcomes = _store.ImportBlobs([.. delivered.Select(static d => new SmallBlob(d.Flight.Digest, d.Content, d.Repository))]);
+            }
+            catch (StoreException e)
+            {
+                LogBatchRoundFailed(_logger, delivered.Count, peer.Member, e.Message);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The drivers below end at once, finishing their flights.
+            }
+            for (int i = 0; i < delivered.Count; i++)
+            {
+                var (flight, repository, _, length) = delivered[i];
+                CopyResult? settled = null;
+                if (outcomes is not null)
+                {
+                    settled = outcomes[i] is null
+                        ? new CopyResult(CopyOutcome.Stored, Bytes: length)
+                        : new CopyResult(CopyOutcome.PeerLied, $"served wrong bytes for {flight.Digest}");
+                    if (outcomes[i] is null) LogFetched(_logger, flight.Digest.ToString(), peer.Member, length);
+                }
+                await DriveAsync(flight, repository, throttled: true, background: true, cancellationToken,
+                    new Prefetched(peer, delivered[i].Content, settled)).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            foreach (var blob in delivered) ArrayPool<byte>.Shared.Return(blob.Buffer);
+        }
+    }
+
+    /// <summary>A blob a batch delivered: its flight, and its bytes in a pooled buffer, not yet verified.</summary>
+    private readonly record struct Delivered(BlobFlight Flight, RepositoryName Repository, byte[] Buffer, int Length)
+    {
+        public ReadOnlyMemory<byte> Content => Buffer.AsMemory(0, Length);
+    }
+
+    [LoggerMessage(EventId = 3106, Level = LogLevel.Warning, Message = "Storing {Count} blobs from {Peer} together failed: {Reason}; each is stored alone")]
+    private static partial void LogBatchRoundFailed(ILogger logger, int count, string peer, string reason);
 
     [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "A batch of blobs from {Peer} broke off: {Reason}; the rest is fetched one by one")]
     private static partial void LogBatchFailed(ILogger logger, string peer, string reason);

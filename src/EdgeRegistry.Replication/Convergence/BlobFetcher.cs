@@ -68,7 +68,8 @@ internal sealed partial class BlobFetcher
     /// client claims the flight, which then continues what was written. Completes the flight.
     /// </summary>
     /// <param name="prefetched">The blob's bytes as one peer sent them in a batch (see BlobFetcher.Batch.cs): stored
-    /// first as that peer's copy, and if they are wrong, the other peers are asked as usual.</param>
+    /// first as that peer's copy (or already stored, or found wrong, by the batch's round), and if they are wrong, the
+    /// other peers are asked as usual.</param>
     internal async Task<bool> DriveAsync(BlobFlight flight, RepositoryName repository, bool throttled, bool background,
         CancellationToken cancellationToken, Prefetched? prefetched = null)
     {
@@ -96,9 +97,12 @@ internal sealed partial class BlobFetcher
             while (!stored && !stop.IsCancellationRequested && (prefetched?.Peer ?? NextPeer(digest, tried)) is { } peer)
             {
                 tried.Add(peer);
-                var result = prefetched is { } bytes
-                    ? await StoreInlineAsync(flight, peer, bytes.Content, repository, yielding, stop.Token).ConfigureAwait(false)
-                    : await CopyFromAsync(flight, peer, repository, throttled, yielding, stop.Token).ConfigureAwait(false);
+                var result = prefetched switch
+                {
+                    { Settled: { } settled } => settled,
+                    { } bytes => await StoreInlineAsync(flight, peer, bytes.Content, repository, yielding, stop.Token).ConfigureAwait(false),
+                    null => await CopyFromAsync(flight, peer, repository, throttled, yielding, stop.Token).ConfigureAwait(false),
+                };
                 prefetched = null;
                 if (result.Outcome == CopyOutcome.Stored)
                 {

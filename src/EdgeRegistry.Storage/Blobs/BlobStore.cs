@@ -76,51 +76,67 @@ internal sealed class BlobStore
     }
 
     /// <summary>
-    /// Makes verified <paramref name="content"/> the blob for <paramref name="digest"/> and links it into
-    /// <paramref name="repository"/> in one durable round: both files written and fsynced in the temp directory
-    /// (data first), renamed into place data first, then one shared fsync of the temp directory (see
-    /// <see cref="DurableFiles.PublishFromTemp"/> for why the link is then never durable without the data). What the
-    /// store already holds (the data, the same link) is not written again. <paramref name="mayLink"/> is asked once
-    /// both files are staged, just before the renames: false (a tombstone) publishes the data alone. True when the
-    /// blob was linked; everything is durable when this returns.
+    /// Makes each verified blob's content the blob for its digest and links it into its repository, all of them in
+    /// one durable round: every file written and fsynced in the temp directory at the same moment (each blob's data
+    /// before its link), renamed into place in that order, then one shared fsync of the temp directory (see
+    /// <see cref="DurableFiles.PublishFromTemp"/> for why a link is then never durable without its data, and why a
+    /// batch of small objects costs one journal commit for its files and one for its renames, where one round per
+    /// object waited for two commits each). What the store already holds (the data, the same link) is not written
+    /// again. Each blob's <see cref="LinkedBlob.MayLink"/> is asked once everything is staged, just before the
+    /// renames: false (a tombstone) publishes that blob's data alone. For each blob, true when it was linked;
+    /// everything is durable when this returns. A failure leaves no temporary file; a name already renamed into
+    /// place stays (complete, fsynced bytes), unannounced.
     /// </summary>
-    public bool CommitLinked(ReadOnlyMemory<byte> content, Digest digest, RepositoryName repository, Func<bool> mayLink)
+    public bool[] CommitLinked(IReadOnlyList<LinkedBlob> blobs)
     {
-        string dataPath = _paths.BlobData(digest), linkPath = _paths.LayerLink(repository, digest);
-        string? data = null, link = null;
+        var staged = new List<ReadOnlyMemory<byte>>(blobs.Count * 2);
+        // Per blob, where its data and its link are in `staged` (-1: the store holds it already).
+        var slots = new (int Data, int Link)[blobs.Count];
+        for (int i = 0; i < blobs.Count; i++)
+        {
+            var blob = blobs[i];
+            bool needData = !Exists(blob.Digest), needLink = LinkFiles.Read(_fs, _paths.LayerLink(blob.Repository, blob.Digest)) != blob.Digest;
+            slots[i] = (needData ? Stage(staged, blob.Content) : -1,
+                needLink ? Stage(staged, Encoding.ASCII.GetBytes(blob.Digest.ToString())) : -1);
+        }
+        string?[] temps = _files.WriteTempFiles(staged);
         try
         {
-            bool needData = !Exists(digest), needLink = LinkFiles.Read(_fs, linkPath) != digest;
-            // Both fsynced at the same moment (one journal commit where one after the other took two).
-            var staged = new List<ReadOnlyMemory<byte>>(2);
-            if (needData) staged.Add(content);
-            if (needLink) staged.Add(Encoding.ASCII.GetBytes(digest.ToString()));
-            string[] temps = _files.WriteTempFiles(staged);
-            if (needData) data = temps[0];
-            if (needLink) link = temps[^1];
-            bool linking = mayLink();
-            if (!linking && link is not null)
+            var linked = new bool[blobs.Count];
+            var files = new List<(string, string)>(staged.Count);
+            for (int i = 0; i < blobs.Count; i++)
             {
-                _files.TryDelete(link);
-                link = null;
+                var (dataSlot, linkSlot) = slots[i];
+                linked[i] = blobs[i].MayLink();
+                if (!linked[i] && linkSlot >= 0)
+                {
+                    _files.TryDelete(temps[linkSlot]!);
+                    temps[linkSlot] = null;
+                    linkSlot = -1;
+                }
+                if (dataSlot >= 0) files.Add((temps[dataSlot]!, _paths.BlobData(blobs[i].Digest)));
+                if (linkSlot >= 0) files.Add((temps[linkSlot]!, _paths.LayerLink(blobs[i].Repository, blobs[i].Digest)));
             }
             // Nothing to rename and nothing to announce: no round to wait for. Announcing content another writer
             // renamed into place still waits for a round (PublishFromTemp), so it is durable before it is announced.
-            if (data is null && link is null && !linking) return false;
-            Span<(string, string)> files = [default, default];
-            int count = 0;
-            if (data is not null) files[count++] = (data, dataPath);
-            if (link is not null) files[count++] = (link, linkPath);
-            _files.PublishFromTemp(files[..count]);
-            return linking;
+            if (files.Count > 0 || linked.Contains(true)) _files.PublishFromTemp(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(files));
+            return linked;
         }
         catch
         {
             // Drops what was staged; a name already renamed into place is gone from the temp directory (a no-op).
-            if (data is not null) _files.TryDelete(data);
-            if (link is not null) _files.TryDelete(link);
+            foreach (string? temp in temps)
+            {
+                if (temp is not null) _files.TryDelete(temp);
+            }
             throw;
         }
+    }
+
+    private static int Stage(List<ReadOnlyMemory<byte>> staged, ReadOnlyMemory<byte> content)
+    {
+        staged.Add(content);
+        return staged.Count - 1;
     }
 
     /// <summary>Records that <paramref name="repository"/> holds the blob (a layer link), durably.</summary>

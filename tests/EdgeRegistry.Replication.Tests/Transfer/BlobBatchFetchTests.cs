@@ -5,8 +5,8 @@ namespace EdgeRegistry.Replication.Tests.Transfer;
 
 /// <summary>
 /// Small blobs a node lacks are asked of a real (scripted, loopback) peer in one batch request; each is still verified
-/// and stored on its own, a lie or a broken answer costs only what it touched, and a peer that predates batches is
-/// served one request per blob.
+/// on its own, what arrived is stored in one durable round, a lie or a broken answer costs only what it touched, and a
+/// peer that predates batches is served one request per blob.
 /// </summary>
 public sealed class BlobBatchFetchTests
 {
@@ -44,6 +44,27 @@ public sealed class BlobBatchFetchTests
         Assert.Equal(blobs.Select(b => b.Digest.ToString()), Assert.Single(node.Peers[0].BatchRequests));
         Assert.Empty(node.Peers[0].Gets); // no blob was asked for alone
         Assert.Empty(Directory.EnumerateFileSystemEntries(node.TempArea));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task FetchBatch_FullBatch_StoredInOneDurableRoundEachBlobAnnounced()
+    {
+        var (node, _, blobs) = await StartAsync(peers: 1, count: BlobFetcher.BatchBlobs);
+        await using var _ = node;
+        var announced = new List<Digest>();
+        node.Store.Changed += change =>
+        {
+            if (change.Kind != Storage.StoreChangeKind.BlobCommitted) return;
+            lock (announced) announced.Add(change.Digest!.Value);
+        };
+        long rounds = node.Store.TempDirectorySyncs;
+
+        bool[] stored = await node.Fetcher.FetchBatchAsync(blobs, CancellationToken.None);
+
+        Assert.All(stored, Assert.True);
+        // One fsync of the temp directory for the batch's 32 renames, where a round per blob took 16.
+        Assert.Equal(1, node.Store.TempDirectorySyncs - rounds);
+        lock (announced) Assert.Equal(blobs.Select(b => b.Digest.ToString()).Order(), announced.Select(d => d.ToString()).Order());
     }
 
     [Fact(Timeout = 60_000)]
