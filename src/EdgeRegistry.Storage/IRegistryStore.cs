@@ -80,8 +80,11 @@ public interface IRegistryStore
     /// Replication's link of a blob whose bytes are already held: false (nothing linked, nothing raised) when the bytes
     /// are not here or the link is tombstoned (deleted from <paramref name="repository"/>); otherwise links it and
     /// raises <see cref="StoreChangeKind.BlobCommitted"/>, under the same revision stripe as a delete of the link.
+    /// <paramref name="version"/>: a peer linked the blob again after the delete, at that version; the link is then
+    /// made unless the tombstone here outranks it (a delete newer still), and raised with the peer's version, so the
+    /// inventory records the peer's link in place of the tombstone rather than a new version of this node's own.
     /// </summary>
-    bool LinkReplicatedBlob(RepositoryName repository, Digest digest);
+    bool LinkReplicatedBlob(RepositoryName repository, Digest digest, ChangeVersion? version = null);
 
     // ---- uploads -----------------------------------------------------------------------------------
 

@@ -235,23 +235,25 @@ public sealed partial class RegistryStore : IRegistryStore
         }
     }
 
-    public bool LinkReplicatedBlob(RepositoryName repository, Digest digest)
+    public bool LinkReplicatedBlob(RepositoryName repository, Digest digest, ChangeVersion? version = null)
     {
         string operation = $"linking blob {digest}";
         // The same tombstone check + link + announcement under the stripe as ImportBlob: a link the inventory records as
-        // deleted is not made again by a copy that found the bytes already here.
+        // deleted is not made again by a copy that found the bytes already here, nor by a peer's link older than the delete.
         lock (_revisionWrites.For(repository, LayerLockName(digest)))
         {
             long? linkedLength = IoFailures.Guard(operation, () =>
             {
                 using var lease = Leases.Acquire(digest);
                 if (_blobs.Length(digest) is not long length) return (long?)null;
-                if (Versions.ReadBlob(repository, digest) is { Deleted: true }) return null;
+                if (Versions.ReadBlob(repository, digest) is { Deleted: true } tombstone
+                    && (version is not { } update || !VersionOrder.Supersedes(update.Version, update.Node, false, digest, tombstone with { Digest = digest })))
+                    return null;
                 _blobs.LinkLayer(repository, digest);
                 return length;
             });
             if (linkedLength is not long size) return false;
-            Raise(operation, new StoreChange(StoreChangeKind.BlobCommitted, repository, digest, Size: size));
+            Raise(operation, new StoreChange(StoreChangeKind.BlobCommitted, repository, digest, Size: size, Version: version));
             return true;
         }
     }

@@ -87,11 +87,11 @@ internal sealed partial class EntryApplier
         // One stat says whether the bytes are here (a rehydrating node asks this for every blob of the cluster).
         if (_store.BlobLength(entry.Digest!.Value) is not null)
         {
-            // Linked again on the peer after a delete we applied: link it again here too, at the peer's version.
+            // Linked again on the peer after a delete we applied: link it again here too, at the peer's version. A
+            // version of our own (a client's mount) would outrank the peer's link on every node and come back as churn.
             if (local is { Deleted: true } && entry.Repository is { } repository)
             {
-                _store.MountBlob(repository, entry.Digest.Value, from: null);
-                _local.RecordApplied(entry);
+                _store.LinkReplicatedBlob(repository, entry.Digest.Value, LocalInventory.VersionOf(entry));
             }
             // A link the peer made with no manifest naming the blob (a client's cross-repository mount): the bytes are
             // here, so linking costs no copy; tombstone-checked under the stripe by the store.
