@@ -3,9 +3,11 @@ using System.IO.Abstractions;
 namespace EdgeRegistry.Storage.Layout;
 
 /// <summary>
-/// Lists repositories the way Distribution does: any directory under <c>repositories/</c> that has a
-/// <c>_manifests</c> child is a repository; directories starting with "_" are repository internals and not
-/// descended into.
+/// Lists repositories: any directory under <c>repositories/</c> that has a <c>_manifests</c> or a <c>_layers</c> child
+/// is a repository; directories starting with "_" are repository internals and not descended into. Distribution keys on
+/// <c>_layers</c> alone, which leaves out a repository holding only an index; keying on <c>_manifests</c> alone left out
+/// a repository whose push stopped after its blobs (the client never sent the manifest) — so the collector never swept
+/// its layer links, and their blobs' data went while the links stayed. Either child makes a repository here.
 /// </summary>
 internal static class RepositoryCatalog
 {
@@ -14,7 +16,8 @@ internal static class RepositoryCatalog
         var names = new List<string>();
         foreach (var (directory, name) in NameDirectories(fs, paths))
         {
-            if (fs.Directory.Exists(Path.Combine(directory, StorePaths.ManifestsName))) names.Add(name);
+            if (fs.Directory.Exists(Path.Combine(directory, StorePaths.ManifestsName))
+                || fs.Directory.Exists(Path.Combine(directory, StorePaths.LayersName))) names.Add(name);
         }
         names.Sort(StringComparer.Ordinal);
         return names;

@@ -41,8 +41,11 @@ public sealed class StorePaths
     /// <summary>A Distribution link file: "alg:hex".</summary>
     public const string LinkName = "link";
 
-    /// <summary>A repository directory is one that holds this child.</summary>
+    /// <summary>A repository directory is one that holds this child, or <see cref="LayersName"/> (see RepositoryCatalog).</summary>
     public const string ManifestsName = "_manifests";
+
+    /// <summary>A repository's directory of layer links (one per blob it holds).</summary>
+    public const string LayersName = "_layers";
 
     /// <summary>Under <see cref="ManifestsName"/>: one directory per manifest revision.</summary>
     public const string RevisionsName = "revisions";
@@ -105,7 +108,7 @@ public sealed class StorePaths
     public string Repository(RepositoryName name) => Path.Combine(Repositories, name.Value);
 
     public string LayerLink(RepositoryName name, Digest digest) =>
-        LinkFile(Path.Combine(Repository(name), "_layers", digest.AlgorithmName, digest.Hex));
+        LinkFile(Path.Combine(Repository(name), LayersName, digest.AlgorithmName, digest.Hex));
 
     public string ManifestsDirectory(RepositoryName name) => Path.Combine(Repository(name), ManifestsName);
 
@@ -151,7 +154,7 @@ public sealed class StorePaths
 
     /// <summary>A repository's layer links directory for one algorithm (walked by the garbage collector).</summary>
     public string LayersDirectory(RepositoryName name, string algorithmName) =>
-        Path.Combine(Repository(name), "_layers", algorithmName);
+        Path.Combine(Repository(name), LayersName, algorithmName);
 
     /// <summary>
     /// A fresh, unique temporary file path on the store's file system (so renames out of it are atomic). Named by

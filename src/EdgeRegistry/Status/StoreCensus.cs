@@ -97,19 +97,26 @@ internal static class StoreCensus
         while (pending.TryPop(out var current))
         {
             cancellationToken.ThrowIfCancellationRequested();
+            // A repository as the catalog counts one (RepositoryCatalog): a _manifests or a _layers child.
+            bool repository = false;
             foreach (var child in fs.Directory.EnumerateDirectories(current, "*", Flat))
             {
                 var name = Path.GetFileName(child);
                 if (name == StorePaths.ManifestsName)
                 {
-                    repositories++;
+                    repository = true;
                     CollectRevisions(fs, StorePaths.RevisionsIn(child), manifests);
+                }
+                else if (name == StorePaths.LayersName)
+                {
+                    repository = true;
                 }
                 else if (!name.StartsWith('_'))
                 {
                     pending.Push(child);
                 }
             }
+            if (repository) repositories++;
         }
 
         return repositories;

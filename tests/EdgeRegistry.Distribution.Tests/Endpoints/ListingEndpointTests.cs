@@ -87,17 +87,18 @@ public class ListingEndpointTests
     }
 
     [Fact]
-    public async Task Catalog_Paged_RepositoriesWithManifests()
+    public async Task Catalog_Paged_RepositoriesWithManifestsOrBlobs()
     {
         await using var server = await RegistryServer.StartAsync();
         foreach (string repo in new[] { "c/one", "a", "b/two" }) await server.PushImageAsync(repo, "v1");
+        // A blob with no manifest yet makes a repository, as in Distribution 2.8.2's _catalog.
         await server.PushBlobAsync("blobs-only", [1]);
         var (all, _) = await GetListAsync(server, "/v2/_catalog", "repositories");
-        Assert.Equal(new[] { "a", "b/two", "c/one" }, all);
+        Assert.Equal(new[] { "a", "b/two", "blobs-only", "c/one" }, all);
         var (first, link) = await GetListAsync(server, "/v2/_catalog?n=1", "repositories");
         Assert.Equal(new[] { "a" }, first);
         Assert.Equal("</v2/_catalog?n=1&last=a>; rel=\"next\"", link);
         var (rest, _) = await GetListAsync(server, "/v2/_catalog?last=a", "repositories");
-        Assert.Equal(new[] { "b/two", "c/one" }, rest);
+        Assert.Equal(new[] { "b/two", "blobs-only", "c/one" }, rest);
     }
 }

@@ -29,6 +29,27 @@ public sealed class StoreCensusTests : IDisposable
     }
 
     [Fact]
+    public async Task Count_PushStoppedAfterItsBlobs_ARepositoryAsTheCatalogListsIt()
+    {
+        var root = _temp.File("store");
+        var store = RegistryStore.Open(root);
+        await StoreContent.PushImageAsync(store, "app", "v1", "app");
+        // The client uploaded a blob and never sent the manifest: only _layers, listed by the catalog (and Distribution).
+        await using (var body = new MemoryStream("stopped"u8.ToArray()))
+        {
+            await store.PutBlobAsync(Storage.Naming.RepositoryName.Parse("team/stopped"),
+                Storage.Digests.ContentHasher.Compute(Storage.Digests.DigestAlgorithm.Sha256, "stopped"u8),
+                System.IO.Pipelines.PipeReader.Create(body), expectedLength: null, CancellationToken.None);
+        }
+
+        var counts = StoreCensus.Count(root, TimeProvider.System, CancellationToken.None);
+
+        Assert.Equal(store.ListRepositories().Count, counts.Repositories);
+        Assert.Equal(2, counts.Repositories);
+        Assert.Equal(1, counts.Manifests);
+    }
+
+    [Fact]
     public void Count_FreshStore_AllZero()
     {
         var root = _temp.File("store");

@@ -46,6 +46,22 @@ public sealed class GarbageCollectorTests : IDisposable
     }
 
     [Fact]
+    public async Task Collect_PushThatStoppedAfterItsBlobs_BlobsAndTheirLinksGoNoLinkLeftDangling()
+    {
+        // The client uploaded the layers and never sent the manifest: the repository has _layers and no _manifests.
+        var stopped = RepositoryName.Parse("apps/stopped");
+        var blobs = new[] { (await _f.PutBlobAsync("apps/stopped", TestContent.Bytes(700, 31))).Digest,
+            (await _f.PutBlobAsync("apps/stopped", TestContent.Bytes(900, 32))).Digest };
+
+        var report = Collect(Immediate);
+
+        Assert.Equal(2, report.BlobsDeleted);
+        Assert.All(blobs, d => Assert.False(HasBlob(d), $"{d} was kept"));
+        Assert.All(blobs, d => Assert.False(File.Exists(_f.Store.Paths.LayerLink(stopped, d)), $"the link to {d} was left behind"));
+        Assert.All(blobs, d => Assert.Null(_f.Store.StatBlob(stopped, d)));
+    }
+
+    [Fact]
     public async Task Collect_DryRun_ReportsTheSameAndDeletesNothing()
     {
         await ImageBuilder.PushOciAsync(_f, Repo, "v1", seed: 1);

@@ -93,6 +93,20 @@ public sealed class DistributionLayoutTests : IDisposable
         Assert.Equal(["latest", "v2"], store.ListTags(Repo));
     }
 
+    [Fact]
+    public async Task ListRepositories_PushStoppedAfterItsBlobs_ListedAsDistributionListsItANamespaceNot()
+    {
+        // A push that ended after its blobs (the client never sent the manifest): only _layers. Distribution lists it,
+        // and the collector reaches its links only through this list.
+        await _f.PutBlobAsync("edge/blobs-only", TestContent.Bytes(300, 1));
+        await ImageBuilder.PushOciAsync(_f, "edge/images", "v1", 2);
+
+        Assert.Equal(["edge/blobs-only", "edge/images"], _f.Store.ListRepositories());
+        Assert.False(Directory.Exists(V2("repositories", "edge", "blobs-only", "_manifests")));
+        // "edge" is only a namespace: a directory of repositories, no repository of its own.
+        Assert.False(Directory.Exists(V2("repositories", "edge", "_layers")) || Directory.Exists(V2("repositories", "edge", "_manifests")));
+    }
+
     private static void WriteLink(string path, Digest digest) => WriteFile(path, Encoding.ASCII.GetBytes(digest.ToString()));
 
     private static void WriteFile(string path, byte[] bytes)
