@@ -72,7 +72,7 @@ public sealed class BlobLinkReplicationTests : IDisposable
         return File.Exists(file) && File.ReadAllText(file).TrimEnd().EndsWith(" -", StringComparison.Ordinal);
     }
 
-    /// <summary>Three nodes started on an image pushed to the first, once its layer is linked in all three stores.</summary>
+    /// <summary>Three nodes started on an image pushed to the first, once its layer is linked and held in all three stores.</summary>
     private sealed class ThreeNodes : IAsyncDisposable
     {
         private readonly List<InProcessNode> _nodes = [];
@@ -101,8 +101,12 @@ public sealed class BlobLinkReplicationTests : IDisposable
             try
             {
                 foreach (var s in settings) three._nodes.Add(await InProcessCluster.StartAsync(s));
+                // Linked AND its bytes here: a replica's manifest import links its layers before their data arrives, so a
+                // link alone does not mean the node holds the layer (a mount from it would be refused until the data lands).
                 var links = three.LinksIn(repository);
-                await Poll.UntilAsync(() => links.All(File.Exists), () => "the layer to reach all three stores");
+                var data = three.Roots.Select(root => new StorePaths(root).BlobData(layer)).ToList();
+                await Poll.UntilAsync(() => links.All(File.Exists) && data.All(File.Exists), () => "the layer to reach all three stores; linked: "
+                    + string.Join(", ", links.Where(File.Exists)) + "; data: " + string.Join(", ", data.Where(File.Exists)));
                 return three;
             }
             catch
